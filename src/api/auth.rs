@@ -1,0 +1,108 @@
+//! Sign-up, login, logout, and who is signed in.
+
+use crate::domain::models::CurrentUser;
+use crate::domain::AppError;
+use leptos::prelude::*;
+
+/// The signed-in user, or `None`.
+#[server(prefix = "/api/ui", endpoint = "who_am_i")]
+pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
+    use super::ctx;
+    use crate::server::auth::session;
+    let state = ctx::state();
+    let s = ctx::session().await?;
+    ctx::respond(
+        session::current(&s, &state.pool)
+            .await
+            .map(|a| a.as_ref().map(CurrentUser::from)),
+    )
+}
+
+/// Create an account and its owner, and log in.
+#[server(prefix = "/api/ui", endpoint = "sign_up")]
+pub async fn sign_up(
+    email: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    use super::ctx;
+    use crate::server::auth::session;
+    use crate::server::service::accounts::{self, SignUp};
+    let result = async {
+        let state = ctx::state();
+        let actor = accounts::sign_up(
+            &state,
+            SignUp {
+                email,
+                display_name,
+                password,
+            },
+        )
+        .await?;
+        session::log_in(&ctx::session().await?, actor.user_id).await?;
+        leptos_axum::redirect("/workspaces");
+        Ok(())
+    }
+    .await;
+    ctx::respond(result)
+}
+
+/// Where to go after login: `next` when it is a path on this site, else the workspaces.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        // Only same-site absolute paths: "//host" and "/\host" would leave the site.
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
+        _ => "/workspaces".to_string(),
+    }
+}
+
+/// Log in with email and password.
+#[server(prefix = "/api/ui", endpoint = "log_in")]
+pub async fn log_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use super::ctx;
+    use crate::server::auth::session;
+    use crate::server::service::accounts;
+    let result = async {
+        let state = ctx::state();
+        let actor = accounts::log_in(&state, &email, &password).await?;
+        session::log_in(&ctx::session().await?, actor.user_id).await?;
+        leptos_axum::redirect(&safe_next(next.as_deref()));
+        Ok(())
+    }
+    .await;
+    ctx::respond(result)
+}
+
+/// End the session.
+#[server(prefix = "/api/ui", endpoint = "log_out")]
+pub async fn log_out() -> Result<(), AppError> {
+    use super::ctx;
+    use crate::server::auth::session;
+    let result = async {
+        session::log_out(&ctx::session().await?).await?;
+        leptos_axum::redirect("/login");
+        Ok(())
+    }
+    .await;
+    ctx::respond(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_must_stay_on_this_site() {
+        assert_eq!(safe_next(Some("/workspaces/a")), "/workspaces/a");
+        assert_eq!(safe_next(Some("//evil.example")), "/workspaces");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/workspaces");
+        assert_eq!(safe_next(Some("https://evil.example")), "/workspaces");
+        assert_eq!(safe_next(None), "/workspaces");
+    }
+}

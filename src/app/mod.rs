@@ -1,0 +1,70 @@
+//! The Leptos UI, compiled for the server (rendering) and the browser (hydration): the
+//! HTML shell, the routes, and the page chrome. Pages live in [`pages`], reusable pieces in
+//! [`components`].
+
+pub mod components;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use leptos_router::SsrMode;
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes and chrome.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Tell tests (and anyone curious) that the page is interactive now.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/herald.css"/>
+        <Title formatter=|t: String| format!("{t} · Herald")/>
+        <Router>
+            <Routes fallback=pages::not_found::NotFound>
+                // Pages wait for their data on the server, so redirects and status codes
+                // work and the first paint is complete.
+                <Route path=path!("/") view=pages::home::Home ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=pages::auth::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/signup") view=pages::auth::SignUpPage ssr=SsrMode::Async/>
+                <Route path=path!("/workspaces") view=pages::workspaces::WorkspacesPage ssr=SsrMode::Async/>
+                <Route path=path!("/workspaces/:name") view=pages::workspaces::WorkspacePage ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/workspaces/:name/settings")
+                    view=pages::settings::GeneralSettingsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/workspaces/:name/settings/notifications")
+                    view=pages::settings::NotificationSettingsPage
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/buses") view=pages::buses::BusesPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

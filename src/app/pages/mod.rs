@@ -1,0 +1,25 @@
+//! One file per feature's pages.
+
+pub mod auth;
+pub mod buses;
+pub mod home;
+pub mod not_found;
+pub mod settings;
+pub mod workspaces;
+
+use crate::domain::AppError;
+use leptos::prelude::*;
+
+/// A page-level error: what went wrong, and for an expired session a way back in.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let login = matches!(error, AppError::Unauthorized { .. });
+    view! {
+        <div class="notice error" role="alert">
+            <p>{error.to_string()}</p>
+            <Show when=move || login>
+                <p><a href="/login">"Log in"</a></p>
+            </Show>
+        </div>
+    }
+}

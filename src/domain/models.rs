@@ -1,0 +1,53 @@
+//! View models: what the server sends to the pages. None of them carries a secret.
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user, as the pages see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub user_id: i64,
+    pub account_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub is_owner: bool,
+}
+
+/// One workspace in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceSummary {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    /// The workspace's bus, once EventBridge is activated.
+    pub bus_name: Option<String>,
+}
+
+/// The "Event notification settings" tab of a workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationSettings {
+    pub workspace: WorkspaceSummary,
+    /// When EventBridge was activated for the account; `None` is the `ServiceNotEnable` state.
+    pub activated_at: Option<String>,
+    /// The service-linked role, once permissions are granted.
+    pub role: Option<ServiceRoleView>,
+}
+
+/// The service-linked role's details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceRoleView {
+    pub name: String,
+    pub arn: String,
+    /// The policy document, pretty-printed JSON.
+    pub policy: String,
+    pub created_at: String,
+}
+
+/// One event bus on the "Event buses" page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventBusView {
+    pub name: String,
+    pub workspace: Option<String>,
+    pub description: String,
+    pub arn: String,
+    pub created_at: String,
+}

@@ -1,0 +1,190 @@
+//! The permission vocabulary: actions and the resources they act on.
+//!
+//! Every operation of Herald is one [`Action`] on one [`Resource`]. The fifteen EventBridge
+//! actions are those of the PAI seed's RAM policy; the account-level actions (workspaces,
+//! activation, the service-linked role) belong to the account owner alone. Evaluation lives in
+//! `server::auth::authorize`, not here.
+
+use serde::{Deserialize, Serialize};
+
+/// The region part of every ARN Herald hands out: a self-hosted install has one region.
+pub const REGION: &str = "local";
+
+/// The service-linked role created by "Grant permissions".
+pub const SERVICE_LINKED_ROLE: &str = "AliyunServiceRoleForPAIWorkspace";
+
+/// Prefix of the bus that activation creates for each workspace.
+pub const SYSTEM_BUS_PREFIX: &str = "pai-system-";
+
+/// The bus name of a workspace: `pai-system-{WorkspaceName}`.
+pub fn system_bus_name(workspace: &str) -> String {
+    format!("{SYSTEM_BUS_PREFIX}{workspace}")
+}
+
+/// Everything an actor can ask to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    // The fifteen actions of the seed's EventBridge policy.
+    CreateEventBus,
+    GetEventBus,
+    DeleteEventBus,
+    ListEventBuses,
+    CreateRule,
+    GetRule,
+    UpdateRule,
+    EnableRule,
+    DisableRule,
+    DeleteRule,
+    ListRules,
+    PutEvents,
+    UpdateTargets,
+    DeleteTargets,
+    ListTargets,
+    // Account-level operations: the owner's alone.
+    CreateWorkspace,
+    ListWorkspaces,
+    GetWorkspace,
+    ActivateEventBridge,
+    GetEventBridgeStatus,
+    CreateServiceLinkedRole,
+}
+
+impl Action {
+    /// The action's name as written in a policy, e.g. `eventbridge:CreateRule`.
+    pub fn as_str(self) -> &'static str {
+        use Action::*;
+        match self {
+            CreateEventBus => "eventbridge:CreateEventBus",
+            GetEventBus => "eventbridge:GetEventBus",
+            DeleteEventBus => "eventbridge:DeleteEventBus",
+            ListEventBuses => "eventbridge:ListEventBuses",
+            CreateRule => "eventbridge:CreateRule",
+            GetRule => "eventbridge:GetRule",
+            UpdateRule => "eventbridge:UpdateRule",
+            EnableRule => "eventbridge:EnableRule",
+            DisableRule => "eventbridge:DisableRule",
+            DeleteRule => "eventbridge:DeleteRule",
+            ListRules => "eventbridge:ListRules",
+            PutEvents => "eventbridge:PutEvents",
+            UpdateTargets => "eventbridge:UpdateTargets",
+            DeleteTargets => "eventbridge:DeleteTargets",
+            ListTargets => "eventbridge:ListTargets",
+            CreateWorkspace => "herald:CreateWorkspace",
+            ListWorkspaces => "herald:ListWorkspaces",
+            GetWorkspace => "herald:GetWorkspace",
+            ActivateEventBridge => "herald:ActivateEventBridge",
+            GetEventBridgeStatus => "herald:GetEventBridgeStatus",
+            CreateServiceLinkedRole => "ram:CreateServiceLinkedRole",
+        }
+    }
+
+    /// True for the actions only an account owner may perform, whatever the policies say.
+    pub fn is_account_level(self) -> bool {
+        !self.as_str().starts_with("eventbridge:")
+    }
+}
+
+/// What an action acts on: the account it belongs to and its ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    pub account_id: i64,
+    pub arn: String,
+}
+
+impl Resource {
+    /// The account itself (activation, the service-linked role, workspace lists).
+    pub fn account(account_id: i64) -> Self {
+        Resource {
+            account_id,
+            arn: format!("acs:herald:{REGION}:{account_id}:account"),
+        }
+    }
+
+    /// A workspace of the account.
+    pub fn workspace(account_id: i64, name: &str) -> Self {
+        Resource {
+            account_id,
+            arn: format!("acs:herald:{REGION}:{account_id}:workspace/{name}"),
+        }
+    }
+
+    /// An event bus, or every bus with `bus = "*"`.
+    pub fn event_bus(account_id: i64, bus: &str) -> Self {
+        Resource {
+            account_id,
+            arn: format!("acs:eventbridge:{REGION}:{account_id}:eventbus/{bus}"),
+        }
+    }
+
+    /// A rule on a bus.
+    pub fn rule(account_id: i64, bus: &str, rule: &str) -> Self {
+        Resource {
+            account_id,
+            arn: format!("acs:eventbridge:{REGION}:{account_id}:eventbus/{bus}/rule/{rule}"),
+        }
+    }
+
+    /// The service-linked role.
+    pub fn service_linked_role(account_id: i64) -> Self {
+        Resource {
+            account_id,
+            arn: format!("acs:ram::{account_id}:role/{SERVICE_LINKED_ROLE}"),
+        }
+    }
+}
+
+/// The policy document of the service-linked role, as PROTOCOLS.md gives it.
+pub fn service_linked_role_policy() -> serde_json::Value {
+    serde_json::json!({
+        "Version": "1",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["eventbridge:PutEvents"],
+                "Resource": "*"
+            },
+            {
+                "Effect": "Allow",
+                "Action": "ram:DeleteServiceLinkedRole",
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": { "ram:ServiceName": "aiworkspace.pai.aliyuncs.com" }
+                }
+            }
+        ]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bus_name_follows_the_pai_convention() {
+        assert_eq!(system_bus_name("ml-team"), "pai-system-ml-team");
+    }
+
+    #[test]
+    fn eventbridge_actions_are_not_account_level_and_the_rest_are() {
+        assert!(!Action::CreateRule.is_account_level());
+        assert!(!Action::ListTargets.is_account_level());
+        assert!(Action::CreateWorkspace.is_account_level());
+        assert!(Action::CreateServiceLinkedRole.is_account_level());
+    }
+
+    #[test]
+    fn arns_name_the_account_and_the_bus() {
+        assert_eq!(
+            Resource::rule(7, "pai-system-a", "r1").arn,
+            "acs:eventbridge:local:7:eventbus/pai-system-a/rule/r1"
+        );
+    }
+
+    #[test]
+    fn role_policy_grants_put_events_and_conditional_delete() {
+        let policy = service_linked_role_policy();
+        let text = policy.to_string();
+        assert!(text.contains("eventbridge:PutEvents"));
+        assert!(text.contains("aiworkspace.pai.aliyuncs.com"));
+    }
+}

@@ -1,0 +1,55 @@
+//! The `herald` binary: parses the command line and runs the server. Browser code lives in
+//! the library (`hydrate`); this file is server-only.
+
+#[cfg(feature = "ssr")]
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    use clap::Parser;
+    use herald::server::config::{Cli, Command, LogFormat};
+    use herald::server::web;
+
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => {
+            init_tracing(args.log_format == LogFormat::Json);
+            let run = async {
+                let listener = tokio::net::TcpListener::bind(args.listen)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen))?;
+                let public = args.public_url();
+                let state = web::state(args).await?;
+                tracing::info!("Herald is listening on {public}");
+                web::serve(state, listener, web::shutdown_signal()).await
+            };
+            match run.await {
+                Ok(()) => {
+                    tracing::info!("stopped");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    tracing::error!("{e:#}");
+                    eprintln!("herald: {e:#}");
+                    std::process::ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn init_tracing(json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("HERALD_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn main() {
+    // The browser side has no `main`: see `herald::hydrate`.
+}

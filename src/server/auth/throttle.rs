@@ -1,0 +1,89 @@
+//! Slowing down password guessing: after [`MAX_FAILURES`] failed logins for one login name
+//! within [`WINDOW_SECS`], that name is locked for [`LOCK_SECS`].
+//!
+//! Keyed by the login name, not the client address: an attacker spreading guesses over many
+//! addresses is still stopped, at the price that a locked-out user must wait (and is told so).
+
+use super::super::error::Context;
+use super::super::store::login_failures;
+use crate::domain::AppError;
+use sqlx::SqlitePool;
+
+/// Failed logins allowed in one window before the name is locked.
+pub const MAX_FAILURES: i64 = 5;
+/// Length of the counting window, in seconds.
+pub const WINDOW_SECS: i64 = 15 * 60;
+/// How long a locked name stays locked, in seconds.
+pub const LOCK_SECS: i64 = 15 * 60;
+
+/// Now, in Unix seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// The error a locked-out user sees, with the wait rounded up to minutes.
+pub fn locked_error(retry_after_secs: i64) -> AppError {
+    let secs = retry_after_secs.max(1) as u64;
+    let minutes = secs.div_ceil(60);
+    AppError::TooManyRequests {
+        message: format!(
+            "Too many failed login attempts for this email. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        ),
+        retry_after_secs: secs,
+    }
+}
+
+/// Refuse at once if `login` is locked.
+pub async fn check(pool: &SqlitePool, login: &str) -> Result<(), AppError> {
+    let now = now();
+    match login_failures::locked_until(pool, login)
+        .await
+        .context("reading login lock")?
+    {
+        Some(until) if until > now => Err(locked_error(until - now)),
+        _ => Ok(()),
+    }
+}
+
+/// Count a failure; returns the lock error if this failure locked the name.
+pub async fn record_failure(pool: &SqlitePool, login: &str) -> Result<Option<AppError>, AppError> {
+    let now = now();
+    let failures = login_failures::record_failure(pool, login, now, WINDOW_SECS)
+        .await
+        .context("counting a failed login")?;
+    if failures >= MAX_FAILURES {
+        login_failures::lock(pool, login, now, now + LOCK_SECS)
+            .await
+            .context("locking a login")?;
+        tracing::warn!("login locked after {failures} failures");
+        return Ok(Some(locked_error(LOCK_SECS)));
+    }
+    Ok(None)
+}
+
+/// Forget failures after a successful login.
+pub async fn clear(pool: &SqlitePool, login: &str) -> Result<(), AppError> {
+    login_failures::clear(pool, login)
+        .await
+        .context("clearing login failures")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_message_rounds_up_to_whole_minutes() {
+        let AppError::TooManyRequests { message, retry_after_secs } = locked_error(61) else {
+            panic!()
+        };
+        assert_eq!(retry_after_secs, 61);
+        assert!(message.contains("2 minutes"), "{message}");
+        let AppError::TooManyRequests { message, .. } = locked_error(30) else { panic!() };
+        assert!(message.contains("1 minute."), "{message}");
+    }
+}

@@ -1,0 +1,82 @@
+//! Keeps every page but sign-up and login behind a session: a visitor without one who asks
+//! for a page is redirected to the login page, before any page code runs.
+
+use super::super::auth::session;
+use super::super::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+/// Paths anyone may load: the two public pages, assets, server functions (which check the
+/// session themselves) and plain HTTP endpoints.
+fn is_public(path: &str) -> bool {
+    matches!(path, "/login" | "/signup" | "/healthz" | "/favicon.svg")
+        || path.starts_with("/pkg/")
+        || path.starts_with("/api/")
+        || path.starts_with("/assets/")
+}
+
+/// Redirect anonymous page requests to `/login?next=…`.
+pub async fn require_login(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    if request.method() != Method::GET || is_public(path) {
+        return next.run(request).await;
+    }
+    match session::current(&session, &state.pool).await {
+        Ok(Some(_)) => next.run(request).await,
+        Ok(None) => {
+            let target = request
+                .uri()
+                .path_and_query()
+                .map(|pq| pq.as_str())
+                .unwrap_or("/");
+            let next_param: String = url_encode(target);
+            Redirect::to(&format!("/login?next={next_param}")).into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "checking the session for a page");
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Percent-encode everything but unreserved characters and `/`.
+fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_login_signup_assets_and_endpoints_are_public() {
+        for p in ["/login", "/signup", "/healthz", "/pkg/herald.wasm", "/api/ui/login"] {
+            assert!(is_public(p), "{p}");
+        }
+        for p in ["/", "/workspaces", "/workspaces/a/settings", "/buses", "/loginx"] {
+            assert!(!is_public(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn next_parameter_is_encoded() {
+        assert_eq!(url_encode("/workspaces?x=a b&y"), "/workspaces%3Fx%3Da%20b%26y");
+    }
+}

@@ -1,0 +1,7 @@
+//! One function per operation. Each asks [`authorize`](super::auth::authorize) before it
+//! reads or writes anything, validates its input, then calls `store`. Server functions and
+//! (later) REST handlers for the same operation call the same function here.
+
+pub mod accounts;
+pub mod eventbridge;
+pub mod workspaces;

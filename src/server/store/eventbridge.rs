@@ -1,0 +1,87 @@
+//! Event buses and the service-linked role.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// An event bus row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BusRow {
+    pub name: String,
+    pub workspace: Option<String>,
+    pub description: String,
+    pub created_at: String,
+}
+
+/// The service-linked role row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RoleRow {
+    pub name: String,
+    pub policy: String,
+    pub created_at: String,
+}
+
+/// Create the system bus `{prefix}{workspace}` for every workspace of the account that has
+/// none. Idempotent.
+pub async fn insert_system_buses(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    prefix: &str,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO event_buses (account_id, workspace_id, name, description)
+         SELECT w.account_id, w.id, ?2 || w.name, 'System bus of workspace ' || w.name
+         FROM workspaces w
+         WHERE w.account_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM event_buses b WHERE b.workspace_id = w.id)",
+    )
+    .bind(account_id)
+    .bind(prefix)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// The account's buses, by name.
+pub async fn list_buses(pool: &SqlitePool, account_id: i64) -> Result<Vec<BusRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.name, w.name AS workspace, b.description, b.created_at
+         FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
+         WHERE b.account_id = ?1 ORDER BY b.name",
+    )
+    .bind(account_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The account's role of this name, if granted.
+pub async fn find_role(
+    pool: &SqlitePool,
+    account_id: i64,
+    name: &str,
+) -> Result<Option<RoleRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT name, policy, created_at FROM service_linked_roles
+         WHERE account_id = ?1 AND name = ?2",
+    )
+    .bind(account_id)
+    .bind(name)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Create the role unless it exists. Idempotent.
+pub async fn insert_role_if_absent(
+    pool: &SqlitePool,
+    account_id: i64,
+    name: &str,
+    policy: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO service_linked_roles (account_id, name, policy) VALUES (?1, ?2, ?3)",
+    )
+    .bind(account_id)
+    .bind(name)
+    .bind(policy)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}

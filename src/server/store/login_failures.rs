@@ -1,0 +1,59 @@
+//! Counting failed logins per login name.
+
+use sqlx::SqlitePool;
+
+/// The lock on a login name, if any: Unix seconds until which it is locked.
+pub async fn locked_until(pool: &SqlitePool, login: &str) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE login = ?1")
+            .bind(login)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.flatten())
+}
+
+/// Count one failure at `now` in a window of `window_secs`; returns the failures in the
+/// current window, this one included. Atomic, so concurrent guesses are all counted.
+pub async fn record_failure(
+    pool: &SqlitePool,
+    login: &str,
+    now: i64,
+    window_secs: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO login_failures (login, failures, window_start, locked_until)
+         VALUES (?1, 1, ?2, NULL)
+         ON CONFLICT (login) DO UPDATE SET
+             failures = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE failures + 1 END,
+             window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END
+         RETURNING failures",
+    )
+    .bind(login)
+    .bind(now)
+    .bind(window_secs)
+    .fetch_one(pool)
+    .await
+}
+
+/// Lock the login name until `until` and start counting afresh.
+pub async fn lock(pool: &SqlitePool, login: &str, now: i64, until: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE login_failures SET locked_until = ?3, failures = 0, window_start = ?2
+         WHERE login = ?1",
+    )
+    .bind(login)
+    .bind(now)
+    .bind(until)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+/// Forget the failures of a login name (after a successful login).
+pub async fn clear(pool: &SqlitePool, login: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE login = ?1")
+        .bind(login)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}

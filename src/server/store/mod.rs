@@ -1,0 +1,50 @@
+//! Every SQL statement of Herald, a file per aggregate. Functions take a `&SqlitePool` or a
+//! `&mut SqliteConnection` (inside a transaction) and return `sqlx` results; the services
+//! decide what a failure means to the user.
+
+pub mod accounts;
+pub mod eventbridge;
+pub mod login_failures;
+pub mod workspaces;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Open (creating if missing) the SQLite database at `url`, in WAL mode with foreign keys on.
+pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| anyhow::anyhow!("--database-url {url:?} is not a SQLite URL: {e}"))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    if let Some(dir) = options.get_filename().parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                anyhow::anyhow!("cannot create the database directory {}: {e}", dir.display())
+            })?;
+        }
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the database {url}: {e}"))?;
+    Ok(pool)
+}
+
+/// Apply the migrations in `migrations/` that have not run yet.
+pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
+    sqlx::migrate!("./migrations")
+        .run(pool)
+        .await
+        .map_err(|e| anyhow::anyhow!("applying database migrations: {e}"))
+}
+
+/// A trivial query, to tell whether the database answers.
+pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+}

@@ -1,0 +1,50 @@
+//! Workspaces of an account.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// A workspace with its system bus, if EventBridge is activated.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkspaceRow {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub bus_name: Option<String>,
+}
+
+const SELECT: &str = "SELECT w.id, w.name, w.created_at, b.name AS bus_name
+     FROM workspaces w
+     LEFT JOIN event_buses b ON b.workspace_id = w.id AND b.account_id = w.account_id";
+
+/// Create a workspace; a unique violation means the account already has one of that name.
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    name: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("INSERT INTO workspaces (account_id, name) VALUES (?1, ?2) RETURNING id")
+        .bind(account_id)
+        .bind(name)
+        .fetch_one(conn)
+        .await
+}
+
+/// The account's workspaces, by name.
+pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<WorkspaceRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE w.account_id = ?1 ORDER BY w.name"))
+        .bind(account_id)
+        .fetch_all(pool)
+        .await
+}
+
+/// One workspace of the account by name (case-insensitive).
+pub async fn find(
+    pool: &SqlitePool,
+    account_id: i64,
+    name: &str,
+) -> Result<Option<WorkspaceRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE w.account_id = ?1 AND w.name = ?2"))
+        .bind(account_id)
+        .bind(name)
+        .fetch_optional(pool)
+        .await
+}

@@ -1,0 +1,183 @@
+//! The axum router (Leptos pages, server functions, health) and the server's lifecycle:
+//! open the database, migrate, serve until a shutdown signal, finish in-flight requests.
+
+use super::config::ServeArgs;
+use super::http::{health, pages};
+use super::state::AppState;
+use super::store;
+use crate::app::{shell, App};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// Largest request body accepted anywhere (UI forms are far smaller).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Sessions end after this long without a request.
+const SESSION_IDLE_DAYS: i64 = 7;
+
+/// Open the database, apply migrations, and assemble the shared state.
+pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
+    let pool = store::connect(&args.database_url).await?;
+    store::migrate(&pool).await?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("herald")
+        .site_root(args.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(args.listen)
+        .build();
+    Ok(AppState {
+        pool,
+        leptos_options,
+        config: Arc::new(args),
+    })
+}
+
+/// The whole HTTP application.
+pub async fn router(state: AppState) -> anyhow::Result<Router> {
+    let session_store = SqliteStore::new(state.pool.clone());
+    session_store
+        .migrate()
+        .await
+        .map_err(|e| anyhow::anyhow!("preparing the session table: {e}"))?;
+    let sessions = SessionManagerLayer::new(session_store)
+        .with_name("herald_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(SESSION_IDLE_DAYS)));
+
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let context_state = state.clone();
+    let app = Router::new()
+        .route("/healthz", get(health::healthz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::require_login,
+        ))
+        .layer(sessions)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            http::header::X_CONTENT_TYPE_OPTIONS,
+            http::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            http::header::X_FRAME_OPTIONS,
+            http::HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            http::header::REFERRER_POLICY,
+            http::HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state);
+    Ok(app)
+}
+
+/// Delete expired sessions now and then, until the process ends.
+fn spawn_session_cleanup(state: &AppState) -> tokio::task::JoinHandle<()> {
+    let store = SqliteStore::new(state.pool.clone());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            use tower_sessions::session_store::ExpiredDeletion;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "deleting expired sessions");
+            }
+        }
+    })
+}
+
+/// Serve on `listener` until `shutdown` resolves, then finish in-flight requests.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let cleanup = spawn_session_cleanup(&state);
+    let app = router(state.clone()).await?;
+    let result = axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown)
+        .await;
+    cleanup.abort();
+    state.pool.close().await;
+    result.map_err(|e| anyhow::anyhow!("serving HTTP: {e}"))
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}
+
+/// A server running in the background, for tests: stop it with [`RunningServer::stop`].
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl RunningServer {
+    /// Start a server with `args` (use port 0 for a free port).
+    pub async fn start(args: ServeArgs) -> anyhow::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(args.listen).await?;
+        let addr = listener.local_addr()?;
+        let mut args = args;
+        args.listen = addr;
+        let state = state(args).await?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(serve(state, listener, async {
+            let _ = rx.await;
+        }));
+        Ok(RunningServer {
+            addr,
+            stop: Some(tx),
+            task,
+        })
+    }
+
+    /// Shut down gracefully and wait until the database is closed.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.task).await?
+    }
+}
