@@ -36,8 +36,8 @@ pub enum AppError {
     #[error("something went wrong on the server; please try again")]
     Internal,
     /// The request itself could not be read or sent (transport, encoding).
-    #[error("request failed: {0}")]
-    Request(String),
+    #[error("request failed: {message}")]
+    Request { message: String },
 }
 
 impl AppError {
@@ -72,7 +72,7 @@ impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Invalid { .. } | AppError::Request(_) => 400,
+            AppError::Invalid { .. } | AppError::Request { .. } => 400,
             AppError::Unauthorized { .. } => 401,
             AppError::Forbidden { .. } => 403,
             AppError::NotFound { .. } => 404,
@@ -88,15 +88,20 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
+        let message = match value {
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
-                AppError::Request(format!("the request could not be read: {msg}"))
+                format!("the request could not be read: {msg}")
             }
-            ServerFnErrorErr::Request(msg) => {
-                AppError::Request(format!("the server could not be reached: {msg}"))
-            }
-            other => AppError::Request(other.to_string()),
+            ServerFnErrorErr::Request(msg) => format!("the server could not be reached: {msg}"),
+            other => other.to_string(),
+        };
+        // On the server this runs while answering a request whose arguments could not be
+        // decoded: answer 400, not the framework's default 500.
+        #[cfg(feature = "ssr")]
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(http::StatusCode::BAD_REQUEST);
         }
+        AppError::Request { message }
     }
 }
 

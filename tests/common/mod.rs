@@ -1,0 +1,204 @@
+//! Test harness: a real Herald server on 127.0.0.1:0 with a fresh database, and a small
+//! client that calls its server functions the way the browser does and keeps the session
+//! cookie.
+#![allow(dead_code)]
+
+use herald::server::config::ServeArgs;
+use herald::server::web::RunningServer;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// A running server and the temporary directory holding its database.
+pub struct TestApp {
+    pub server: RunningServer,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Start Herald on a free port with a fresh database.
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = start(&db_url(&dir.path().join("herald.db")), |_| {}).await;
+        TestApp { server, dir }
+    }
+
+    /// Start Herald with settings changed by `tweak`.
+    pub async fn spawn_with(tweak: impl FnOnce(&mut ServeArgs)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = start(&db_url(&dir.path().join("herald.db")), tweak).await;
+        TestApp { server, dir }
+    }
+
+    /// The database file.
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("herald.db")
+    }
+
+    /// Stop the server and start a new one on the same database.
+    pub async fn restart(self) -> TestApp {
+        let TestApp { server, dir } = self;
+        server.stop().await.expect("graceful stop");
+        let server = start(&db_url(&dir.path().join("herald.db")), |_| {}).await;
+        TestApp { server, dir }
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://{}", self.server.addr)
+    }
+
+    /// A new visitor with no session.
+    pub fn visitor(&self) -> Visitor {
+        Visitor {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: self.base(),
+            cookie: None,
+        }
+    }
+
+    /// A visitor who signed up as `email` and is logged in.
+    pub async fn signed_up(&self, email: &str) -> Visitor {
+        let mut v = self.visitor();
+        let r = v.sign_up(email, "Test User", PASSWORD).await;
+        assert!(r.is_redirect(), "sign-up failed: {r:?}");
+        v
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+fn db_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+async fn start(url: &str, tweak: impl FnOnce(&mut ServeArgs)) -> RunningServer {
+    let mut args = ServeArgs::new("127.0.0.1:0".parse().unwrap(), url);
+    tweak(&mut args);
+    RunningServer::start(args).await.expect("server starts")
+}
+
+/// What a server function answered.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Reply {
+    /// True for the redirect a successful sign-up, login or logout answers with.
+    pub fn is_redirect(&self) -> bool {
+        self.status.is_success() || self.status.is_redirection()
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The `code` of an error answer.
+    pub fn code(&self) -> String {
+        self.json()["code"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+/// A browser-like client with one session cookie.
+pub struct Visitor {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub cookie: Option<String>,
+}
+
+impl Visitor {
+    /// The same session against another server (after a restart).
+    pub fn against(&self, app: &TestApp) -> Visitor {
+        Visitor {
+            http: self.http.clone(),
+            base: app.base(),
+            cookie: self.cookie.clone(),
+        }
+    }
+
+    /// Call server function `name` with form fields, as the UI's JavaScript does.
+    pub async fn call(&mut self, name: &str, form: &[(&str, &str)]) -> Reply {
+        let mut req = self
+            .http
+            .post(format!("{}/api/ui/{name}", self.base))
+            .header(ACCEPT, "application/json")
+            .form(form);
+        if let Some(c) = &self.cookie {
+            req = req.header(COOKIE, c);
+        }
+        let res = req.send().await.expect("request sent");
+        self.absorb(&res);
+        let status = res.status();
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = res.text().await.unwrap_or_default();
+        Reply {
+            status,
+            location,
+            body,
+        }
+    }
+
+    /// GET a page or endpoint with the session cookie.
+    pub async fn get(&mut self, path: &str) -> reqwest::Response {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header(COOKIE, c);
+        }
+        let res = req.send().await.expect("request sent");
+        self.absorb(&res);
+        res
+    }
+
+    /// POST raw bytes to a path.
+    pub async fn post_raw(&mut self, path: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(CONTENT_TYPE, content_type)
+            .header(ACCEPT, "application/json")
+            .body(body);
+        if let Some(c) = &self.cookie {
+            req = req.header(COOKIE, c);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    fn absorb(&mut self, res: &reqwest::Response) {
+        for v in res.headers().get_all(SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap().trim().to_string();
+            if pair.starts_with("herald_session=") {
+                // An expired cookie (logout) clears the session.
+                let expired = v.to_ascii_lowercase().contains("max-age=0");
+                self.cookie = if expired { None } else { Some(pair) };
+            }
+        }
+    }
+
+    pub async fn sign_up(&mut self, email: &str, name: &str, password: &str) -> Reply {
+        self.call(
+            "sign_up",
+            &[("email", email), ("display_name", name), ("password", password)],
+        )
+        .await
+    }
+
+    pub async fn log_in(&mut self, email: &str, password: &str) -> Reply {
+        self.call("log_in", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn create_workspace(&mut self, name: &str) -> Reply {
+        self.call("create_workspace", &[("name", name)]).await
+    }
+}
