@@ -1,0 +1,47 @@
+# Herald: `make run` serves http://127.0.0.1:3000; `make test` runs every test.
+# Both install what they lack first (scripts/setup.sh).
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# cargo-leptos downloads wasm-bindgen and wasm-opt unless they are on PATH (which fails
+# here); scripts/setup.sh installs them and this PATH finds them.
+
+.PHONY: all run build test test-rust test-browser setup setup-test lint fmt clean
+
+all: build
+
+setup:
+	scripts/setup.sh build
+
+setup-test:
+	scripts/setup.sh test
+
+## build: release server at target/release/herald and site at target/site
+build: setup
+	cargo leptos build --release
+
+## run: build, then serve on http://127.0.0.1:3000 with data/herald.db
+run: build
+	target/release/herald serve
+
+## test: unit and integration tests, then browser tests against the release build
+test: setup-test test-rust build test-browser
+
+test-rust:
+	cargo test --features ssr
+
+test-browser:
+	end2end/run.sh
+
+## lint: formatting and clippy on both sides
+lint:
+	cargo fmt --check
+	cargo clippy --features ssr --all-targets -- -D warnings
+	cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules end2end/test-results end2end/screenshots
