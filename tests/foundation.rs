@@ -28,11 +28,21 @@ async fn sign_up_logs_the_new_owner_in_with_a_hardened_cookie() {
         .http
         .post(format!("{}/api/ui/sign_up", app.base()))
         .header("accept", "application/json")
-        .form(&[("email", "bob@example.com"), ("display_name", "Bob"), ("password", PASSWORD)])
+        .form(&[
+            ("email", "bob@example.com"),
+            ("display_name", "Bob"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
-    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(!cookie.contains("Secure"), "{cookie}");
@@ -40,17 +50,28 @@ async fn sign_up_logs_the_new_owner_in_with_a_hardened_cookie() {
 
 #[tokio::test]
 async fn cookie_is_secure_when_the_public_url_is_https() {
-    let app = TestApp::spawn_with(|a| a.public_url = Some("https://herald.example.com".into())).await;
+    let app =
+        TestApp::spawn_with(|a| a.public_url = Some("https://herald.example.com".into())).await;
     let res = app
         .visitor()
         .http
         .post(format!("{}/api/ui/sign_up", app.base()))
         .header("accept", "application/json")
-        .form(&[("email", "ada@example.com"), ("display_name", "Ada"), ("password", PASSWORD)])
+        .form(&[
+            ("email", "ada@example.com"),
+            ("display_name", "Ada"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
-    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.contains("Secure"), "{cookie}");
 }
 
@@ -66,7 +87,10 @@ async fn sign_up_refuses_bad_fields_naming_each_and_stores_nothing() {
     let r = v.sign_up("ada@example.com", "Ada", "short").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["field"], "password");
-    assert!(r.json()["message"].as_str().unwrap().contains("at least 10"));
+    assert!(r.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("at least 10"));
 
     let r = v.sign_up("ada@example.com", "   ", PASSWORD).await;
     assert_eq!(r.json()["field"], "display_name");
@@ -80,7 +104,10 @@ async fn sign_up_refuses_bad_fields_naming_each_and_stores_nothing() {
 async fn duplicate_email_is_a_conflict_on_the_email_field() {
     let app = TestApp::spawn().await;
     app.signed_up("ada@example.com").await;
-    let r = app.visitor().sign_up("ADA@example.com", "Other", PASSWORD).await;
+    let r = app
+        .visitor()
+        .sign_up("ADA@example.com", "Other", PASSWORD)
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.json()["field"], "email");
 }
@@ -88,7 +115,10 @@ async fn duplicate_email_is_a_conflict_on_the_email_field() {
 #[tokio::test]
 async fn closed_sign_up_refuses_new_accounts() {
     let app = TestApp::spawn_with(|a| a.signup = herald::server::config::SignupMode::Closed).await;
-    let r = app.visitor().sign_up("ada@example.com", "Ada", PASSWORD).await;
+    let r = app
+        .visitor()
+        .sign_up("ada@example.com", "Ada", PASSWORD)
+        .await;
     assert_eq!(r.status, StatusCode::PRECONDITION_FAILED);
     assert!(r.json()["message"].as_str().unwrap().contains("closed"));
 }
@@ -100,13 +130,22 @@ async fn login_logout_and_login_again() {
 
     let r = v.call("log_out", &[]).await;
     assert!(r.is_redirect(), "{r:?}");
-    assert_eq!(v.call("who_am_i", &[]).await.json(), serde_json::Value::Null);
-    assert_eq!(v.call("list_workspaces", &[]).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        v.call("who_am_i", &[]).await.json(),
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        v.call("list_workspaces", &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 
     let r = v.log_in("ada@example.com", PASSWORD).await;
     assert!(r.is_redirect(), "{r:?}");
     assert_eq!(r.location.as_deref(), Some("/workspaces"));
-    assert_eq!(v.call("who_am_i", &[]).await.json()["email"], "ada@example.com");
+    assert_eq!(
+        v.call("who_am_i", &[]).await.json()["email"],
+        "ada@example.com"
+    );
 }
 
 #[tokio::test]
@@ -115,12 +154,26 @@ async fn login_returns_to_a_local_next_but_never_to_another_site() {
     app.signed_up("ada@example.com").await;
     let mut v = app.visitor();
     let r = v
-        .call("log_in", &[("email", "ada@example.com"), ("password", PASSWORD), ("next", "/buses")])
+        .call(
+            "log_in",
+            &[
+                ("email", "ada@example.com"),
+                ("password", PASSWORD),
+                ("next", "/buses"),
+            ],
+        )
         .await;
     assert_eq!(r.location.as_deref(), Some("/buses"));
     let mut v = app.visitor();
     let r = v
-        .call("log_in", &[("email", "ada@example.com"), ("password", PASSWORD), ("next", "//evil.example")])
+        .call(
+            "log_in",
+            &[
+                ("email", "ada@example.com"),
+                ("password", PASSWORD),
+                ("next", "//evil.example"),
+            ],
+        )
         .await;
     assert_eq!(r.location.as_deref(), Some("/workspaces"));
 }
@@ -144,12 +197,22 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let app = TestApp::spawn().await;
     app.signed_up("ada@example.com").await;
 
-    let wrong = app.visitor().log_in("ada@example.com", "not the password").await;
-    let unknown = app.visitor().log_in("nobody@example.com", "not the password").await;
+    let wrong = app
+        .visitor()
+        .log_in("ada@example.com", "not the password")
+        .await;
+    let unknown = app
+        .visitor()
+        .log_in("nobody@example.com", "not the password")
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.status, unknown.status);
     assert_eq!(wrong.body, unknown.body);
-    assert!(wrong.body.contains("Email or password is incorrect"), "{}", wrong.body);
+    assert!(
+        wrong.body.contains("Email or password is incorrect"),
+        "{}",
+        wrong.body
+    );
 }
 
 #[tokio::test]
@@ -158,17 +221,29 @@ async fn repeated_failures_lock_the_email_and_the_user_is_told() {
     app.signed_up("ada@example.com").await;
     let mut v = app.visitor();
     for _ in 0..4 {
-        assert_eq!(v.log_in("ada@example.com", "guess guess guess").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            v.log_in("ada@example.com", "guess guess guess")
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     let fifth = v.log_in("ada@example.com", "guess guess guess").await;
     assert_eq!(fifth.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(fifth.json()["message"].as_str().unwrap().contains("Try again in 15 minutes"));
+    assert!(fifth.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("Try again in 15 minutes"));
 
     // Even the right password is refused while locked; another email is unaffected.
     let right = v.log_in("ADA@example.com", PASSWORD).await;
     assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
     app.signed_up("bob@example.com").await;
-    assert!(app.visitor().log_in("bob@example.com", PASSWORD).await.is_redirect());
+    assert!(app
+        .visitor()
+        .log_in("bob@example.com", PASSWORD)
+        .await
+        .is_redirect());
 }
 
 #[tokio::test]
@@ -193,11 +268,20 @@ async fn workspaces_are_created_listed_and_opened() {
     let r = v.create_workspace("ml-team").await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     assert_eq!(r.json()["name"], "ml-team");
-    assert_eq!(r.json()["bus_name"], serde_json::Value::Null, "no bus before activation");
+    assert_eq!(
+        r.json()["bus_name"],
+        serde_json::Value::Null,
+        "no bus before activation"
+    );
     v.create_workspace("cv_lab").await;
 
     let list = v.call("list_workspaces", &[]).await.json();
-    let names: Vec<_> = list.as_array().unwrap().iter().map(|w| w["name"].as_str().unwrap()).collect();
+    let names: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["cv_lab", "ml-team"]);
 
     let one = v.call("get_workspace", &[("name", "ml-team")]).await;
@@ -215,14 +299,25 @@ async fn bad_and_duplicate_workspace_names_are_friendly_errors() {
     let dup = v.create_workspace("ML-team").await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     assert_eq!(dup.json()["field"], "name");
-    assert!(dup.json()["message"].as_str().unwrap().contains("already have a workspace"));
+    assert!(dup.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("already have a workspace"));
 
     for bad in ["ab", "has space", "dots.not.allowed", &"x".repeat(65)] {
         let r = v.create_workspace(bad).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {r:?}");
         assert_eq!(r.json()["field"], "name");
     }
-    assert_eq!(v.call("list_workspaces", &[]).await.json().as_array().unwrap().len(), 1);
+    assert_eq!(
+        v.call("list_workspaces", &[])
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -232,25 +327,63 @@ async fn activation_creates_a_bus_per_workspace_now_and_later_and_is_idempotent(
     v.create_workspace("alpha").await;
     v.create_workspace("beta").await;
 
-    let before = v.call("get_notification_settings", &[("workspace", "alpha")]).await.json();
-    assert_eq!(before["activated_at"], serde_json::Value::Null, "ServiceNotEnable state");
-    assert_eq!(v.call("list_event_buses", &[]).await.json().as_array().unwrap().len(), 0);
+    let before = v
+        .call("get_notification_settings", &[("workspace", "alpha")])
+        .await
+        .json();
+    assert_eq!(
+        before["activated_at"],
+        serde_json::Value::Null,
+        "ServiceNotEnable state"
+    );
+    assert_eq!(
+        v.call("list_event_buses", &[])
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
 
-    assert_eq!(v.call("activate_event_bridge", &[]).await.status, StatusCode::OK);
-    let after = v.call("get_notification_settings", &[("workspace", "alpha")]).await.json();
-    let activated_at = after["activated_at"].as_str().expect("activated").to_string();
+    assert_eq!(
+        v.call("activate_event_bridge", &[]).await.status,
+        StatusCode::OK
+    );
+    let after = v
+        .call("get_notification_settings", &[("workspace", "alpha")])
+        .await
+        .json();
+    let activated_at = after["activated_at"]
+        .as_str()
+        .expect("activated")
+        .to_string();
     assert_eq!(after["workspace"]["bus_name"], "pai-system-alpha");
 
     // Again: nothing changes, no duplicate buses.
-    assert_eq!(v.call("activate_event_bridge", &[]).await.status, StatusCode::OK);
-    let again = v.call("get_notification_settings", &[("workspace", "alpha")]).await.json();
+    assert_eq!(
+        v.call("activate_event_bridge", &[]).await.status,
+        StatusCode::OK
+    );
+    let again = v
+        .call("get_notification_settings", &[("workspace", "alpha")])
+        .await
+        .json();
     assert_eq!(again["activated_at"], activated_at.as_str());
 
     // A workspace made later gets its bus at once.
     v.create_workspace("gamma").await;
     let buses = v.call("list_event_buses", &[]).await.json();
-    let names: Vec<_> = buses.as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["pai-system-alpha", "pai-system-beta", "pai-system-gamma"]);
+    let names: Vec<_> = buses
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["pai-system-alpha", "pai-system-beta", "pai-system-gamma"]
+    );
     assert_eq!(buses[0]["workspace"], "alpha");
 }
 
@@ -262,7 +395,10 @@ async fn grant_needs_activation_then_creates_the_role_once() {
 
     let early = v.call("grant_permissions", &[]).await;
     assert_eq!(early.status, StatusCode::PRECONDITION_FAILED);
-    assert!(early.json()["message"].as_str().unwrap().contains("ServiceNotEnable"));
+    assert!(early.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("ServiceNotEnable"));
 
     v.call("activate_event_bridge", &[]).await;
     let role = v.call("grant_permissions", &[]).await.json();
@@ -272,7 +408,10 @@ async fn grant_needs_activation_then_creates_the_role_once() {
 
     let again = v.call("grant_permissions", &[]).await.json();
     assert_eq!(again["created_at"], role["created_at"]);
-    let settings = v.call("get_notification_settings", &[("workspace", "alpha")]).await.json();
+    let settings = v
+        .call("get_notification_settings", &[("workspace", "alpha")])
+        .await
+        .json();
     assert_eq!(settings["role"]["name"], "AliyunServiceRoleForPAIWorkspace");
 }
 
@@ -285,17 +424,39 @@ async fn two_accounts_never_see_each_others_anything() {
     ada.call("grant_permissions", &[]).await;
 
     let mut bob = app.signed_up("bob@example.com").await;
-    assert_eq!(bob.call("list_workspaces", &[]).await.json(), serde_json::json!([]));
-    assert_eq!(bob.call("list_event_buses", &[]).await.json(), serde_json::json!([]));
-    let peek = bob.call("get_workspace", &[("name", "secret-project")]).await;
+    assert_eq!(
+        bob.call("list_workspaces", &[]).await.json(),
+        serde_json::json!([])
+    );
+    assert_eq!(
+        bob.call("list_event_buses", &[]).await.json(),
+        serde_json::json!([])
+    );
+    let peek = bob
+        .call("get_workspace", &[("name", "secret-project")])
+        .await;
     assert_eq!(peek.status, StatusCode::NOT_FOUND);
-    let peek = bob.call("get_notification_settings", &[("workspace", "secret-project")]).await;
+    let peek = bob
+        .call(
+            "get_notification_settings",
+            &[("workspace", "secret-project")],
+        )
+        .await;
     assert_eq!(peek.status, StatusCode::NOT_FOUND);
     assert!(!peek.body.contains("pai-system"), "{}", peek.body);
 
     // Bob's account is not activated by Ada's activation, and may use the same name.
-    assert_eq!(bob.create_workspace("secret-project").await.status, StatusCode::OK);
-    let s = bob.call("get_notification_settings", &[("workspace", "secret-project")]).await.json();
+    assert_eq!(
+        bob.create_workspace("secret-project").await.status,
+        StatusCode::OK
+    );
+    let s = bob
+        .call(
+            "get_notification_settings",
+            &[("workspace", "secret-project")],
+        )
+        .await
+        .json();
     assert_eq!(s["activated_at"], serde_json::Value::Null);
     assert_eq!(s["role"], serde_json::Value::Null);
 }
@@ -304,7 +465,12 @@ async fn two_accounts_never_see_each_others_anything() {
 async fn anonymous_visitors_get_401_from_data_and_the_login_page_for_pages() {
     let app = TestApp::spawn().await;
     let mut anon = app.visitor();
-    for f in ["list_workspaces", "list_event_buses", "activate_event_bridge", "grant_permissions"] {
+    for f in [
+        "list_workspaces",
+        "list_event_buses",
+        "activate_event_bridge",
+        "grant_permissions",
+    ] {
         let r = anon.call(f, &[]).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{f}: {r:?}");
         assert_eq!(r.code(), "unauthorized");
@@ -325,7 +491,12 @@ async fn signed_in_pages_render_on_the_server() {
     let app = TestApp::spawn().await;
     let mut v = app.signed_up("ada@example.com").await;
     v.create_workspace("alpha").await;
-    let html = v.get("/workspaces/alpha/settings/notifications").await.text().await.unwrap();
+    let html = v
+        .get("/workspaces/alpha/settings/notifications")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("ServiceNotEnable"), "{html}");
     assert!(html.contains("Activate for free"));
     let missing = v.get("/no/such/page").await;
@@ -349,18 +520,38 @@ async fn oversized_and_malformed_requests_are_refused_cleanly() {
 
     let huge = format!("name={}", "a".repeat(2 * 1024 * 1024));
     let res = v
-        .post_raw("/api/ui/create_workspace", "application/x-www-form-urlencoded", huge.into_bytes())
+        .post_raw(
+            "/api/ui/create_workspace",
+            "application/x-www-form-urlencoded",
+            huge.into_bytes(),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
     // Missing field and undecodable body: a 400 with a reason, not a 500.
     let res = v
-        .post_raw("/api/ui/create_workspace", "application/x-www-form-urlencoded", b"nme=x".to_vec())
+        .post_raw(
+            "/api/ui/create_workspace",
+            "application/x-www-form-urlencoded",
+            b"nme=x".to_vec(),
+        )
         .await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{:?}", res.text().await);
+    assert_eq!(
+        res.status(),
+        StatusCode::BAD_REQUEST,
+        "{:?}",
+        res.text().await
+    );
     let res = v
-        .post_raw("/api/ui/create_workspace", "application/x-www-form-urlencoded", vec![0xff, 0xfe, b'%'])
+        .post_raw(
+            "/api/ui/create_workspace",
+            "application/x-www-form-urlencoded",
+            vec![0xff, 0xfe, b'%'],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(v.call("list_workspaces", &[]).await.json(), serde_json::json!([]));
+    assert_eq!(
+        v.call("list_workspaces", &[]).await.json(),
+        serde_json::json!([])
+    );
 }

@@ -60,11 +60,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 /// Log in with email and password.
 #[server(prefix = "/api/ui", endpoint = "log_in")]
-pub async fn log_in(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<(), AppError> {
+pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use super::ctx;
     use crate::server::auth::session;
     use crate::server::service::accounts;

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 
 /// The "Event notification settings" tab of a workspace.
 #[server(prefix = "/api/ui", endpoint = "get_notification_settings")]
-pub async fn get_notification_settings(workspace: String) -> Result<NotificationSettings, AppError> {
+pub async fn get_notification_settings(
+    workspace: String,
+) -> Result<NotificationSettings, AppError> {
     use super::ctx;
     let result = async {
         let (state, actor) = ctx::actor().await?;

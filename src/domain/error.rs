@@ -16,7 +16,10 @@ pub enum AppError {
     Invalid { field: String, message: String },
     /// The request clashes with something that exists (a duplicate name, say).
     #[error("{message}")]
-    Conflict { field: Option<String>, message: String },
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
     /// The thing does not exist, or belongs to someone else (never said which).
     #[error("{what} not found")]
     NotFound { what: String },
@@ -28,7 +31,10 @@ pub enum AppError {
     Unauthorized { message: String },
     /// Too many attempts; the user may try again after `retry_after_secs`.
     #[error("{message}")]
-    TooManyRequests { message: String, retry_after_secs: u64 },
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// The operation needs something done first (activation, say).
     #[error("{message}")]
     Precondition { message: String },
@@ -112,7 +118,10 @@ mod tests {
     #[test]
     fn field_errors_are_found_by_field_name_only() {
         let err = AppError::invalid("email", "is not an email address");
-        assert_eq!(err.for_field("email").as_deref(), Some("is not an email address"));
+        assert_eq!(
+            err.for_field("email").as_deref(),
+            Some("is not an email address")
+        );
         assert_eq!(err.for_field("password"), None);
         assert!(err.has_field());
         assert!(!AppError::Internal.has_field());

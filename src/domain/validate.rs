@@ -34,9 +34,7 @@ pub fn email(field: &str, raw: &str) -> Result<String, AppError> {
     let domain_ok = domain.contains('.')
         && domain.split('.').all(|label| {
             !label.is_empty()
-                && label
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         });
@@ -59,7 +57,10 @@ pub fn display_name(field: &str, raw: &str) -> Result<String, AppError> {
         ));
     }
     if value.chars().any(char::is_control) {
-        return Err(AppError::invalid(field, "must not contain control characters"));
+        return Err(AppError::invalid(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(value.to_string())
 }
@@ -119,14 +120,26 @@ mod tests {
 
     #[test]
     fn email_is_trimmed_and_domain_lower_cased() {
-        assert_eq!(email("email", "  Ada@Example.COM ").unwrap(), "Ada@example.com");
+        assert_eq!(
+            email("email", "  Ada@Example.COM ").unwrap(),
+            "Ada@example.com"
+        );
     }
 
     #[test]
     fn malformed_emails_are_refused_with_the_field_named() {
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a da@example.com", "ada@ex..com", "ada@-x.com"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a da@example.com",
+            "ada@ex..com",
+            "ada@-x.com",
+        ] {
             let err = email("email", bad).unwrap_err();
-            assert_eq!(err.for_field("email").is_some(), true, "{bad:?} gave {err:?}");
+            assert!(err.for_field("email").is_some(), "{bad:?} gave {err:?}");
         }
     }
 
@@ -134,7 +147,10 @@ mod tests {
     fn password_of_nine_characters_is_too_short_and_ten_is_enough() {
         assert!(reason(new_password("password", "123456789")).contains("at least 10"));
         assert!(new_password("password", "1234567890").is_ok());
-        assert!(new_password("password", "éééééééééé").is_ok(), "counts characters, not bytes");
+        assert!(
+            new_password("password", "éééééééééé").is_ok(),
+            "counts characters, not bytes"
+        );
     }
 
     #[test]
@@ -158,6 +174,9 @@ mod tests {
     fn display_name_rejects_control_characters_and_overlong_names() {
         assert!(reason(display_name("display_name", "a\u{7}b")).contains("control"));
         assert!(reason(display_name("display_name", &"x".repeat(65))).contains("at most 64"));
-        assert_eq!(display_name("display_name", " Ada Lovelace ").unwrap(), "Ada Lovelace");
+        assert_eq!(
+            display_name("display_name", " Ada Lovelace ").unwrap(),
+            "Ada Lovelace"
+        );
     }
 }

@@ -43,7 +43,11 @@ pub struct ServeArgs {
     pub listen: SocketAddr,
 
     /// SQLite database URL; the file (and its directory) is created on first run.
-    #[arg(long, env = "HERALD_DATABASE_URL", default_value = "sqlite://data/herald.db")]
+    #[arg(
+        long,
+        env = "HERALD_DATABASE_URL",
+        default_value = "sqlite://data/herald.db"
+    )]
     pub database_url: String,
 
     /// Whether visitors may sign up.
@@ -106,8 +110,14 @@ mod tests {
         assert!(!args.secure_cookies());
 
         let cli = Cli::try_parse_from([
-            "herald", "serve", "--listen", "0.0.0.0:8080", "--signup", "closed",
-            "--public-url", "https://herald.example.com/",
+            "herald",
+            "serve",
+            "--listen",
+            "0.0.0.0:8080",
+            "--signup",
+            "closed",
+            "--public-url",
+            "https://herald.example.com/",
         ])
         .unwrap();
         let Command::Serve(args) = cli.command;

@@ -96,8 +96,7 @@ impl Reply {
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
     /// The `code` of an error answer.
@@ -161,7 +160,12 @@ impl Visitor {
     }
 
     /// POST raw bytes to a path.
-    pub async fn post_raw(&mut self, path: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+    pub async fn post_raw(
+        &mut self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Response {
         let mut req = self
             .http
             .post(format!("{}{path}", self.base))
@@ -189,13 +193,18 @@ impl Visitor {
     pub async fn sign_up(&mut self, email: &str, name: &str, password: &str) -> Reply {
         self.call(
             "sign_up",
-            &[("email", email), ("display_name", name), ("password", password)],
+            &[
+                ("email", email),
+                ("display_name", name),
+                ("password", password),
+            ],
         )
         .await
     }
 
     pub async fn log_in(&mut self, email: &str, password: &str) -> Reply {
-        self.call("log_in", &[("email", email), ("password", password)]).await
+        self.call("log_in", &[("email", email), ("password", password)])
+            .await
     }
 
     pub async fn create_workspace(&mut self, name: &str) -> Reply {

@@ -84,14 +84,28 @@ mod tests {
 
     #[test]
     fn owner_may_act_in_own_account() {
-        assert!(authorize(&actor(1, true), Action::CreateRule, &Resource::event_bus(1, "b")).is_ok());
-        assert!(authorize(&actor(1, true), Action::ActivateEventBridge, &Resource::account(1)).is_ok());
+        assert!(authorize(
+            &actor(1, true),
+            Action::CreateRule,
+            &Resource::event_bus(1, "b")
+        )
+        .is_ok());
+        assert!(authorize(
+            &actor(1, true),
+            Action::ActivateEventBridge,
+            &Resource::account(1)
+        )
+        .is_ok());
     }
 
     #[test]
     fn owner_may_not_touch_another_account_and_the_refusal_names_action_and_resource() {
-        let err = authorize(&actor(1, true), Action::ListEventBuses, &Resource::event_bus(2, "*"))
-            .unwrap_err();
+        let err = authorize(
+            &actor(1, true),
+            Action::ListEventBuses,
+            &Resource::event_bus(2, "*"),
+        )
+        .unwrap_err();
         assert_eq!(
             err,
             AppError::Forbidden {
@@ -103,6 +117,11 @@ mod tests {
 
     #[test]
     fn non_owner_without_policies_gets_nothing() {
-        assert!(authorize(&actor(1, false), Action::GetEventBus, &Resource::event_bus(1, "b")).is_err());
+        assert!(authorize(
+            &actor(1, false),
+            Action::GetEventBus,
+            &Resource::event_bus(1, "b")
+        )
+        .is_err());
     }
 }

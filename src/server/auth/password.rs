@@ -34,7 +34,9 @@ pub async fn verify(password: String, phc: String) -> Result<bool, AppError> {
             tracing::error!("a stored password hash is malformed");
             return false;
         };
-        hasher().verify_password(password.as_bytes(), &parsed).is_ok()
+        hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
     })
     .await
     .map_err(|e| super::super::error::internal("joining the verifying task", e))
@@ -64,7 +66,9 @@ mod tests {
     async fn hash_verifies_the_right_password_only_and_uses_owasp_parameters() {
         let h = hash("correct horse battery".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert!(verify("correct horse battery".into(), h.clone()).await.unwrap());
+        assert!(verify("correct horse battery".into(), h.clone())
+            .await
+            .unwrap());
         assert!(!verify("correct horse batterz".into(), h).await.unwrap());
     }
 
@@ -77,6 +81,8 @@ mod tests {
 
     #[tokio::test]
     async fn malformed_stored_hash_never_matches() {
-        assert!(!verify("anything".into(), "not-a-hash".into()).await.unwrap());
+        assert!(!verify("anything".into(), "not-a-hash".into())
+            .await
+            .unwrap());
     }
 }

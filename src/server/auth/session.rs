@@ -49,7 +49,9 @@ pub async fn current(session: &Session, pool: &SqlitePool) -> Result<Option<Acto
 
 /// The signed-in actor, or an `Unauthorized` error asking the visitor to log in.
 pub async fn require(session: &Session, pool: &SqlitePool) -> Result<Actor, AppError> {
-    current(session, pool).await?.ok_or_else(|| AppError::Unauthorized {
-        message: "Please log in to continue.".into(),
-    })
+    current(session, pool)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized {
+            message: "Please log in to continue.".into(),
+        })
 }

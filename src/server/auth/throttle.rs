@@ -78,12 +78,18 @@ mod tests {
 
     #[test]
     fn lock_message_rounds_up_to_whole_minutes() {
-        let AppError::TooManyRequests { message, retry_after_secs } = locked_error(61) else {
+        let AppError::TooManyRequests {
+            message,
+            retry_after_secs,
+        } = locked_error(61)
+        else {
             panic!()
         };
         assert_eq!(retry_after_secs, 61);
         assert!(message.contains("2 minutes"), "{message}");
-        let AppError::TooManyRequests { message, .. } = locked_error(30) else { panic!() };
+        let AppError::TooManyRequests { message, .. } = locked_error(30) else {
+            panic!()
+        };
         assert!(message.contains("1 minute."), "{message}");
     }
 }

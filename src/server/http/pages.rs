@@ -67,16 +67,31 @@ mod tests {
 
     #[test]
     fn only_login_signup_assets_and_endpoints_are_public() {
-        for p in ["/login", "/signup", "/healthz", "/pkg/herald.wasm", "/api/ui/login"] {
+        for p in [
+            "/login",
+            "/signup",
+            "/healthz",
+            "/pkg/herald.wasm",
+            "/api/ui/login",
+        ] {
             assert!(is_public(p), "{p}");
         }
-        for p in ["/", "/workspaces", "/workspaces/a/settings", "/buses", "/loginx"] {
+        for p in [
+            "/",
+            "/workspaces",
+            "/workspaces/a/settings",
+            "/buses",
+            "/loginx",
+        ] {
             assert!(!is_public(p), "{p}");
         }
     }
 
     #[test]
     fn next_parameter_is_encoded() {
-        assert_eq!(url_encode("/workspaces?x=a b&y"), "/workspaces%3Fx%3Da%20b%26y");
+        assert_eq!(
+            url_encode("/workspaces?x=a b&y"),
+            "/workspaces%3Fx%3Da%20b%26y"
+        );
     }
 }

@@ -17,7 +17,11 @@ pub async fn settings(
     actor: &Actor,
     workspace: &str,
 ) -> Result<NotificationSettings, AppError> {
-    authorize(actor, Action::GetEventBridgeStatus, &Resource::account(actor.account_id))?;
+    authorize(
+        actor,
+        Action::GetEventBridgeStatus,
+        &Resource::account(actor.account_id),
+    )?;
     let workspace = workspaces::get(state, actor, workspace).await?;
     let mut conn = state.pool.acquire().await.context("reading activation")?;
     let activated_at = accounts::activated_at(&mut conn, actor.account_id)
@@ -35,7 +39,11 @@ pub async fn settings(
 /// "Activate for free": mark the account activated and create `pai-system-{name}` for every
 /// workspace, in one transaction. Idempotent.
 pub async fn activate(state: &AppState, actor: &Actor) -> Result<(), AppError> {
-    authorize(actor, Action::ActivateEventBridge, &Resource::account(actor.account_id))?;
+    authorize(
+        actor,
+        Action::ActivateEventBridge,
+        &Resource::account(actor.account_id),
+    )?;
     let mut tx = state.pool.begin().await.context("starting activation")?;
     accounts::activate(&mut tx, actor.account_id)
         .await
@@ -44,7 +52,11 @@ pub async fn activate(state: &AppState, actor: &Actor) -> Result<(), AppError> {
         .await
         .context("creating system buses")?;
     tx.commit().await.context("committing activation")?;
-    tracing::info!(account_id = actor.account_id, buses_created = created, "EventBridge activated");
+    tracing::info!(
+        account_id = actor.account_id,
+        buses_created = created,
+        "EventBridge activated"
+    );
     Ok(())
 }
 
@@ -90,7 +102,11 @@ async fn role(state: &AppState, actor: &Actor) -> Result<Option<ServiceRoleView>
 
 /// The account's event buses.
 pub async fn list_buses(state: &AppState, actor: &Actor) -> Result<Vec<EventBusView>, AppError> {
-    authorize(actor, Action::ListEventBuses, &Resource::event_bus(actor.account_id, "*"))?;
+    authorize(
+        actor,
+        Action::ListEventBuses,
+        &Resource::event_bus(actor.account_id, "*"),
+    )?;
     Ok(eventbridge::list_buses(&state.pool, actor.account_id)
         .await
         .context("listing event buses")?

@@ -19,11 +19,23 @@ fn summary(row: workspaces::WorkspaceRow) -> WorkspaceSummary {
 
 /// Create a workspace. When EventBridge is activated, its bus is created in the same
 /// transaction, so a workspace never exists without its bus.
-pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<WorkspaceSummary, AppError> {
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+) -> Result<WorkspaceSummary, AppError> {
     let name = validate::workspace_name("name", name)?;
-    authorize(actor, Action::CreateWorkspace, &Resource::workspace(actor.account_id, &name))?;
+    authorize(
+        actor,
+        Action::CreateWorkspace,
+        &Resource::workspace(actor.account_id, &name),
+    )?;
 
-    let mut tx = state.pool.begin().await.context("starting workspace creation")?;
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .context("starting workspace creation")?;
     match workspaces::insert(&mut tx, actor.account_id, &name).await {
         Ok(_) => {}
         Err(e) if is_unique_violation(&e) => {
@@ -49,7 +61,11 @@ pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<Works
 
 /// The account's workspaces.
 pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<WorkspaceSummary>, AppError> {
-    authorize(actor, Action::ListWorkspaces, &Resource::workspace(actor.account_id, "*"))?;
+    authorize(
+        actor,
+        Action::ListWorkspaces,
+        &Resource::workspace(actor.account_id, "*"),
+    )?;
     Ok(workspaces::list(&state.pool, actor.account_id)
         .await
         .context("listing workspaces")?
@@ -59,8 +75,16 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<WorkspaceSummar
 }
 
 /// One workspace by name.
-pub async fn get(state: &AppState, actor: &Actor, name: &str) -> Result<WorkspaceSummary, AppError> {
-    authorize(actor, Action::GetWorkspace, &Resource::workspace(actor.account_id, name))?;
+pub async fn get(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+) -> Result<WorkspaceSummary, AppError> {
+    authorize(
+        actor,
+        Action::GetWorkspace,
+        &Resource::workspace(actor.account_id, name),
+    )?;
     workspaces::find(&state.pool, actor.account_id, name)
         .await
         .context("reading a workspace")?

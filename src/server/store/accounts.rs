@@ -64,12 +64,10 @@ pub async fn find_login_by_email(
 
 /// A user by id.
 pub async fn find_user(pool: &SqlitePool, user_id: i64) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, account_id, email, display_name, is_owner FROM users WHERE id = ?1",
-    )
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await
+    sqlx::query_as("SELECT id, account_id, email, display_name, is_owner FROM users WHERE id = ?1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
 }
 
 /// When EventBridge was activated for the account, if it was.

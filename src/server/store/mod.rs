@@ -24,7 +24,10 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
     if let Some(dir) = options.get_filename().parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir).map_err(|e| {
-                anyhow::anyhow!("cannot create the database directory {}: {e}", dir.display())
+                anyhow::anyhow!(
+                    "cannot create the database directory {}: {e}",
+                    dir.display()
+                )
             })?;
         }
     }
