@@ -43,7 +43,7 @@ test("sign up → workspace → activate → grant → log out → log in → st
 
   // The Event buses page lists the bus.
   await page.getByRole("link", { name: "Event buses" }).first().click();
-  await expect(page.getByRole("cell", { name: `pai-system-${workspace}` })).toBeVisible();
+  await expect(page.getByRole("cell", { name: `pai-system-${workspace}`, exact: true })).toBeVisible();
 
   // Log out, then log back in: everything is still there.
   await page.getByRole("button", { name: "Log out" }).click();

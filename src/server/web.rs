@@ -116,8 +116,9 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let cleanup = spawn_session_cleanup(&state);
+    // The router migrates the session table, so clean-up starts after it.
     let app = router(state.clone()).await?;
+    let cleanup = spawn_session_cleanup(&state);
     let result = axum::serve(listener, app.into_make_service())
         .with_graceful_shutdown(shutdown)
         .await;
