@@ -1,10 +1,14 @@
-//! Types and rules shared by the UI and the server: validation of user input, the error
-//! every server function answers with, the permission vocabulary, and the view models the
-//! pages render. Nothing here does I/O.
+//! Types and rules shared by the UI and the server: the event catalog, target kinds and
+//! their compatibility, event-pattern matching, quota arithmetic, validation of user input,
+//! the error every server function answers with, the permission vocabulary, and the view
+//! models the pages render. Nothing here does I/O.
 
+pub mod catalog;
 pub mod error;
 pub mod models;
+pub mod pattern;
 pub mod policy;
+pub mod quota;
 pub mod validate;
 
 pub use error::AppError;

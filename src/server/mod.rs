@@ -13,8 +13,11 @@
 
 pub mod auth;
 pub mod config;
+pub mod crypto;
+pub mod delivery;
 pub mod error;
 pub mod http;
+pub mod net;
 pub mod service;
 pub mod state;
 pub mod store;

@@ -1,0 +1,259 @@
+//! Secrets at rest: signing keys, webhook URLs (their tokens), HTTP secrets and provider
+//! credentials are sealed with XChaCha20-Poly1305 before they reach the database, and shown
+//! masked afterwards.
+//!
+//! The key comes from `HERALD_SECRET_KEY` (base64 of 32 bytes) or, failing that, from
+//! `secret.key` beside the database, created with mode 0600 on first run. Losing the key
+//! loses the sealed secrets, nothing else.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use std::path::Path;
+
+/// Prefix of sealed values, so the format can change later.
+const VERSION: &str = "v1.";
+/// Name of the key file in the data directory.
+pub const KEY_FILE: &str = "secret.key";
+
+/// Seals and opens secrets. Its `Debug` never shows the key.
+#[derive(Clone)]
+pub struct SecretBox {
+    cipher: XChaCha20Poly1305,
+}
+
+impl std::fmt::Debug for SecretBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretBox([redacted])")
+    }
+}
+
+impl SecretBox {
+    /// A box with this key.
+    pub fn from_key(key: &[u8; 32]) -> Self {
+        SecretBox {
+            cipher: XChaCha20Poly1305::new(key.into()),
+        }
+    }
+
+    /// Parse a base64 key of 32 bytes (the `HERALD_SECRET_KEY` form).
+    pub fn from_base64(text: &str) -> anyhow::Result<Self> {
+        let bytes = B64
+            .decode(text.trim())
+            .map_err(|_| anyhow::anyhow!("HERALD_SECRET_KEY is not valid base64"))?;
+        let key: [u8; 32] = bytes.try_into().map_err(|b: Vec<u8>| {
+            anyhow::anyhow!("HERALD_SECRET_KEY must decode to 32 bytes, not {}", b.len())
+        })?;
+        Ok(Self::from_key(&key))
+    }
+
+    /// The key from `env_key` if given, else from `dir/secret.key`, created (mode 0600) with
+    /// a random key when missing.
+    pub fn load(env_key: Option<&str>, dir: &Path) -> anyhow::Result<Self> {
+        if let Some(k) = env_key.filter(|k| !k.trim().is_empty()) {
+            return Self::from_base64(k);
+        }
+        let path = dir.join(KEY_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                Self::from_base64(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key: [u8; 32] = rand::random();
+                write_private(&path, &B64.encode(key))?;
+                tracing::info!(path = %path.display(), "created a new secret key");
+                Ok(Self::from_key(&key))
+            }
+            Err(e) => Err(anyhow::anyhow!("reading {}: {e}", path.display())),
+        }
+    }
+
+    /// Seal `plaintext`: `v1.` + base64(nonce ‖ ciphertext ‖ tag). A fresh nonce each time.
+    pub fn seal(&self, plaintext: &str) -> String {
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let sealed = self
+            .cipher
+            .encrypt(&nonce, plaintext.as_bytes())
+            .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory data");
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        format!("{VERSION}{}", B64.encode(out))
+    }
+
+    /// Open a value made by [`seal`](Self::seal). Fails on tampering or a different key.
+    pub fn open(&self, sealed: &str) -> anyhow::Result<String> {
+        let body = sealed
+            .strip_prefix(VERSION)
+            .ok_or_else(|| anyhow::anyhow!("sealed secret has an unknown format"))?;
+        let bytes = B64
+            .decode(body)
+            .map_err(|_| anyhow::anyhow!("sealed secret is not base64"))?;
+        if bytes.len() < 24 + 16 {
+            anyhow::bail!("sealed secret is truncated");
+        }
+        let (nonce, ciphertext) = bytes.split_at(24);
+        let plain = self
+            .cipher
+            .decrypt(XNonce::from_slice(nonce), ciphertext)
+            .map_err(|_| anyhow::anyhow!("sealed secret does not open with this key"))?;
+        String::from_utf8(plain).map_err(|_| anyhow::anyhow!("sealed secret is not UTF-8"))
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("creating {}: {e}", path.display()))?;
+    f.write_all(contents.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    std::fs::write(path, contents).map_err(|e| anyhow::anyhow!("creating {}: {e}", path.display()))
+}
+
+/// A secret as the browser may see it: a hint of its start and end, never the whole.
+/// Short secrets show nothing but dots.
+pub fn mask(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() < 12 {
+        return "••••••".into();
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}••••••{tail}")
+}
+
+/// A webhook URL as the browser may see it: scheme, host and path kept, the values of its
+/// query parameters and any path segment that looks like a token masked.
+pub fn mask_url(url: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let (scheme, rest) = base.split_once("://").unwrap_or(("", base));
+    let mut parts = rest.split('/');
+    let host = parts.next().unwrap_or_default();
+    let path: Vec<String> = parts
+        .map(|seg| {
+            if seg.len() >= 16 {
+                mask(seg)
+            } else {
+                seg.to_string()
+            }
+        })
+        .collect();
+    let mut out = if scheme.is_empty() {
+        host.to_string()
+    } else {
+        format!("{scheme}://{host}")
+    };
+    for seg in path {
+        out.push('/');
+        out.push_str(&seg);
+    }
+    if let Some(q) = query {
+        let masked: Vec<String> = q
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, v)) if !v.is_empty() => format!("{k}={}", mask(v)),
+                _ => kv.to_string(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&masked.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_secret_opens_and_hides_the_plaintext() {
+        let b = SecretBox::from_key(&[7u8; 32]);
+        let sealed = b.seal("SECabcdef0123456789");
+        assert!(sealed.starts_with("v1."));
+        assert!(!sealed.contains("SECabcdef"));
+        assert_eq!(b.open(&sealed).unwrap(), "SECabcdef0123456789");
+        assert_ne!(b.seal("same"), b.seal("same"), "fresh nonce each time");
+    }
+
+    #[test]
+    fn tampered_or_foreign_secrets_do_not_open() {
+        let b = SecretBox::from_key(&[7u8; 32]);
+        let other = SecretBox::from_key(&[8u8; 32]);
+        let sealed = b.seal("token");
+        assert!(other.open(&sealed).is_err());
+        let mut bytes = B64.decode(&sealed[3..]).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        assert!(b.open(&format!("v1.{}", B64.encode(bytes))).is_err());
+        assert!(b.open("v0.abc").is_err());
+        assert!(b.open("v1.AAAA").is_err());
+    }
+
+    #[test]
+    fn key_file_is_created_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = SecretBox::load(None, dir.path()).unwrap();
+        let sealed = a.seal("x");
+        let path = dir.path().join(KEY_FILE);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        let b = SecretBox::load(None, dir.path()).unwrap();
+        assert_eq!(b.open(&sealed).unwrap(), "x");
+    }
+
+    #[test]
+    fn env_key_wins_and_bad_keys_are_explained() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = B64.encode([1u8; 32]);
+        let b = SecretBox::load(Some(&key), dir.path()).unwrap();
+        assert!(!dir.path().join(KEY_FILE).exists());
+        assert_eq!(
+            b.open(&SecretBox::from_key(&[1u8; 32]).seal("y")).unwrap(),
+            "y"
+        );
+        let err = SecretBox::from_base64(&B64.encode([1u8; 16])).unwrap_err();
+        assert!(err.to_string().contains("32 bytes"), "{err}");
+        assert!(SecretBox::from_base64("%%%").is_err());
+    }
+
+    #[test]
+    fn masks_show_only_a_hint() {
+        assert_eq!(mask("SEC0123456789abcdef"), "SEC••••••cdef");
+        assert_eq!(mask("short"), "••••••");
+        assert_eq!(
+            mask_url("https://oapi.dingtalk.com/robot/send?access_token=abcdef0123456789abcdef"),
+            "https://oapi.dingtalk.com/robot/send?access_token=abc••••••cdef"
+        );
+        assert_eq!(
+            mask_url("https://open.feishu.cn/open-apis/bot/v2/hook/0123456789abcdef0123"),
+            "https://open.feishu.cn/open-apis/bot/v2/hook/012••••••0123"
+        );
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let b = SecretBox::from_key(&[9u8; 32]);
+        assert_eq!(format!("{b:?}"), "SecretBox([redacted])");
+    }
+}

@@ -1,0 +1,3 @@
+//! Outbound network policy: which addresses a target may reach (SSRF guard).
+
+pub mod ssrf;
