@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod eventbridge;
+pub mod targets;
 pub mod workspaces;
 
 #[cfg(feature = "ssr")]

@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/buses") view=pages::buses::BusesPage ssr=SsrMode::Async/>
+                <Route path=path!("/catalog") view=pages::catalog::CatalogPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -9,6 +9,7 @@ pub mod models;
 pub mod pattern;
 pub mod policy;
 pub mod quota;
+pub mod target;
 pub mod validate;
 
 pub use error::AppError;

@@ -63,6 +63,21 @@ pub struct ServeArgs {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
 
+    /// A network targets may reach although it is not public, in CIDR notation
+    /// (e.g. 127.0.0.0/8 for a local receiver). Repeatable; the variable takes a
+    /// comma-separated list.
+    #[arg(
+        long = "allow-target-network",
+        env = "HERALD_ALLOW_TARGET_NETWORKS",
+        value_delimiter = ','
+    )]
+    pub allow_target_networks: Vec<String>,
+
+    /// Key that seals secrets at rest: base64 of 32 bytes. Without it, a key file
+    /// `secret.key` (mode 0600) beside the database is used, created on first run.
+    #[arg(long, env = "HERALD_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
     /// Log format.
     #[arg(long, env = "HERALD_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -77,6 +92,8 @@ impl ServeArgs {
             signup: SignupMode::Open,
             public_url: None,
             site_root: "target/site".into(),
+            allow_target_networks: Vec::new(),
+            secret_key: None,
             log_format: LogFormat::Text,
         }
     }

@@ -1,6 +1,8 @@
 //! Shared state handed to every handler and, through context, to every server function.
 
 use super::config::ServeArgs;
+use super::crypto::SecretBox;
+use super::net::client::Outbound;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
@@ -12,6 +14,10 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub leptos_options: LeptosOptions,
     pub config: Arc<ServeArgs>,
+    /// Seals and opens secrets at rest.
+    pub secrets: SecretBox,
+    /// The guarded HTTP client for "Test connection" (10 s timeout).
+    pub probe: Outbound,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -2,7 +2,10 @@
 //! open the database, migrate, serve until a shutdown signal, finish in-flight requests.
 
 use super::config::ServeArgs;
+use super::crypto::SecretBox;
 use super::http::{health, pages};
+use super::net::client::Outbound;
+use super::net::ssrf::NetworkPolicy;
 use super::state::AppState;
 use super::store;
 use crate::app::{shell, App};
@@ -24,6 +27,9 @@ use tower_sessions_sqlx_store::SqliteStore;
 /// Largest request body accepted anywhere (UI forms are far smaller).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// How long "Test connection" waits for a target.
+pub const TEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Sessions end after this long without a request.
 const SESSION_IDLE_DAYS: i64 = 7;
 
@@ -31,6 +37,11 @@ const SESSION_IDLE_DAYS: i64 = 7;
 pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
     let pool = store::connect(&args.database_url).await?;
     store::migrate(&pool).await?;
+    let data_dir = store::data_dir(&args.database_url)?;
+    let secrets = SecretBox::load(args.secret_key.as_deref(), &data_dir)?;
+    let allowed = NetworkPolicy::parse_list(&args.allow_target_networks.join(","))
+        .map_err(|e| anyhow::anyhow!("--allow-target-network: {e}"))?;
+    let probe = Outbound::new(NetworkPolicy { allowed }, TEST_TIMEOUT)?;
     let leptos_options = LeptosOptions::builder()
         .output_name("herald")
         .site_root(args.site_root.clone())
@@ -41,6 +52,8 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
         pool,
         leptos_options,
         config: Arc::new(args),
+        secrets,
+        probe,
     })
 }
 

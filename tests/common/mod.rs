@@ -148,6 +148,27 @@ impl Visitor {
         }
     }
 
+    /// Call server function `name` with a JSON body (functions declared `input = Json`).
+    pub async fn call_json(&mut self, name: &str, body: &Value) -> Reply {
+        let mut req = self
+            .http
+            .post(format!("{}/api/ui/{name}", self.base))
+            .header(ACCEPT, "application/json")
+            .json(body);
+        if let Some(c) = &self.cookie {
+            req = req.header(COOKIE, c);
+        }
+        let res = req.send().await.expect("request sent");
+        self.absorb(&res);
+        let status = res.status();
+        let body = res.text().await.unwrap_or_default();
+        Reply {
+            status,
+            location: None,
+            body,
+        }
+    }
+
     /// GET a page or endpoint with the session cookie.
     pub async fn get(&mut self, path: &str) -> reqwest::Response {
         let mut req = self.http.get(format!("{}{path}", self.base));

@@ -14,6 +14,7 @@ pub fn Frame(children: Children) -> impl IntoView {
             <nav aria-label="Main">
                 <a href="/workspaces">"Workspaces"</a>
                 <a href="/buses">"Event buses"</a>
+                <a href="/catalog">"Event catalog"</a>
             </nav>
             <div class="who">
                 <Suspense fallback=|| ()>

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod buses;
+pub mod catalog;
 pub mod home;
 pub mod not_found;
 pub mod settings;

@@ -1,5 +1,7 @@
-//! Getting messages out: signing algorithms and (in later work) the delivery engine.
-//! "Test connection" and delivery share the channel code, so a green test means a working
-//! target.
+//! Getting messages out: signing algorithms, the outcome of a request with its named
+//! reason, and a channel per target kind. "Test connection" and delivery share the channel
+//! code, so a green test means a working target.
 
+pub mod channels;
+pub mod outcome;
 pub mod sign;

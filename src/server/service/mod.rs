@@ -4,4 +4,5 @@
 
 pub mod accounts;
 pub mod eventbridge;
+pub mod targets;
 pub mod workspaces;

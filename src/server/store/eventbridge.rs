@@ -85,3 +85,20 @@ pub async fn insert_role_if_absent(
     .await
     .map(|_| ())
 }
+
+/// A bus of the account by name, with its workspace's name.
+pub async fn find_bus(
+    pool: &SqlitePool,
+    account_id: i64,
+    name: &str,
+) -> Result<Option<BusRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.name, w.name AS workspace, b.description, b.created_at
+         FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
+         WHERE b.account_id = ?1 AND b.name = ?2",
+    )
+    .bind(account_id)
+    .bind(name)
+    .fetch_optional(pool)
+    .await
+}

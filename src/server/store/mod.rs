@@ -39,6 +39,22 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
     Ok(pool)
 }
 
+/// The directory holding the database file (where the secret key file lives).
+pub fn data_dir(url: &str) -> anyhow::Result<std::path::PathBuf> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| anyhow::anyhow!("--database-url {url:?} is not a SQLite URL: {e}"))?;
+    let dir = options
+        .get_filename()
+        .parent()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_default();
+    Ok(if dir.as_os_str().is_empty() {
+        std::path::PathBuf::from(".")
+    } else {
+        dir
+    })
+}
+
 /// Apply the migrations in `migrations/` that have not run yet.
 pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
     sqlx::migrate!("./migrations")

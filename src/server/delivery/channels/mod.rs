@@ -1,0 +1,141 @@
+//! A file per target kind: how a message is rendered, signed and sent, and how the
+//! provider's answer is read. "Test connection" and delivery both come through here.
+
+pub mod dingtalk;
+pub mod lark;
+pub mod webhook;
+pub mod wecom;
+
+use super::outcome::Outcome;
+use crate::domain::target::Reason;
+use std::time::Instant;
+
+/// What a message says, before a channel renders it.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub title: String,
+    /// Markdown body (DingTalk, WeCom).
+    pub markdown: String,
+    /// Plain lines (Lark post, SMS).
+    pub lines: Vec<String>,
+}
+
+impl Message {
+    /// The clearly marked message "Test connection" sends.
+    pub fn test(workspace: &str) -> Message {
+        let line1 = format!("This is a test message from Herald for workspace {workspace}.");
+        let line2 =
+            "If you can read it, this target is set up correctly. No event happened.".to_string();
+        Message {
+            title: "[Herald] Test message".into(),
+            markdown: format!("#### [Herald] Test message\n\n{line1}\n\n{line2}"),
+            lines: vec![line1, line2],
+        }
+    }
+}
+
+/// A response as read from the wire.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub latency_ms: u64,
+}
+
+/// Send a prepared request; transport failures become outcomes.
+pub async fn send(request: reqwest::RequestBuilder) -> Result<Reply, (Outcome, u64)> {
+    let started = Instant::now();
+    let result = async {
+        let res = request.send().await?;
+        let status = res.status().as_u16();
+        // Providers answer in a few hundred bytes; cap what is read so a hostile endpoint
+        // cannot make Herald buffer gigabytes.
+        let bytes = read_capped(res, 64 * 1024).await?;
+        Ok::<_, reqwest::Error>((status, String::from_utf8_lossy(&bytes).into_owned()))
+    }
+    .await;
+    let latency_ms = started.elapsed().as_millis() as u64;
+    match result {
+        Ok((status, body)) => Ok(Reply {
+            status,
+            body,
+            latency_ms,
+        }),
+        Err(e) => Err((Outcome::from_transport(&e), latency_ms)),
+    }
+}
+
+async fn read_capped(mut res: reqwest::Response, cap: usize) -> Result<Vec<u8>, reqwest::Error> {
+    let mut out = Vec::new();
+    while let Some(chunk) = res.chunk().await? {
+        let room = cap.saturating_sub(out.len());
+        out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if out.len() >= cap {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Read a chat robot's JSON answer: `errcode`/`errmsg` (DingTalk, WeCom) or `code`/`msg`
+/// (Lark). Non-2xx statuses and unreadable bodies are classified here too.
+pub fn robot_answer(
+    reply: &Reply,
+    code_key: &str,
+    msg_key: &str,
+) -> Result<(i64, String), Outcome> {
+    if reply.status == 429 {
+        return Err(Outcome::failed(
+            Reason::RateLimited,
+            Some(429),
+            None,
+            "HTTP 429",
+        ));
+    }
+    if !(200..300).contains(&reply.status) {
+        return Err(Outcome::failed(
+            Reason::HttpStatus,
+            Some(reply.status),
+            None,
+            snippet(&reply.body),
+        ));
+    }
+    let v: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| {
+        Outcome::failed(
+            Reason::ProviderError,
+            Some(reply.status),
+            None,
+            format!("the answer is not JSON: {}", snippet(&reply.body)),
+        )
+    })?;
+    let code = v.get(code_key).and_then(|c| c.as_i64()).ok_or_else(|| {
+        Outcome::failed(
+            Reason::ProviderError,
+            Some(reply.status),
+            None,
+            format!("the answer has no {code_key}: {}", snippet(&reply.body)),
+        )
+    })?;
+    let msg = v
+        .get(msg_key)
+        .and_then(|m| m.as_str())
+        .unwrap_or_default()
+        .to_string();
+    Ok((code, msg))
+}
+
+/// The first 300 characters of a body, for messages and logs.
+pub fn snippet(body: &str) -> String {
+    let mut s: String = body.chars().take(300).collect();
+    if body.chars().count() > 300 {
+        s.push('…');
+    }
+    s
+}
+
+/// Now in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,89 @@
+//! WeCom group robot: markdown messages (at most 4096 bytes), no signing; answers read by
+//! `errcode`.
+
+use super::{robot_answer, send, Message};
+use crate::domain::target::Reason;
+use crate::server::delivery::outcome::Outcome;
+use crate::server::net::client::Outbound;
+use serde_json::json;
+
+/// WeCom's limit on a markdown message's content, in bytes.
+pub const MARKDOWN_MAX_BYTES: usize = 4096;
+
+/// The JSON body of a markdown message, cut to WeCom's limit on a character boundary.
+pub fn body(msg: &Message, mentioned_mobiles: &[String]) -> serde_json::Value {
+    let mut content = msg.markdown.clone();
+    // Markdown messages cannot mention by mobile; name the people in the text instead.
+    if !mentioned_mobiles.is_empty() {
+        content.push_str("\n\n");
+        content.push_str(
+            &mentioned_mobiles
+                .iter()
+                .map(|m| format!("@{m}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    if content.len() > MARKDOWN_MAX_BYTES {
+        let mut cut = MARKDOWN_MAX_BYTES - 3;
+        while !content.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        content.truncate(cut);
+        content.push('…');
+    }
+    json!({ "msgtype": "markdown", "markdown": { "content": content } })
+}
+
+/// Read WeCom's answer.
+pub fn classify(code: i64, msg: &str, status: u16) -> Outcome {
+    match code {
+        0 => Outcome::delivered(status),
+        93000 => Outcome::failed(Reason::InvalidToken, Some(status), Some(code), msg),
+        45009 => Outcome::failed(Reason::RateLimited, Some(status), Some(code), msg),
+        _ => Outcome::failed(Reason::ProviderError, Some(status), Some(code), msg),
+    }
+}
+
+/// Send `msg` to the robot.
+pub async fn deliver(
+    out: &Outbound,
+    url: &str,
+    mentioned_mobiles: &[String],
+    msg: &Message,
+) -> (Outcome, u64) {
+    let request = out.http().post(url).json(&body(msg, mentioned_mobiles));
+    match send(request).await {
+        Err(failed) => failed,
+        Ok(reply) => match robot_answer(&reply, "errcode", "errmsg") {
+            Ok((code, m)) => (classify(code, &m, reply.status), reply.latency_ms),
+            Err(o) => (o, reply.latency_ms),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_markdown_is_cut_to_4096_bytes_on_a_character_boundary() {
+        let mut m = Message::test("ws");
+        m.markdown = "告".repeat(3000);
+        let b = body(&m, &[]);
+        assert!(b["markdown"]["content"].as_str().unwrap().len() <= MARKDOWN_MAX_BYTES);
+    }
+
+    #[test]
+    fn errcodes_are_read_into_reasons() {
+        assert!(classify(0, "ok", 200).is_delivered());
+        assert_eq!(
+            classify(93000, "invalid webhook url", 200).reason,
+            Reason::InvalidToken
+        );
+        assert_eq!(
+            classify(45009, "api freq out of limit", 200).reason,
+            Reason::RateLimited
+        );
+    }
+}

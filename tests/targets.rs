@@ -1,0 +1,368 @@
+//! "Test connection" against loopback fakes that check what they receive the way the real
+//! services do (DingTalk's query signature, Lark's body signature, WeCom's key, a Standard
+//! Webhooks receiver) and answer with the real services' codes.
+
+mod common;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode as AxStatus};
+use axum::routing::post;
+use axum::{Json, Router};
+use common::TestApp;
+use herald::server::delivery::sign::{
+    dingtalk_sign, lark_sign, standard_webhooks_verify, WebhookSecret,
+};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+const DING_TOKEN: &str = "ding-good-token";
+const DING_SECRET: &str = "SECdingtalk-fake-secret-0123456789";
+const LARK_SECRET: &str = "lark-fake-secret";
+const WECOM_KEY: &str = "0f1e2d3c-wecom-key";
+const WHSEC: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+
+/// What the fakes received, for assertions.
+#[derive(Clone, Default)]
+struct Seen(Arc<Mutex<Vec<Value>>>);
+
+fn now_s() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+async fn dingtalk(
+    State(seen): State<Seen>,
+    Query(q): Query<HashMap<String, String>>,
+    Json(body): Json<Value>,
+) -> Json<Value> {
+    seen.0.lock().unwrap().push(body.clone());
+    if q.get("access_token").map(String::as_str) != Some(DING_TOKEN) {
+        return Json(json!({"errcode": 300001, "errmsg": "token is not exist"}));
+    }
+    let (Some(ts), Some(sign)) = (q.get("timestamp"), q.get("sign")) else {
+        return Json(json!({"errcode": 310000, "errmsg": "sign not match"}));
+    };
+    let ts: i64 = ts.parse().unwrap_or(0);
+    // axum has already percent-decoded the query; DingTalk compares the decoded base64.
+    let expected = dingtalk_sign(ts, DING_SECRET)
+        .replace("%2B", "+")
+        .replace("%2F", "/")
+        .replace("%3D", "=");
+    let fresh = (now_s() * 1000 - ts).abs() < 3_600_000;
+    if !fresh || sign != &expected {
+        return Json(
+            json!({"errcode": 310000, "errmsg": "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]"}),
+        );
+    }
+    if body["msgtype"] != "markdown"
+        || !body["markdown"]["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Herald")
+    {
+        return Json(json!({"errcode": 40035, "errmsg": "invalid parameter"}));
+    }
+    Json(json!({"errcode": 0, "errmsg": "ok"}))
+}
+
+async fn dingtalk_busy() -> Json<Value> {
+    Json(json!({"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"}))
+}
+
+async fn lark(
+    State(seen): State<Seen>,
+    Path(_id): Path<String>,
+    Json(body): Json<Value>,
+) -> Json<Value> {
+    seen.0.lock().unwrap().push(body.clone());
+    let ts: i64 = body["timestamp"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    let ok =
+        body["sign"].as_str() == Some(&lark_sign(ts, LARK_SECRET)) && (now_s() - ts).abs() < 3600;
+    if !ok {
+        return Json(
+            json!({"code": 19021, "msg": "sign match fail or timestamp is not within one hour from current time", "data": {}}),
+        );
+    }
+    Json(
+        json!({"StatusCode": 0, "StatusMessage": "success", "code": 0, "data": {}, "msg": "success"}),
+    )
+}
+
+async fn wecom(Query(q): Query<HashMap<String, String>>, Json(body): Json<Value>) -> Json<Value> {
+    if q.get("key").map(String::as_str) != Some(WECOM_KEY) {
+        return Json(json!({"errcode": 93000, "errmsg": "invalid webhook url"}));
+    }
+    if body["msgtype"] != "markdown" {
+        return Json(json!({"errcode": 40008, "errmsg": "invalid message type"}));
+    }
+    Json(json!({"errcode": 0, "errmsg": "ok"}))
+}
+
+async fn receiver(
+    State(seen): State<Seen>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> AxStatus {
+    let h = |n: &str| {
+        headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let secret = WebhookSecret::parse(WHSEC).unwrap();
+    let ts: i64 = h("webhook-timestamp").parse().unwrap_or(0);
+    let ok = standard_webhooks_verify(
+        &secret,
+        &h("webhook-id"),
+        ts,
+        &body,
+        &h("webhook-signature"),
+        now_s(),
+    );
+    seen.0.lock().unwrap().push(json!({
+        "content_type": h("content-type"),
+        "x_team": h("x-team"),
+        "webhook_id": h("webhook-id"),
+        "body": String::from_utf8_lossy(&body),
+    }));
+    if ok {
+        AxStatus::NO_CONTENT
+    } else {
+        AxStatus::UNAUTHORIZED
+    }
+}
+
+async fn unavailable() -> AxStatus {
+    AxStatus::SERVICE_UNAVAILABLE
+}
+
+/// Start the fakes; returns their base URL and what they saw.
+async fn fakes() -> (String, Seen) {
+    let seen = Seen::default();
+    let app = Router::new()
+        .route("/robot/send", post(dingtalk))
+        .route("/busy/robot/send", post(dingtalk_busy))
+        .route("/open-apis/bot/v2/hook/{id}", post(lark))
+        .route("/cgi-bin/webhook/send", post(wecom))
+        .route("/hook", post(receiver))
+        .route("/down", post(unavailable))
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), seen)
+}
+
+/// A Herald that may reach loopback, with a signed-in owner and an activated workspace.
+async fn herald(allow_loopback: bool) -> (TestApp, common::Visitor) {
+    let app = TestApp::spawn_with(|a| {
+        if allow_loopback {
+            a.allow_target_networks = vec!["127.0.0.0/8".into()];
+        }
+    })
+    .await;
+    let mut v = app.signed_up("ada@example.com").await;
+    assert_eq!(v.create_workspace("team").await.status, StatusCode::OK);
+    v.call("activate_event_bridge", &[]).await;
+    (app, v)
+}
+
+async fn test(v: &mut common::Visitor, target: Value) -> Value {
+    let r = v
+        .call_json(
+            "test_target",
+            &json!({"bus": "pai-system-team", "target": target}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    r.json()
+}
+
+#[tokio::test]
+async fn dingtalk_with_the_right_key_succeeds_and_a_wrong_key_is_diagnosed() {
+    let (base, seen) = fakes().await;
+    let (_app, mut v) = herald(true).await;
+    let url = format!("{base}/robot/send?access_token={DING_TOKEN}");
+
+    let ok = test(
+        &mut v,
+        json!({"kind": "dingtalk", "url": url, "secret": DING_SECRET}),
+    )
+    .await;
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert_eq!(ok["reason"], "delivered");
+    let sent = seen.0.lock().unwrap().last().cloned().unwrap();
+    assert!(sent["markdown"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("[Herald] Test message"));
+
+    let bad = test(
+        &mut v,
+        json!({"kind": "dingtalk", "url": url, "secret": "SECsomebody-elses-key-000"}),
+    )
+    .await;
+    assert_eq!(bad["ok"], false);
+    assert_eq!(bad["reason"], "signature_mismatch");
+    assert_eq!(bad["provider_code"], 310000);
+    assert!(bad["summary"]
+        .as_str()
+        .unwrap()
+        .contains("Signature mismatch or keyword missing"));
+    assert!(bad["hint"].as_str().unwrap().contains("signing key"));
+
+    let token = test(&mut v, json!({"kind": "dingtalk", "url": format!("{base}/robot/send?access_token=nope"), "secret": DING_SECRET})).await;
+    assert_eq!(token["reason"], "invalid_token");
+
+    let busy = test(
+        &mut v,
+        json!({"kind": "dingtalk", "url": format!("{base}/busy/robot/send?access_token=x")}),
+    )
+    .await;
+    assert_eq!(busy["reason"], "rate_limited");
+}
+
+#[tokio::test]
+async fn lark_signature_in_the_body_is_checked() {
+    let (base, _) = fakes().await;
+    let (_app, mut v) = herald(true).await;
+    let url = format!("{base}/open-apis/bot/v2/hook/abc-123");
+    let ok = test(
+        &mut v,
+        json!({"kind": "lark", "url": url, "secret": LARK_SECRET}),
+    )
+    .await;
+    assert_eq!(ok["reason"], "delivered", "{ok}");
+    let bad = test(
+        &mut v,
+        json!({"kind": "lark", "url": url, "secret": "wrong"}),
+    )
+    .await;
+    assert_eq!(bad["reason"], "signature_mismatch");
+    assert_eq!(bad["provider_code"], 19021);
+}
+
+#[tokio::test]
+async fn wecom_key_is_checked() {
+    let (base, _) = fakes().await;
+    let (_app, mut v) = herald(true).await;
+    let ok = test(
+        &mut v,
+        json!({"kind": "wecom", "url": format!("{base}/cgi-bin/webhook/send?key={WECOM_KEY}")}),
+    )
+    .await;
+    assert_eq!(ok["reason"], "delivered", "{ok}");
+    let bad = test(
+        &mut v,
+        json!({"kind": "wecom", "url": format!("{base}/cgi-bin/webhook/send?key=other")}),
+    )
+    .await;
+    assert_eq!(bad["reason"], "invalid_token");
+    assert_eq!(bad["provider_code"], 93000);
+}
+
+#[tokio::test]
+async fn http_receiver_verifies_the_standard_webhooks_signature() {
+    let (base, seen) = fakes().await;
+    let (_app, mut v) = herald(true).await;
+    let ok = test(
+        &mut v,
+        json!({"kind": "http", "url": format!("{base}/hook"), "secret": WHSEC, "headers": [["X-Team", "ml"]]}),
+    )
+    .await;
+    assert_eq!(ok["reason"], "delivered", "{ok}");
+    assert_eq!(ok["status"], 204);
+    let got = seen.0.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(got["content_type"], "application/json");
+    assert_eq!(got["x_team"], "ml");
+    assert!(got["webhook_id"].as_str().unwrap().starts_with("msg_test_"));
+
+    // Form encoding is signed over the exact bytes sent.
+    let form = test(&mut v, json!({"kind": "http", "url": format!("{base}/hook"), "secret": WHSEC, "content_type": "form"})).await;
+    assert_eq!(form["reason"], "delivered", "{form}");
+    let got = seen.0.lock().unwrap().last().cloned().unwrap();
+    assert!(got["body"].as_str().unwrap().starts_with("payload=%7B"));
+
+    // A different secret: the receiver refuses, and Herald reports the status.
+    let other = WebhookSecret::generate().to_text();
+    let refused = test(
+        &mut v,
+        json!({"kind": "http", "url": format!("{base}/hook"), "secret": other}),
+    )
+    .await;
+    assert_eq!(refused["reason"], "http_status");
+    assert_eq!(refused["status"], 401);
+
+    let down = test(
+        &mut v,
+        json!({"kind": "http", "url": format!("{base}/down")}),
+    )
+    .await;
+    assert_eq!(down["status"], 503);
+    assert!(down["summary"].as_str().unwrap().contains("HTTP 503"));
+}
+
+#[tokio::test]
+async fn loopback_targets_are_refused_unless_the_operator_allows_them() {
+    let (base, seen) = fakes().await;
+    let (_app, mut v) = herald(false).await;
+    let r = test(
+        &mut v,
+        json!({"kind": "http", "url": format!("{base}/hook")}),
+    )
+    .await;
+    assert_eq!(r["reason"], "blocked", "{r}");
+    assert!(r["summary"].as_str().unwrap().contains("loopback"));
+    let r = test(
+        &mut v,
+        json!({"kind": "wecom", "url": "http://localhost:9/cgi-bin/webhook/send?key=k"}),
+    )
+    .await;
+    assert_eq!(r["reason"], "blocked", "{r}");
+    assert!(
+        seen.0.lock().unwrap().is_empty(),
+        "nothing reached the fake"
+    );
+}
+
+#[tokio::test]
+async fn a_closed_port_is_reported_as_a_connection_failure() {
+    let (_app, mut v) = herald(true).await;
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let r = test(
+        &mut v,
+        json!({"kind": "http", "url": format!("http://127.0.0.1:{port}/hook")}),
+    )
+    .await;
+    assert_eq!(r["reason"], "connect", "{r}");
+}
+
+#[tokio::test]
+async fn bad_targets_and_foreign_buses_are_refused() {
+    let (_app, mut v) = herald(true).await;
+    let r = v.call_json("test_target", &json!({"bus": "pai-system-team", "target": {"kind": "dingtalk", "url": "https://oapi.dingtalk.com/robot/send"}})).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["field"], "target.url");
+
+    let r = v
+        .call_json(
+            "test_target",
+            &json!({"bus": "pai-system-team", "target": {"kind": "sms", "contacts": [1]}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+
+    let r = v.call_json("test_target", &json!({"bus": "pai-system-other", "target": {"kind": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
