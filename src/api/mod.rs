@@ -5,6 +5,7 @@
 //! All are mounted under `/api/ui/`.
 
 pub mod auth;
+pub mod contacts;
 pub mod eventbridge;
 pub mod targets;
 pub mod workspaces;

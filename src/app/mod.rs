@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                 />
                 <Route path=path!("/buses") view=pages::buses::BusesPage ssr=SsrMode::Async/>
                 <Route path=path!("/catalog") view=pages::catalog::CatalogPage ssr=SsrMode::Async/>
+                <Route path=path!("/contacts") view=pages::contacts::ContactsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -51,3 +51,14 @@ pub struct EventBusView {
     pub arn: String,
     pub created_at: String,
 }
+
+/// A contact ("Message receiving settings").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactView {
+    pub id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}

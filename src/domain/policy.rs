@@ -47,6 +47,10 @@ pub enum Action {
     ActivateEventBridge,
     GetEventBridgeStatus,
     CreateServiceLinkedRole,
+    ListContacts,
+    CreateContact,
+    UpdateContact,
+    DeleteContact,
 }
 
 impl Action {
@@ -75,6 +79,10 @@ impl Action {
             ActivateEventBridge => "herald:ActivateEventBridge",
             GetEventBridgeStatus => "herald:GetEventBridgeStatus",
             CreateServiceLinkedRole => "ram:CreateServiceLinkedRole",
+            ListContacts => "herald:ListContacts",
+            CreateContact => "herald:CreateContact",
+            UpdateContact => "herald:UpdateContact",
+            DeleteContact => "herald:DeleteContact",
         }
     }
 
@@ -105,6 +113,14 @@ impl Resource {
         Resource {
             account_id,
             arn: format!("acs:herald:{REGION}:{account_id}:workspace/{name}"),
+        }
+    }
+
+    /// A contact ("*" for all of the account's).
+    pub fn contact(account_id: i64, id: &str) -> Self {
+        Resource {
+            account_id,
+            arn: format!("acs:herald:{REGION}:{account_id}:contact/{id}"),
         }
     }
 

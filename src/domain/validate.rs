@@ -107,6 +107,40 @@ pub fn workspace_name(field: &str, raw: &str) -> Result<String, AppError> {
     Ok(value.to_string())
 }
 
+/// A phone number in E.164: `+`, a country code and number, 8 to 15 digits in all.
+/// Spaces, dashes, dots and parentheses are allowed for readability and dropped.
+pub fn e164_phone(field: &str, raw: &str) -> Result<String, AppError> {
+    let cleaned: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    let Some(digits) = cleaned.strip_prefix('+') else {
+        return Err(AppError::invalid(
+            field,
+            "must be in international format, starting with + and the country code (e.g. +8613800000000)",
+        ));
+    };
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AppError::invalid(
+            field,
+            "may contain only digits after the +",
+        ));
+    }
+    if !(8..=15).contains(&digits.len()) || digits.starts_with('0') {
+        return Err(AppError::invalid(
+            field,
+            "must have 8 to 15 digits after the +, starting with the country code",
+        ));
+    }
+    Ok(cleaned)
+}
+
+/// A contact's name: like a display name.
+pub fn contact_name(field: &str, raw: &str) -> Result<String, AppError> {
+    display_name(field, raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +202,23 @@ mod tests {
         assert!(reason(workspace_name("name", "ml team")).contains("' '"));
         assert!(reason(workspace_name("name", "ml.team")).contains("'.'"));
         assert!(reason(workspace_name("name", "")).contains("required"));
+    }
+
+    #[test]
+    fn phones_must_be_e164_and_formatting_is_dropped() {
+        assert_eq!(
+            e164_phone("phone", "+86 138-0000-0000").unwrap(),
+            "+8613800000000"
+        );
+        assert_eq!(
+            e164_phone("phone", "+1 (415) 555-0100").unwrap(),
+            "+14155550100"
+        );
+        assert!(reason(e164_phone("phone", "13800000000")).contains("international format"));
+        assert!(reason(e164_phone("phone", "+86abc")).contains("only digits"));
+        assert!(reason(e164_phone("phone", "+1234")).contains("8 to 15"));
+        assert!(reason(e164_phone("phone", "+0123456789")).contains("8 to 15"));
+        assert!(reason(e164_phone("phone", "+1234567890123456")).contains("8 to 15"));
     }
 
     #[test]

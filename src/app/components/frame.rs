@@ -15,6 +15,7 @@ pub fn Frame(children: Children) -> impl IntoView {
                 <a href="/workspaces">"Workspaces"</a>
                 <a href="/buses">"Event buses"</a>
                 <a href="/catalog">"Event catalog"</a>
+                <a href="/contacts">"Contacts"</a>
             </nav>
             <div class="who">
                 <Suspense fallback=|| ()>

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod buses;
 pub mod catalog;
+pub mod contacts;
 pub mod home;
 pub mod not_found;
 pub mod settings;

@@ -3,6 +3,7 @@
 //! (later) REST handlers for the same operation call the same function here.
 
 pub mod accounts;
+pub mod contacts;
 pub mod eventbridge;
 pub mod targets;
 pub mod workspaces;

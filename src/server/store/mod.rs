@@ -3,6 +3,7 @@
 //! decide what a failure means to the user.
 
 pub mod accounts;
+pub mod contacts;
 pub mod eventbridge;
 pub mod login_failures;
 pub mod workspaces;

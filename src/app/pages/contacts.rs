@@ -1,0 +1,178 @@
+//! `/contacts`: "Message receiving settings": the people voice, SMS and email targets reach.
+//! Create, edit in place, and delete after a confirmation.
+
+use super::ErrorNotice;
+use crate::api::contacts::{list_contacts, CreateContact, DeleteContact, UpdateContact};
+use crate::app::components::form::{outcome_of, FieldError, FormError};
+use crate::app::components::frame::Frame;
+use crate::domain::models::ContactView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The "Message receiving settings" page.
+#[component]
+pub fn ContactsPage() -> impl IntoView {
+    let create = ServerAction::<CreateContact>::new();
+    let update = ServerAction::<UpdateContact>::new();
+    let delete = ServerAction::<DeleteContact>::new();
+    let create_outcome = outcome_of(create.value());
+    let update_outcome = outcome_of(update.value());
+    let delete_outcome = outcome_of(delete.value());
+    let list = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                delete.version().get(),
+            )
+        },
+        |_| list_contacts(),
+    );
+    let editing = RwSignal::new(None::<i64>);
+    let confirming = RwSignal::new(None::<i64>);
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = update.value().get() {
+            editing.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            if let Some(f) = form.get() {
+                f.reset();
+            }
+        }
+    });
+
+    let row = move |c: ContactView| {
+        let id = c.id;
+        let shown = c.clone();
+        let edit = c.clone();
+        view! {
+            <tr>
+                <Show
+                    when=move || editing.get() == Some(id)
+                    fallback=move || {
+                        let c = shown.clone();
+                        let name = c.name.clone();
+                        view! {
+                            <td>{c.name.clone()}</td>
+                            <td>{c.phone.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td>{c.email.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td class="actions">
+                                <Show
+                                    when=move || confirming.get() == Some(id)
+                                    fallback=move || {
+                                        view! {
+                                            <button type="button" class="secondary" on:click=move |_| editing.set(Some(id))>
+                                                "Edit"
+                                            </button>
+                                            <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>
+                                                "Delete"
+                                            </button>
+                                        }
+                                    }
+                                >
+                                    <span role="alert">{format!("Delete {}? Targets will no longer reach them.", name)}</span>
+                                    <ActionForm action=delete attr:class="inline">
+                                        <input type="hidden" name="id" value=id/>
+                                        <button type="submit" class="danger">"Yes, delete"</button>
+                                    </ActionForm>
+                                    <button type="button" class="secondary" on:click=move |_| confirming.set(None)>
+                                        "Cancel"
+                                    </button>
+                                </Show>
+                            </td>
+                        }
+                    }
+                >
+                    <td colspan="4">
+                        <EditContact contact=edit.clone() action=update editing outcome=update_outcome/>
+                    </td>
+                </Show>
+            </tr>
+        }
+    };
+
+    view! {
+        <Title text="Message receiving settings"/>
+        <Frame>
+            <h1>"Message receiving settings"</h1>
+            <p class="hint">
+                "Contacts are the people voice call, SMS and email targets reach. "
+                "Each contact chosen in a target uses one unit of the rule's quota."
+            </p>
+            <section class="card">
+                <h2>"Add contact"</h2>
+                <ActionForm action=create node_ref=form attr:aria-label="Add contact">
+                    <FormError outcome=create_outcome/>
+                    <label for="contact-name">"Name"</label>
+                    <input id="contact-name" name="name" type="text" required/>
+                    <FieldError outcome=create_outcome field="name"/>
+                    <label for="contact-phone">"Phone"</label>
+                    <input id="contact-phone" name="phone" type="tel" aria-describedby="phone-hint" autocomplete="tel"/>
+                    <p class="hint" id="phone-hint">"International format, e.g. +8613800000000."</p>
+                    <FieldError outcome=create_outcome field="phone"/>
+                    <label for="contact-email">"Email"</label>
+                    <input id="contact-email" name="email" type="email" autocomplete="email"/>
+                    <FieldError outcome=create_outcome field="email"/>
+                    <button type="submit" disabled=move || create.pending().get()>"Add contact"</button>
+                </ActionForm>
+            </section>
+            <FormError outcome=delete_outcome/>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(items) if items.is_empty() => {
+                            view! { <p class="empty">"No contacts yet."</p> }.into_any()
+                        }
+                        Ok(items) => view! {
+                            <table class="list" aria-label="Contacts">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Name"</th>
+                                        <th scope="col">"Phone"</th>
+                                        <th scope="col">"Email"</th>
+                                        <th scope="col">"Actions"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{items.into_iter().map(row).collect_view()}</tbody>
+                            </table>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </Frame>
+    }
+}
+
+/// A contact's row while it is being edited.
+#[component]
+fn EditContact(
+    contact: ContactView,
+    action: ServerAction<UpdateContact>,
+    editing: RwSignal<Option<i64>>,
+    outcome: crate::app::components::form::Outcome,
+) -> impl IntoView {
+    let label = format!("Edit {}", contact.name);
+    view! {
+        <ActionForm action=action attr:class="row-form" attr:aria-label=label>
+            <input type="hidden" name="id" value=contact.id/>
+            <label>"Name" <input name="name" type="text" value=contact.name.clone()/></label>
+            <FieldError outcome field="name"/>
+            <label>"Phone" <input name="phone" type="tel" value=contact.phone.clone().unwrap_or_default()/></label>
+            <FieldError outcome field="phone"/>
+            <label>"Email" <input name="email" type="email" value=contact.email.clone().unwrap_or_default()/></label>
+            <FieldError outcome field="email"/>
+            <FormError outcome/>
+            <div>
+                <button type="submit">"Save"</button>
+                <button type="button" class="secondary" on:click=move |_| editing.set(None)>
+                    "Cancel"
+                </button>
+            </div>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,171 @@
+//! Contacts ("Message receiving settings"): the people voice, SMS and email targets reach.
+
+use super::super::auth::{authorize, Actor};
+use super::super::error::{internal, is_unique_violation, Context};
+use super::super::state::AppState;
+use super::super::store::contacts::{self, ContactRow};
+use crate::domain::models::ContactView;
+use crate::domain::policy::{Action, Resource};
+use crate::domain::{validate, AppError};
+
+/// What the contact form sends: empty strings mean "none".
+pub struct ContactInput {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+}
+
+struct Valid {
+    name: String,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+fn validate(input: &ContactInput) -> Result<Valid, AppError> {
+    let name = validate::contact_name("name", &input.name)?;
+    let phone = match input.phone.trim() {
+        "" => None,
+        p => Some(validate::e164_phone("phone", p)?),
+    };
+    let email = match input.email.trim() {
+        "" => None,
+        e => Some(validate::email("email", e)?),
+    };
+    if phone.is_none() && email.is_none() {
+        return Err(AppError::invalid(
+            "phone",
+            "give a phone number, an email address, or both",
+        ));
+    }
+    Ok(Valid { name, phone, email })
+}
+
+fn view(row: ContactRow) -> ContactView {
+    ContactView {
+        id: row.id,
+        name: row.name,
+        phone: row.phone,
+        email: row.email,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+fn name_taken(name: &str) -> AppError {
+    AppError::Conflict {
+        field: Some("name".into()),
+        message: format!("You already have a contact named {name:?}."),
+    }
+}
+
+fn not_found(id: i64) -> AppError {
+    AppError::NotFound {
+        what: format!("Contact {id}"),
+    }
+}
+
+/// The account's contacts.
+pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<ContactView>, AppError> {
+    authorize(
+        actor,
+        Action::ListContacts,
+        &Resource::contact(actor.account_id, "*"),
+    )?;
+    Ok(contacts::list(&state.pool, actor.account_id)
+        .await
+        .context("listing contacts")?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+/// Create a contact.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: ContactInput,
+) -> Result<ContactView, AppError> {
+    authorize(
+        actor,
+        Action::CreateContact,
+        &Resource::contact(actor.account_id, "*"),
+    )?;
+    let v = validate(&input)?;
+    match contacts::insert(
+        &state.pool,
+        actor.account_id,
+        &v.name,
+        v.phone.as_deref(),
+        v.email.as_deref(),
+    )
+    .await
+    {
+        Ok(row) => Ok(view(row)),
+        Err(e) if is_unique_violation(&e) => Err(name_taken(&v.name)),
+        Err(e) => Err(internal("creating a contact", e)),
+    }
+}
+
+/// Replace a contact's name, phone and email.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    input: ContactInput,
+) -> Result<ContactView, AppError> {
+    authorize(
+        actor,
+        Action::UpdateContact,
+        &Resource::contact(actor.account_id, &id.to_string()),
+    )?;
+    let v = validate(&input)?;
+    match contacts::update(
+        &state.pool,
+        actor.account_id,
+        id,
+        &v.name,
+        v.phone.as_deref(),
+        v.email.as_deref(),
+    )
+    .await
+    {
+        Ok(Some(row)) => Ok(view(row)),
+        Ok(None) => Err(not_found(id)),
+        Err(e) if is_unique_violation(&e) => Err(name_taken(&v.name)),
+        Err(e) => Err(internal("updating a contact", e)),
+    }
+}
+
+/// Delete a contact.
+///
+/// Targets do not exist yet; when they do, a contact used by one must not vanish silently
+/// (the delete will name the rules and remove the contact from their targets).
+pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppError> {
+    authorize(
+        actor,
+        Action::DeleteContact,
+        &Resource::contact(actor.account_id, &id.to_string()),
+    )?;
+    if contacts::delete(&state.pool, actor.account_id, id)
+        .await
+        .context("deleting a contact")?
+    {
+        Ok(())
+    } else {
+        Err(not_found(id))
+    }
+}
+
+/// One contact.
+pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<ContactView, AppError> {
+    authorize(
+        actor,
+        Action::ListContacts,
+        &Resource::contact(actor.account_id, &id.to_string()),
+    )?;
+    contacts::find(&state.pool, actor.account_id, id)
+        .await
+        .context("reading a contact")?
+        .map(view)
+        .ok_or_else(|| not_found(id))
+}

@@ -1,0 +1,96 @@
+//! Contacts of an account.
+
+use sqlx::SqlitePool;
+
+/// A contact row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ContactRow {
+    pub id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const COLUMNS: &str = "id, name, phone, email, created_at, updated_at";
+
+/// The account's contacts, by name.
+pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<ContactRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM contacts WHERE account_id = ?1 ORDER BY name"
+    ))
+    .bind(account_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// One contact of the account.
+pub async fn find(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+) -> Result<Option<ContactRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM contacts WHERE account_id = ?1 AND id = ?2"
+    ))
+    .bind(account_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Create a contact; a unique violation means the name is taken in the account.
+pub async fn insert(
+    pool: &SqlitePool,
+    account_id: i64,
+    name: &str,
+    phone: Option<&str>,
+    email: Option<&str>,
+) -> Result<ContactRow, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "INSERT INTO contacts (account_id, name, phone, email) VALUES (?1, ?2, ?3, ?4)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(account_id)
+    .bind(name)
+    .bind(phone)
+    .bind(email)
+    .fetch_one(pool)
+    .await
+}
+
+/// Replace a contact's fields; `None` when it is not the account's.
+pub async fn update(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+    name: &str,
+    phone: Option<&str>,
+    email: Option<&str>,
+) -> Result<Option<ContactRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "UPDATE contacts
+         SET name = ?3, phone = ?4, email = ?5,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE account_id = ?1 AND id = ?2
+         RETURNING {COLUMNS}"
+    ))
+    .bind(account_id)
+    .bind(id)
+    .bind(name)
+    .bind(phone)
+    .bind(email)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Delete a contact; false when it is not the account's.
+pub async fn delete(pool: &SqlitePool, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM contacts WHERE account_id = ?1 AND id = ?2")
+        .bind(account_id)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
