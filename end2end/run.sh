@@ -10,7 +10,9 @@ bin=target/release/herald
 tmp=$(mktemp -d)
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 log="$tmp/herald.log"
-"$bin" serve --listen "127.0.0.1:$port" --database-url "sqlite://$tmp/herald.db" >"$log" 2>&1 &
+# Loopback is allowed so tests can run fake robots and receivers beside the server.
+"$bin" serve --listen "127.0.0.1:$port" --database-url "sqlite://$tmp/herald.db" \
+  --allow-target-network 127.0.0.0/8 >"$log" 2>&1 &
 pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null || true

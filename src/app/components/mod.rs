@@ -2,3 +2,4 @@
 
 pub mod form;
 pub mod frame;
+pub mod target_test;

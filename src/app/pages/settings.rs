@@ -6,6 +6,7 @@ use crate::api::eventbridge::{get_notification_settings, ActivateEventBridge, Gr
 use crate::api::workspaces::get_workspace;
 use crate::app::components::form::{outcome_of, FormError};
 use crate::app::components::frame::Frame;
+use crate::app::components::target_test::TargetTester;
 use crate::domain::policy::{system_bus_name, SERVICE_LINKED_ROLE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -164,6 +165,14 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                                     }
                                     .into_any(),
                                 }}
+                            </section>
+                            <section class="card" data-testid="target-tester">
+                                <h2>"Test a target"</h2>
+                                <p class="hint">
+                                    "Sends a clearly marked test message, signed as real notifications will be, "
+                                    "and reports what the robot or endpoint answered. Nothing is saved."
+                                </p>
+                                <TargetTester bus=s.workspace.bus_name.clone().unwrap_or_default()/>
                             </section>
                         }
                         .into_any(),
