@@ -1,7 +1,7 @@
 //! DingTalk custom robot: markdown messages, signed with `timestamp` and `sign` in the
 //! query string when the robot has a signing key; answers read by `errcode`.
 
-use super::{now_ms, robot_answer, send, Message};
+use super::{now_ms, send_to_robot, Message};
 use crate::domain::target::Reason;
 use crate::server::delivery::outcome::Outcome;
 use crate::server::delivery::sign::dingtalk_sign;
@@ -70,13 +70,7 @@ pub fn classify(code: i64, msg: &str, status: u16) -> Outcome {
 pub async fn deliver(out: &Outbound, robot: &Robot<'_>, msg: &Message) -> (Outcome, u64) {
     let url = signed_url(robot.url, robot.secret, now_ms());
     let request = out.http().post(url).json(&body(msg, robot));
-    match send(request).await {
-        Err(failed) => failed,
-        Ok(reply) => match robot_answer(&reply, "errcode", "errmsg") {
-            Ok((code, m)) => (classify(code, &m, reply.status), reply.latency_ms),
-            Err(o) => (o, reply.latency_ms),
-        },
-    }
+    send_to_robot(request, "errcode", "errmsg", classify).await
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Lark / Feishu custom bot: `post` messages, signed in the body (`timestamp` in seconds and
 //! `sign`) when the bot has a secret; answers read by `code`.
 
-use super::{now_ms, robot_answer, send, Message};
+use super::{now_ms, send_to_robot, Message};
 use crate::domain::target::Reason;
 use crate::server::delivery::outcome::Outcome;
 use crate::server::delivery::sign::lark_sign;
@@ -50,13 +50,7 @@ pub async fn deliver(
         .http()
         .post(url)
         .json(&body(msg, secret, now_ms() / 1000));
-    match send(request).await {
-        Err(failed) => failed,
-        Ok(reply) => match robot_answer(&reply, "code", "msg") {
-            Ok((code, m)) => (classify(code, &m, reply.status), reply.latency_ms),
-            Err(o) => (o, reply.latency_ms),
-        },
-    }
+    send_to_robot(request, "code", "msg", classify).await
 }
 
 #[cfg(test)]

@@ -76,6 +76,22 @@ async fn read_capped(mut res: reqwest::Response, cap: usize) -> Result<Vec<u8>, 
     Ok(out)
 }
 
+/// Send to a chat robot and read its answer's `code_key`/`msg_key` with `classify`.
+pub async fn send_to_robot(
+    request: reqwest::RequestBuilder,
+    code_key: &str,
+    msg_key: &str,
+    classify: fn(i64, &str, u16) -> Outcome,
+) -> (Outcome, u64) {
+    match send(request).await {
+        Err(failed) => failed,
+        Ok(reply) => match robot_answer(&reply, code_key, msg_key) {
+            Ok((code, msg)) => (classify(code, &msg, reply.status), reply.latency_ms),
+            Err(outcome) => (outcome, reply.latency_ms),
+        },
+    }
+}
+
 /// Read a chat robot's JSON answer: `errcode`/`errmsg` (DingTalk, WeCom) or `code`/`msg`
 /// (Lark). Non-2xx statuses and unreadable bodies are classified here too.
 pub fn robot_answer(

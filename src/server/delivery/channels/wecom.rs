@@ -1,7 +1,7 @@
 //! WeCom group robot: markdown messages (at most 4096 bytes), no signing; answers read by
 //! `errcode`.
 
-use super::{robot_answer, send, Message};
+use super::{send_to_robot, Message};
 use crate::domain::target::Reason;
 use crate::server::delivery::outcome::Outcome;
 use crate::server::net::client::Outbound;
@@ -53,13 +53,7 @@ pub async fn deliver(
     msg: &Message,
 ) -> (Outcome, u64) {
     let request = out.http().post(url).json(&body(msg, mentioned_mobiles));
-    match send(request).await {
-        Err(failed) => failed,
-        Ok(reply) => match robot_answer(&reply, "errcode", "errmsg") {
-            Ok((code, m)) => (classify(code, &m, reply.status), reply.latency_ms),
-            Err(o) => (o, reply.latency_ms),
-        },
-    }
+    send_to_robot(request, "errcode", "errmsg", classify).await
 }
 
 #[cfg(test)]
