@@ -16,9 +16,15 @@ async fn main() -> std::process::ExitCode {
                 let listener = tokio::net::TcpListener::bind(args.listen)
                     .await
                     .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen))?;
-                let public = args.public_url();
+                let bound = listener.local_addr()?;
+                let public = args.public_url.clone();
                 let state = web::state(args).await?;
-                tracing::info!("Herald is listening on {public}");
+                tracing::info!(
+                    "Herald is listening on http://{bound}{}",
+                    public
+                        .map(|p| format!(" (public URL {p})"))
+                        .unwrap_or_default()
+                );
                 web::serve(state, listener, web::shutdown_signal()).await
             };
             match run.await {
