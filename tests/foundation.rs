@@ -181,15 +181,56 @@ async fn login_returns_to_a_local_next_but_never_to_another_site() {
 #[tokio::test]
 async fn login_cycles_the_session_id() {
     let app = TestApp::spawn().await;
+    let mut first = app.signed_up("ada@example.com").await;
+    let before = first.cookie.clone().expect("signed in");
+    // Log in again while holding a session: the old id must stop working.
+    let r = first.log_in("ada@example.com", PASSWORD).await;
+    assert!(r.is_redirect(), "{r:?}");
+    let after = first.cookie.clone().expect("still signed in");
+    assert_ne!(after, before, "the session id changes at login");
+
+    let mut stale = app.visitor();
+    stale.cookie = Some(before);
+    assert_eq!(
+        stale.call("who_am_i", &[]).await.json(),
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        first.call("who_am_i", &[]).await.json()["email"],
+        "ada@example.com"
+    );
+}
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_is_counted_before_hashing() {
+    let app = TestApp::spawn().await;
     app.signed_up("ada@example.com").await;
-    let mut v = app.visitor();
-    // A session that exists before login (as a fixation attacker would plant).
-    v.log_in("ada@example.com", "wrong password!").await;
-    v.log_in("ada@example.com", PASSWORD).await;
-    let first = v.cookie.clone().expect("logged in");
-    v.call("log_out", &[]).await;
-    v.log_in("ada@example.com", PASSWORD).await;
-    assert_ne!(v.cookie.clone().unwrap(), first);
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let mut v = app.visitor();
+        tasks.push(tokio::spawn(async move {
+            v.log_in("ada@example.com", "guess guess guess")
+                .await
+                .status
+        }));
+    }
+    let mut locked = 0;
+    for t in tasks {
+        let status = t.await.unwrap();
+        assert!(
+            status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS,
+            "{status}"
+        );
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            locked += 1;
+        }
+    }
+    assert!(
+        locked >= 15,
+        "at most 5 guesses may be checked; only {locked} of 20 were refused"
+    );
+    let right = app.visitor().log_in("ada@example.com", PASSWORD).await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
@@ -553,5 +594,40 @@ async fn oversized_and_malformed_requests_are_refused_cleanly() {
     assert_eq!(
         v.call("list_workspaces", &[]).await.json(),
         serde_json::json!([])
+    );
+}
+
+#[tokio::test]
+async fn cross_site_posts_to_server_functions_are_refused() {
+    let app = TestApp::spawn().await;
+    app.signed_up("ada@example.com").await;
+    let post = |origin: Option<&str>, fetch_site: Option<&str>| {
+        let mut req = app
+            .visitor()
+            .http
+            .post(format!("{}/api/ui/log_in", app.base()))
+            .header("accept", "application/json")
+            .form(&[("email", "ada@example.com"), ("password", PASSWORD)]);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        if let Some(f) = fetch_site {
+            req = req.header("sec-fetch-site", f);
+        }
+        req.send()
+    };
+    let evil = post(Some("http://evil.example"), None).await.unwrap();
+    assert_eq!(evil.status(), StatusCode::FORBIDDEN);
+    assert!(
+        evil.headers().get("set-cookie").is_none(),
+        "no session for a forged login"
+    );
+    let labelled = post(None, Some("cross-site")).await.unwrap();
+    assert_eq!(labelled.status(), StatusCode::FORBIDDEN);
+    let own = post(Some(&app.base()), Some("same-origin")).await.unwrap();
+    assert!(
+        own.status().is_success() || own.status().is_redirection(),
+        "{:?}",
+        own.status()
     );
 }

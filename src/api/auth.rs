@@ -49,9 +49,15 @@ pub async fn sign_up(
 
 /// Where to go after login: `next` when it is a path on this site, else the workspaces.
 pub fn safe_next(next: Option<&str>) -> String {
+    // Only plain same-site paths. "//host" and "/\host" would leave the site, and browsers
+    // drop tabs and newlines from URLs, so "/<tab>/host" would too: refuse any backslash,
+    // control character or non-ASCII character outright.
     match next {
-        // Only same-site absolute paths: "//host" and "/\host" would leave the site.
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
             n.to_string()
         }
         _ => "/workspaces".to_string(),
@@ -100,5 +106,10 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil.example")), "/workspaces");
         assert_eq!(safe_next(Some("https://evil.example")), "/workspaces");
         assert_eq!(safe_next(None), "/workspaces");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/workspaces");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/workspaces");
+        assert_eq!(safe_next(Some("/a\\b")), "/workspaces");
+        assert_eq!(safe_next(Some("/é")), "/workspaces");
+        assert_eq!(safe_next(Some("/buses?x=1")), "/buses?x=1");
     }
 }

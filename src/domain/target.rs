@@ -248,6 +248,9 @@ fn validate_url(field: &str, url: &str) -> Result<(), AppError> {
         .or_else(|| url.strip_prefix("http://"))
         .ok_or_else(|| AppError::invalid(field, "must start with https:// or http://"))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if url.contains('#') {
+        return Err(AppError::invalid(field, "must not contain a fragment (#…)"));
+    }
     if host.is_empty()
         || host.contains('@')
         || url.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -369,6 +372,13 @@ mod tests {
         .validate("t")
         .unwrap_err();
         assert!(e.for_field("t.secret").is_some());
+        let e = dingtalk(
+            "https://oapi.dingtalk.com/robot/send?access_token=abc#x",
+            None,
+        )
+        .validate("t")
+        .unwrap_err();
+        assert!(e.for_field("t.url").unwrap().contains("fragment"));
         let e = dingtalk("ftp://x/robot/send?access_token=abc", None)
             .validate("t")
             .unwrap_err();

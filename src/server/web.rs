@@ -71,7 +71,9 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
         .with_secure(state.config.secure_cookies())
         .with_expiry(Expiry::OnInactivity(time::Duration::days(
             SESSION_IDLE_DAYS,
-        )));
+        )))
+        // Save on every request so the inactivity clock really restarts with each visit.
+        .with_always_save(true);
 
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -89,6 +91,7 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
             state.clone(),
             pages::require_login,
         ))
+        .layer(axum::middleware::from_fn(pages::same_origin_posts))
         .layer(sessions)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -8,6 +8,16 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::OnceLock;
+use tokio::sync::Semaphore;
+
+/// At most this many hashes run at once: each takes 19 MiB, and without a bound a flood
+/// of logins or sign-ups could fill the blocking pool (hundreds of threads) and the memory.
+const CONCURRENT_HASHES: usize = 4;
+
+fn permits() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| Semaphore::new(CONCURRENT_HASHES))
+}
 
 fn hasher() -> Argon2<'static> {
     // OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
@@ -17,6 +27,7 @@ fn hasher() -> Argon2<'static> {
 
 /// Hash `password` into a PHC string with a fresh random salt.
 pub async fn hash(password: String) -> Result<String, AppError> {
+    let _permit = permits().acquire().await.map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(move || {
         hasher()
             .hash_password(password.as_bytes())
@@ -29,6 +40,7 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 
 /// True when `password` matches the PHC string `phc`. A malformed hash never matches.
 pub async fn verify(password: String, phc: String) -> Result<bool, AppError> {
+    let _permit = permits().acquire().await.map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(move || {
         let Ok(parsed) = PasswordHash::new(&phc) else {
             tracing::error!("a stored password hash is malformed");

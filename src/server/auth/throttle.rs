@@ -49,20 +49,38 @@ pub async fn check(pool: &SqlitePool, login: &str) -> Result<(), AppError> {
     }
 }
 
-/// Count a failure; returns the lock error if this failure locked the name.
-pub async fn record_failure(pool: &SqlitePool, login: &str) -> Result<Option<AppError>, AppError> {
+/// Count an attempt before the password is checked, so a burst of parallel guesses is
+/// counted as it arrives rather than after the (slow) hashing. Refuses at once when the
+/// window already holds [`MAX_FAILURES`] attempts. Returns the count, this one included.
+pub async fn begin_attempt(pool: &SqlitePool, login: &str) -> Result<i64, AppError> {
     let now = now();
-    let failures = login_failures::record_failure(pool, login, now, WINDOW_SECS)
+    let attempts = login_failures::record_failure(pool, login, now, WINDOW_SECS)
         .await
-        .context("counting a failed login")?;
-    if failures >= MAX_FAILURES {
-        login_failures::lock(pool, login, now, now + LOCK_SECS)
-            .await
-            .context("locking a login")?;
-        tracing::warn!("login locked after {failures} failures");
-        return Ok(Some(locked_error(LOCK_SECS)));
+        .context("counting a login attempt")?;
+    if attempts > MAX_FAILURES {
+        return Err(lock(pool, login, now).await?);
+    }
+    Ok(attempts)
+}
+
+/// After a failed attempt numbered `attempts`: the lock error if it used up the window.
+pub async fn after_failure(
+    pool: &SqlitePool,
+    login: &str,
+    attempts: i64,
+) -> Result<Option<AppError>, AppError> {
+    if attempts >= MAX_FAILURES {
+        return Ok(Some(lock(pool, login, now()).await?));
     }
     Ok(None)
+}
+
+async fn lock(pool: &SqlitePool, login: &str, now: i64) -> Result<AppError, AppError> {
+    login_failures::lock(pool, login, now, now + LOCK_SECS)
+        .await
+        .context("locking a login")?;
+    tracing::warn!("login locked after repeated failures");
+    Ok(locked_error(LOCK_SECS))
 }
 
 /// Forget failures after a successful login.

@@ -55,8 +55,16 @@ impl Outcome {
 
     /// A transport failure, classified by walking the error's causes.
     pub fn from_transport(err: &reqwest::Error) -> Self {
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-        let mut text = String::new();
+        // The top-level message of a reqwest error names the URL, whose query may hold a
+        // token or a signature: describe the error by its kind and its causes only.
+        let mut text = String::from(if err.is_timeout() {
+            "timed out: "
+        } else if err.is_connect() {
+            "connection failed: "
+        } else {
+            "request failed: "
+        });
+        let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(err);
         while let Some(e) = source {
             if let Some(r) = e.downcast_ref::<ResolveError>() {
                 return match r {

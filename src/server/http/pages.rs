@@ -1,5 +1,6 @@
-//! Keeps every page but sign-up and login behind a session: a visitor without one who asks
-//! for a page is redirected to the login page, before any page code runs.
+//! Two gates in front of the app: every page but sign-up and login needs a session (a
+//! visitor without one is redirected to the login page before any page code runs), and
+//! server functions refuse cross-site posts (login CSRF and friends).
 
 use super::super::auth::session;
 use super::super::state::AppState;
@@ -45,6 +46,42 @@ pub async fn require_login(
             axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// Refuse POSTs to server functions that a browser says come from another site.
+///
+/// SameSite=Lax cookies already keep a victim's session out of cross-site posts, but not a
+/// forced login into the attacker's account, nor posts from sibling subdomains. Browsers
+/// label every request with `Sec-Fetch-Site` and POSTs with `Origin`; requests without
+/// either (scripts, tests) carry no ambient cookie risk and pass.
+pub async fn same_origin_posts(request: Request, next: Next) -> Response {
+    if request.method() == Method::POST && request.uri().path().starts_with("/api/ui/") {
+        let headers = request.headers();
+        let fetch_site = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let cross_fetch = matches!(fetch_site, "cross-site" | "same-site");
+        let host = headers.get("host").and_then(|v| v.to_str().ok());
+        let origin_host = headers
+            .get("origin")
+            .and_then(|v| v.to_str().ok())
+            .map(|o| o.split_once("://").map(|(_, h)| h).unwrap_or(o));
+        let cross_origin = matches!((origin_host, host), (Some(o), Some(h)) if o != h)
+            || matches!((origin_host, host), (Some(_), None));
+        if cross_fetch || cross_origin {
+            tracing::warn!(path = request.uri().path(), "cross-site post refused");
+            return (
+                axum::http::StatusCode::FORBIDDEN,
+                axum::Json(serde_json::json!({
+                    "code": "request",
+                    "message": "cross-site requests are refused; use Herald's own pages",
+                })),
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
 }
 
 /// Percent-encode everything but unreserved characters and `/`.

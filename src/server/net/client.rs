@@ -48,8 +48,16 @@ impl Resolve for GuardedResolver {
             // Every address must pass: a name that mixes public and private addresses is
             // refused whole rather than left to chance.
             for addr in &found {
-                if let Err(why) = policy.check(addr.ip()) {
-                    return Err(ResolveError::Blocked(format!("{host} resolves to {why}")).into());
+                if policy.check(addr.ip()).is_err() {
+                    // Name the kind of address, never the address: users must not be able
+                    // to map the server's internal DNS through this message.
+                    let kind = super::ssrf::non_public_reason(addr.ip()).unwrap_or("non-public");
+                    tracing::info!(%host, ip = %addr.ip(), "target host resolves to a refused address");
+                    return Err(ResolveError::Blocked(format!(
+                        "{host} resolves to a {kind} address; targets must be public \
+                         (an operator can allow a network with --allow-target-network)"
+                    ))
+                    .into());
                 }
             }
             let addrs: Addrs = Box::new(found.into_iter());

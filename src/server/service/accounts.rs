@@ -66,6 +66,7 @@ pub async fn log_in(state: &AppState, email: &str, password: &str) -> Result<Act
     }
     let key = email.to_lowercase();
     throttle::check(&state.pool, &key).await?;
+    let attempts = throttle::begin_attempt(&state.pool, &key).await?;
 
     let login = accounts::find_login_by_email(&state.pool, email)
         .await
@@ -84,7 +85,7 @@ pub async fn log_in(state: &AppState, email: &str, password: &str) -> Result<Act
         }
         _ => {
             tracing::info!("login failed");
-            match throttle::record_failure(&state.pool, &key).await? {
+            match throttle::after_failure(&state.pool, &key, attempts).await? {
                 Some(locked) => Err(locked),
                 None => Err(bad_credentials()),
             }
