@@ -7,6 +7,25 @@ mod common;
 use common::{TestApp, PASSWORD};
 use reqwest::StatusCode;
 
+/// The raw `Set-Cookie` header a sign-up answers with.
+async fn session_cookie_of_sign_up(app: &TestApp, email: &str) -> String {
+    let res = app
+        .visitor()
+        .http
+        .post(format!("{}/api/ui/sign_up", app.base()))
+        .header("accept", "application/json")
+        .form(&[
+            ("email", email),
+            ("display_name", "Someone"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers().get("set-cookie").expect("a session cookie");
+    cookie.to_str().unwrap().to_string()
+}
+
 #[tokio::test]
 async fn sign_up_logs_the_new_owner_in_with_a_hardened_cookie() {
     let app = TestApp::spawn().await;
@@ -23,26 +42,7 @@ async fn sign_up_logs_the_new_owner_in_with_a_hardened_cookie() {
     assert_eq!(me.json()["is_owner"], true);
 
     // The cookie is HttpOnly and SameSite=Lax; not Secure on plain http.
-    let res = app
-        .visitor()
-        .http
-        .post(format!("{}/api/ui/sign_up", app.base()))
-        .header("accept", "application/json")
-        .form(&[
-            ("email", "bob@example.com"),
-            ("display_name", "Bob"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let cookie = session_cookie_of_sign_up(&app, "bob@example.com").await;
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(!cookie.contains("Secure"), "{cookie}");
@@ -52,26 +52,7 @@ async fn sign_up_logs_the_new_owner_in_with_a_hardened_cookie() {
 async fn cookie_is_secure_when_the_public_url_is_https() {
     let app =
         TestApp::spawn_with(|a| a.public_url = Some("https://herald.example.com".into())).await;
-    let res = app
-        .visitor()
-        .http
-        .post(format!("{}/api/ui/sign_up", app.base()))
-        .header("accept", "application/json")
-        .form(&[
-            ("email", "ada@example.com"),
-            ("display_name", "Ada"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let cookie = session_cookie_of_sign_up(&app, "ada@example.com").await;
     assert!(cookie.contains("Secure"), "{cookie}");
 }
 

@@ -76,7 +76,7 @@ pub async fn after_failure(
 }
 
 async fn lock(pool: &SqlitePool, login: &str, now: i64) -> Result<AppError, AppError> {
-    login_failures::lock(pool, login, now, now + LOCK_SECS)
+    login_failures::lock(pool, login, now + LOCK_SECS)
         .await
         .context("locking a login")?;
     tracing::warn!("login locked after repeated failures");

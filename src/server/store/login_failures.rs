@@ -35,14 +35,14 @@ pub async fn record_failure(
     .await
 }
 
-/// Lock the login name until `until` and start counting afresh.
-pub async fn lock(pool: &SqlitePool, login: &str, now: i64, until: i64) -> Result<(), sqlx::Error> {
+/// Lock the login name until `until`. Counting goes on: guesses already in flight when
+/// the lock lands are still counted against the same window.
+pub async fn lock(pool: &SqlitePool, login: &str, until: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE login_failures SET locked_until = ?3, failures = 0, window_start = ?2
+        "UPDATE login_failures SET locked_until = MAX(COALESCE(locked_until, 0), ?2)
          WHERE login = ?1",
     )
     .bind(login)
-    .bind(now)
     .bind(until)
     .execute(pool)
     .await
