@@ -31,7 +31,7 @@ pub enum PayloadFormat {
 
 /// A target's settings. Secrets (`secret`, and the token inside `url`) travel from the
 /// browser to the server, never back.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TargetConfig {
     #[serde(rename = "dingtalk")]
@@ -76,6 +76,57 @@ pub enum TargetConfig {
     Email {
         contacts: Vec<i64>,
     },
+}
+
+/// Shows the kind and the non-secret settings only: URLs carry tokens and `secret` is a
+/// key, so neither may reach a log through `{:?}`.
+impl std::fmt::Debug for TargetConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("TargetConfig");
+        d.field("kind", &self.kind().as_str());
+        if self.url().is_some() {
+            d.field("url", &"[redacted]");
+        }
+        match self {
+            TargetConfig::DingTalk {
+                secret,
+                at_mobiles,
+                at_all,
+                ..
+            } => {
+                d.field("secret", &secret.as_ref().map(|_| "[redacted]"))
+                    .field("at_mobiles", at_mobiles)
+                    .field("at_all", at_all);
+            }
+            TargetConfig::WeCom {
+                mentioned_mobiles, ..
+            } => {
+                d.field("mentioned_mobiles", mentioned_mobiles);
+            }
+            TargetConfig::Lark { secret, .. } => {
+                d.field("secret", &secret.as_ref().map(|_| "[redacted]"));
+            }
+            TargetConfig::Http {
+                content_type,
+                headers,
+                payload_format,
+                secret,
+                ..
+            } => {
+                let names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
+                d.field("content_type", content_type)
+                    .field("header_names", &names)
+                    .field("payload_format", payload_format)
+                    .field("secret", &secret.as_ref().map(|_| "[redacted]"));
+            }
+            TargetConfig::Voice { contacts }
+            | TargetConfig::Sms { contacts }
+            | TargetConfig::Email { contacts } => {
+                d.field("contacts", contacts);
+            }
+        }
+        d.finish()
+    }
 }
 
 /// Headers an HTTP target may not set: they carry the signature, framing or routing.
@@ -337,6 +388,20 @@ mod tests {
             at_mobiles: vec![],
             at_all: false,
         }
+    }
+
+    #[test]
+    fn debug_output_never_shows_urls_or_secrets() {
+        let t = dingtalk(
+            "https://oapi.dingtalk.com/robot/send?access_token=tok123",
+            Some("SECverysecret123"),
+        );
+        let shown = format!("{t:?}");
+        assert!(shown.contains("dingtalk"), "{shown}");
+        assert!(
+            !shown.contains("tok123") && !shown.contains("SECverysecret123"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -35,8 +35,8 @@ pub enum LogFormat {
     Json,
 }
 
-/// Flags of `herald serve`.
-#[derive(Debug, Clone, clap::Args)]
+/// Flags of `herald serve`. Its `Debug` hides the secret key.
+#[derive(Clone, clap::Args)]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "HERALD_LISTEN", default_value = "127.0.0.1:3000")]
@@ -81,6 +81,24 @@ pub struct ServeArgs {
     /// Log format.
     #[arg(long, env = "HERALD_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+}
+
+impl std::fmt::Debug for ServeArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeArgs")
+            .field("listen", &self.listen)
+            .field("database_url", &self.database_url)
+            .field("signup", &self.signup)
+            .field("public_url", &self.public_url)
+            .field("site_root", &self.site_root)
+            .field("allow_target_networks", &self.allow_target_networks)
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("log_format", &self.log_format)
+            .finish()
+    }
 }
 
 impl ServeArgs {
@@ -142,6 +160,16 @@ mod tests {
         assert_eq!(args.signup, SignupMode::Closed);
         assert_eq!(args.public_url(), "https://herald.example.com");
         assert!(args.secure_cookies());
+    }
+
+    #[test]
+    fn debug_hides_the_secret_key() {
+        let cli =
+            Cli::try_parse_from(["herald", "serve", "--secret-key", "c2VjcmV0LWtleQ=="]).unwrap();
+        let Command::Serve(args) = cli.command;
+        let shown = format!("{args:?}");
+        assert!(!shown.contains("c2VjcmV0LWtleQ"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
     }
 
     #[test]
