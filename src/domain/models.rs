@@ -14,6 +14,7 @@ pub struct CurrentUser {
 
 /// One workspace in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct WorkspaceSummary {
     pub id: i64,
     pub name: String,
@@ -54,6 +55,7 @@ pub struct EventBusView {
 
 /// A contact ("Message receiving settings").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ContactView {
     pub id: i64,
     pub name: String,

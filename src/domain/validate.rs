@@ -136,11 +136,6 @@ pub fn e164_phone(field: &str, raw: &str) -> Result<String, AppError> {
     Ok(cleaned)
 }
 
-/// A contact's name: like a display name.
-pub fn contact_name(field: &str, raw: &str) -> Result<String, AppError> {
-    display_name(field, raw)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

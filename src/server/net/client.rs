@@ -91,11 +91,6 @@ impl Outbound {
         Ok(Outbound { client, policy })
     }
 
-    /// The network policy.
-    pub fn policy(&self) -> &NetworkPolicy {
-        &self.policy
-    }
-
     /// Check a URL before use: http(s), a host, and (for IP literals) an allowed address.
     /// Host names are checked on their resolved addresses when connecting.
     pub fn check_url(&self, url: &reqwest::Url) -> Result<(), String> {

@@ -3,7 +3,7 @@
 use super::super::auth::{authorize, Actor};
 use super::super::error::{internal, is_unique_violation, Context};
 use super::super::state::AppState;
-use super::super::store::contacts::{self, ContactRow};
+use super::super::store::contacts;
 use crate::domain::models::ContactView;
 use crate::domain::policy::{Action, Resource};
 use crate::domain::{validate, AppError};
@@ -22,7 +22,7 @@ struct Valid {
 }
 
 fn validate(input: &ContactInput) -> Result<Valid, AppError> {
-    let name = validate::contact_name("name", &input.name)?;
+    let name = validate::display_name("name", &input.name)?;
     let phone = match input.phone.trim() {
         "" => None,
         p => Some(validate::e164_phone("phone", p)?),
@@ -38,17 +38,6 @@ fn validate(input: &ContactInput) -> Result<Valid, AppError> {
         ));
     }
     Ok(Valid { name, phone, email })
-}
-
-fn view(row: ContactRow) -> ContactView {
-    ContactView {
-        id: row.id,
-        name: row.name,
-        phone: row.phone,
-        email: row.email,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    }
 }
 
 fn name_taken(name: &str) -> AppError {
@@ -71,12 +60,9 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<ContactView>, A
         Action::ListContacts,
         &Resource::contact(actor.account_id, "*"),
     )?;
-    Ok(contacts::list(&state.pool, actor.account_id)
+    contacts::list(&state.pool, actor.account_id)
         .await
-        .context("listing contacts")?
-        .into_iter()
-        .map(view)
-        .collect())
+        .context("listing contacts")
 }
 
 /// Create a contact.
@@ -100,7 +86,7 @@ pub async fn create(
     )
     .await
     {
-        Ok(row) => Ok(view(row)),
+        Ok(contact) => Ok(contact),
         Err(e) if is_unique_violation(&e) => Err(name_taken(&v.name)),
         Err(e) => Err(internal("creating a contact", e)),
     }
@@ -129,7 +115,7 @@ pub async fn update(
     )
     .await
     {
-        Ok(Some(row)) => Ok(view(row)),
+        Ok(Some(contact)) => Ok(contact),
         Ok(None) => Err(not_found(id)),
         Err(e) if is_unique_violation(&e) => Err(name_taken(&v.name)),
         Err(e) => Err(internal("updating a contact", e)),
@@ -154,18 +140,4 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppE
     } else {
         Err(not_found(id))
     }
-}
-
-/// One contact.
-pub async fn get(state: &AppState, actor: &Actor, id: i64) -> Result<ContactView, AppError> {
-    authorize(
-        actor,
-        Action::ListContacts,
-        &Resource::contact(actor.account_id, &id.to_string()),
-    )?;
-    contacts::find(&state.pool, actor.account_id, id)
-        .await
-        .context("reading a contact")?
-        .map(view)
-        .ok_or_else(|| not_found(id))
 }

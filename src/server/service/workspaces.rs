@@ -8,15 +8,6 @@ use crate::domain::models::WorkspaceSummary;
 use crate::domain::policy::{Action, Resource, SYSTEM_BUS_PREFIX};
 use crate::domain::{validate, AppError};
 
-fn summary(row: workspaces::WorkspaceRow) -> WorkspaceSummary {
-    WorkspaceSummary {
-        id: row.id,
-        name: row.name,
-        created_at: row.created_at,
-        bus_name: row.bus_name,
-    }
-}
-
 /// Create a workspace. When EventBridge is activated, its bus is created in the same
 /// transaction, so a workspace never exists without its bus.
 pub async fn create(
@@ -66,12 +57,9 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<WorkspaceSummar
         Action::ListWorkspaces,
         &Resource::workspace(actor.account_id, "*"),
     )?;
-    Ok(workspaces::list(&state.pool, actor.account_id)
+    workspaces::list(&state.pool, actor.account_id)
         .await
-        .context("listing workspaces")?
-        .into_iter()
-        .map(summary)
-        .collect())
+        .context("listing workspaces")
 }
 
 /// One workspace by name.
@@ -88,7 +76,6 @@ pub async fn get(
     workspaces::find(&state.pool, actor.account_id, name)
         .await
         .context("reading a workspace")?
-        .map(summary)
         .ok_or_else(|| AppError::NotFound {
             what: format!("Workspace {name:?}"),
         })

@@ -1,22 +1,12 @@
 //! Contacts of an account.
 
+use crate::domain::models::ContactView;
 use sqlx::SqlitePool;
-
-/// A contact row.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ContactRow {
-    pub id: i64,
-    pub name: String,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
-}
 
 const COLUMNS: &str = "id, name, phone, email, created_at, updated_at";
 
 /// The account's contacts, by name.
-pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<ContactRow>, sqlx::Error> {
+pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<ContactView>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM contacts WHERE account_id = ?1 ORDER BY name"
     ))
@@ -30,7 +20,7 @@ pub async fn find(
     pool: &SqlitePool,
     account_id: i64,
     id: i64,
-) -> Result<Option<ContactRow>, sqlx::Error> {
+) -> Result<Option<ContactView>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM contacts WHERE account_id = ?1 AND id = ?2"
     ))
@@ -47,7 +37,7 @@ pub async fn insert(
     name: &str,
     phone: Option<&str>,
     email: Option<&str>,
-) -> Result<ContactRow, sqlx::Error> {
+) -> Result<ContactView, sqlx::Error> {
     sqlx::query_as(&format!(
         "INSERT INTO contacts (account_id, name, phone, email) VALUES (?1, ?2, ?3, ?4)
          RETURNING {COLUMNS}"
@@ -68,7 +58,7 @@ pub async fn update(
     name: &str,
     phone: Option<&str>,
     email: Option<&str>,
-) -> Result<Option<ContactRow>, sqlx::Error> {
+) -> Result<Option<ContactView>, sqlx::Error> {
     sqlx::query_as(&format!(
         "UPDATE contacts
          SET name = ?3, phone = ?4, email = ?5,

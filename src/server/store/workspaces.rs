@@ -1,15 +1,7 @@
 //! Workspaces of an account.
 
+use crate::domain::models::WorkspaceSummary;
 use sqlx::{SqliteConnection, SqlitePool};
-
-/// A workspace with its system bus, if EventBridge is activated.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct WorkspaceRow {
-    pub id: i64,
-    pub name: String,
-    pub created_at: String,
-    pub bus_name: Option<String>,
-}
 
 const SELECT: &str = "SELECT w.id, w.name, w.created_at, b.name AS bus_name
      FROM workspaces w
@@ -29,7 +21,10 @@ pub async fn insert(
 }
 
 /// The account's workspaces, by name.
-pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<WorkspaceRow>, sqlx::Error> {
+pub async fn list(
+    pool: &SqlitePool,
+    account_id: i64,
+) -> Result<Vec<WorkspaceSummary>, sqlx::Error> {
     sqlx::query_as(&format!("{SELECT} WHERE w.account_id = ?1 ORDER BY w.name"))
         .bind(account_id)
         .fetch_all(pool)
@@ -41,7 +36,7 @@ pub async fn find(
     pool: &SqlitePool,
     account_id: i64,
     name: &str,
-) -> Result<Option<WorkspaceRow>, sqlx::Error> {
+) -> Result<Option<WorkspaceSummary>, sqlx::Error> {
     sqlx::query_as(&format!("{SELECT} WHERE w.account_id = ?1 AND w.name = ?2"))
         .bind(account_id)
         .bind(name)
