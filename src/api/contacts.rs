@@ -1,6 +1,7 @@
 //! Contacts ("Message receiving settings").
 
 use crate::domain::models::ContactView;
+use crate::domain::rule::ContactUse;
 use crate::domain::AppError;
 use leptos::prelude::*;
 
@@ -51,13 +52,26 @@ pub async fn update_contact(
     ctx::respond(result)
 }
 
-/// Delete a contact.
-#[server(prefix = "/api/ui", endpoint = "delete_contact")]
-pub async fn delete_contact(id: i64) -> Result<(), AppError> {
+/// The targets that reach a contact, shown before it is deleted.
+#[server(prefix = "/api/ui", endpoint = "contact_uses")]
+pub async fn contact_uses(id: i64) -> Result<Vec<ContactUse>, AppError> {
     use super::ctx;
     let result = async {
         let (state, actor) = ctx::actor().await?;
-        crate::server::service::contacts::delete(&state, &actor, id).await
+        crate::server::service::contacts::uses(&state, &actor, id).await
+    }
+    .await;
+    ctx::respond(result)
+}
+
+/// Delete a contact. One still used by targets needs `confirmed`; it is then taken out of
+/// them (a target left with nobody is removed).
+#[server(prefix = "/api/ui", endpoint = "delete_contact")]
+pub async fn delete_contact(id: i64, #[server(default)] confirmed: bool) -> Result<(), AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, actor) = ctx::actor().await?;
+        crate::server::service::contacts::delete(&state, &actor, id, confirmed).await
     }
     .await;
     ctx::respond(result)

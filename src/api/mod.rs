@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod contacts;
 pub mod eventbridge;
+pub mod rules;
 pub mod targets;
 pub mod workspaces;
 

@@ -7,11 +7,33 @@ use leptos::server_fn::codec::Json;
 
 /// Send a clearly marked test message to `target` (not saved) for a rule on `bus`.
 #[server(prefix = "/api/ui", endpoint = "test_target", input = Json)]
-pub async fn test_target(bus: String, target: TargetConfig) -> Result<TestVerdict, AppError> {
+///
+/// For a target already saved on rule `rule` (`saved` = its id), fields left empty (the URL,
+/// the secret) are taken from the stored settings: the browser never has them whole.
+pub async fn test_target(
+    bus: String,
+    target: TargetConfig,
+    #[server(default)] rule: Option<String>,
+    #[server(default)] saved: Option<i64>,
+) -> Result<TestVerdict, AppError> {
     use super::ctx;
+    use crate::server::service::{rules, targets};
     let result = async {
         let (state, actor) = ctx::actor().await?;
-        crate::server::service::targets::test_connection(&state, &actor, &bus, &target).await
+        let target = match (rule, saved) {
+            (Some(rule), Some(id)) => {
+                let stored = rules::stored_target(&state, &actor, &bus, &rule, id).await?;
+                let input = crate::domain::rule::TargetInput {
+                    id: Some(id),
+                    config: target,
+                    clear_secret: false,
+                    keep_headers: true,
+                };
+                rules::merge(&input, Some(&stored)).1
+            }
+            _ => target,
+        };
+        targets::test_connection(&state, &actor, &bus, &target).await
     }
     .await;
     ctx::respond(result)

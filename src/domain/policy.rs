@@ -51,6 +51,9 @@ pub enum Action {
     CreateContact,
     UpdateContact,
     DeleteContact,
+    RequestQuotaIncrease,
+    ListQuotaRequests,
+    DecideQuotaRequest,
 }
 
 impl Action {
@@ -83,6 +86,9 @@ impl Action {
             CreateContact => "herald:CreateContact",
             UpdateContact => "herald:UpdateContact",
             DeleteContact => "herald:DeleteContact",
+            RequestQuotaIncrease => "herald:RequestQuotaIncrease",
+            ListQuotaRequests => "herald:ListQuotaRequests",
+            DecideQuotaRequest => "herald:DecideQuotaRequest",
         }
     }
 

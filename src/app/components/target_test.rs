@@ -42,33 +42,13 @@ pub fn TargetTester(bus: String) -> impl IntoView {
     let test = Action::new(move |cfg: &TargetConfig| {
         let cfg = cfg.clone();
         let bus = bus.get_value();
-        async move { test_target(bus, cfg).await }
+        async move { test_target(bus, cfg, None, None).await }
     });
     let secret_label = move || match kind.get().as_str() {
         "http" => "Signing secret (whsec_…, optional)",
         "lark" => "Signing secret (optional)",
         _ => "Signing key (SEC…, optional)",
     };
-    let result = move || test.value().get();
-    let verdict_view = move |v: TestVerdict| {
-        let class = if v.ok { "verdict ok" } else { "verdict failed" };
-        view! {
-            <div class=class role="status" data-testid="verdict" data-reason=format!("{:?}", v.reason)>
-                <p class="summary">{v.summary}</p>
-                <Show when={
-                    let hint = v.hint.clone();
-                    move || !hint.is_empty()
-                }>
-                    <p class="hint">{v.hint.clone()}</p>
-                </Show>
-                <p class="hint">{format!("{} ms", v.latency_ms)}</p>
-            </div>
-        }
-    };
-    let error_view = |e: AppError| {
-        view! { <div class="form-error" role="alert" data-testid="verdict-error">{e.to_string()}</div> }
-    };
-
     view! {
         <form
             class="tester"
@@ -105,10 +85,32 @@ pub fn TargetTester(bus: String) -> impl IntoView {
                 {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
             </button>
         </form>
-        {move || match result() {
-            None => ().into_any(),
-            Some(Ok(v)) => verdict_view(v).into_any(),
-            Some(Err(e)) => error_view(e).into_any(),
-        }}
+        <TestResult result=Signal::derive(move || test.value().get())/>
+    }
+}
+
+/// The verdict of the last "Test connection": what the provider said and how to fix it.
+#[component]
+pub fn TestResult(result: Signal<Option<Result<TestVerdict, AppError>>>) -> impl IntoView {
+    move || match result.get() {
+        None => ().into_any(),
+        Some(Ok(v)) => {
+            let class = if v.ok { "verdict ok" } else { "verdict failed" };
+            let hint = v.hint.clone();
+            view! {
+                <div class=class role="status" data-testid="verdict" data-reason=format!("{:?}", v.reason)>
+                    <p class="summary">{v.summary}</p>
+                    <Show when=move || !hint.is_empty()>
+                        <p class="hint">{v.hint.clone()}</p>
+                    </Show>
+                    <p class="hint">{format!("{} ms", v.latency_ms)}</p>
+                </div>
+            }
+            .into_any()
+        }
+        Some(Err(e)) => view! {
+            <div class="form-error" role="alert" data-testid="verdict-error">{e.to_string()}</div>
+        }
+        .into_any(),
     }
 }

@@ -3,8 +3,10 @@
 use super::super::auth::{authorize, Actor};
 use super::super::error::{internal, is_unique_violation, Context};
 use super::super::state::AppState;
-use super::super::store::contacts;
+use super::super::store::{contacts, rules};
+use crate::domain::catalog::TargetKind;
 use crate::domain::models::ContactView;
+use crate::domain::rule::ContactUse;
 use crate::domain::policy::{Action, Resource};
 use crate::domain::{validate, AppError};
 
@@ -122,22 +124,72 @@ pub async fn update(
     }
 }
 
-/// Delete a contact.
-///
-/// Targets do not exist yet; when they do, a contact used by one must not vanish silently
-/// (the delete will name the rules and remove the contact from their targets).
-pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppError> {
+/// Where a contact is used: the targets that reach it.
+pub async fn uses(state: &AppState, actor: &Actor, id: i64) -> Result<Vec<ContactUse>, AppError> {
+    authorize(
+        actor,
+        Action::ListContacts,
+        &Resource::contact(actor.account_id, &id.to_string()),
+    )?;
+    let mut conn = state.pool.acquire().await.context("reading contact uses")?;
+    contacts::find(&state.pool, actor.account_id, id)
+        .await
+        .context("reading a contact")?
+        .ok_or_else(|| not_found(id))?;
+    let rows = rules::contact_uses(&mut conn, actor.account_id, id)
+        .await
+        .context("reading contact uses")?;
+    Ok(rows.into_iter().map(contact_use).collect())
+}
+
+fn contact_use(row: rules::ContactUseRow) -> ContactUse {
+    ContactUse {
+        kind: TargetKind::parse(&row.kind).unwrap_or(TargetKind::Sms),
+        removes_target: row.contacts <= 1,
+        bus: row.bus,
+        rule: row.rule,
+    }
+}
+
+/// Delete a contact. One that targets still reach is not deleted unless `confirmed`: the
+/// answer names the rules. Confirmed, the contact is taken out of those targets (a target
+/// left with nobody is removed) and deleted, all in one transaction.
+pub async fn delete(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    confirmed: bool,
+) -> Result<(), AppError> {
     authorize(
         actor,
         Action::DeleteContact,
         &Resource::contact(actor.account_id, &id.to_string()),
     )?;
-    if contacts::delete(&state.pool, actor.account_id, id)
-        .await
-        .context("deleting a contact")?
-    {
-        Ok(())
-    } else {
-        Err(not_found(id))
+    let result: Result<Result<(), AppError>, sqlx::Error> = async {
+        let mut tx = state.pool.begin().await?;
+        let uses = rules::contact_uses(&mut tx, actor.account_id, id).await?;
+        if !uses.is_empty() {
+            if !confirmed {
+                let rules: Vec<String> = uses
+                    .iter()
+                    .map(|u| format!("{} ({})", u.rule, u.kind))
+                    .collect();
+                return Ok(Err(AppError::Conflict {
+                    field: None,
+                    message: format!(
+                        "This contact is used by targets of {}. Deleting it removes it from those targets.",
+                        rules.join(", ")
+                    ),
+                }));
+            }
+            rules::remove_contact_from_targets(&mut tx, id).await?;
+        }
+        if !contacts::delete(&mut tx, actor.account_id, id).await? {
+            return Ok(Err(not_found(id)));
+        }
+        tx.commit().await?;
+        Ok(Ok(()))
     }
+    .await;
+    result.context("deleting a contact")?
 }

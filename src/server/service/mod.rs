@@ -5,5 +5,6 @@
 pub mod accounts;
 pub mod contacts;
 pub mod eventbridge;
+pub mod rules;
 pub mod targets;
 pub mod workspaces;

@@ -1,7 +1,7 @@
 //! Contacts of an account.
 
 use crate::domain::models::ContactView;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 const COLUMNS: &str = "id, name, phone, email, created_at, updated_at";
 
@@ -75,12 +75,17 @@ pub async fn update(
     .await
 }
 
-/// Delete a contact; false when it is not the account's.
-pub async fn delete(pool: &SqlitePool, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+/// Delete a contact; false when it is not the account's. Fails while a target still
+/// reaches it (see `rules::remove_contact_from_targets`).
+pub async fn delete(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
     sqlx::query("DELETE FROM contacts WHERE account_id = ?1 AND id = ?2")
         .bind(account_id)
         .bind(id)
-        .execute(pool)
+        .execute(conn)
         .await
         .map(|r| r.rows_affected() == 1)
 }

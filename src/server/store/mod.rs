@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod contacts;
 pub mod eventbridge;
 pub mod login_failures;
+pub mod rules;
 pub mod workspaces;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -1,0 +1,488 @@
+//! Event rules as the rule form and the API send them, their validation, and the views the
+//! rule list and the form render. Shared by UI (live checks) and server (the checks that
+//! count).
+
+use super::catalog::{self, Source, TargetKind};
+use super::pattern::Pattern;
+use super::quota;
+use super::target::{ContentType, PayloadFormat, TargetConfig};
+use super::AppError;
+use serde::{Deserialize, Serialize};
+
+/// Longest rule description, in characters.
+pub const MAX_DESCRIPTION: usize = 256;
+
+/// A rule as the form submits it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RuleInput {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// A catalog source id, e.g. `pai.dlc`.
+    pub source: String,
+    /// Event types of that source; at least one.
+    pub types: Vec<String>,
+    /// An event pattern on `data` as JSON text; empty for none.
+    #[serde(default)]
+    pub pattern: String,
+    #[serde(default)]
+    pub targets: Vec<TargetInput>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One target in the form. For a target that already exists (`id` set), an empty URL or
+/// secret means "keep the stored one": the browser never has them whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetInput {
+    #[serde(default)]
+    pub id: Option<i64>,
+    pub config: TargetConfig,
+    /// Remove the stored signing key or secret (an empty `secret` alone keeps it).
+    #[serde(default)]
+    pub clear_secret: bool,
+    /// Keep the stored custom headers of an HTTP target (their values may be credentials,
+    /// so the browser never sees them).
+    #[serde(default)]
+    pub keep_headers: bool,
+}
+
+/// What step 1 of the form ("Event type") decides, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    pub name: String,
+    pub description: String,
+    pub source: &'static Source,
+    pub types: Vec<String>,
+    pub pattern: Option<Pattern>,
+}
+
+/// A rule name: 2 to 127 letters, digits, `-` and `_`, starting with a letter or digit.
+pub fn rule_name(field: &str, raw: &str) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(field, "is required"));
+    }
+    let len = value.chars().count();
+    if !(2..=127).contains(&len) {
+        return Err(AppError::invalid(field, "must be 2 to 127 characters long"));
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(AppError::invalid(
+            field,
+            format!("may contain only letters, digits, '-' and '_' (found {c:?})"),
+        ));
+    }
+    if !value.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(AppError::invalid(
+            field,
+            "must start with a letter or a digit",
+        ));
+    }
+    Ok(value.to_string())
+}
+
+impl RuleInput {
+    /// Check step 1: name, description, source, types and the pattern.
+    pub fn definition(&self) -> Result<Definition, AppError> {
+        let name = rule_name("name", &self.name)?;
+        let description = self.description.trim().to_string();
+        if description.chars().count() > MAX_DESCRIPTION {
+            return Err(AppError::invalid(
+                "description",
+                format!("may be at most {MAX_DESCRIPTION} characters"),
+            ));
+        }
+        if description.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(AppError::invalid(
+                "description",
+                "may not contain control characters",
+            ));
+        }
+        let source = catalog::source(self.source.trim()).ok_or_else(|| {
+            AppError::invalid(
+                "source",
+                if self.source.trim().is_empty() {
+                    "pick an event source".to_string()
+                } else {
+                    format!("{:?} is not an event source of the catalog", self.source)
+                },
+            )
+        })?;
+        if self.types.is_empty() {
+            return Err(AppError::invalid("types", "pick at least one event type"));
+        }
+        let mut types: Vec<String> = Vec::with_capacity(self.types.len());
+        for t in &self.types {
+            if catalog::event_type(source.id, t).is_none() {
+                return Err(AppError::invalid(
+                    "types",
+                    format!("{t:?} is not an event type of {}", source.name),
+                ));
+            }
+            if !types.contains(t) {
+                types.push(t.clone());
+            }
+        }
+        // Keep the catalog's order, whatever order they were clicked in.
+        types.sort_by_key(|t| source.types().position(|e| e.type_id == t));
+        let pattern = parse_pattern(&self.pattern)?;
+        Ok(Definition {
+            name,
+            description,
+            source,
+            types,
+            pattern,
+        })
+    }
+}
+
+/// Parse the pattern text of the form; empty (or `{}`) is no pattern.
+pub fn parse_pattern(text: &str) -> Result<Option<Pattern>, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let pattern = Pattern::parse_str(text).map_err(|e| AppError::invalid("pattern", e.to_string()))?;
+    Ok(if pattern.to_value().as_object().is_some_and(|o| o.is_empty()) {
+        None
+    } else {
+        Some(pattern)
+    })
+}
+
+/// The live preview: for each chosen type, does its catalog sample match the pattern?
+pub fn preview(source: &Source, types: &[String], pattern: Option<&Pattern>) -> Vec<(String, bool)> {
+    source
+        .types()
+        .filter(|t| types.iter().any(|chosen| chosen == t.type_id))
+        .map(|t| {
+            let matched = pattern.is_none_or(|p| p.matches(&t.sample_data()));
+            (t.type_id.to_string(), matched)
+        })
+        .collect()
+}
+
+/// Check a target against the rule's source; the error names `targets[i].kind`.
+pub fn check_compatible(source: &Source, index: usize, kind: TargetKind) -> Result<(), AppError> {
+    match catalog::incompatibility(source, kind) {
+        None => Ok(()),
+        Some(reason) => Err(AppError::invalid(&format!("targets[{index}].kind"), reason)),
+    }
+}
+
+/// Units the targets take together.
+pub fn units(targets: &[TargetConfig]) -> u32 {
+    quota::rule_units(targets.iter().map(|t| (t.kind(), t.contact_count())))
+}
+
+/// A saved rule, as the rule list and the edit form see it. Carries no secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleView {
+    pub id: i64,
+    pub bus: String,
+    pub name: String,
+    pub description: String,
+    pub enabled: bool,
+    pub source: String,
+    pub types: Vec<String>,
+    /// The pattern, pretty-printed; empty for none.
+    pub pattern: String,
+    /// Units this rule may use.
+    pub quota: u32,
+    /// Units its targets take.
+    pub units: u32,
+    pub targets: Vec<TargetView>,
+    /// An increase request awaiting the owner's decision.
+    pub pending_request: Option<QuotaRequestView>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A bus's page: its rules, and whether rules can be created yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BusRules {
+    pub bus: String,
+    pub workspace: Option<String>,
+    /// The service-linked role exists; without it no rule can be created.
+    pub role_granted: bool,
+    pub rules: Vec<RuleView>,
+}
+
+/// A saved target with its secrets masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetView {
+    pub id: i64,
+    pub kind: TargetKind,
+    /// The webhook URL with its token masked.
+    pub url_masked: Option<String>,
+    /// The signing key or secret, masked; `None` when there is none.
+    pub secret_masked: Option<String>,
+    pub at_mobiles: Vec<String>,
+    pub at_all: bool,
+    pub mentioned_mobiles: Vec<String>,
+    pub content_type: ContentType,
+    pub payload_format: PayloadFormat,
+    /// Names of the custom headers (their values may be credentials).
+    pub header_names: Vec<String>,
+    /// Contacts of a voice, SMS or email target, in order.
+    pub contacts: Vec<ContactRef>,
+}
+
+impl TargetView {
+    /// Units the target takes.
+    pub fn units(&self) -> u32 {
+        quota::target_units(self.kind, self.contacts.len())
+    }
+
+    /// One line for the rule list: "DingTalk https://oapi.dingtalk.com/robot/send?access_token=abc••••" etc.
+    pub fn summary(&self) -> String {
+        match (&self.url_masked, self.contacts.is_empty()) {
+            (Some(url), _) => format!("{} {url}", self.kind.label()),
+            (None, false) => {
+                let names: Vec<&str> = self.contacts.iter().map(|c| c.name.as_str()).collect();
+                format!("{} to {}", self.kind.label(), names.join(", "))
+            }
+            (None, true) => self.kind.label().to_string(),
+        }
+    }
+}
+
+/// A contact as a target lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// What saving a rule returns: the rule, and any signing secret Herald generated, shown
+/// once so the receiver can be set up to verify signatures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedRule {
+    pub rule: RuleView,
+    pub new_secrets: Vec<NewSecret>,
+}
+
+/// A secret generated at save, for the target at `position` (0-based) of the rule.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewSecret {
+    pub position: usize,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for NewSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSecret")
+            .field("position", &self.position)
+            .field("secret", &"[redacted]")
+            .finish()
+    }
+}
+
+/// The state of a quota increase request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl RequestStatus {
+    /// As stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::Pending => "pending",
+            RequestStatus::Approved => "approved",
+            RequestStatus::Rejected => "rejected",
+        }
+    }
+
+    /// From the stored text.
+    pub fn parse(s: &str) -> Option<RequestStatus> {
+        [
+            RequestStatus::Pending,
+            RequestStatus::Approved,
+            RequestStatus::Rejected,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// A quota increase request, on the owner's "Quota requests" page and in the rule form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaRequestView {
+    pub id: i64,
+    pub bus: String,
+    pub rule: String,
+    pub current: u32,
+    pub requested: u32,
+    pub reason: String,
+    pub status: RequestStatus,
+    pub requested_by: String,
+    pub created_at: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+}
+
+/// A reason for a quota request: 1 to 500 characters.
+pub fn request_reason(field: &str, raw: &str) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(
+            field,
+            "say why this rule needs more targets",
+        ));
+    }
+    if value.chars().count() > 500 {
+        return Err(AppError::invalid(field, "may be at most 500 characters"));
+    }
+    Ok(value.to_string())
+}
+
+/// Where a contact is used, shown before it is deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactUse {
+    pub bus: String,
+    pub rule: String,
+    pub kind: TargetKind,
+    /// The contact is the target's only one, so deleting it removes the target.
+    pub removes_target: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(source: &str, types: &[&str], pattern: &str) -> RuleInput {
+        RuleInput {
+            name: "nightly-failures".into(),
+            source: source.into(),
+            types: types.iter().map(|t| t.to_string()).collect(),
+            pattern: pattern.into(),
+            enabled: true,
+            ..RuleInput::default()
+        }
+    }
+
+    #[test]
+    fn a_valid_definition_keeps_the_catalog_order_and_drops_repeats() {
+        let d = input(
+            "pai.dlc",
+            &["dlc:Job:Failed", "dlc:Job:Queued", "dlc:Job:Failed"],
+            "",
+        )
+        .definition()
+        .unwrap();
+        assert_eq!(d.types, ["dlc:Job:Queued", "dlc:Job:Failed"]);
+        assert_eq!(d.source.id, "pai.dlc");
+        assert!(d.pattern.is_none());
+    }
+
+    #[test]
+    fn each_step_one_mistake_names_its_field() {
+        let field = |i: RuleInput| match i.definition().unwrap_err() {
+            AppError::Invalid { field, .. } => field,
+            other => panic!("{other:?}"),
+        };
+        let mut bad = input("pai.dlc", &["dlc:Job:Failed"], "");
+        bad.name = "-x".into();
+        assert_eq!(field(bad), "name");
+        assert_eq!(field(input("pai.nope", &["dlc:Job:Failed"], "")), "source");
+        assert_eq!(field(input("pai.dlc", &[], "")), "types");
+        assert_eq!(
+            field(input("pai.dlc", &["flow:Task:Failed"], "")),
+            "types",
+            "a type of another source"
+        );
+        assert_eq!(field(input("pai.dlc", &["dlc:Job:Failed"], "{")), "pattern");
+        let mut long = input("pai.dlc", &["dlc:Job:Failed"], "");
+        long.description = "x".repeat(MAX_DESCRIPTION + 1);
+        assert_eq!(field(long), "description");
+    }
+
+    #[test]
+    fn pattern_errors_say_where() {
+        let e = input("pai.dlc", &["dlc:Job:Failed"], r#"{"job": {"name": [{"wildcard": "x*"}]}}"#)
+            .definition()
+            .unwrap_err();
+        let msg = e.for_field("pattern").unwrap();
+        assert!(msg.contains("data.job.name"), "{msg}");
+    }
+
+    #[test]
+    fn the_preview_tells_which_samples_match() {
+        let source = catalog::source("pai.dlc").unwrap();
+        let types = vec!["dlc:Job:Failed".to_string(), "dlc:Job:Running".to_string()];
+        let everything = preview(source, &types, None);
+        assert_eq!(everything.len(), 2);
+        assert!(everything.iter().all(|(_, m)| *m));
+        let sample = catalog::event_type("pai.dlc", "dlc:Job:Failed")
+            .unwrap()
+            .sample_data();
+        let status = sample["job"]["status"].as_str().expect("DLC samples carry job.status");
+        let p = parse_pattern(&format!(r#"{{"job": {{"status": ["{status}"]}}}}"#))
+            .unwrap()
+            .unwrap();
+        let shown = preview(source, &types, Some(&p));
+        assert_eq!(
+            shown,
+            vec![
+                ("dlc:Job:Running".to_string(), false),
+                ("dlc:Job:Failed".to_string(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_pattern_object_is_no_pattern() {
+        assert!(parse_pattern(" {} ").unwrap().is_none());
+        assert!(parse_pattern("").unwrap().is_none());
+    }
+
+    #[test]
+    fn compatibility_errors_name_the_target() {
+        let dlc = catalog::source("pai.dlc").unwrap();
+        let e = check_compatible(dlc, 2, TargetKind::Http).unwrap_err();
+        let msg = e.for_field("targets[2].kind").unwrap();
+        assert!(msg.contains("only available for Model and DataRobot"), "{msg}");
+        let model = catalog::source("pai.model").unwrap();
+        assert!(check_compatible(model, 0, TargetKind::Http).is_ok());
+        assert!(check_compatible(model, 0, TargetKind::Sms).is_err());
+    }
+
+    #[test]
+    fn rule_names_follow_eventbridge() {
+        assert_eq!(rule_name("name", " job-alerts_1 ").unwrap(), "job-alerts_1");
+        assert!(rule_name("name", "a").is_err());
+        assert!(rule_name("name", "has space").is_err());
+        assert!(rule_name("name", &"a".repeat(128)).is_err());
+        assert!(rule_name("name", "_x").is_err());
+    }
+
+    #[test]
+    fn the_seed_example_counts_four_units() {
+        let targets = [
+            TargetConfig::Sms { contacts: vec![1, 2] },
+            TargetConfig::Email { contacts: vec![1, 3] },
+        ];
+        assert_eq!(units(&targets), 4);
+    }
+
+    #[test]
+    fn new_secrets_do_not_print() {
+        let s = NewSecret {
+            position: 0,
+            secret: "whsec_c2VjcmV0".into(),
+        };
+        assert!(!format!("{s:?}").contains("whsec_"));
+    }
+}

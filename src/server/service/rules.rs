@@ -1,0 +1,743 @@
+//! Event rules and their targets: create, edit, enable, disable, delete; quota increase
+//! requests and the owner's decisions. Target settings are sealed before they are stored
+//! and masked before they leave; every URL is checked against the network policy at save.
+
+use std::collections::HashMap;
+
+use super::super::auth::{authorize, Actor};
+use super::super::crypto::{mask, mask_url};
+use super::super::delivery::sign::WebhookSecret;
+use super::super::error::{internal, is_unique_violation, Context};
+use super::super::state::AppState;
+use super::super::store::{contacts, eventbridge, rules};
+use crate::domain::catalog::TargetKind;
+use crate::domain::policy::{Action, Resource, SERVICE_LINKED_ROLE};
+use crate::domain::rule::{
+    self, BusRules, ContactRef, NewSecret, QuotaRequestView, RequestStatus, RuleInput, RuleView,
+    SavedRule, TargetInput, TargetView,
+};
+use crate::domain::target::{ContentType, PayloadFormat, TargetConfig};
+use crate::domain::{quota, AppError};
+
+fn bus_not_found(bus: &str) -> AppError {
+    AppError::NotFound {
+        what: format!("Event bus {bus:?}"),
+    }
+}
+
+fn rule_not_found(name: &str) -> AppError {
+    AppError::NotFound {
+        what: format!("Event rule {name:?}"),
+    }
+}
+
+async fn bus_id(state: &AppState, actor: &Actor, bus: &str) -> Result<i64, AppError> {
+    rules::bus_id(&state.pool, actor.account_id, bus)
+        .await
+        .context("finding a bus")?
+        .ok_or_else(|| bus_not_found(bus))
+}
+
+async fn find_rule(
+    state: &AppState,
+    actor: &Actor,
+    bus_id: i64,
+    name: &str,
+) -> Result<rules::RuleRow, AppError> {
+    rules::find(&state.pool, actor.account_id, bus_id, name)
+        .await
+        .context("reading a rule")?
+        .ok_or_else(|| rule_not_found(name))
+}
+
+/// A target's stored settings: the config without contacts (they live in their own table).
+fn seal(state: &AppState, config: &TargetConfig) -> String {
+    let mut stored = config.clone();
+    if let TargetConfig::Voice { contacts } | TargetConfig::Sms { contacts } | TargetConfig::Email { contacts } =
+        &mut stored
+    {
+        contacts.clear();
+    }
+    let json = serde_json::to_string(&stored).expect("target settings serialise");
+    state.secrets.seal(&json)
+}
+
+fn open(state: &AppState, row: &rules::TargetRow) -> Result<TargetConfig, AppError> {
+    let json = state
+        .secrets
+        .open(&row.config)
+        .map_err(|e| internal("opening a target's settings (was the secret key changed?)", e))?;
+    serde_json::from_str(&json).map_err(|e| internal("reading a target's settings", e))
+}
+
+/// The targets of the given rules, opened, with their contacts, by rule id.
+async fn load_targets(
+    state: &AppState,
+    rule_ids: &[i64],
+) -> Result<HashMap<i64, Vec<(i64, TargetConfig, Vec<ContactRef>)>>, AppError> {
+    let rows = rules::targets_of(&state.pool, rule_ids)
+        .await
+        .context("reading targets")?;
+    let mut contacts_by_target: HashMap<i64, Vec<ContactRef>> = HashMap::new();
+    for c in rules::contacts_of(&state.pool, rule_ids)
+        .await
+        .context("reading target contacts")?
+    {
+        contacts_by_target.entry(c.target_id).or_default().push(ContactRef {
+            id: c.contact_id,
+            name: c.name,
+        });
+    }
+    let mut out: HashMap<i64, Vec<_>> = HashMap::new();
+    for row in rows {
+        let mut config = open(state, &row)?;
+        let refs = contacts_by_target.remove(&row.id).unwrap_or_default();
+        if let TargetConfig::Voice { contacts } | TargetConfig::Sms { contacts } | TargetConfig::Email { contacts } =
+            &mut config
+        {
+            *contacts = refs.iter().map(|c| c.id).collect();
+        }
+        out.entry(row.rule_id).or_default().push((row.id, config, refs));
+    }
+    Ok(out)
+}
+
+fn target_view(id: i64, config: &TargetConfig, contacts: Vec<ContactRef>) -> TargetView {
+    let mut view = TargetView {
+        id,
+        kind: config.kind(),
+        url_masked: config.url().map(mask_url),
+        secret_masked: None,
+        at_mobiles: vec![],
+        at_all: false,
+        mentioned_mobiles: vec![],
+        content_type: ContentType::Json,
+        payload_format: PayloadFormat::Standard,
+        header_names: vec![],
+        contacts,
+    };
+    match config {
+        TargetConfig::DingTalk {
+            secret,
+            at_mobiles,
+            at_all,
+            ..
+        } => {
+            view.secret_masked = secret.as_deref().filter(|s| !s.is_empty()).map(mask);
+            view.at_mobiles = at_mobiles.clone();
+            view.at_all = *at_all;
+        }
+        TargetConfig::WeCom {
+            mentioned_mobiles, ..
+        } => view.mentioned_mobiles = mentioned_mobiles.clone(),
+        TargetConfig::Lark { secret, .. } => {
+            view.secret_masked = secret.as_deref().filter(|s| !s.is_empty()).map(mask);
+        }
+        TargetConfig::Http {
+            content_type,
+            headers,
+            payload_format,
+            secret,
+            ..
+        } => {
+            view.secret_masked = secret.as_deref().filter(|s| !s.is_empty()).map(mask);
+            view.content_type = *content_type;
+            view.payload_format = *payload_format;
+            view.header_names = headers.iter().map(|(n, _)| n.clone()).collect();
+        }
+        TargetConfig::Voice { .. } | TargetConfig::Sms { .. } | TargetConfig::Email { .. } => {}
+    }
+    view
+}
+
+fn request_view(row: rules::QuotaRequestRow) -> QuotaRequestView {
+    QuotaRequestView {
+        id: row.id,
+        bus: row.bus,
+        rule: row.rule,
+        current: row.current_quota as u32,
+        requested: row.requested as u32,
+        reason: row.reason,
+        status: RequestStatus::parse(&row.status).unwrap_or(RequestStatus::Pending),
+        requested_by: row.requested_by,
+        created_at: row.created_at,
+        decided_by: row.decided_by,
+        decided_at: row.decided_at,
+    }
+}
+
+/// Views of rule rows, with targets (masked) and pending requests.
+async fn views(state: &AppState, rows: Vec<rules::RuleRow>) -> Result<Vec<RuleView>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut targets = load_targets(state, &ids).await?;
+    let mut pending: HashMap<i64, QuotaRequestView> = rules::pending_requests_of(&state.pool, &ids)
+        .await
+        .context("reading quota requests")?
+        .into_iter()
+        .map(|r| (r.rule_id, request_view(r)))
+        .collect();
+    rows.into_iter()
+        .map(|row| {
+            let targets: Vec<TargetView> = targets
+                .remove(&row.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(id, config, contacts)| target_view(id, &config, contacts))
+                .collect();
+            let types: Vec<String> = serde_json::from_str(&row.types)
+                .map_err(|e| internal("reading a rule's types", e))?;
+            let pattern = match &row.pattern {
+                None => String::new(),
+                Some(p) => serde_json::from_str::<serde_json::Value>(p)
+                    .and_then(|v| serde_json::to_string_pretty(&v))
+                    .map_err(|e| internal("reading a rule's pattern", e))?,
+            };
+            Ok(RuleView {
+                id: row.id,
+                units: targets.iter().map(TargetView::units).sum(),
+                targets,
+                pending_request: pending.remove(&row.id),
+                bus: row.bus,
+                name: row.name,
+                description: row.description,
+                enabled: row.enabled,
+                source: row.source,
+                types,
+                pattern,
+                quota: row.quota as u32,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            })
+        })
+        .collect()
+}
+
+/// The rules on a bus.
+pub async fn list(state: &AppState, actor: &Actor, bus: &str) -> Result<Vec<RuleView>, AppError> {
+    authorize(
+        actor,
+        Action::ListRules,
+        &Resource::event_bus(actor.account_id, bus),
+    )?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    let rows = rules::list(&state.pool, actor.account_id, bus_id)
+        .await
+        .context("listing rules")?;
+    views(state, rows).await
+}
+
+/// A bus's page: its rules, its workspace, and whether rules can be created.
+pub async fn overview(state: &AppState, actor: &Actor, bus: &str) -> Result<BusRules, AppError> {
+    let rules = list(state, actor, bus).await?;
+    let row = eventbridge::find_bus(&state.pool, actor.account_id, bus)
+        .await
+        .context("reading a bus")?
+        .ok_or_else(|| bus_not_found(bus))?;
+    let role_granted = eventbridge::find_role(&state.pool, actor.account_id, SERVICE_LINKED_ROLE)
+        .await
+        .context("reading the service-linked role")?
+        .is_some();
+    Ok(BusRules {
+        bus: row.name,
+        workspace: row.workspace,
+        role_granted,
+        rules,
+    })
+}
+
+/// The stored settings of target `id` of rule `name`, for "Test connection" of a saved
+/// target whose URL and secret the browser does not have.
+pub async fn stored_target(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    name: &str,
+    id: i64,
+) -> Result<TargetConfig, AppError> {
+    authorize(
+        actor,
+        Action::ListTargets,
+        &Resource::rule(actor.account_id, bus, name),
+    )?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    let row = find_rule(state, actor, bus_id, name).await?;
+    load_targets(state, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(target, _, _)| *target == id)
+        .map(|(_, config, _)| config)
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("Target {id} of rule {name:?}"),
+        })
+}
+
+/// One rule on a bus, targets masked.
+pub async fn get(state: &AppState, actor: &Actor, bus: &str, name: &str) -> Result<RuleView, AppError> {
+    authorize(
+        actor,
+        Action::GetRule,
+        &Resource::rule(actor.account_id, bus, name),
+    )?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    let row = find_rule(state, actor, bus_id, name).await?;
+    one(views(state, vec![row]).await?)
+}
+
+fn one(mut views: Vec<RuleView>) -> Result<RuleView, AppError> {
+    views
+        .pop()
+        .ok_or_else(|| internal("building a rule view", "no row"))
+}
+
+/// Fill what the browser left out of an existing target (URL, secret, headers) from the
+/// stored settings. A target whose kind changed is a new target.
+pub fn merge(input: &TargetInput, stored: Option<&TargetConfig>) -> (Option<i64>, TargetConfig) {
+    let Some(stored) = stored.filter(|s| s.kind() == input.config.kind()) else {
+        return (None, input.config.clone());
+    };
+    let mut config = input.config.clone();
+    let keep_secret = |new: &mut Option<String>, old: &Option<String>| {
+        if input.clear_secret {
+            *new = None;
+        } else if new.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            new.clone_from(old);
+        }
+    };
+    match (&mut config, stored) {
+        (
+            TargetConfig::DingTalk { url, secret, .. },
+            TargetConfig::DingTalk {
+                url: old_url,
+                secret: old,
+                ..
+            },
+        )
+        | (
+            TargetConfig::Lark { url, secret },
+            TargetConfig::Lark {
+                url: old_url,
+                secret: old,
+            },
+        ) => {
+            if url.trim().is_empty() {
+                url.clone_from(old_url);
+            }
+            keep_secret(secret, old);
+        }
+        (TargetConfig::WeCom { url, .. }, TargetConfig::WeCom { url: old_url, .. }) => {
+            if url.trim().is_empty() {
+                url.clone_from(old_url);
+            }
+        }
+        (
+            TargetConfig::Http {
+                url,
+                headers,
+                secret,
+                ..
+            },
+            TargetConfig::Http {
+                url: old_url,
+                headers: old_headers,
+                secret: old,
+                ..
+            },
+        ) => {
+            if url.trim().is_empty() {
+                url.clone_from(old_url);
+            }
+            if input.keep_headers {
+                headers.clone_from(old_headers);
+            }
+            keep_secret(secret, old);
+        }
+        _ => {}
+    }
+    (input.id, config)
+}
+
+/// Everything a save checks, in the order a user fixes things: step 1, then each target's
+/// fields, compatibility, contacts, the quota, and last the network check of each URL.
+async fn prepare(
+    state: &AppState,
+    actor: &Actor,
+    input: &RuleInput,
+    stored: &HashMap<i64, TargetConfig>,
+    quota_units: u32,
+) -> Result<(rule::Definition, Vec<(Option<i64>, TargetConfig)>, Vec<NewSecret>), AppError> {
+    let def = input.definition()?;
+    let mut targets = Vec::with_capacity(input.targets.len());
+    let mut new_secrets = Vec::new();
+    for (i, t) in input.targets.iter().enumerate() {
+        let prefix = format!("targets[{i}]");
+        if let Some(id) = t.id {
+            if !stored.contains_key(&id) {
+                return Err(AppError::invalid(
+                    &prefix,
+                    "this target is no longer part of the rule; reload the page",
+                ));
+            }
+        }
+        let (id, mut config) = merge(t, t.id.and_then(|id| stored.get(&id)));
+        rule::check_compatible(def.source, i, config.kind())?;
+        if let TargetConfig::Http { secret, .. } = &mut config {
+            if secret.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                let generated = WebhookSecret::generate().to_text();
+                new_secrets.push(NewSecret {
+                    position: i,
+                    secret: generated.clone(),
+                });
+                *secret = Some(generated);
+            }
+        }
+        config.validate(&prefix)?;
+        targets.push((id, config));
+    }
+
+    let needs_contacts = targets.iter().any(|(_, c)| c.kind().uses_contacts());
+    if needs_contacts {
+        let known: HashMap<i64, _> = contacts::list(&state.pool, actor.account_id)
+            .await
+            .context("reading contacts")?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        for (i, (_, config)) in targets.iter().enumerate() {
+            let (TargetConfig::Voice { contacts } | TargetConfig::Sms { contacts } | TargetConfig::Email { contacts }) =
+                config
+            else {
+                continue;
+            };
+            let field = format!("targets[{i}].contacts");
+            for id in contacts {
+                let Some(contact) = known.get(id) else {
+                    return Err(AppError::invalid(
+                        &field,
+                        format!("contact {id} does not exist; reload the page"),
+                    ));
+                };
+                let missing = match config.kind() {
+                    TargetKind::Email => contact.email.is_none().then_some("an email address"),
+                    _ => contact.phone.is_none().then_some("a phone number"),
+                };
+                if let Some(what) = missing {
+                    return Err(AppError::invalid(
+                        &field,
+                        format!(
+                            "{} has no {what}; add one under Message receiving settings or pick someone else",
+                            contact.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    let configs: Vec<TargetConfig> = targets.iter().map(|(_, c)| c.clone()).collect();
+    quota::check(rule::units(&configs), quota_units)?;
+
+    for (i, (_, config)) in targets.iter().enumerate() {
+        if let Some(url) = config.url() {
+            let field = format!("targets[{i}].url");
+            let parsed = reqwest::Url::parse(url.trim())
+                .map_err(|e| AppError::invalid(&field, format!("is not a valid web address: {e}")))?;
+            state
+                .probe
+                .check_resolved(&parsed)
+                .await
+                .map_err(|why| AppError::invalid(&field, format!("cannot be used: {why}")))?;
+        }
+    }
+    Ok((def, targets, new_secrets))
+}
+
+async fn require_role(state: &AppState, actor: &Actor) -> Result<(), AppError> {
+    let role = eventbridge::find_role(&state.pool, actor.account_id, SERVICE_LINKED_ROLE)
+        .await
+        .context("reading the service-linked role")?;
+    if role.is_none() {
+        return Err(AppError::Precondition {
+            message: format!(
+                "Event rules need the service-linked role {SERVICE_LINKED_ROLE}: use \"Grant permissions\" on the workspace's Event notification settings first."
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn name_taken(name: &str) -> AppError {
+    AppError::Conflict {
+        field: Some("name".into()),
+        message: format!("This bus already has a rule named {name:?}."),
+    }
+}
+
+async fn write(
+    state: &AppState,
+    actor: &Actor,
+    bus_id: i64,
+    existing: Option<i64>,
+    def: &rule::Definition,
+    enabled: bool,
+    targets: &[(Option<i64>, TargetConfig)],
+) -> Result<(), AppError> {
+    let types = serde_json::to_string(&def.types).expect("strings serialise");
+    let pattern = def
+        .pattern
+        .as_ref()
+        .map(|p| serde_json::to_string(&p.to_value()).expect("patterns serialise"));
+    let fields = rules::RuleFields {
+        name: &def.name,
+        description: &def.description,
+        enabled,
+        source: def.source.id,
+        types: &types,
+        pattern: pattern.as_deref(),
+    };
+    let contact_lists: Vec<Vec<i64>> = targets
+        .iter()
+        .map(|(_, c)| match c {
+            TargetConfig::Voice { contacts }
+            | TargetConfig::Sms { contacts }
+            | TargetConfig::Email { contacts } => contacts.clone(),
+            _ => vec![],
+        })
+        .collect();
+    let writes: Vec<rules::TargetWrite> = targets
+        .iter()
+        .zip(&contact_lists)
+        .map(|((id, config), contacts)| rules::TargetWrite {
+            id: *id,
+            kind: config.kind().as_str(),
+            sealed: seal(state, config),
+            contacts,
+        })
+        .collect();
+
+    let result: Result<(), sqlx::Error> = async {
+        let mut tx = state.pool.begin().await?;
+        let rule_id = match existing {
+            Some(id) => {
+                rules::update(&mut tx, id, &fields).await?;
+                id
+            }
+            None => rules::insert(&mut tx, actor.account_id, bus_id, &fields).await?,
+        };
+        rules::replace_targets(&mut tx, rule_id, &writes).await?;
+        tx.commit().await
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(name_taken(&def.name)),
+        Err(e) => Err(internal("saving a rule", e)),
+    }
+}
+
+/// Create a rule with its targets on `bus`.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    input: &RuleInput,
+) -> Result<SavedRule, AppError> {
+    let name = input.name.trim();
+    let resource = Resource::rule(actor.account_id, bus, name);
+    authorize(actor, Action::CreateRule, &resource)?;
+    authorize(actor, Action::UpdateTargets, &resource)?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    require_role(state, actor).await?;
+    let (def, targets, new_secrets) =
+        prepare(state, actor, input, &HashMap::new(), quota::DEFAULT_RULE_QUOTA).await?;
+    write(state, actor, bus_id, None, &def, input.enabled, &targets).await?;
+    let row = find_rule(state, actor, bus_id, &def.name).await?;
+    tracing::info!(account = actor.account_id, bus, rule = %def.name, targets = targets.len(), "rule created");
+    Ok(SavedRule {
+        rule: one(views(state, vec![row]).await?)?,
+        new_secrets,
+    })
+}
+
+/// Replace rule `name` on `bus` (it may be renamed); targets left out are deleted.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    name: &str,
+    input: &RuleInput,
+) -> Result<SavedRule, AppError> {
+    let resource = Resource::rule(actor.account_id, bus, name);
+    authorize(actor, Action::UpdateRule, &resource)?;
+    authorize(actor, Action::UpdateTargets, &resource)?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    let row = find_rule(state, actor, bus_id, name).await?;
+    let stored: HashMap<i64, TargetConfig> = load_targets(state, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, config, _)| (id, config))
+        .collect();
+    let removes_targets = stored
+        .keys()
+        .any(|id| !input.targets.iter().any(|t| t.id == Some(*id)));
+    if removes_targets {
+        authorize(actor, Action::DeleteTargets, &resource)?;
+    }
+    let (def, targets, new_secrets) = prepare(state, actor, input, &stored, row.quota as u32).await?;
+    write(state, actor, bus_id, Some(row.id), &def, input.enabled, &targets).await?;
+    let row = find_rule(state, actor, bus_id, &def.name).await?;
+    tracing::info!(account = actor.account_id, bus, rule = %def.name, targets = targets.len(), "rule updated");
+    Ok(SavedRule {
+        rule: one(views(state, vec![row]).await?)?,
+        new_secrets,
+    })
+}
+
+/// Enable or disable a rule.
+pub async fn set_enabled(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    name: &str,
+    enabled: bool,
+) -> Result<RuleView, AppError> {
+    let action = if enabled {
+        Action::EnableRule
+    } else {
+        Action::DisableRule
+    };
+    authorize(actor, action, &Resource::rule(actor.account_id, bus, name))?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    let row = find_rule(state, actor, bus_id, name).await?;
+    rules::set_enabled(&state.pool, row.id, enabled)
+        .await
+        .context("enabling or disabling a rule")?;
+    get(state, actor, bus, name).await
+}
+
+/// Delete a rule and its targets.
+pub async fn delete(state: &AppState, actor: &Actor, bus: &str, name: &str) -> Result<(), AppError> {
+    authorize(
+        actor,
+        Action::DeleteRule,
+        &Resource::rule(actor.account_id, bus, name),
+    )?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    let row = find_rule(state, actor, bus_id, name).await?;
+    if !rules::delete(&state.pool, row.id)
+        .await
+        .context("deleting a rule")?
+    {
+        return Err(rule_not_found(name));
+    }
+    tracing::info!(account = actor.account_id, bus, rule = name, "rule deleted");
+    Ok(())
+}
+
+/// File a quota increase request for a rule; the account owner decides.
+pub async fn request_quota(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    name: &str,
+    requested: u32,
+    reason: &str,
+) -> Result<QuotaRequestView, AppError> {
+    authorize(
+        actor,
+        Action::RequestQuotaIncrease,
+        &Resource::rule(actor.account_id, bus, name),
+    )?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    let row = find_rule(state, actor, bus_id, name).await?;
+    let current = row.quota as u32;
+    let requested = quota::requested_quota("requested", requested, current)?;
+    let reason = rule::request_reason("reason", reason)?;
+    let id = match rules::insert_request(
+        &state.pool,
+        actor.account_id,
+        row.id,
+        current,
+        requested,
+        &reason,
+        actor.user_id,
+    )
+    .await
+    {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::Conflict {
+                field: Some("requested".into()),
+                message: "A request for this rule is already waiting for the owner's decision."
+                    .into(),
+            })
+        }
+        Err(e) => return Err(internal("filing a quota request", e)),
+    };
+    find_request(state, actor, id).await
+}
+
+async fn find_request(state: &AppState, actor: &Actor, id: i64) -> Result<QuotaRequestView, AppError> {
+    rules::find_request(&state.pool, actor.account_id, id)
+        .await
+        .context("reading a quota request")?
+        .map(request_view)
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("Quota request {id}"),
+        })
+}
+
+/// The account's quota requests, pending first.
+pub async fn list_requests(state: &AppState, actor: &Actor) -> Result<Vec<QuotaRequestView>, AppError> {
+    authorize(
+        actor,
+        Action::ListQuotaRequests,
+        &Resource::account(actor.account_id),
+    )?;
+    Ok(rules::list_requests(&state.pool, actor.account_id)
+        .await
+        .context("listing quota requests")?
+        .into_iter()
+        .map(request_view)
+        .collect())
+}
+
+/// Approve (the rule's quota becomes the requested value) or reject a pending request.
+pub async fn decide(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    approve: bool,
+) -> Result<QuotaRequestView, AppError> {
+    authorize(
+        actor,
+        Action::DecideQuotaRequest,
+        &Resource::account(actor.account_id),
+    )?;
+    let request = find_request(state, actor, id).await?;
+    if request.status != RequestStatus::Pending {
+        return Err(AppError::Conflict {
+            field: None,
+            message: format!("This request was already {}.", request.status.as_str()),
+        });
+    }
+    let decided = async {
+        let mut tx = state.pool.begin().await?;
+        let decided = rules::decide_request(&mut tx, id, approve, actor.user_id).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(decided)
+    }
+    .await
+    .context("deciding a quota request")?;
+    if !decided {
+        return Err(AppError::Conflict {
+            field: None,
+            message: "This request was decided meanwhile.".into(),
+        });
+    }
+    tracing::info!(account = actor.account_id, request = id, approve, "quota request decided");
+    find_request(state, actor, id).await
+}

@@ -1,0 +1,460 @@
+//! Event rules, their targets (settings sealed), the contacts of voice/SMS/email targets, and
+//! quota increase requests.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// A rule row; `types` is a JSON array, `pattern` compact JSON.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RuleRow {
+    pub id: i64,
+    pub bus: String,
+    pub name: String,
+    pub description: String,
+    pub enabled: bool,
+    pub source: String,
+    pub types: String,
+    pub pattern: Option<String>,
+    pub quota: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A target row; `config` is sealed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TargetRow {
+    pub id: i64,
+    pub rule_id: i64,
+    pub kind: String,
+    pub config: String,
+}
+
+/// A contact of a target, in the target's order.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TargetContactRow {
+    pub target_id: i64,
+    pub contact_id: i64,
+    pub name: String,
+}
+
+/// A rule's fields as written.
+pub struct RuleFields<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub enabled: bool,
+    pub source: &'a str,
+    pub types: &'a str,
+    pub pattern: Option<&'a str>,
+}
+
+/// A target as written: `id` for one that exists already (kept, so its history stays).
+pub struct TargetWrite<'a> {
+    pub id: Option<i64>,
+    pub kind: &'a str,
+    pub sealed: String,
+    pub contacts: &'a [i64],
+}
+
+const RULE_COLUMNS: &str = "r.id, b.name AS bus, r.name, r.description, r.enabled, r.source, \
+     r.types, r.pattern, r.quota, r.created_at, r.updated_at";
+
+/// The id of a bus of the account.
+pub async fn bus_id(
+    pool: &SqlitePool,
+    account_id: i64,
+    bus: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM event_buses WHERE account_id = ?1 AND name = ?2")
+        .bind(account_id)
+        .bind(bus)
+        .fetch_optional(pool)
+        .await
+}
+
+/// The rules on a bus, by name.
+pub async fn list(
+    pool: &SqlitePool,
+    account_id: i64,
+    bus_id: i64,
+) -> Result<Vec<RuleRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {RULE_COLUMNS} FROM rules r JOIN event_buses b ON b.id = r.bus_id
+         WHERE r.account_id = ?1 AND r.bus_id = ?2 ORDER BY r.name"
+    ))
+    .bind(account_id)
+    .bind(bus_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// One rule on a bus, by name (names ignore case).
+pub async fn find(
+    pool: &SqlitePool,
+    account_id: i64,
+    bus_id: i64,
+    name: &str,
+) -> Result<Option<RuleRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {RULE_COLUMNS} FROM rules r JOIN event_buses b ON b.id = r.bus_id
+         WHERE r.account_id = ?1 AND r.bus_id = ?2 AND r.name = ?3"
+    ))
+    .bind(account_id)
+    .bind(bus_id)
+    .bind(name)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The targets of the given rules, in each rule's order.
+pub async fn targets_of(
+    pool: &SqlitePool,
+    rule_ids: &[i64],
+) -> Result<Vec<TargetRow>, sqlx::Error> {
+    if rule_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(rule_ids).expect("integers serialise");
+    sqlx::query_as(
+        "SELECT id, rule_id, kind, config FROM targets
+         WHERE rule_id IN (SELECT value FROM json_each(?1))
+         ORDER BY rule_id, position",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await
+}
+
+/// The contacts of the given rules' targets, in each target's order.
+pub async fn contacts_of(
+    pool: &SqlitePool,
+    rule_ids: &[i64],
+) -> Result<Vec<TargetContactRow>, sqlx::Error> {
+    if rule_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(rule_ids).expect("integers serialise");
+    sqlx::query_as(
+        "SELECT tc.target_id, tc.contact_id, c.name FROM target_contacts tc
+         JOIN targets t ON t.id = tc.target_id
+         JOIN contacts c ON c.id = tc.contact_id
+         WHERE t.rule_id IN (SELECT value FROM json_each(?1))
+         ORDER BY tc.target_id, tc.position",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await
+}
+
+/// Create a rule; a unique violation means the name is taken on the bus.
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    bus_id: i64,
+    rule: &RuleFields<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO rules (account_id, bus_id, name, description, enabled, source, types, pattern)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(bus_id)
+    .bind(rule.name)
+    .bind(rule.description)
+    .bind(rule.enabled)
+    .bind(rule.source)
+    .bind(rule.types)
+    .bind(rule.pattern)
+    .fetch_one(conn)
+    .await
+}
+
+/// Replace a rule's fields (the quota stays).
+pub async fn update(
+    conn: &mut SqliteConnection,
+    rule_id: i64,
+    rule: &RuleFields<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE rules SET name = ?2, description = ?3, enabled = ?4, source = ?5, types = ?6,
+             pattern = ?7, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1",
+    )
+    .bind(rule_id)
+    .bind(rule.name)
+    .bind(rule.description)
+    .bind(rule.enabled)
+    .bind(rule.source)
+    .bind(rule.types)
+    .bind(rule.pattern)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Make the rule's targets exactly `targets`, in order: targets with an id are updated in
+/// place, those missing from the list are deleted, the rest inserted. Run in a transaction.
+pub async fn replace_targets(
+    conn: &mut SqliteConnection,
+    rule_id: i64,
+    targets: &[TargetWrite<'_>],
+) -> Result<(), sqlx::Error> {
+    let keep: Vec<i64> = targets.iter().filter_map(|t| t.id).collect();
+    sqlx::query(
+        "DELETE FROM targets WHERE rule_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",
+    )
+    .bind(rule_id)
+    .bind(serde_json::to_string(&keep).expect("integers serialise"))
+    .execute(&mut *conn)
+    .await?;
+    for (position, t) in targets.iter().enumerate() {
+        let id: i64 = match t.id {
+            Some(id) => {
+                sqlx::query_scalar(
+                    "UPDATE targets SET position = ?3, kind = ?4, config = ?5,
+                         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                     WHERE id = ?1 AND rule_id = ?2 RETURNING id",
+                )
+                .bind(id)
+                .bind(rule_id)
+                .bind(position as i64)
+                .bind(t.kind)
+                .bind(&t.sealed)
+                .fetch_one(&mut *conn)
+                .await?
+            }
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO targets (rule_id, position, kind, config)
+                     VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                )
+                .bind(rule_id)
+                .bind(position as i64)
+                .bind(t.kind)
+                .bind(&t.sealed)
+                .fetch_one(&mut *conn)
+                .await?
+            }
+        };
+        sqlx::query("DELETE FROM target_contacts WHERE target_id = ?1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        for (i, contact) in t.contacts.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO target_contacts (target_id, contact_id, position) VALUES (?1, ?2, ?3)",
+            )
+            .bind(id)
+            .bind(contact)
+            .bind(i as i64)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Enable or disable a rule; false when it is not there.
+pub async fn set_enabled(
+    pool: &SqlitePool,
+    rule_id: i64,
+    enabled: bool,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE rules SET enabled = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1",
+    )
+    .bind(rule_id)
+    .bind(enabled)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Delete a rule with its targets and requests; false when it is not there.
+pub async fn delete(pool: &SqlitePool, rule_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM rules WHERE id = ?1")
+        .bind(rule_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// A quota request row with the names the pages show.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QuotaRequestRow {
+    pub id: i64,
+    pub rule_id: i64,
+    pub bus: String,
+    pub rule: String,
+    pub current_quota: i64,
+    pub requested: i64,
+    pub reason: String,
+    pub status: String,
+    pub requested_by: String,
+    pub created_at: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+}
+
+const REQUEST_SELECT: &str = "SELECT q.id, q.rule_id, b.name AS bus, r.name AS rule,
+        q.current_quota, q.requested, q.reason, q.status, u.display_name AS requested_by,
+        q.created_at, d.display_name AS decided_by, q.decided_at
+     FROM quota_requests q
+     JOIN rules r ON r.id = q.rule_id
+     JOIN event_buses b ON b.id = r.bus_id
+     JOIN users u ON u.id = q.requested_by
+     LEFT JOIN users d ON d.id = q.decided_by";
+
+/// File a request; a unique violation means one is already pending for the rule.
+pub async fn insert_request(
+    pool: &SqlitePool,
+    account_id: i64,
+    rule_id: i64,
+    current: u32,
+    requested: u32,
+    reason: &str,
+    user_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO quota_requests (account_id, rule_id, current_quota, requested, reason, requested_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(rule_id)
+    .bind(current)
+    .bind(requested)
+    .bind(reason)
+    .bind(user_id)
+    .fetch_one(pool)
+    .await
+}
+
+/// The account's requests, pending first, newest first.
+pub async fn list_requests(
+    pool: &SqlitePool,
+    account_id: i64,
+) -> Result<Vec<QuotaRequestRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{REQUEST_SELECT} WHERE q.account_id = ?1
+         ORDER BY q.status <> 'pending', q.created_at DESC, q.id DESC"
+    ))
+    .bind(account_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The pending requests of the given rules.
+pub async fn pending_requests_of(
+    pool: &SqlitePool,
+    rule_ids: &[i64],
+) -> Result<Vec<QuotaRequestRow>, sqlx::Error> {
+    if rule_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(&format!(
+        "{REQUEST_SELECT} WHERE q.status = 'pending'
+         AND q.rule_id IN (SELECT value FROM json_each(?1))"
+    ))
+    .bind(serde_json::to_string(rule_ids).expect("integers serialise"))
+    .fetch_all(pool)
+    .await
+}
+
+/// One request of the account.
+pub async fn find_request(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+) -> Result<Option<QuotaRequestRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{REQUEST_SELECT} WHERE q.account_id = ?1 AND q.id = ?2"
+    ))
+    .bind(account_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Decide a pending request; on approval the rule's quota becomes the requested value.
+/// False when the request was no longer pending (decided by someone else meanwhile).
+pub async fn decide_request(
+    conn: &mut SqliteConnection,
+    id: i64,
+    approve: bool,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let status = if approve { "approved" } else { "rejected" };
+    let decided = sqlx::query(
+        "UPDATE quota_requests
+         SET status = ?2, decided_by = ?3, decided_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1 AND status = 'pending'",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if decided && approve {
+        sqlx::query(
+            "UPDATE rules SET quota = (SELECT requested FROM quota_requests WHERE id = ?1),
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = (SELECT rule_id FROM quota_requests WHERE id = ?1)",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(decided)
+}
+
+/// Where a contact is used: (bus, rule, target kind, number of contacts of that target).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ContactUseRow {
+    pub bus: String,
+    pub rule: String,
+    pub kind: String,
+    pub contacts: i64,
+}
+
+/// The targets that reach a contact of the account.
+pub async fn contact_uses(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    contact_id: i64,
+) -> Result<Vec<ContactUseRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.name AS bus, r.name AS rule, t.kind,
+                (SELECT COUNT(*) FROM target_contacts x WHERE x.target_id = t.id) AS contacts
+         FROM target_contacts tc
+         JOIN targets t ON t.id = tc.target_id
+         JOIN rules r ON r.id = t.rule_id
+         JOIN event_buses b ON b.id = r.bus_id
+         WHERE r.account_id = ?1 AND tc.contact_id = ?2
+         ORDER BY b.name, r.name, t.position",
+    )
+    .bind(account_id)
+    .bind(contact_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Take a contact out of every target, and delete the targets left with no contact.
+pub async fn remove_contact_from_targets(
+    conn: &mut SqliteConnection,
+    contact_id: i64,
+) -> Result<(), sqlx::Error> {
+    let targets: Vec<i64> =
+        sqlx::query_scalar("DELETE FROM target_contacts WHERE contact_id = ?1 RETURNING target_id")
+            .bind(contact_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    sqlx::query(
+        "DELETE FROM targets WHERE id IN (SELECT value FROM json_each(?1))
+         AND NOT EXISTS (SELECT 1 FROM target_contacts tc WHERE tc.target_id = targets.id)",
+    )
+    .bind(serde_json::to_string(&targets).expect("integers serialise"))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
