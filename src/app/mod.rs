@@ -64,6 +64,18 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/buses") view=pages::buses::BusesPage ssr=SsrMode::Async/>
+                <Route path=path!("/buses/:bus") view=pages::rules::BusRulesPage ssr=SsrMode::Async/>
+                <Route
+                    path=path!("/buses/:bus/rules/new")
+                    view=pages::rule_form::NewRulePage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/buses/:bus/rules/:rule/edit")
+                    view=pages::rule_form::EditRulePage
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/quota-requests") view=pages::quota::QuotaRequestsPage ssr=SsrMode::Async/>
                 <Route path=path!("/catalog") view=pages::catalog::CatalogPage ssr=SsrMode::Async/>
                 <Route path=path!("/contacts") view=pages::contacts::ContactsPage ssr=SsrMode::Async/>
             </Routes>

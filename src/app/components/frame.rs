@@ -16,6 +16,7 @@ pub fn Frame(children: Children) -> impl IntoView {
                 <a href="/buses">"Event buses"</a>
                 <a href="/catalog">"Event catalog"</a>
                 <a href="/contacts">"Contacts"</a>
+                <a href="/quota-requests">"Quota requests"</a>
             </nav>
             <div class="who">
                 <Suspense fallback=|| ()>

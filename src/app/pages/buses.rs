@@ -41,7 +41,7 @@ pub fn BusesPage() -> impl IntoView {
                                         .into_iter()
                                         .map(|b| view! {
                                             <tr>
-                                                <td><code>{b.name}</code></td>
+                                                <td><a href=format!("/buses/{}", b.name)><code>{b.name.clone()}</code></a></td>
                                                 <td>{b.workspace.unwrap_or_else(|| "—".into())}</td>
                                                 <td>{b.description}</td>
                                                 <td><code class="arn">{b.arn}</code></td>

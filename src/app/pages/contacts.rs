@@ -2,7 +2,7 @@
 //! Create, edit in place, and delete after a confirmation.
 
 use super::ErrorNotice;
-use crate::api::contacts::{list_contacts, CreateContact, DeleteContact, UpdateContact};
+use crate::api::contacts::{contact_uses, list_contacts, CreateContact, DeleteContact, UpdateContact};
 use crate::app::components::form::{outcome_of, FieldError, FormError};
 use crate::app::components::frame::Frame;
 use crate::domain::models::ContactView;
@@ -73,11 +73,7 @@ pub fn ContactsPage() -> impl IntoView {
                                         }
                                     }
                                 >
-                                    <span role="alert">{format!("Delete {}? Targets will no longer reach them.", name)}</span>
-                                    <ActionForm action=delete attr:class="inline">
-                                        <input type="hidden" name="id" value=id/>
-                                        <button type="submit" class="danger">"Yes, delete"</button>
-                                    </ActionForm>
+                                    <ConfirmDelete id name=name.clone() action=delete/>
                                     <button type="button" class="secondary" on:click=move |_| confirming.set(None)>
                                         "Cancel"
                                     </button>
@@ -174,5 +170,50 @@ fn EditContact(
                 </button>
             </div>
         </ActionForm>
+    }
+}
+
+/// "Delete X?" — naming the rules whose targets reach the contact, since deleting it takes
+/// it out of them (and removes a target left with nobody).
+#[component]
+fn ConfirmDelete(id: i64, name: String, action: ServerAction<DeleteContact>) -> impl IntoView {
+    let uses = Resource::new(move || id, contact_uses);
+    view! {
+        <Suspense fallback=|| view! { <span>"Checking where this contact is used…"</span> }>
+            {
+                let name = name.clone();
+                move || {
+                    let name = name.clone();
+                    Suspend::new(async move {
+                        let message = match uses.await {
+                            Ok(list) if list.is_empty() => format!("Delete {name}? No target reaches them."),
+                            Ok(list) => {
+                                let places: Vec<String> = list
+                                    .iter()
+                                    .map(|u| {
+                                        let what = if u.removes_target {
+                                            "target removed: nobody else on it"
+                                        } else {
+                                            "taken out of the target"
+                                        };
+                                        format!("rule {} on {} ({}, {what})", u.rule, u.bus, u.kind.label())
+                                    })
+                                    .collect();
+                                format!("{name} is used by {}. Delete anyway?", places.join("; "))
+                            }
+                            Err(e) => e.to_string(),
+                        };
+                        view! {
+                            <span role="alert" data-testid="contact-delete-warning">{message}</span>
+                            <ActionForm action attr:class="inline">
+                                <input type="hidden" name="id" value=id/>
+                                <input type="hidden" name="confirmed" value="true"/>
+                                <button type="submit" class="danger">"Yes, delete"</button>
+                            </ActionForm>
+                        }
+                    })
+                }
+            }
+        </Suspense>
     }
 }

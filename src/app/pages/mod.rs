@@ -6,6 +6,9 @@ pub mod catalog;
 pub mod contacts;
 pub mod home;
 pub mod not_found;
+pub mod quota;
+pub mod rule_form;
+pub mod rules;
 pub mod settings;
 pub mod workspaces;
 

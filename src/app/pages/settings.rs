@@ -162,6 +162,15 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                                         </dl>
                                         <h3>"Policy"</h3>
                                         <pre class="json" aria-label="Role policy">{role.policy}</pre>
+                                        <p>
+                                            <a class="button" href=format!("/buses/{}/rules/new", s.workspace.bus_name.clone().unwrap_or_default())>
+                                                "Create event rule"
+                                            </a>
+                                            " "
+                                            <a href=format!("/buses/{}", s.workspace.bus_name.clone().unwrap_or_default())>
+                                                "Event rules of this workspace"
+                                            </a>
+                                        </p>
                                     }
                                     .into_any(),
                                 }}

@@ -1,0 +1,1000 @@
+//! `/buses/:bus/rules/new` and `/buses/:bus/rules/:rule/edit`: "Create event rule" as the PAI
+//! console has it, in two steps. Step 1 "Event type": name, source, its types grouped by
+//! category, and an optional pattern with a live preview against the catalog samples.
+//! Step 2 "Event target": targets of every kind the source allows, "Test connection", and a
+//! live quota meter. The server checks everything again at save.
+
+use super::rules::bus_param;
+use super::ErrorNotice;
+use crate::api::contacts::list_contacts;
+use crate::api::rules::{get_bus_rules, get_rule, request_quota, save_rule};
+use crate::api::targets::test_target;
+use crate::app::components::frame::Frame;
+use crate::app::components::target_test::TestResult;
+use crate::domain::catalog::{self, TargetKind};
+use crate::domain::models::ContactView;
+use crate::domain::rule::{self, QuotaRequestView, RuleInput, RuleView, SavedRule, TargetInput, TargetView};
+use crate::domain::target::{ContentType, PayloadFormat, TargetConfig};
+use crate::domain::{quota, AppError};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// "Create event rule".
+#[component]
+pub fn NewRulePage() -> impl IntoView {
+    let bus = bus_param();
+    let data = Resource::new(bus, |bus| async move {
+        let page = get_bus_rules(bus).await?;
+        let contacts = list_contacts().await?;
+        Ok::<_, AppError>((page, contacts))
+    });
+    view! {
+        <Title text="Create event rule"/>
+        <Frame>
+            <h1>"Create event rule"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok((page, _)) if !page.role_granted => {
+                            let settings = page
+                                .workspace
+                                .map(|w| format!("/workspaces/{w}/settings/notifications"))
+                                .unwrap_or_else(|| "/workspaces".into());
+                            view! {
+                                <div class="notice warning" role="note" data-testid="needs-role">
+                                    <p>
+                                        "Event rules need the service-linked role "
+                                        <code>{crate::domain::policy::SERVICE_LINKED_ROLE}</code>
+                                        ", which lets Herald put your platform's events on this bus. "
+                                        <a href=settings>"Grant permissions first."</a>
+                                    </p>
+                                </div>
+                            }
+                            .into_any()
+                        }
+                        Ok((page, contacts)) => {
+                            view! { <RuleForm bus=page.bus initial=None contacts/> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </Frame>
+    }
+}
+
+/// Editing a rule.
+#[component]
+pub fn EditRulePage() -> impl IntoView {
+    let bus = bus_param();
+    let params = use_params_map();
+    let rule_name = move || params.read().get("rule").unwrap_or_default();
+    let data = Resource::new(
+        move || (bus(), rule_name()),
+        |(bus, name)| async move {
+            let rule = get_rule(bus, name).await?;
+            let contacts = list_contacts().await?;
+            Ok::<_, AppError>((rule, contacts))
+        },
+    );
+    view! {
+        <Title text=move || format!("Edit event rule {}", rule_name())/>
+        <Frame>
+            <h1>"Edit event rule"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok((rule, contacts)) => {
+                            view! { <RuleForm bus=rule.bus.clone() initial=Some(rule) contacts/> }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </Frame>
+    }
+}
+
+/// One target of the form, as the user edits it. For a saved target the URL and secret
+/// start empty ("keep the stored one"); the masked values are shown as hints.
+#[derive(Clone, Copy)]
+struct Draft {
+    key: usize,
+    id: Option<i64>,
+    kind: RwSignal<TargetKind>,
+    url: RwSignal<String>,
+    url_hint: StoredValue<Option<String>>,
+    secret: RwSignal<String>,
+    secret_hint: StoredValue<Option<String>>,
+    clear_secret: RwSignal<bool>,
+    /// DingTalk's @mobiles or WeCom's mentioned mobiles, separated by commas.
+    mobiles: RwSignal<String>,
+    at_all: RwSignal<bool>,
+    content_type: RwSignal<ContentType>,
+    payload_format: RwSignal<PayloadFormat>,
+    /// `Name: value` per line.
+    headers: RwSignal<String>,
+    stored_headers: StoredValue<Vec<String>>,
+    keep_headers: RwSignal<bool>,
+    contacts: RwSignal<Vec<i64>>,
+}
+
+impl Draft {
+    fn new(key: usize, kind: TargetKind) -> Draft {
+        Draft {
+            key,
+            id: None,
+            kind: RwSignal::new(kind),
+            url: RwSignal::new(String::new()),
+            url_hint: StoredValue::new(None),
+            secret: RwSignal::new(String::new()),
+            secret_hint: StoredValue::new(None),
+            clear_secret: RwSignal::new(false),
+            mobiles: RwSignal::new(String::new()),
+            at_all: RwSignal::new(false),
+            content_type: RwSignal::new(ContentType::Json),
+            payload_format: RwSignal::new(PayloadFormat::Standard),
+            headers: RwSignal::new(String::new()),
+            stored_headers: StoredValue::new(vec![]),
+            keep_headers: RwSignal::new(false),
+            contacts: RwSignal::new(vec![]),
+        }
+    }
+
+    fn from_view(key: usize, t: &TargetView) -> Draft {
+        let d = Draft::new(key, t.kind);
+        let mobiles = if t.kind == TargetKind::WeCom {
+            &t.mentioned_mobiles
+        } else {
+            &t.at_mobiles
+        };
+        d.url_hint.set_value(t.url_masked.clone());
+        d.secret_hint.set_value(t.secret_masked.clone());
+        d.mobiles.set(mobiles.join(", "));
+        d.at_all.set(t.at_all);
+        d.content_type.set(t.content_type);
+        d.payload_format.set(t.payload_format);
+        d.stored_headers.set_value(t.header_names.clone());
+        d.keep_headers.set(!t.header_names.is_empty());
+        d.contacts.set(t.contacts.iter().map(|c| c.id).collect());
+        Draft { id: Some(t.id), ..d }
+    }
+
+    fn units(&self) -> u32 {
+        quota::target_units(self.kind.get(), self.contacts.read().len())
+    }
+
+    fn config(&self) -> TargetConfig {
+        let url = self.url.get_untracked().trim().to_string();
+        let secret = Some(self.secret.get_untracked().trim().to_string()).filter(|s| !s.is_empty());
+        let mobiles: Vec<String> = self
+            .mobiles
+            .get_untracked()
+            .split([',', '\n', ';'])
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(String::from)
+            .collect();
+        let contacts = self.contacts.get_untracked();
+        match self.kind.get_untracked() {
+            TargetKind::DingTalk => TargetConfig::DingTalk {
+                url,
+                secret,
+                at_mobiles: mobiles,
+                at_all: self.at_all.get_untracked(),
+            },
+            TargetKind::WeCom => TargetConfig::WeCom {
+                url,
+                mentioned_mobiles: mobiles,
+            },
+            TargetKind::Lark => TargetConfig::Lark { url, secret },
+            TargetKind::Http => TargetConfig::Http {
+                url,
+                content_type: self.content_type.get_untracked(),
+                headers: self
+                    .headers
+                    .get_untracked()
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| match l.split_once(':') {
+                        Some((n, v)) => (n.trim().to_string(), v.trim().to_string()),
+                        None => (l.trim().to_string(), String::new()),
+                    })
+                    .collect(),
+                payload_format: self.payload_format.get_untracked(),
+                secret,
+            },
+            TargetKind::Voice => TargetConfig::Voice { contacts },
+            TargetKind::Sms => TargetConfig::Sms { contacts },
+            TargetKind::Email => TargetConfig::Email { contacts },
+        }
+    }
+
+    fn input(&self) -> TargetInput {
+        TargetInput {
+            id: self.id,
+            config: self.config(),
+            clear_secret: self.clear_secret.get_untracked(),
+            keep_headers: self.keep_headers.get_untracked(),
+        }
+    }
+}
+
+/// The message for exactly `field`, if the error concerns it.
+fn field_message(error: RwSignal<Option<AppError>>, field: &str) -> Option<String> {
+    error.read().as_ref().and_then(|e| e.for_field(field))
+}
+
+/// An error shown under the field it concerns.
+fn field_error(
+    error: RwSignal<Option<AppError>>,
+    field: impl Fn() -> String + Send + Sync + 'static,
+) -> impl IntoView {
+    move || {
+        let name = field();
+        field_message(error, &name).map(|m| {
+            view! { <p class="field-error" role="alert" data-field=name>{m}</p> }
+        })
+    }
+}
+
+/// The two-step rule form.
+#[component]
+fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) -> impl IntoView {
+    let original = StoredValue::new(initial.as_ref().map(|r| r.name.clone()));
+    let quota_units = initial.as_ref().map_or(quota::DEFAULT_RULE_QUOTA, |r| r.quota);
+    let pending = initial.as_ref().and_then(|r| r.pending_request.clone());
+    let bus = StoredValue::new(bus);
+    let contacts = StoredValue::new(contacts);
+    let step = RwSignal::new(1u8);
+    let name = RwSignal::new(initial.as_ref().map(|r| r.name.clone()).unwrap_or_default());
+    let description = RwSignal::new(initial.as_ref().map(|r| r.description.clone()).unwrap_or_default());
+    let enabled = RwSignal::new(initial.as_ref().is_none_or(|r| r.enabled));
+    let source = RwSignal::new(initial.as_ref().map(|r| r.source.clone()).unwrap_or_default());
+    let types = RwSignal::new(initial.as_ref().map(|r| r.types.clone()).unwrap_or_default());
+    let pattern = RwSignal::new(initial.as_ref().map(|r| r.pattern.clone()).unwrap_or_default());
+    let first: Vec<Draft> = initial
+        .as_ref()
+        .map(|r| r.targets.iter().enumerate().map(|(i, t)| Draft::from_view(i, t)).collect())
+        .unwrap_or_default();
+    let next_key = StoredValue::new(first.len());
+    let drafts = RwSignal::new(first);
+    let error = RwSignal::new(None::<AppError>);
+    let saved = RwSignal::new(None::<SavedRule>);
+    let navigate = use_navigate();
+
+    let rule_input = move || RuleInput {
+        name: name.get_untracked(),
+        description: description.get_untracked(),
+        enabled: enabled.get_untracked(),
+        source: source.get_untracked(),
+        types: types.get_untracked(),
+        pattern: pattern.get_untracked(),
+        targets: drafts.get_untracked().iter().map(Draft::input).collect(),
+    };
+    let save = Action::new(move |input: &RuleInput| {
+        let input = input.clone();
+        let bus = bus.get_value();
+        let original = original.get_value();
+        async move { save_rule(bus, original, input).await }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(result)) => {
+            error.set(None);
+            if result.new_secrets.is_empty() {
+                navigate(&format!("/buses/{}", bus.get_value()), Default::default());
+            } else {
+                saved.set(Some(result));
+            }
+        }
+        Some(Err(e)) => {
+            let on_step_one = matches!(
+                &e,
+                AppError::Invalid { field, .. } | AppError::Conflict { field: Some(field), .. }
+                    if !field.starts_with("targets")
+            );
+            step.set(if on_step_one { 1 } else { 2 });
+            error.set(Some(e));
+        }
+        None => {}
+    });
+
+    let next = move |_| match rule_input().definition() {
+        Ok(_) => {
+            error.set(None);
+            step.set(2);
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    let add_target = move |_| {
+        let kind = catalog::source(&source.get_untracked())
+            .map_or(TargetKind::DingTalk, |s| s.allowed_targets()[0]);
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        drafts.update(|d| d.push(Draft::new(key, kind)));
+    };
+    let used = Memo::new(move |_| drafts.get().iter().map(Draft::units).sum::<u32>());
+    let over_quota = move || {
+        quota::check(used.get(), quota_units)
+            .err()
+            .and_then(|e| e.for_field("targets"))
+    };
+    let general_error = move || {
+        error
+            .get()
+            .filter(|e| !e.has_field())
+            .map(|e| view! { <div class="form-error" role="alert">{e.to_string()}</div> })
+    };
+    let step_class = move |n: u8| if step.get() == n { "current" } else { "" };
+
+    view! {
+        <Show when=move || saved.get().is_some()>
+            <SavedSecrets saved=saved bus=bus.get_value()/>
+        </Show>
+        <form
+            class="rule-form"
+            aria-label="Event rule"
+            hidden=move || saved.get().is_some()
+            on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(rule_input());
+            }
+        >
+            <ol class="steps">
+                <li class=move || step_class(1) aria-current=move || (step.get() == 1).then_some("step")>
+                    "1 Event type"
+                </li>
+                <li class=move || step_class(2) aria-current=move || (step.get() == 2).then_some("step")>
+                    "2 Event target"
+                </li>
+            </ol>
+            {general_error}
+
+            <section class="step" hidden=move || step.get() != 1 data-testid="step-1">
+                <label for="rule-name">"Rule name"</label>
+                <input
+                    id="rule-name"
+                    type="text"
+                    autocomplete="off"
+                    prop:value=name
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
+                <p class="hint">"2–127 letters, digits, '-' and '_'. Unique on this bus."</p>
+                {field_error(error, || "name".into())}
+                <label for="rule-description">"Description (optional)"</label>
+                <textarea
+                    id="rule-description"
+                    rows="2"
+                    prop:value=description
+                    on:input=move |ev| description.set(event_target_value(&ev))
+                ></textarea>
+                {field_error(error, || "description".into())}
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        prop:checked=enabled
+                        on:change=move |ev| enabled.set(event_target_checked(&ev))
+                    />
+                    "Enabled"
+                </label>
+
+                <fieldset class="sources">
+                    <legend>"Event source"</legend>
+                    {catalog::sources()
+                        .iter()
+                        .map(|s| {
+                            let id = s.id;
+                            view! {
+                                <label class="choice">
+                                    <input
+                                        type="radio"
+                                        name="source"
+                                        value=id
+                                        prop:checked=move || source.get() == id
+                                        on:change=move |_| {
+                                            source.set(id.to_string());
+                                            types.update(|t| t.clear());
+                                        }
+                                    />
+                                    {s.name}
+                                    " "
+                                    <code>{id}</code>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                {field_error(error, || "source".into())}
+
+                <div class="types" data-testid="event-types">
+                    {move || {
+                        catalog::source(&source.get())
+                            .map(|s| {
+                                s.categories
+                                    .iter()
+                                    .map(|c| {
+                                        view! {
+                                            <fieldset class="category">
+                                                <legend>{c.name}</legend>
+                                                {c
+                                                    .types
+                                                    .iter()
+                                                    .map(|t| {
+                                                        let tid = t.type_id;
+                                                        view! {
+                                                            <label class="choice">
+                                                                <input
+                                                                    type="checkbox"
+                                                                    value=tid
+                                                                    prop:checked=move || types.read().iter().any(|x| x == tid)
+                                                                    on:change=move |ev| {
+                                                                        let on = event_target_checked(&ev);
+                                                                        types.update(|v| {
+                                                                            v.retain(|x| x != tid);
+                                                                            if on {
+                                                                                v.push(tid.to_string());
+                                                                            }
+                                                                        });
+                                                                    }
+                                                                />
+                                                                {t.title}
+                                                                " "
+                                                                <code>{tid}</code>
+                                                            </label>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </fieldset>
+                                        }
+                                    })
+                                    .collect_view()
+                            })
+                    }}
+                </div>
+                {field_error(error, || "types".into())}
+
+                <label for="rule-pattern">"Filter pattern on data (optional)"</label>
+                <textarea
+                    id="rule-pattern"
+                    class="code"
+                    rows="4"
+                    spellcheck="false"
+                    placeholder=r#"{"job": {"name": [{"prefix": "nightly-"}]}}"#
+                    prop:value=pattern
+                    on:input=move |ev| pattern.set(event_target_value(&ev))
+                ></textarea>
+                <p class="hint">
+                    "EventBridge pattern subset: exact values, prefix, suffix, anything-but, numeric, exists. "
+                    "Leave empty to match every event of the chosen types."
+                </p>
+                {field_error(error, || "pattern".into())}
+                <PatternPreview source types pattern/>
+
+                <div class="buttons">
+                    <a class="button secondary" href=move || format!("/buses/{}", bus.get_value())>"Cancel"</a>
+                    <button type="button" on:click=next>"Next"</button>
+                </div>
+            </section>
+
+            <section class="step" hidden=move || step.get() != 2 data-testid="step-2">
+                <p class="hint">
+                    {move || {
+                        catalog::source(&source.get())
+                            .map(|s| {
+                                let kinds: Vec<&str> = s.allowed_targets().iter().map(|k| k.label()).collect();
+                                format!("{} events can go to: {}.", s.name, kinds.join(", "))
+                            })
+                    }}
+                </p>
+                <div class="quota" data-testid="quota-meter">
+                    <meter min="0" max=quota_units value=move || used.get()></meter>
+                    <span>{move || format!("{} / {} units", used.get(), quota_units)}</span>
+                </div>
+                {move || over_quota().map(|m| view! { <p class="field-error" role="alert" data-testid="quota-over">{m}</p> })}
+                <For
+                    each=move || drafts.get()
+                    key=|d| d.key
+                    children=move |d: Draft| {
+                        view! { <TargetRow draft=d drafts source contacts error bus original/> }
+                    }
+                />
+                {field_error(error, || "targets".into())}
+                <p>
+                    <button type="button" class="secondary" on:click=add_target>"Add target"</button>
+                </p>
+                <QuotaRequest bus=bus.get_value() rule=original.get_value() current=quota_units pending/>
+                <div class="buttons">
+                    <button type="button" class="secondary" on:click=move |_| step.set(1)>"Back"</button>
+                    <button type="submit" disabled=move || save.pending().get()>
+                        {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                    </button>
+                </div>
+            </section>
+        </form>
+    }
+}
+
+/// "matches the sample / does not match" for each chosen type, as the pattern is typed.
+#[component]
+fn PatternPreview(
+    source: RwSignal<String>,
+    types: RwSignal<Vec<String>>,
+    pattern: RwSignal<String>,
+) -> impl IntoView {
+    move || {
+        let src = catalog::source(&source.get())?;
+        let text = pattern.get();
+        if text.trim().is_empty() {
+            return None;
+        }
+        Some(match rule::parse_pattern(&text) {
+            Err(e) => view! {
+                <p class="field-error" role="alert" data-testid="pattern-invalid">
+                    {e.for_field("pattern")}
+                </p>
+            }
+            .into_any(),
+            Ok(p) => {
+                let rows = rule::preview(src, &types.get(), p.as_ref());
+                if rows.is_empty() {
+                    view! { <p class="hint">"Pick event types to see whether their samples match."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="preview" aria-label="Pattern preview" data-testid="pattern-preview">
+                            {rows
+                                .into_iter()
+                                .map(|(t, matched)| {
+                                    let (class, words) = if matched {
+                                        ("match", "matches the sample")
+                                    } else {
+                                        ("no-match", "does not match the sample")
+                                    };
+                                    view! { <li class=class><code>{t}</code> ": " {words}</li> }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }
+            }
+        })
+    }
+}
+
+/// One target of step 2.
+#[component]
+fn TargetRow(
+    draft: Draft,
+    drafts: RwSignal<Vec<Draft>>,
+    source: RwSignal<String>,
+    contacts: StoredValue<Vec<ContactView>>,
+    error: RwSignal<Option<AppError>>,
+    bus: StoredValue<String>,
+    original: StoredValue<Option<String>>,
+) -> impl IntoView {
+    let key = draft.key;
+    let index = Memo::new(move |_| drafts.read().iter().position(|d| d.key == key).unwrap_or(0));
+    let field = move |name: &'static str| move || format!("targets[{}].{name}", index.get());
+    let id = move |name: &str| format!("t{key}-{name}");
+    let incompatible = move |kind: TargetKind| {
+        catalog::source(&source.get()).and_then(|s| catalog::incompatibility(s, kind))
+    };
+    let test = Action::new(move |cfg: &TargetConfig| {
+        let cfg = cfg.clone();
+        let bus = bus.get_value();
+        let rule = original.get_value();
+        let saved = draft.id;
+        async move { test_target(bus, cfg, rule, saved).await }
+    });
+    let remove = move |_| drafts.update(|d| d.retain(|x| x.key != key));
+    // Errors of this target about fields that have no place of their own (mobiles, headers).
+    let other_errors = move || {
+        let prefix = format!("targets[{}]", index.get());
+        error.get().and_then(|e| match e {
+            AppError::Invalid { field, message } if field.starts_with(&prefix) => {
+                let rest = field[prefix.len()..].trim_start_matches('.').to_string();
+                let placed = ["url", "secret", "kind", "contacts"].contains(&rest.as_str());
+                (!placed).then(|| {
+                    view! { <p class="field-error" role="alert" data-field=field.clone()>{format!("{rest}: {message}")}</p> }
+                })
+            }
+            _ => None,
+        })
+    };
+
+    let url_input = move || {
+        let hint = draft.url_hint.get_value();
+        let placeholder = hint
+            .clone()
+            .map(|h| format!("{h} (leave empty to keep)"))
+            .unwrap_or_default();
+        view! {
+            <label for=id("url")>"Webhook URL"</label>
+            <input
+                id=id("url")
+                type="url"
+                autocomplete="off"
+                placeholder=placeholder
+                prop:value=draft.url
+                on:input=move |ev| draft.url.set(event_target_value(&ev))
+            />
+            {hint.map(|h| view! { <p class="hint">"Saved: " <code>{h}</code> ". Leave empty to keep it."</p> })}
+            {field_error(error, field("url"))}
+        }
+    };
+    let secret_input = move |label: &'static str| {
+        let hint = draft.secret_hint.get_value();
+        view! {
+            <label for=id("secret")>{label}</label>
+            <input
+                id=id("secret")
+                type="password"
+                autocomplete="off"
+                prop:value=draft.secret
+                on:input=move |ev| draft.secret.set(event_target_value(&ev))
+            />
+            {hint.map(|h| view! {
+                <p class="hint">"Saved: " <code>{h}</code> ". Leave empty to keep it."</p>
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        prop:checked=draft.clear_secret
+                        on:change=move |ev| draft.clear_secret.set(event_target_checked(&ev))
+                    />
+                    "Remove the saved key"
+                </label>
+            })}
+            {field_error(error, field("secret"))}
+        }
+    };
+    let mobiles_input = move |label: &'static str| {
+        view! {
+            <label for=id("mobiles")>{label}</label>
+            <input
+                id=id("mobiles")
+                type="text"
+                placeholder="+8613800000000, +8613900000000"
+                prop:value=draft.mobiles
+                on:input=move |ev| draft.mobiles.set(event_target_value(&ev))
+            />
+        }
+    };
+    let contact_picker = move |kind: TargetKind| {
+        let list = contacts.get_value();
+        if list.is_empty() {
+            return view! {
+                <p class="notice warning" role="note">
+                    "No contacts yet. " <a href="/contacts">"Add contacts under Message receiving settings"</a>
+                    " first; voice, SMS and email targets reach contacts."
+                </p>
+                {field_error(error, field("contacts"))}
+            }
+            .into_any();
+        }
+        view! {
+            <fieldset class="contacts">
+                <legend>"Contacts (each takes 1 unit)"</legend>
+                {list
+                    .into_iter()
+                    .map(|c| {
+                        let cid = c.id;
+                        let reach = if kind == TargetKind::Email { c.email.clone() } else { c.phone.clone() };
+                        let missing = reach.is_none();
+                        view! {
+                            <label class="choice">
+                                <input
+                                    type="checkbox"
+                                    value=cid
+                                    disabled=missing && !draft.contacts.read_untracked().contains(&cid)
+                                    prop:checked=move || draft.contacts.read().contains(&cid)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        draft.contacts.update(|v| {
+                                            v.retain(|x| *x != cid);
+                                            if on {
+                                                v.push(cid);
+                                            }
+                                        });
+                                    }
+                                />
+                                {c.name.clone()}
+                                " "
+                                <span class="hint">
+                                    {reach.unwrap_or_else(|| if kind == TargetKind::Email { "no email".into() } else { "no phone".into() })}
+                                </span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            {field_error(error, field("contacts"))}
+        }
+        .into_any()
+    };
+
+    let fields = move || match draft.kind.get() {
+        TargetKind::DingTalk => view! {
+            {url_input()}
+            {secret_input("Signing key (SEC…, optional)")}
+            {mobiles_input("@ mobiles (optional)")}
+            <label class="choice">
+                <input
+                    type="checkbox"
+                    prop:checked=draft.at_all
+                    on:change=move |ev| draft.at_all.set(event_target_checked(&ev))
+                />
+                "@all"
+            </label>
+        }
+        .into_any(),
+        TargetKind::WeCom => view! {
+            {url_input()}
+            {mobiles_input("Mentioned mobiles (optional)")}
+        }
+        .into_any(),
+        TargetKind::Lark => view! {
+            {url_input()}
+            {secret_input("Signing secret (optional)")}
+        }
+        .into_any(),
+        TargetKind::Http => {
+            let stored = draft.stored_headers.get_value();
+            view! {
+                {url_input()}
+                <label for=id("content-type")>"Content type"</label>
+                <select
+                    id=id("content-type")
+                    prop:value=move || match draft.content_type.get() {
+                        ContentType::Json => "json",
+                        ContentType::Form => "form",
+                    }
+                    on:change=move |ev| {
+                        draft.content_type.set(if event_target_value(&ev) == "form" { ContentType::Form } else { ContentType::Json })
+                    }
+                >
+                    <option value="json">"JSON (application/json)"</option>
+                    <option value="form">"Form (payload=…)"</option>
+                </select>
+                <label for=id("format")>"Payload format"</label>
+                <select
+                    id=id("format")
+                    prop:value=move || match draft.payload_format.get() {
+                        PayloadFormat::Standard => "standard",
+                        PayloadFormat::CloudeventsStructured => "cloudevents_structured",
+                        PayloadFormat::CloudeventsBinary => "cloudevents_binary",
+                    }
+                    on:change=move |ev| {
+                        draft.payload_format.set(match event_target_value(&ev).as_str() {
+                            "cloudevents_structured" => PayloadFormat::CloudeventsStructured,
+                            "cloudevents_binary" => PayloadFormat::CloudeventsBinary,
+                            _ => PayloadFormat::Standard,
+                        })
+                    }
+                >
+                    <option value="standard">"Standard template (DataRobot envelope)"</option>
+                    <option value="cloudevents_structured">"CloudEvents, structured"</option>
+                    <option value="cloudevents_binary">"CloudEvents, binary"</option>
+                </select>
+                {(!stored.is_empty()).then(|| view! {
+                    <label class="choice">
+                        <input
+                            type="checkbox"
+                            prop:checked=draft.keep_headers
+                            on:change=move |ev| draft.keep_headers.set(event_target_checked(&ev))
+                        />
+                        {format!("Keep the saved headers ({}; values hidden)", stored.join(", "))}
+                    </label>
+                })}
+                <label for=id("headers")>"Custom headers (optional, one “Name: value” per line)"</label>
+                <textarea
+                    id=id("headers")
+                    class="code"
+                    rows="2"
+                    disabled=move || draft.keep_headers.get()
+                    prop:value=draft.headers
+                    on:input=move |ev| draft.headers.set(event_target_value(&ev))
+                ></textarea>
+                {secret_input("Signing secret (whsec_…; leave empty to generate one)")}
+            }
+            .into_any()
+        }
+        kind => contact_picker(kind),
+    };
+
+    view! {
+        <fieldset class="target" data-testid="target" data-kind=move || draft.kind.get().as_str()>
+            <legend>
+                {move || format!("Target {} · {}", index.get() + 1, draft.kind.get().label())}
+            </legend>
+            <label for=id("kind")>"Target type"</label>
+            <select
+                id=id("kind")
+                prop:value=move || draft.kind.get().as_str()
+                on:change=move |ev| {
+                    if let Some(k) = TargetKind::parse(&event_target_value(&ev)) {
+                        draft.kind.set(k);
+                    }
+                }
+            >
+                {TargetKind::ALL
+                    .into_iter()
+                    .map(|k| {
+                        view! {
+                            <option value=k.as_str() disabled=move || incompatible(k).is_some()>
+                                {move || if incompatible(k).is_some() {
+                                    format!("{} (not available for this source)", k.label())
+                                } else {
+                                    k.label().to_string()
+                                }}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            {move || incompatible(draft.kind.get()).map(|m| view! {
+                <p class="field-error" role="alert" data-testid="incompatible">{m}</p>
+            })}
+            {move || {
+                let name = field("kind")();
+                field_message(error, &name)
+                    .filter(|_| incompatible(draft.kind.get()).is_none())
+                    .map(|m| view! { <p class="field-error" role="alert" data-field=name>{m}</p> })
+            }}
+            {fields}
+            {other_errors}
+            <p class="hint">{move || format!("Uses {} unit(s).", draft.units())}</p>
+            <div class="buttons">
+                <Show when=move || !draft.kind.get().uses_contacts()>
+                    <button
+                        type="button"
+                        class="secondary"
+                        disabled=move || test.pending().get()
+                        on:click=move |_| {
+                            test.dispatch(draft.config());
+                        }
+                    >
+                        {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
+                    </button>
+                </Show>
+                <button type="button" class="danger" on:click=remove>"Remove target"</button>
+            </div>
+            <TestResult result=Signal::derive(move || test.value().get())/>
+        </fieldset>
+    }
+}
+
+/// "Request quota increase" for a saved rule, or why it must be saved first.
+#[component]
+fn QuotaRequest(
+    bus: String,
+    rule: Option<String>,
+    current: u32,
+    pending: Option<QuotaRequestView>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let requested = RwSignal::new((current + 5).min(quota::MAX_RULE_QUOTA).to_string());
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let bus = StoredValue::new(bus);
+    let rule_name = StoredValue::new(rule.clone());
+    let send = Action::new(move |(value, why): &(u32, String)| {
+        let (value, why) = (*value, why.clone());
+        let bus = bus.get_value();
+        let rule = rule_name.get_value().unwrap_or_default();
+        async move { request_quota(bus, rule, value, why).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Err(e)) = send.value().get() {
+            error.set(Some(e));
+        }
+    });
+    let sent = move || send.value().get().and_then(Result::ok);
+    let submit = move |_| {
+        error.set(None);
+        match requested.get_untracked().trim().parse::<u32>() {
+            Ok(v) => {
+                send.dispatch((v, reason.get_untracked()));
+            }
+            Err(_) => error.set(Some(AppError::invalid("requested", "enter a whole number of units"))),
+        }
+    };
+    if rule.is_none() {
+        return view! {
+            <p class="hint">
+                {format!("A rule may use {current} units. ")}
+                "To use more, save the rule within its quota, then request an increase from its edit page."
+            </p>
+        }
+        .into_any();
+    }
+    if let Some(p) = pending {
+        return view! {
+            <p class="notice" role="note" data-testid="quota-pending">
+                {format!("An increase to {} units is waiting for the account owner's decision.", p.requested)}
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="quota-request">
+            <Show
+                when=move || sent().is_some()
+                fallback=move || view! {
+                    <Show
+                        when=move || open.get()
+                        fallback=move || view! {
+                            <button type="button" class="link" on:click=move |_| open.set(true)>
+                                "Request quota increase"
+                            </button>
+                        }
+                    >
+                        <fieldset>
+                            <legend>"Request quota increase"</legend>
+                            <label for="quota-requested">"Units wanted (up to 100)"</label>
+                            <input
+                                id="quota-requested"
+                                type="number"
+                                min=current + 1
+                                max=quota::MAX_RULE_QUOTA
+                                prop:value=requested
+                                on:input=move |ev| requested.set(event_target_value(&ev))
+                            />
+                            {field_error(error, || "requested".into())}
+                            <label for="quota-reason">"Reason"</label>
+                            <textarea
+                                id="quota-reason"
+                                rows="2"
+                                prop:value=reason
+                                on:input=move |ev| reason.set(event_target_value(&ev))
+                            ></textarea>
+                            {field_error(error, || "reason".into())}
+                            {move || error.get().filter(|e| !e.has_field()).map(|e| view! {
+                                <div class="form-error" role="alert">{e.to_string()}</div>
+                            })}
+                            <button type="button" on:click=submit disabled=move || send.pending().get()>
+                                "Send request"
+                            </button>
+                        </fieldset>
+                    </Show>
+                }
+            >
+                <p class="notice" role="status" data-testid="quota-requested">
+                    {move || sent().map(|r| format!("Request sent: {} units. The account owner decides on the Quota requests page.", r.requested))}
+                </p>
+            </Show>
+        </div>
+    }
+    .into_any()
+}
+
+/// After a save that generated signing secrets: show them once.
+#[component]
+fn SavedSecrets(saved: RwSignal<Option<SavedRule>>, bus: String) -> impl IntoView {
+    let done = format!("/buses/{bus}");
+    view! {
+        <section class="notice" role="status" data-testid="saved-secrets">
+            <h2>"Rule saved"</h2>
+            <p>
+                "Herald generated a signing secret for these HTTP targets. Set it up in the receiver to verify "
+                "the Standard Webhooks signature. Copy it now: it is not shown again."
+            </p>
+            <ul>
+                {move || {
+                    saved
+                        .get()
+                        .map(|s| {
+                            s.new_secrets
+                                .into_iter()
+                                .map(|n| view! {
+                                    <li>{format!("Target {}: ", n.position + 1)} <code class="secret">{n.secret}</code></li>
+                                })
+                                .collect_view()
+                        })
+                }}
+            </ul>
+            <a class="button" href=done>"Done"</a>
+        </section>
+    }
+}

@@ -1,0 +1,190 @@
+//! `/buses/:bus`: a bus's event rules: enable, disable, edit, delete (after a confirmation),
+//! and "Create event rule". The rule form itself is in [`super::rule_form`].
+
+use super::ErrorNotice;
+use crate::api::rules::{get_bus_rules, DeleteRule, SetRuleEnabled};
+use crate::app::components::form::{outcome_of, FormError};
+use crate::app::components::frame::Frame;
+use crate::domain::catalog;
+use crate::domain::rule::RuleView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The `:bus` segment of the path.
+pub fn bus_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.read().get("bus").unwrap_or_default()
+}
+
+/// The rules of one bus.
+#[component]
+pub fn BusRulesPage() -> impl IntoView {
+    let bus = bus_param();
+    let toggle = ServerAction::<SetRuleEnabled>::new();
+    let delete = ServerAction::<DeleteRule>::new();
+    let toggle_outcome = outcome_of(toggle.value());
+    let delete_outcome = outcome_of(delete.value());
+    let data = Resource::new(
+        move || (bus(), toggle.version().get(), delete.version().get()),
+        |(bus, _, _)| get_bus_rules(bus),
+    );
+    let confirming = RwSignal::new(None::<i64>);
+
+    view! {
+        <Title text=move || format!("Event rules of {}", bus())/>
+        <Frame>
+            <h1>"Event rules"</h1>
+            <FormError outcome=toggle_outcome/>
+            <FormError outcome=delete_outcome/>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let page = match data.await {
+                        Err(e) => return view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(page) => page,
+                    };
+                    let new_rule = format!("/buses/{}/rules/new", page.bus);
+                    let settings = page
+                        .workspace
+                        .clone()
+                        .map(|w| format!("/workspaces/{w}/settings/notifications"));
+                    let rules = page.rules.clone();
+                    let bus_name = page.bus.clone();
+                    view! {
+                        <p>
+                            "Event bus " <code data-testid="bus-name">{page.bus.clone()}</code>
+                            {page.workspace.clone().map(|w| view! { " of workspace " <strong>{w}</strong> })}
+                            " · " <a href="/buses">"All event buses"</a>
+                        </p>
+                        {if page.role_granted {
+                            view! {
+                                <p><a class="button" href=new_rule>"Create event rule"</a></p>
+                            }
+                            .into_any()
+                        } else {
+                            view! {
+                                <div class="notice warning" role="note" data-testid="needs-role">
+                                    <p>
+                                        "Event rules cannot be created yet: Herald needs the service-linked role "
+                                        <code>{crate::domain::policy::SERVICE_LINKED_ROLE}</code>
+                                        " to put events on this bus. "
+                                        {settings.map(|href| view! {
+                                            <a href=href>"Grant permissions in the workspace's Event notification settings."</a>
+                                        })}
+                                    </p>
+                                </div>
+                            }
+                            .into_any()
+                        }}
+                        {if rules.is_empty() {
+                            view! { <p class="empty">"No event rules on this bus yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <table class="list" aria-label="Event rules">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Name"</th>
+                                            <th scope="col">"Status"</th>
+                                            <th scope="col">"Event source and types"</th>
+                                            <th scope="col">"Targets"</th>
+                                            <th scope="col">"Quota"</th>
+                                            <th scope="col">"Actions"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {rules
+                                            .into_iter()
+                                            .map(|r| view! {
+                                                <RuleRow rule=r bus=bus_name.clone() toggle delete confirming/>
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                            .into_any()
+                        }}
+                    }
+                    .into_any()
+                })}
+            </Transition>
+        </Frame>
+    }
+}
+
+/// One row of the rule list.
+#[component]
+fn RuleRow(
+    rule: RuleView,
+    bus: String,
+    toggle: ServerAction<SetRuleEnabled>,
+    delete: ServerAction<DeleteRule>,
+    confirming: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let id = rule.id;
+    let source_name = catalog::source(&rule.source).map_or(rule.source.clone(), |s| s.name.to_string());
+    let edit = format!("/buses/{bus}/rules/{}/edit", rule.name);
+    let status = if rule.enabled { "Enabled" } else { "Disabled" };
+    let status_class = if rule.enabled { "badge ok" } else { "badge off" };
+    let toggle_label = if rule.enabled { "Disable" } else { "Enable" };
+    let name = StoredValue::new(rule.name.clone());
+    let bus = StoredValue::new(bus);
+    let targets = rule.targets.clone();
+    view! {
+        <tr data-rule=rule.name.clone()>
+            <td>
+                <a href=edit.clone()>{rule.name.clone()}</a>
+                <div class="hint">{rule.description.clone()}</div>
+            </td>
+            <td><span class=status_class>{status}</span></td>
+            <td>
+                {source_name}
+                <ul class="types">
+                    {rule.types.iter().map(|t| view! { <li><code>{t.clone()}</code></li> }).collect_view()}
+                </ul>
+                {(!rule.pattern.is_empty()).then(|| view! { <span class="hint">"Filtered by a pattern"</span> })}
+            </td>
+            <td>
+                <ul class="targets">
+                    {targets.iter().map(|t| view! { <li>{t.summary()}</li> }).collect_view()}
+                </ul>
+            </td>
+            <td data-testid="rule-quota">
+                {format!("{} / {} units", rule.units, rule.quota)}
+                {rule.pending_request.clone().map(|r| view! {
+                    <div class="hint">{format!("Increase to {} requested", r.requested)}</div>
+                })}
+            </td>
+            <td class="actions">
+                <Show
+                    when=move || confirming.get() == Some(id)
+                    fallback=move || {
+                        view! {
+                            <a class="button secondary" href=edit.clone()>"Edit"</a>
+                            <ActionForm action=toggle attr:class="inline">
+                                <input type="hidden" name="bus" value=bus.get_value()/>
+                                <input type="hidden" name="name" value=name.get_value()/>
+                                <input type="hidden" name="enabled" value=(!rule.enabled).to_string()/>
+                                <button type="submit" class="secondary">{toggle_label}</button>
+                            </ActionForm>
+                            <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>
+                                "Delete"
+                            </button>
+                        }
+                    }
+                >
+                    <span role="alert">
+                        {format!("Delete rule {} and its targets? This cannot be undone.", name.get_value())}
+                    </span>
+                    <ActionForm action=delete attr:class="inline">
+                        <input type="hidden" name="bus" value=bus.get_value()/>
+                        <input type="hidden" name="name" value=name.get_value()/>
+                        <button type="submit" class="danger">"Yes, delete"</button>
+                    </ActionForm>
+                    <button type="button" class="secondary" on:click=move |_| confirming.set(None)>
+                        "Cancel"
+                    </button>
+                </Show>
+            </td>
+        </tr>
+    }
+}
