@@ -973,7 +973,7 @@ async fn record_headers(
 }
 
 #[tokio::test]
-#[ignore = "src bug: test_target merges stored headers (keep_headers: true) into a target whose URL the caller replaced, so stored credentials reach any URL"]
+
 async fn stored_header_credentials_are_not_sent_to_a_new_url() {
     let seen = Seen::default();
     let fake = Router::new()
@@ -1013,4 +1013,47 @@ async fn stored_header_credentials_are_not_sent_to_a_new_url() {
         r.status == StatusCode::BAD_REQUEST || !leaked,
         "the stored header value reached a URL the caller chose: {r:?}"
     );
+}
+
+#[tokio::test]
+async fn a_contact_keeps_the_phone_or_email_its_targets_need() {
+    let (_app, mut v) = herald(true).await;
+    let alice = contact(&mut v, "Alice", "+8613800000001", "alice@example.com").await;
+    save_ok(
+        &mut v,
+        None,
+        &dlc_rule("paging", json!([contacts_target("sms", &[alice])])),
+    )
+    .await;
+    let id = alice.to_string();
+    // Dropping the phone an SMS target uses is refused, naming the rule; nothing changes.
+    let r = v
+        .call(
+            "update_contact",
+            &[
+                ("id", &id),
+                ("name", "Alice"),
+                ("phone", ""),
+                ("email", "alice@example.com"),
+            ],
+        )
+        .await;
+    assert_invalid(&r, "phone");
+    assert!(message(&r).contains("paging"), "{r:?}");
+    let list = v.call("list_contacts", &[]).await.json();
+    assert_eq!(list[0]["phone"], "+8613800000001");
+    // The email is not needed by any target, so it may go.
+    let r = v
+        .call(
+            "update_contact",
+            &[
+                ("id", &id),
+                ("name", "Alice"),
+                ("phone", "+8613800000009"),
+                ("email", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["phone"], "+8613800000009");
 }

@@ -63,7 +63,11 @@ pub async fn save_rule(
 
 /// Enable or disable a rule.
 #[server(prefix = "/api/ui", endpoint = "set_rule_enabled")]
-pub async fn set_rule_enabled(bus: String, name: String, enabled: bool) -> Result<RuleView, AppError> {
+pub async fn set_rule_enabled(
+    bus: String,
+    name: String,
+    enabled: bool,
+) -> Result<RuleView, AppError> {
     use super::ctx;
     let result = async {
         let (state, actor) = ctx::actor().await?;
@@ -96,8 +100,10 @@ pub async fn request_quota(
     use super::ctx;
     let result = async {
         let (state, actor) = ctx::actor().await?;
-        crate::server::service::rules::request_quota(&state, &actor, &bus, &name, requested, &reason)
-            .await
+        crate::server::service::rules::request_quota(
+            &state, &actor, &bus, &name, requested, &reason,
+        )
+        .await
     }
     .await;
     ctx::respond(result)

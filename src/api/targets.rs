@@ -29,7 +29,7 @@ pub async fn test_target(
                     clear_secret: false,
                     keep_headers: true,
                 };
-                rules::merge(&input, Some(&stored)).1
+                rules::merge(&input, Some(&stored), "target")?.1
             }
             _ => target,
         };

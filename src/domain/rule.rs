@@ -150,16 +150,23 @@ pub fn parse_pattern(text: &str) -> Result<Option<Pattern>, AppError> {
     if text.is_empty() {
         return Ok(None);
     }
-    let pattern = Pattern::parse_str(text).map_err(|e| AppError::invalid("pattern", e.to_string()))?;
-    Ok(if pattern.to_value().as_object().is_some_and(|o| o.is_empty()) {
-        None
-    } else {
-        Some(pattern)
-    })
+    let pattern =
+        Pattern::parse_str(text).map_err(|e| AppError::invalid("pattern", e.to_string()))?;
+    Ok(
+        if pattern.to_value().as_object().is_some_and(|o| o.is_empty()) {
+            None
+        } else {
+            Some(pattern)
+        },
+    )
 }
 
 /// The live preview: for each chosen type, does its catalog sample match the pattern?
-pub fn preview(source: &Source, types: &[String], pattern: Option<&Pattern>) -> Vec<(String, bool)> {
+pub fn preview(
+    source: &Source,
+    types: &[String],
+    pattern: Option<&Pattern>,
+) -> Vec<(String, bool)> {
     source
         .types()
         .filter(|t| types.iter().any(|chosen| chosen == t.type_id))
@@ -411,9 +418,13 @@ mod tests {
 
     #[test]
     fn pattern_errors_say_where() {
-        let e = input("pai.dlc", &["dlc:Job:Failed"], r#"{"job": {"name": [{"wildcard": "x*"}]}}"#)
-            .definition()
-            .unwrap_err();
+        let e = input(
+            "pai.dlc",
+            &["dlc:Job:Failed"],
+            r#"{"job": {"name": [{"wildcard": "x*"}]}}"#,
+        )
+        .definition()
+        .unwrap_err();
         let msg = e.for_field("pattern").unwrap();
         assert!(msg.contains("data.job.name"), "{msg}");
     }
@@ -428,7 +439,9 @@ mod tests {
         let sample = catalog::event_type("pai.dlc", "dlc:Job:Failed")
             .unwrap()
             .sample_data();
-        let status = sample["job"]["status"].as_str().expect("DLC samples carry job.status");
+        let status = sample["job"]["status"]
+            .as_str()
+            .expect("DLC samples carry job.status");
         let p = parse_pattern(&format!(r#"{{"job": {{"status": ["{status}"]}}}}"#))
             .unwrap()
             .unwrap();
@@ -453,7 +466,10 @@ mod tests {
         let dlc = catalog::source("pai.dlc").unwrap();
         let e = check_compatible(dlc, 2, TargetKind::Http).unwrap_err();
         let msg = e.for_field("targets[2].kind").unwrap();
-        assert!(msg.contains("only available for Model and DataRobot"), "{msg}");
+        assert!(
+            msg.contains("only available for Model and DataRobot"),
+            "{msg}"
+        );
         let model = catalog::source("pai.model").unwrap();
         assert!(check_compatible(model, 0, TargetKind::Http).is_ok());
         assert!(check_compatible(model, 0, TargetKind::Sms).is_err());
@@ -471,8 +487,12 @@ mod tests {
     #[test]
     fn the_seed_example_counts_four_units() {
         let targets = [
-            TargetConfig::Sms { contacts: vec![1, 2] },
-            TargetConfig::Email { contacts: vec![1, 3] },
+            TargetConfig::Sms {
+                contacts: vec![1, 2],
+            },
+            TargetConfig::Email {
+                contacts: vec![1, 3],
+            },
         ];
         assert_eq!(units(&targets), 4);
     }

@@ -169,6 +169,8 @@ pub fn mask_url(url: &str) -> String {
             .split('&')
             .map(|kv| match kv.split_once('=') {
                 Some((k, v)) if !v.is_empty() => format!("{k}={}", mask(v)),
+                // A bare part (`?rawtoken`) may be the token itself.
+                None if kv.len() >= 8 => mask(kv),
                 _ => kv.to_string(),
             })
             .collect();

@@ -2,7 +2,9 @@
 //! Create, edit in place, and delete after a confirmation.
 
 use super::ErrorNotice;
-use crate::api::contacts::{contact_uses, list_contacts, CreateContact, DeleteContact, UpdateContact};
+use crate::api::contacts::{
+    contact_uses, list_contacts, CreateContact, DeleteContact, UpdateContact,
+};
 use crate::app::components::form::{outcome_of, FieldError, FormError};
 use crate::app::components::frame::Frame;
 use crate::domain::models::ContactView;

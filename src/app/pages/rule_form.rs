@@ -13,7 +13,9 @@ use crate::app::components::frame::Frame;
 use crate::app::components::target_test::TestResult;
 use crate::domain::catalog::{self, TargetKind};
 use crate::domain::models::ContactView;
-use crate::domain::rule::{self, QuotaRequestView, RuleInput, RuleView, SavedRule, TargetInput, TargetView};
+use crate::domain::rule::{
+    self, QuotaRequestView, RuleInput, RuleView, SavedRule, TargetInput, TargetView,
+};
 use crate::domain::target::{ContentType, PayloadFormat, TargetConfig};
 use crate::domain::{quota, AppError};
 use leptos::prelude::*;
@@ -159,7 +161,10 @@ impl Draft {
         d.stored_headers.set_value(t.header_names.clone());
         d.keep_headers.set(!t.header_names.is_empty());
         d.contacts.set(t.contacts.iter().map(|c| c.id).collect());
-        Draft { id: Some(t.id), ..d }
+        Draft {
+            id: Some(t.id),
+            ..d
+        }
     }
 
     fn units(&self) -> u32 {
@@ -244,20 +249,48 @@ fn field_error(
 #[component]
 fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) -> impl IntoView {
     let original = StoredValue::new(initial.as_ref().map(|r| r.name.clone()));
-    let quota_units = initial.as_ref().map_or(quota::DEFAULT_RULE_QUOTA, |r| r.quota);
+    let quota_units = initial
+        .as_ref()
+        .map_or(quota::DEFAULT_RULE_QUOTA, |r| r.quota);
     let pending = initial.as_ref().and_then(|r| r.pending_request.clone());
     let bus = StoredValue::new(bus);
     let contacts = StoredValue::new(contacts);
     let step = RwSignal::new(1u8);
     let name = RwSignal::new(initial.as_ref().map(|r| r.name.clone()).unwrap_or_default());
-    let description = RwSignal::new(initial.as_ref().map(|r| r.description.clone()).unwrap_or_default());
+    let description = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|r| r.description.clone())
+            .unwrap_or_default(),
+    );
     let enabled = RwSignal::new(initial.as_ref().is_none_or(|r| r.enabled));
-    let source = RwSignal::new(initial.as_ref().map(|r| r.source.clone()).unwrap_or_default());
-    let types = RwSignal::new(initial.as_ref().map(|r| r.types.clone()).unwrap_or_default());
-    let pattern = RwSignal::new(initial.as_ref().map(|r| r.pattern.clone()).unwrap_or_default());
+    let source = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|r| r.source.clone())
+            .unwrap_or_default(),
+    );
+    let types = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|r| r.types.clone())
+            .unwrap_or_default(),
+    );
+    let pattern = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|r| r.pattern.clone())
+            .unwrap_or_default(),
+    );
     let first: Vec<Draft> = initial
         .as_ref()
-        .map(|r| r.targets.iter().enumerate().map(|(i, t)| Draft::from_view(i, t)).collect())
+        .map(|r| {
+            r.targets
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Draft::from_view(i, t))
+                .collect()
+        })
         .unwrap_or_default();
     let next_key = StoredValue::new(first.len());
     let drafts = RwSignal::new(first);
@@ -301,6 +334,16 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
         None => {}
     });
 
+    // An error stays until the field it names is changed.
+    let touched = move |field: &'static str| {
+        if error
+            .read_untracked()
+            .as_ref()
+            .is_some_and(|e| e.for_field(field).is_some())
+        {
+            error.set(None);
+        }
+    };
     let next = move |_| match rule_input().definition() {
         Ok(_) => {
             error.set(None);
@@ -316,6 +359,14 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
         drafts.update(|d| d.push(Draft::new(key, kind)));
     };
     let used = Memo::new(move |_| drafts.get().iter().map(Draft::units).sum::<u32>());
+    // The quota error goes once the targets change.
+    Effect::new(move |previous: Option<u32>| {
+        let now = used.get();
+        if previous.is_some_and(|p| p != now) {
+            touched("targets");
+        }
+        now
+    });
     let over_quota = move || {
         quota::check(used.get(), quota_units)
             .err()
@@ -359,7 +410,10 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                     type="text"
                     autocomplete="off"
                     prop:value=name
-                    on:input=move |ev| name.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        name.set(event_target_value(&ev));
+                        touched("name");
+                    }
                 />
                 <p class="hint">"2–127 letters, digits, '-' and '_'. Unique on this bus."</p>
                 {field_error(error, || "name".into())}
@@ -368,7 +422,10 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                     id="rule-description"
                     rows="2"
                     prop:value=description
-                    on:input=move |ev| description.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        description.set(event_target_value(&ev));
+                        touched("description");
+                    }
                 ></textarea>
                 {field_error(error, || "description".into())}
                 <label class="choice">
@@ -396,6 +453,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                                         on:change=move |_| {
                                             source.set(id.to_string());
                                             types.update(|t| t.clear());
+                                            touched("source");
                                         }
                                     />
                                     {s.name}
@@ -437,6 +495,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                                                                                 v.push(tid.to_string());
                                                                             }
                                                                         });
+                                                                        touched("types");
                                                                     }
                                                                 />
                                                                 {t.title}
@@ -463,7 +522,10 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                     spellcheck="false"
                     placeholder=r#"{"job": {"name": [{"prefix": "nightly-"}]}}"#
                     prop:value=pattern
-                    on:input=move |ev| pattern.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        pattern.set(event_target_value(&ev));
+                        touched("pattern");
+                    }
                 ></textarea>
                 <p class="hint">
                     "EventBridge pattern subset: exact values, prefix, suffix, anything-but, numeric, exists. "
@@ -489,7 +551,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                     }}
                 </p>
                 <div class="quota" data-testid="quota-meter">
-                    <meter min="0" max=quota_units value=move || used.get()></meter>
+                    <meter min="0" max=quota_units high=quota_units optimum="0" value=move || used.get()></meter>
                     <span>{move || format!("{} / {} units", used.get(), quota_units)}</span>
                 </div>
                 {move || over_quota().map(|m| view! { <p class="field-error" role="alert" data-testid="quota-over">{m}</p> })}
@@ -897,7 +959,10 @@ fn QuotaRequest(
             Ok(v) => {
                 send.dispatch((v, reason.get_untracked()));
             }
-            Err(_) => error.set(Some(AppError::invalid("requested", "enter a whole number of units"))),
+            Err(_) => error.set(Some(AppError::invalid(
+                "requested",
+                "enter a whole number of units",
+            ))),
         }
     };
     if rule.is_none() {

@@ -121,10 +121,15 @@ fn RuleRow(
     confirming: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let id = rule.id;
-    let source_name = catalog::source(&rule.source).map_or(rule.source.clone(), |s| s.name.to_string());
+    let source_name =
+        catalog::source(&rule.source).map_or(rule.source.clone(), |s| s.name.to_string());
     let edit = format!("/buses/{bus}/rules/{}/edit", rule.name);
     let status = if rule.enabled { "Enabled" } else { "Disabled" };
-    let status_class = if rule.enabled { "badge ok" } else { "badge off" };
+    let status_class = if rule.enabled {
+        "badge ok"
+    } else {
+        "badge off"
+    };
     let toggle_label = if rule.enabled { "Disable" } else { "Enable" };
     let name = StoredValue::new(rule.name.clone());
     let bus = StoredValue::new(bus);

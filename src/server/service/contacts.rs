@@ -6,8 +6,8 @@ use super::super::state::AppState;
 use super::super::store::{contacts, rules};
 use crate::domain::catalog::TargetKind;
 use crate::domain::models::ContactView;
-use crate::domain::rule::ContactUse;
 use crate::domain::policy::{Action, Resource};
+use crate::domain::rule::ContactUse;
 use crate::domain::{validate, AppError};
 
 /// What the contact form sends: empty strings mean "none".
@@ -107,6 +107,30 @@ pub async fn update(
         &Resource::contact(actor.account_id, &id.to_string()),
     )?;
     let v = validate(&input)?;
+    // A target must still reach the contact the way it needs to.
+    let mut conn = state.pool.acquire().await.context("reading contact uses")?;
+    let uses = rules::contact_uses(&mut conn, actor.account_id, id)
+        .await
+        .context("reading contact uses")?;
+    drop(conn);
+    for u in &uses {
+        let kind = TargetKind::parse(&u.kind).unwrap_or(TargetKind::Sms);
+        let (field, lost) = match TargetKind::parse(&u.kind) {
+            Some(TargetKind::Email) => ("email", v.email.is_none()),
+            _ => ("phone", v.phone.is_none()),
+        };
+        if lost {
+            return Err(AppError::invalid(
+                field,
+                format!(
+                    "is needed: the {} target of rule {} on {} reaches this contact this way; take the contact out of that target first",
+                    kind.label(),
+                    u.rule,
+                    u.bus
+                ),
+            ));
+        }
+    }
     match contacts::update(
         &state.pool,
         actor.account_id,
@@ -131,11 +155,11 @@ pub async fn uses(state: &AppState, actor: &Actor, id: i64) -> Result<Vec<Contac
         Action::ListContacts,
         &Resource::contact(actor.account_id, &id.to_string()),
     )?;
-    let mut conn = state.pool.acquire().await.context("reading contact uses")?;
     contacts::find(&state.pool, actor.account_id, id)
         .await
         .context("reading a contact")?
         .ok_or_else(|| not_found(id))?;
+    let mut conn = state.pool.acquire().await.context("reading contact uses")?;
     let rows = rules::contact_uses(&mut conn, actor.account_id, id)
         .await
         .context("reading contact uses")?;

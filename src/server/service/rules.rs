@@ -53,8 +53,9 @@ async fn find_rule(
 /// A target's stored settings: the config without contacts (they live in their own table).
 fn seal(state: &AppState, config: &TargetConfig) -> String {
     let mut stored = config.clone();
-    if let TargetConfig::Voice { contacts } | TargetConfig::Sms { contacts } | TargetConfig::Email { contacts } =
-        &mut stored
+    if let TargetConfig::Voice { contacts }
+    | TargetConfig::Sms { contacts }
+    | TargetConfig::Email { contacts } = &mut stored
     {
         contacts.clear();
     }
@@ -63,10 +64,12 @@ fn seal(state: &AppState, config: &TargetConfig) -> String {
 }
 
 fn open(state: &AppState, row: &rules::TargetRow) -> Result<TargetConfig, AppError> {
-    let json = state
-        .secrets
-        .open(&row.config)
-        .map_err(|e| internal("opening a target's settings (was the secret key changed?)", e))?;
+    let json = state.secrets.open(&row.config).map_err(|e| {
+        internal(
+            "opening a target's settings (was the secret key changed?)",
+            e,
+        )
+    })?;
     serde_json::from_str(&json).map_err(|e| internal("reading a target's settings", e))
 }
 
@@ -83,21 +86,27 @@ async fn load_targets(
         .await
         .context("reading target contacts")?
     {
-        contacts_by_target.entry(c.target_id).or_default().push(ContactRef {
-            id: c.contact_id,
-            name: c.name,
-        });
+        contacts_by_target
+            .entry(c.target_id)
+            .or_default()
+            .push(ContactRef {
+                id: c.contact_id,
+                name: c.name,
+            });
     }
     let mut out: HashMap<i64, Vec<_>> = HashMap::new();
     for row in rows {
         let mut config = open(state, &row)?;
         let refs = contacts_by_target.remove(&row.id).unwrap_or_default();
-        if let TargetConfig::Voice { contacts } | TargetConfig::Sms { contacts } | TargetConfig::Email { contacts } =
-            &mut config
+        if let TargetConfig::Voice { contacts }
+        | TargetConfig::Sms { contacts }
+        | TargetConfig::Email { contacts } = &mut config
         {
             *contacts = refs.iter().map(|c| c.id).collect();
         }
-        out.entry(row.rule_id).or_default().push((row.id, config, refs));
+        out.entry(row.rule_id)
+            .or_default()
+            .push((row.id, config, refs));
     }
     Ok(out)
 }
@@ -274,7 +283,12 @@ pub async fn stored_target(
 }
 
 /// One rule on a bus, targets masked.
-pub async fn get(state: &AppState, actor: &Actor, bus: &str, name: &str) -> Result<RuleView, AppError> {
+pub async fn get(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    name: &str,
+) -> Result<RuleView, AppError> {
     authorize(
         actor,
         Action::GetRule,
@@ -292,10 +306,15 @@ fn one(mut views: Vec<RuleView>) -> Result<RuleView, AppError> {
 }
 
 /// Fill what the browser left out of an existing target (URL, secret, headers) from the
-/// stored settings. A target whose kind changed is a new target.
-pub fn merge(input: &TargetInput, stored: Option<&TargetConfig>) -> (Option<i64>, TargetConfig) {
+/// stored settings. A target whose kind changed is a new target. Stored header values
+/// (credentials, maybe) are kept only for the stored URL: they never go to a new address.
+pub fn merge(
+    input: &TargetInput,
+    stored: Option<&TargetConfig>,
+    prefix: &str,
+) -> Result<(Option<i64>, TargetConfig), AppError> {
     let Some(stored) = stored.filter(|s| s.kind() == input.config.kind()) else {
-        return (None, input.config.clone());
+        return Ok((None, input.config.clone()));
     };
     let mut config = input.config.clone();
     let keep_secret = |new: &mut Option<String>, old: &Option<String>| {
@@ -326,10 +345,10 @@ pub fn merge(input: &TargetInput, stored: Option<&TargetConfig>) -> (Option<i64>
             }
             keep_secret(secret, old);
         }
-        (TargetConfig::WeCom { url, .. }, TargetConfig::WeCom { url: old_url, .. }) => {
-            if url.trim().is_empty() {
-                url.clone_from(old_url);
-            }
+        (TargetConfig::WeCom { url, .. }, TargetConfig::WeCom { url: old_url, .. })
+            if url.trim().is_empty() =>
+        {
+            url.clone_from(old_url);
         }
         (
             TargetConfig::Http {
@@ -345,17 +364,24 @@ pub fn merge(input: &TargetInput, stored: Option<&TargetConfig>) -> (Option<i64>
                 ..
             },
         ) => {
+            let same_url = url.trim().is_empty() || url.trim() == old_url.trim();
+            if input.keep_headers && !old_headers.is_empty() {
+                if !same_url {
+                    return Err(AppError::invalid(
+                        &format!("{prefix}.headers"),
+                        "the saved header values are kept only for the saved URL; for a new URL, type the headers again",
+                    ));
+                }
+                headers.clone_from(old_headers);
+            }
             if url.trim().is_empty() {
                 url.clone_from(old_url);
-            }
-            if input.keep_headers {
-                headers.clone_from(old_headers);
             }
             keep_secret(secret, old);
         }
         _ => {}
     }
-    (input.id, config)
+    Ok((input.id, config))
 }
 
 /// Everything a save checks, in the order a user fixes things: step 1, then each target's
@@ -366,7 +392,14 @@ async fn prepare(
     input: &RuleInput,
     stored: &HashMap<i64, TargetConfig>,
     quota_units: u32,
-) -> Result<(rule::Definition, Vec<(Option<i64>, TargetConfig)>, Vec<NewSecret>), AppError> {
+) -> Result<
+    (
+        rule::Definition,
+        Vec<(Option<i64>, TargetConfig)>,
+        Vec<NewSecret>,
+    ),
+    AppError,
+> {
     let def = input.definition()?;
     let mut targets = Vec::with_capacity(input.targets.len());
     let mut new_secrets = Vec::new();
@@ -380,7 +413,7 @@ async fn prepare(
                 ));
             }
         }
-        let (id, mut config) = merge(t, t.id.and_then(|id| stored.get(&id)));
+        let (id, mut config) = merge(t, t.id.and_then(|id| stored.get(&id)), &prefix)?;
         rule::check_compatible(def.source, i, config.kind())?;
         if let TargetConfig::Http { secret, .. } = &mut config {
             if secret.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -405,8 +438,9 @@ async fn prepare(
             .map(|c| (c.id, c))
             .collect();
         for (i, (_, config)) in targets.iter().enumerate() {
-            let (TargetConfig::Voice { contacts } | TargetConfig::Sms { contacts } | TargetConfig::Email { contacts }) =
-                config
+            let (TargetConfig::Voice { contacts }
+            | TargetConfig::Sms { contacts }
+            | TargetConfig::Email { contacts }) = config
             else {
                 continue;
             };
@@ -441,8 +475,9 @@ async fn prepare(
     for (i, (_, config)) in targets.iter().enumerate() {
         if let Some(url) = config.url() {
             let field = format!("targets[{i}].url");
-            let parsed = reqwest::Url::parse(url.trim())
-                .map_err(|e| AppError::invalid(&field, format!("is not a valid web address: {e}")))?;
+            let parsed = reqwest::Url::parse(url.trim()).map_err(|e| {
+                AppError::invalid(&field, format!("is not a valid web address: {e}"))
+            })?;
             state
                 .probe
                 .check_resolved(&parsed)
@@ -549,8 +584,14 @@ pub async fn create(
     authorize(actor, Action::UpdateTargets, &resource)?;
     let bus_id = bus_id(state, actor, bus).await?;
     require_role(state, actor).await?;
-    let (def, targets, new_secrets) =
-        prepare(state, actor, input, &HashMap::new(), quota::DEFAULT_RULE_QUOTA).await?;
+    let (def, targets, new_secrets) = prepare(
+        state,
+        actor,
+        input,
+        &HashMap::new(),
+        quota::DEFAULT_RULE_QUOTA,
+    )
+    .await?;
     write(state, actor, bus_id, None, &def, input.enabled, &targets).await?;
     let row = find_rule(state, actor, bus_id, &def.name).await?;
     tracing::info!(account = actor.account_id, bus, rule = %def.name, targets = targets.len(), "rule created");
@@ -586,8 +627,18 @@ pub async fn update(
     if removes_targets {
         authorize(actor, Action::DeleteTargets, &resource)?;
     }
-    let (def, targets, new_secrets) = prepare(state, actor, input, &stored, row.quota as u32).await?;
-    write(state, actor, bus_id, Some(row.id), &def, input.enabled, &targets).await?;
+    let (def, targets, new_secrets) =
+        prepare(state, actor, input, &stored, row.quota as u32).await?;
+    write(
+        state,
+        actor,
+        bus_id,
+        Some(row.id),
+        &def,
+        input.enabled,
+        &targets,
+    )
+    .await?;
     let row = find_rule(state, actor, bus_id, &def.name).await?;
     tracing::info!(account = actor.account_id, bus, rule = %def.name, targets = targets.len(), "rule updated");
     Ok(SavedRule {
@@ -619,7 +670,12 @@ pub async fn set_enabled(
 }
 
 /// Delete a rule and its targets.
-pub async fn delete(state: &AppState, actor: &Actor, bus: &str, name: &str) -> Result<(), AppError> {
+pub async fn delete(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    name: &str,
+) -> Result<(), AppError> {
     authorize(
         actor,
         Action::DeleteRule,
@@ -680,7 +736,11 @@ pub async fn request_quota(
     find_request(state, actor, id).await
 }
 
-async fn find_request(state: &AppState, actor: &Actor, id: i64) -> Result<QuotaRequestView, AppError> {
+async fn find_request(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+) -> Result<QuotaRequestView, AppError> {
     rules::find_request(&state.pool, actor.account_id, id)
         .await
         .context("reading a quota request")?
@@ -691,7 +751,10 @@ async fn find_request(state: &AppState, actor: &Actor, id: i64) -> Result<QuotaR
 }
 
 /// The account's quota requests, pending first.
-pub async fn list_requests(state: &AppState, actor: &Actor) -> Result<Vec<QuotaRequestView>, AppError> {
+pub async fn list_requests(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<QuotaRequestView>, AppError> {
     authorize(
         actor,
         Action::ListQuotaRequests,
@@ -738,6 +801,11 @@ pub async fn decide(
             message: "This request was decided meanwhile.".into(),
         });
     }
-    tracing::info!(account = actor.account_id, request = id, approve, "quota request decided");
+    tracing::info!(
+        account = actor.account_id,
+        request = id,
+        approve,
+        "quota request decided"
+    );
     find_request(state, actor, id).await
 }
