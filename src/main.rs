@@ -5,11 +5,37 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     use clap::Parser;
-    use herald::server::config::{Cli, Command, LogFormat};
+    use herald::server::config::{AccessKeyCommand, Cli, Command, LogFormat, ServeArgs};
     use herald::server::web;
 
     let cli = Cli::parse();
     match cli.command {
+        Command::AccessKey(AccessKeyCommand::Create {
+            email,
+            name,
+            database_url,
+        }) => {
+            let run = async {
+                let args = ServeArgs::new(([127, 0, 0, 1], 0).into(), database_url);
+                let state = web::state(args).await?;
+                let token =
+                    herald::server::service::access_keys::create_for_email(&state, &email, &name)
+                        .await;
+                state.pool.close().await;
+                token
+            };
+            match run.await {
+                Ok(token) => {
+                    println!("Access key for {email} (shown once; keep it secret):");
+                    println!("{token}");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("herald: {e:#}");
+                    std::process::ExitCode::FAILURE
+                }
+            }
+        }
         Command::Serve(args) => {
             init_tracing(args.log_format == LogFormat::Json);
             let run = async {

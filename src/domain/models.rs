@@ -64,3 +64,32 @@ pub struct ContactView {
     pub created_at: String,
     pub updated_at: String,
 }
+
+/// An AccessKey as listed; the token itself is shown once, at creation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AccessKeyView {
+    pub id: i64,
+    pub name: String,
+    /// The token's public prefix (`hk_<key_id>_…`), to recognise it.
+    pub key_id: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// A key just created, with its token: shown once, never again.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccessKey {
+    pub key: AccessKeyView,
+    pub token: String,
+}
+
+impl std::fmt::Debug for NewAccessKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccessKey")
+            .field("key", &self.key)
+            .field("token", &"[redacted]")
+            .finish()
+    }
+}

@@ -54,6 +54,9 @@ pub enum Action {
     RequestQuotaIncrease,
     ListQuotaRequests,
     DecideQuotaRequest,
+    CreateAccessKey,
+    ListAccessKeys,
+    DeleteAccessKey,
 }
 
 impl Action {
@@ -89,6 +92,9 @@ impl Action {
             RequestQuotaIncrease => "herald:RequestQuotaIncrease",
             ListQuotaRequests => "herald:ListQuotaRequests",
             DecideQuotaRequest => "herald:DecideQuotaRequest",
+            CreateAccessKey => "herald:CreateAccessKey",
+            ListAccessKeys => "herald:ListAccessKeys",
+            DeleteAccessKey => "herald:DeleteAccessKey",
         }
     }
 

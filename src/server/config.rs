@@ -15,6 +15,70 @@ pub struct Cli {
 pub enum Command {
     /// Run the web server (UI and API) on an embedded SQLite database.
     Serve(ServeArgs),
+    /// Manage AccessKeys (API credentials).
+    #[command(subcommand)]
+    AccessKey(AccessKeyCommand),
+}
+
+/// `herald access-key …`
+#[derive(Debug, Subcommand)]
+pub enum AccessKeyCommand {
+    /// Create a key for the user with this email; prints the token as the last line.
+    Create {
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+        /// A name to recognise the key by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// SQLite database URL (as for `herald serve`).
+        #[arg(
+            long,
+            env = "HERALD_DATABASE_URL",
+            default_value = "sqlite://data/herald.db"
+        )]
+        database_url: String,
+    },
+}
+
+/// Delays before each retry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetrySchedule(pub Vec<std::time::Duration>);
+
+impl RetrySchedule {
+    /// From text such as `5s,30s,2m,1h`.
+    pub fn parse(text: &str) -> Result<RetrySchedule, String> {
+        parse_schedule(text).map(RetrySchedule)
+    }
+}
+
+/// Parse a retry schedule: comma-separated durations such as `5s,30s,2m,1h`.
+pub fn parse_schedule(text: &str) -> Result<Vec<std::time::Duration>, String> {
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (number, unit) = part.split_at(part.find(|c: char| !c.is_ascii_digit()).unwrap_or(part.len()));
+        let n: u64 = number
+            .parse()
+            .map_err(|_| format!("{part:?} is not a duration like 30s, 2m or 1h"))?;
+        let secs = match unit {
+            "ms" => {
+                out.push(std::time::Duration::from_millis(n));
+                continue;
+            }
+            "s" | "" => n,
+            "m" => n * 60,
+            "h" => n * 3600,
+            _ => return Err(format!("{part:?}: the unit must be ms, s, m or h")),
+        };
+        out.push(std::time::Duration::from_secs(secs));
+    }
+    if out.is_empty() {
+        return Err("the schedule needs at least one delay".into());
+    }
+    if out.len() > 20 {
+        return Err("at most 20 retries".into());
+    }
+    Ok(out)
 }
 
 /// Whether visitors may create accounts.
@@ -81,6 +145,24 @@ pub struct ServeArgs {
     /// Log format.
     #[arg(long, env = "HERALD_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+
+    /// Delays before each retry of a failed delivery (jittered ±20 %); after the last one
+    /// the delivery is dead.
+    #[arg(
+        long,
+        env = "HERALD_RETRY_SCHEDULE",
+        default_value = "5s,30s,2m,10m,30m,1h,3h,6h",
+        value_parser = RetrySchedule::parse
+    )]
+    pub retry_schedule: RetrySchedule,
+
+    /// Delivery workers; each sends up to 64 deliveries at a time.
+    #[arg(long, env = "HERALD_WORKERS", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub workers: u16,
+
+    /// How long one delivery attempt may take.
+    #[arg(long, env = "HERALD_DELIVERY_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=120))]
+    pub delivery_timeout_secs: u64,
 }
 
 impl std::fmt::Debug for ServeArgs {
@@ -97,6 +179,9 @@ impl std::fmt::Debug for ServeArgs {
                 &self.secret_key.as_ref().map(|_| "[redacted]"),
             )
             .field("log_format", &self.log_format)
+            .field("retry_schedule", &self.retry_schedule)
+            .field("workers", &self.workers)
+            .field("delivery_timeout_secs", &self.delivery_timeout_secs)
             .finish()
     }
 }
@@ -113,6 +198,10 @@ impl ServeArgs {
             allow_target_networks: Vec::new(),
             secret_key: None,
             log_format: LogFormat::Text,
+            retry_schedule: RetrySchedule::parse("5s,30s,2m,10m,30m,1h,3h,6h")
+                .expect("the default schedule parses"),
+            workers: 4,
+            delivery_timeout_secs: 15,
         }
     }
 
@@ -138,7 +227,9 @@ mod tests {
     #[test]
     fn flags_parse_and_default_as_documented() {
         let cli = Cli::try_parse_from(["herald", "serve"]).unwrap();
-        let Command::Serve(args) = cli.command;
+        let Command::Serve(args) = cli.command else {
+            panic!("serve")
+        };
         assert_eq!(args.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(args.database_url, "sqlite://data/herald.db");
         assert_eq!(args.signup, SignupMode::Open);
@@ -155,7 +246,9 @@ mod tests {
             "https://herald.example.com/",
         ])
         .unwrap();
-        let Command::Serve(args) = cli.command;
+        let Command::Serve(args) = cli.command else {
+            panic!("serve")
+        };
         assert_eq!(args.listen.port(), 8080);
         assert_eq!(args.signup, SignupMode::Closed);
         assert_eq!(args.public_url(), "https://herald.example.com");
@@ -166,10 +259,28 @@ mod tests {
     fn debug_hides_the_secret_key() {
         let cli =
             Cli::try_parse_from(["herald", "serve", "--secret-key", "c2VjcmV0LWtleQ=="]).unwrap();
-        let Command::Serve(args) = cli.command;
+        let Command::Serve(args) = cli.command else {
+            panic!("serve")
+        };
         let shown = format!("{args:?}");
         assert!(!shown.contains("c2VjcmV0LWtleQ"), "{shown}");
         assert!(shown.contains("[redacted]"), "{shown}");
+    }
+
+    #[test]
+    fn retry_schedules_parse_with_units() {
+        use std::time::Duration;
+        assert_eq!(
+            parse_schedule("5s, 2m,1h,250ms").unwrap(),
+            [
+                Duration::from_secs(5),
+                Duration::from_secs(120),
+                Duration::from_secs(3600),
+                Duration::from_millis(250)
+            ]
+        );
+        assert!(parse_schedule("5x").is_err());
+        assert!(parse_schedule("").is_err());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! reads or writes anything, validates its input, then calls `store`. Server functions and
 //! (later) REST handlers for the same operation call the same function here.
 
+pub mod access_keys;
 pub mod accounts;
 pub mod contacts;
 pub mod eventbridge;

@@ -2,6 +2,7 @@
 //! `&mut SqliteConnection` (inside a transaction) and return `sqlx` results; the services
 //! decide what a failure means to the user.
 
+pub mod access_keys;
 pub mod accounts;
 pub mod contacts;
 pub mod eventbridge;

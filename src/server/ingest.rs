@@ -1,0 +1,331 @@
+//! CloudEvents 1.0 in: structured (`application/cloudevents+json`), batch
+//! (`application/cloudevents-batch+json`) and binary (`ce-*` headers, body = data) modes,
+//! each event checked against the catalog, DataRobot's required fields included. A bad
+//! entry gets an error that names its field; the good ones in the same batch still count.
+
+use crate::domain::catalog;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Largest event accepted, in bytes of JSON.
+pub const MAX_EVENT_BYTES: usize = 256 * 1024;
+/// Most events in one batch.
+pub const MAX_BATCH: usize = 100;
+/// Longest `id`, `subject`.
+const MAX_ID: usize = 256;
+
+/// A valid event, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incoming {
+    pub id: String,
+    pub source: String,
+    pub event_type: String,
+    pub subject: Option<String>,
+    /// RFC 3339.
+    pub time: String,
+    pub data: Value,
+    /// The whole CloudEvent (attributes, extensions and data), as stored and delivered.
+    pub envelope: Value,
+}
+
+/// Why one entry was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryError {
+    pub code: &'static str,
+    pub field: String,
+    pub message: String,
+}
+
+fn bad(field: &str, message: impl Into<String>) -> EntryError {
+    EntryError {
+        code: "InvalidArgument",
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Check one CloudEvent in structured form (a JSON object).
+pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
+    let size = serde_json::to_vec(&value).map(|v| v.len()).unwrap_or(0);
+    if size > MAX_EVENT_BYTES {
+        return Err(EntryError {
+            code: "EventTooLarge",
+            field: String::new(),
+            message: format!("the event is {size} bytes; the limit is {MAX_EVENT_BYTES} (256 KiB)"),
+        });
+    }
+    let Value::Object(mut obj) = value else {
+        return Err(bad("", "an event must be a JSON object"));
+    };
+    let text = |obj: &Map<String, Value>, name: &str| -> Result<Option<String>, EntryError> {
+        match obj.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(bad(name, "must be a string")),
+        }
+    };
+    match text(&obj, "specversion")?.as_deref() {
+        Some("1.0") => {}
+        Some(other) => {
+            return Err(bad(
+                "specversion",
+                format!("{other:?} is not supported; use \"1.0\""),
+            ))
+        }
+        None => return Err(bad("specversion", "is required (\"1.0\")")),
+    }
+    let id = text(&obj, "id")?.unwrap_or_default();
+    if id.trim().is_empty() {
+        return Err(bad("id", "is required"));
+    }
+    if id.len() > MAX_ID {
+        return Err(bad("id", format!("may be at most {MAX_ID} bytes")));
+    }
+    let source_id = text(&obj, "source")?.unwrap_or_default();
+    let Some(source) = catalog::source(&source_id) else {
+        let known: Vec<&str> = catalog::sources().iter().map(|s| s.id).collect();
+        return Err(bad(
+            "source",
+            if source_id.is_empty() {
+                format!("is required; one of {}", known.join(", "))
+            } else {
+                format!("{source_id:?} is not a known source; one of {}", known.join(", "))
+            },
+        ));
+    };
+    let event_type = text(&obj, "type")?.unwrap_or_default();
+    let Some(entry) = catalog::event_type(source.id, &event_type) else {
+        return Err(bad(
+            "type",
+            if event_type.is_empty() {
+                "is required".to_string()
+            } else {
+                format!("{event_type:?} is not an event type of {}", source.id)
+            },
+        ));
+    };
+    if let Some(ct) = text(&obj, "datacontenttype")? {
+        let essence = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if essence != "application/json" && !essence.ends_with("+json") {
+            return Err(bad(
+                "datacontenttype",
+                format!("{ct:?} is not JSON; Herald's events carry JSON data"),
+            ));
+        }
+    }
+    let subject = text(&obj, "subject")?;
+    if subject.as_ref().is_some_and(|s| s.len() > MAX_ID) {
+        return Err(bad("subject", format!("may be at most {MAX_ID} bytes")));
+    }
+    let time = match text(&obj, "time")? {
+        None => now_rfc3339.to_string(),
+        Some(t) => {
+            time::OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339)
+                .map_err(|e| bad("time", format!("{t:?} is not an RFC 3339 timestamp: {e}")))?;
+            t
+        }
+    };
+    let data = match obj.get("data") {
+        Some(Value::Object(_)) => obj["data"].clone(),
+        Some(Value::String(s)) => {
+            // Some clients send JSON data as a string; accept it when it is a JSON object.
+            match serde_json::from_str::<Value>(s) {
+                Ok(v @ Value::Object(_)) => {
+                    obj.insert("data".into(), v.clone());
+                    v
+                }
+                _ => return Err(bad("data", "must be a JSON object")),
+            }
+        }
+        None | Some(Value::Null) => return Err(bad("data", "is required (a JSON object)")),
+        Some(_) => return Err(bad("data", "must be a JSON object")),
+    };
+    if obj.contains_key("data_base64") {
+        return Err(bad("data_base64", "is not supported; send JSON in data"));
+    }
+    if let Some(missing) = catalog::missing_required(entry, &data) {
+        return Err(bad(
+            &format!("data.{missing}"),
+            format!("is required for {event_type} events"),
+        ));
+    }
+    obj.insert("time".into(), Value::String(time.clone()));
+    Ok(Incoming {
+        id,
+        source: source_id,
+        event_type,
+        subject,
+        time,
+        data,
+        envelope: Value::Object(obj),
+    })
+}
+
+/// How the request carried its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Structured,
+    Batch,
+    Binary,
+}
+
+/// Pick the mode from the content type; `None` for a type Herald does not take.
+pub fn mode(content_type: &str) -> Option<Mode> {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/cloudevents+json" => Some(Mode::Structured),
+        "application/cloudevents-batch+json" => Some(Mode::Batch),
+        "application/json" | "" => Some(Mode::Binary),
+        _ => None,
+    }
+}
+
+/// Rebuild a structured event from binary mode: `ce-*` headers are the attributes
+/// (percent-decoded), the body is `data`.
+pub fn from_binary<'a>(
+    headers: impl Iterator<Item = (&'a str, &'a str)>,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Value, EntryError> {
+    let mut obj = Map::new();
+    for (name, value) in headers {
+        let lower = name.to_ascii_lowercase();
+        if let Some(attr) = lower.strip_prefix("ce-") {
+            let decoded = percent_decode(value)
+                .ok_or_else(|| bad(attr, "is not valid percent-encoded UTF-8"))?;
+            obj.insert(attr.to_string(), Value::String(decoded));
+        }
+    }
+    if !obj.contains_key("specversion") {
+        return Err(bad(
+            "specversion",
+            "binary mode needs a ce-specversion header (or send application/cloudevents+json)",
+        ));
+    }
+    if !content_type.is_empty() {
+        obj.insert("datacontenttype".into(), Value::String(content_type.to_string()));
+    }
+    let data: Value = serde_json::from_slice(body)
+        .map_err(|e| bad("data", format!("the body is not JSON: {e}")))?;
+    obj.insert("data".into(), data);
+    Ok(Value::Object(obj))
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NOW: &str = "2026-11-22T10:00:00Z";
+
+    fn dlc_failed() -> Value {
+        let data = catalog::event_type("pai.dlc", "dlc:Job:Failed").unwrap().sample_data();
+        json!({"specversion": "1.0", "id": "e-1", "source": "pai.dlc", "type": "dlc:Job:Failed", "data": data})
+    }
+
+    fn field_of(v: Value) -> String {
+        check(v, NOW).unwrap_err().field
+    }
+
+    #[test]
+    fn a_catalog_event_is_accepted_and_gets_a_time() {
+        let e = check(dlc_failed(), NOW).unwrap();
+        assert_eq!(e.event_type, "dlc:Job:Failed");
+        assert_eq!(e.time, NOW);
+        assert_eq!(e.envelope["time"], NOW);
+    }
+
+    #[test]
+    fn each_bad_attribute_is_named() {
+        let mut v = dlc_failed();
+        v["specversion"] = json!("0.3");
+        assert_eq!(field_of(v), "specversion");
+        let mut v = dlc_failed();
+        v["id"] = json!("");
+        assert_eq!(field_of(v), "id");
+        let mut v = dlc_failed();
+        v["source"] = json!("pai.nope");
+        assert_eq!(field_of(v), "source");
+        let mut v = dlc_failed();
+        v["type"] = json!("flow:Task:Failed");
+        assert_eq!(field_of(v), "type");
+        let mut v = dlc_failed();
+        v["time"] = json!("yesterday");
+        assert_eq!(field_of(v), "time");
+        let mut v = dlc_failed();
+        v["data"] = json!([1]);
+        assert_eq!(field_of(v), "data");
+        let mut v = dlc_failed();
+        v["datacontenttype"] = json!("text/plain");
+        assert_eq!(field_of(v), "datacontenttype");
+    }
+
+    #[test]
+    fn datarobot_required_fields_are_enforced_by_name() {
+        let entry = catalog::event_type("datarobot.project", "project.deleted").unwrap();
+        let mut data = entry.sample_data();
+        let v = json!({"specversion": "1.0", "id": "p", "source": "datarobot.project", "type": "project.deleted", "data": data.clone()});
+        assert!(check(v, NOW).is_ok());
+        let missing = entry.required.last().unwrap();
+        let (head, last) = missing.rsplit_once('.').unwrap_or(("", missing));
+        let parent = if head.is_empty() {
+            &mut data
+        } else {
+            head.split('.').fold(&mut data, |v, k| &mut v[k])
+        };
+        parent.as_object_mut().unwrap().remove(last);
+        let v = json!({"specversion": "1.0", "id": "p", "source": "datarobot.project", "type": "project.deleted", "data": data});
+        let e = check(v, NOW).unwrap_err();
+        assert_eq!(e.field, format!("data.{missing}"));
+    }
+
+    #[test]
+    fn oversized_events_are_refused() {
+        let mut v = dlc_failed();
+        v["data"]["padding"] = json!("x".repeat(MAX_EVENT_BYTES));
+        assert_eq!(check(v, NOW).unwrap_err().code, "EventTooLarge");
+    }
+
+    #[test]
+    fn binary_mode_rebuilds_the_event_from_headers() {
+        let data = dlc_failed()["data"].to_string();
+        let headers = [
+            ("ce-specversion", "1.0"),
+            ("ce-id", "b-1"),
+            ("ce-source", "pai.dlc"),
+            ("ce-type", "dlc:Job:Failed"),
+            ("ce-subject", "job%20one"),
+            ("x-other", "ignored"),
+        ];
+        let v = from_binary(headers.into_iter(), "application/json", data.as_bytes()).unwrap();
+        let e = check(v, NOW).unwrap();
+        assert_eq!(e.id, "b-1");
+        assert_eq!(e.subject.as_deref(), Some("job one"));
+        assert!(from_binary([].into_iter(), "application/json", b"{}").is_err());
+    }
+
+    #[test]
+    fn modes_follow_the_content_type() {
+        assert_eq!(mode("application/cloudevents+json; charset=utf-8"), Some(Mode::Structured));
+        assert_eq!(mode("application/cloudevents-batch+json"), Some(Mode::Batch));
+        assert_eq!(mode("application/json"), Some(Mode::Binary));
+        assert_eq!(mode("text/plain"), None);
+    }
+}

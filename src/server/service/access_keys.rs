@@ -1,0 +1,148 @@
+//! AccessKeys: API credentials of a user. The token (`hk_<key_id>_<secret>`) is shown once;
+//! only its SHA-256 is stored (it is 256 random bits, so a slow hash adds nothing).
+//! A key acts as its user.
+
+use super::super::auth::{authorize, Actor};
+use super::super::error::Context;
+use super::super::state::AppState;
+use super::super::store::{access_keys, accounts};
+use crate::domain::models::{AccessKeyView, NewAccessKey};
+use crate::domain::policy::{Action, Resource};
+use crate::domain::AppError;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A key name: 1 to 64 printable characters; empty becomes "default".
+fn key_name(raw: &str) -> Result<String, AppError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Ok("default".into());
+    }
+    if name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "name",
+            "may be at most 64 characters, without control characters",
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// Create a key for the actor; the answer carries the token, once.
+pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<NewAccessKey, AppError> {
+    authorize(
+        actor,
+        Action::CreateAccessKey,
+        &Resource::account(actor.account_id),
+    )?;
+    let name = key_name(name)?;
+    let key_id = format!("{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff);
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let token = format!("hk_{key_id}_{secret}");
+    let key = access_keys::insert(
+        &state.pool,
+        actor.account_id,
+        actor.user_id,
+        &name,
+        &key_id,
+        &hash(&token),
+    )
+    .await
+    .context("creating an access key")?;
+    tracing::info!(account = actor.account_id, key_id = %key.key_id, "access key created");
+    Ok(NewAccessKey { key, token })
+}
+
+/// The account's keys.
+pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<AccessKeyView>, AppError> {
+    authorize(
+        actor,
+        Action::ListAccessKeys,
+        &Resource::account(actor.account_id),
+    )?;
+    access_keys::list(&state.pool, actor.account_id)
+        .await
+        .context("listing access keys")
+}
+
+/// Revoke a key: it stops working at once.
+pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppError> {
+    authorize(
+        actor,
+        Action::DeleteAccessKey,
+        &Resource::account(actor.account_id),
+    )?;
+    if !access_keys::revoke(&state.pool, actor.account_id, id)
+        .await
+        .context("revoking an access key")?
+    {
+        return Err(AppError::NotFound {
+            what: format!("Access key {id}"),
+        });
+    }
+    tracing::info!(account = actor.account_id, key = id, "access key revoked");
+    Ok(())
+}
+
+fn unauthorized() -> AppError {
+    AppError::Unauthorized {
+        message: "a valid access key is required: Authorization: Bearer hk_…".into(),
+    }
+}
+
+/// The actor an `Authorization` header's key stands for.
+pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Actor, AppError> {
+    let token = header
+        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+        .map(str::trim)
+        .ok_or_else(unauthorized)?;
+    let key_id = token
+        .strip_prefix("hk_")
+        .and_then(|rest| rest.split_once('_'))
+        .map(|(id, _)| id)
+        .ok_or_else(unauthorized)?;
+    let row = access_keys::find_active(&state.pool, key_id)
+        .await
+        .context("reading an access key")?
+        .ok_or_else(unauthorized)?;
+    let given = hash(token);
+    // Compare in constant time.
+    let same = given.len() == row.token_hash.len()
+        && given
+            .bytes()
+            .zip(row.token_hash.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if !same {
+        return Err(unauthorized());
+    }
+    let user = accounts::find_user(&state.pool, row.user_id)
+        .await
+        .context("reading a key's user")?
+        .ok_or_else(unauthorized)?;
+    access_keys::touch(&state.pool, row.id)
+        .await
+        .context("noting an access key's use")?;
+    Ok(Actor::from(user))
+}
+
+/// `herald access-key create`: a key for the user with this email, token returned.
+pub async fn create_for_email(state: &AppState, email: &str, name: &str) -> anyhow::Result<String> {
+    let login = accounts::find_login_by_email(&state.pool, email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
+    let user = accounts::find_user(&state.pool, login.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
+    let actor = Actor::from(user);
+    create(state, &actor, name)
+        .await
+        .map(|k| k.token)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}

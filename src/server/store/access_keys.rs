@@ -1,0 +1,82 @@
+//! AccessKeys: hashed API tokens of a user.
+
+use crate::domain::models::AccessKeyView;
+use sqlx::SqlitePool;
+
+/// What authentication needs: the stored hash and whose key it is.
+#[derive(Clone, sqlx::FromRow)]
+pub struct KeyAuthRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub token_hash: String,
+}
+
+const COLUMNS: &str = "id, name, key_id, created_at, last_used_at, revoked_at";
+
+/// Store a new key.
+pub async fn insert(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+    name: &str,
+    key_id: &str,
+    token_hash: &str,
+) -> Result<AccessKeyView, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "INSERT INTO access_keys (account_id, user_id, name, key_id, token_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING {COLUMNS}"
+    ))
+    .bind(account_id)
+    .bind(user_id)
+    .bind(name)
+    .bind(key_id)
+    .bind(token_hash)
+    .fetch_one(pool)
+    .await
+}
+
+/// The account's keys, newest first.
+pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<AccessKeyView>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM access_keys WHERE account_id = ?1 ORDER BY id DESC"
+    ))
+    .bind(account_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Revoke a key of the account; false when it is not there or already revoked.
+pub async fn revoke(pool: &SqlitePool, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE access_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE account_id = ?1 AND id = ?2 AND revoked_at IS NULL",
+    )
+    .bind(account_id)
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// An unrevoked key by its public id.
+pub async fn find_active(pool: &SqlitePool, key_id: &str) -> Result<Option<KeyAuthRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, user_id, token_hash FROM access_keys WHERE key_id = ?1 AND revoked_at IS NULL",
+    )
+    .bind(key_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Note the key's use, at most once a minute.
+pub async fn touch(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE access_keys SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1 AND (last_used_at IS NULL
+               OR last_used_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 seconds'))",
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
