@@ -4,7 +4,8 @@ CREATE TABLE rules (
     id INTEGER PRIMARY KEY,
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     bus_id INTEGER NOT NULL REFERENCES event_buses (id) ON DELETE CASCADE,
-    name TEXT NOT NULL COLLATE NOCASE,
+    -- Case-sensitive, like the policy language that names rules in ARNs.
+    name TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
     enabled INTEGER NOT NULL DEFAULT 1,
     -- A catalog source id and a JSON array of its type ids.

@@ -552,15 +552,21 @@ async fn edits_keep_the_stored_url_and_secret_clear_it_drop_targets_and_rename()
         ding_id
     );
 
-    // Another rule may not take that name (names ignore case), on edit or create.
-    let mut clash = dlc_rule("NIGHTLY-failures", json!([wecom()]));
+    // Another rule may not take that name, on edit or create. Names are case-sensitive, as
+    // in the ARNs policies name them by.
+    let mut clash = dlc_rule("nightly-failures", json!([wecom()]));
     let r = save(&mut v, Some("other"), &clash).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{r:?}");
     assert_eq!(r.json()["field"], "name");
-    clash["name"] = json!("nightly-failures");
     let r = save(&mut v, None, &clash).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{r:?}");
     assert_eq!(r.json()["field"], "name");
+    assert_eq!(
+        get_rule(&mut v, "NIGHTLY-failures").await.status,
+        StatusCode::NOT_FOUND,
+        "another case is another name"
+    );
+    clash["name"] = json!("other");
     assert_eq!(rule_names(&mut v).await, ["nightly-failures", "other"]);
 }
 
@@ -1056,4 +1062,38 @@ async fn a_contact_keeps_the_phone_or_email_its_targets_need() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     assert_eq!(r.json()["phone"], "+8613800000009");
+}
+
+#[tokio::test]
+async fn review_findings_stay_fixed() {
+    let (_app, mut v) = herald(true).await;
+    // A malformed whsec_ secret is refused at save, not at every delivery.
+    let mut model = dlc_rule(
+        "hook",
+        json!([{"config": {"kind": "http", "url": "http://127.0.0.1:9/hook", "secret": "whsec_!!!"}}]),
+    );
+    model["source"] = json!("pai.model");
+    model["types"] = json!(["model:ModelVersion:Approved"]);
+    let r = save(&mut v, None, &model).await;
+    assert_invalid(&r, "targets[0].secret");
+
+    // The same saved target listed twice is refused, not silently merged.
+    let saved = save_ok(&mut v, None, &dlc_rule("twice", json!([ding(NOWHERE)]))).await;
+    let id = saved["rule"]["targets"][0]["id"].as_i64().unwrap();
+    let t = json!({"id": id, "config": {"kind": "dingtalk", "url": ""}});
+    let r = save(
+        &mut v,
+        Some("twice"),
+        &dlc_rule("twice", json!([t.clone(), t.clone()])),
+    )
+    .await;
+    assert_invalid(&r, "targets[1]");
+
+    // A new robot URL needs its own signing key: the saved one belongs to the saved robot.
+    let moved = json!({"id": id, "config": {"kind": "dingtalk", "url": "http://127.0.0.1:8/robot/send?access_token=other"}});
+    let r = save(&mut v, Some("twice"), &dlc_rule("twice", json!([moved]))).await;
+    assert_invalid(&r, "targets[0].secret");
+    let cleared = json!({"id": id, "clear_secret": true, "config": {"kind": "dingtalk", "url": "http://127.0.0.1:8/robot/send?access_token=other"}});
+    let saved = save_ok(&mut v, Some("twice"), &dlc_rule("twice", json!([cleared]))).await;
+    assert!(saved["rule"]["targets"][0]["secret_masked"].is_null());
 }

@@ -15,6 +15,8 @@ pub async fn test_target(
     target: TargetConfig,
     #[server(default)] rule: Option<String>,
     #[server(default)] saved: Option<i64>,
+    #[server(default)] clear_secret: bool,
+    #[server(default)] keep_headers: bool,
 ) -> Result<TestVerdict, AppError> {
     use super::ctx;
     use crate::server::service::{rules, targets};
@@ -26,8 +28,8 @@ pub async fn test_target(
                 let input = crate::domain::rule::TargetInput {
                     id: Some(id),
                     config: target,
-                    clear_secret: false,
-                    keep_headers: true,
+                    clear_secret,
+                    keep_headers,
                 };
                 rules::merge(&input, Some(&stored), "target")?.1
             }

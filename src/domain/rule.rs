@@ -150,6 +150,12 @@ pub fn parse_pattern(text: &str) -> Result<Option<Pattern>, AppError> {
     if text.is_empty() {
         return Ok(None);
     }
+    if text.len() > 16 * 1024 {
+        return Err(AppError::invalid(
+            "pattern",
+            "is too long: a pattern may be at most 16 KiB of text (4 KiB of compact JSON)",
+        ));
+    }
     let pattern =
         Pattern::parse_str(text).map_err(|e| AppError::invalid("pattern", e.to_string()))?;
     Ok(

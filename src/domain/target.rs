@@ -140,6 +140,8 @@ const RESERVED_HEADERS: &[&str] = &[
     "webhook-timestamp",
     "webhook-signature",
 ];
+/// Most mobiles a robot message may mention.
+pub const MAX_MOBILES: usize = 50;
 /// Most custom headers an HTTP target may carry (DataRobot allows 100).
 pub const MAX_HEADERS: usize = 100;
 
@@ -200,6 +202,12 @@ impl TargetConfig {
                         ));
                     }
                 }
+                if at_mobiles.len() > MAX_MOBILES {
+                    return Err(AppError::invalid(
+                        &field("at_mobiles"),
+                        format!("at most {MAX_MOBILES} mobiles"),
+                    ));
+                }
                 for (i, m) in at_mobiles.iter().enumerate() {
                     validate_mobile(&format!("{}[{i}]", field("at_mobiles")), m)?;
                 }
@@ -209,6 +217,12 @@ impl TargetConfig {
                 mentioned_mobiles,
             } => {
                 require_query(&field("url"), url, "key", "WeCom webhook")?;
+                if mentioned_mobiles.len() > MAX_MOBILES {
+                    return Err(AppError::invalid(
+                        &field("mentioned_mobiles"),
+                        format!("at most {MAX_MOBILES} mobiles"),
+                    ));
+                }
                 for (i, m) in mentioned_mobiles.iter().enumerate() {
                     validate_mobile(&format!("{}[{i}]", field("mentioned_mobiles")), m)?;
                 }

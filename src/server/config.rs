@@ -56,7 +56,10 @@ impl RetrySchedule {
 pub fn parse_schedule(text: &str) -> Result<Vec<std::time::Duration>, String> {
     let mut out = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (number, unit) = part.split_at(part.find(|c: char| !c.is_ascii_digit()).unwrap_or(part.len()));
+        let (number, unit) = part.split_at(
+            part.find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(part.len()),
+        );
         let n: u64 = number
             .parse()
             .map_err(|_| format!("{part:?} is not a duration like 30s, 2m or 1h"))?;

@@ -148,7 +148,7 @@ pub fn mask_url(url: &str) -> String {
     let host = parts.next().unwrap_or_default();
     let path: Vec<String> = parts
         .map(|seg| {
-            if seg.len() >= 16 {
+            if seg.len() >= 8 {
                 mask(seg)
             } else {
                 seg.to_string()

@@ -89,7 +89,10 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
             if source_id.is_empty() {
                 format!("is required; one of {}", known.join(", "))
             } else {
-                format!("{source_id:?} is not a known source; one of {}", known.join(", "))
+                format!(
+                    "{source_id:?} is not a known source; one of {}",
+                    known.join(", ")
+                )
             },
         ));
     };
@@ -105,7 +108,12 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
         ));
     };
     if let Some(ct) = text(&obj, "datacontenttype")? {
-        let essence = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let essence = ct
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         if essence != "application/json" && !essence.ends_with("+json") {
             return Err(bad(
                 "datacontenttype",
@@ -171,7 +179,12 @@ pub enum Mode {
 
 /// Pick the mode from the content type; `None` for a type Herald does not take.
 pub fn mode(content_type: &str) -> Option<Mode> {
-    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     match essence.as_str() {
         "application/cloudevents+json" => Some(Mode::Structured),
         "application/cloudevents-batch+json" => Some(Mode::Batch),
@@ -203,7 +216,10 @@ pub fn from_binary<'a>(
         ));
     }
     if !content_type.is_empty() {
-        obj.insert("datacontenttype".into(), Value::String(content_type.to_string()));
+        obj.insert(
+            "datacontenttype".into(),
+            Value::String(content_type.to_string()),
+        );
     }
     let data: Value = serde_json::from_slice(body)
         .map_err(|e| bad("data", format!("the body is not JSON: {e}")))?;
@@ -236,7 +252,9 @@ mod tests {
     const NOW: &str = "2026-11-22T10:00:00Z";
 
     fn dlc_failed() -> Value {
-        let data = catalog::event_type("pai.dlc", "dlc:Job:Failed").unwrap().sample_data();
+        let data = catalog::event_type("pai.dlc", "dlc:Job:Failed")
+            .unwrap()
+            .sample_data();
         json!({"specversion": "1.0", "id": "e-1", "source": "pai.dlc", "type": "dlc:Job:Failed", "data": data})
     }
 
@@ -323,8 +341,14 @@ mod tests {
 
     #[test]
     fn modes_follow_the_content_type() {
-        assert_eq!(mode("application/cloudevents+json; charset=utf-8"), Some(Mode::Structured));
-        assert_eq!(mode("application/cloudevents-batch+json"), Some(Mode::Batch));
+        assert_eq!(
+            mode("application/cloudevents+json; charset=utf-8"),
+            Some(Mode::Structured)
+        );
+        assert_eq!(
+            mode("application/cloudevents-batch+json"),
+            Some(Mode::Batch)
+        );
         assert_eq!(mode("application/json"), Some(Mode::Binary));
         assert_eq!(mode("text/plain"), None);
     }

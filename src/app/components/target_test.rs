@@ -42,7 +42,7 @@ pub fn TargetTester(bus: String) -> impl IntoView {
     let test = Action::new(move |cfg: &TargetConfig| {
         let cfg = cfg.clone();
         let bus = bus.get_value();
-        async move { test_target(bus, cfg, None, None).await }
+        async move { test_target(bus, cfg, None, None, false, false).await }
     });
     let secret_label = move || match kind.get().as_str() {
         "http" => "Signing secret (whsec_…, optional)",

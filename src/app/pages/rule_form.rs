@@ -643,14 +643,46 @@ fn TargetRow(
     let incompatible = move |kind: TargetKind| {
         catalog::source(&source.get()).and_then(|s| catalog::incompatibility(s, kind))
     };
-    let test = Action::new(move |cfg: &TargetConfig| {
-        let cfg = cfg.clone();
+    let test = Action::new(move |input: &TargetInput| {
+        let input = input.clone();
         let bus = bus.get_value();
         let rule = original.get_value();
-        let saved = draft.id;
-        async move { test_target(bus, cfg, rule, saved).await }
+        async move {
+            test_target(
+                bus,
+                input.config,
+                rule,
+                input.id,
+                input.clear_secret,
+                input.keep_headers,
+            )
+            .await
+        }
     });
-    let remove = move |_| drafts.update(|d| d.retain(|x| x.key != key));
+    let remove = move |_| {
+        drafts.update(|d| d.retain(|x| x.key != key));
+        // Errors name targets by position, which just changed.
+        error.set(None);
+    };
+    // Editing a target clears the errors about it.
+    Effect::new(move |first: Option<()>| {
+        draft.url.track();
+        draft.secret.track();
+        draft.mobiles.track();
+        draft.headers.track();
+        draft.contacts.track();
+        draft.kind.track();
+        if first.is_some() {
+            let prefix = format!("targets[{}]", index.get_untracked());
+            let concerns_me = matches!(
+                &*error.read_untracked(),
+                Some(AppError::Invalid { field, .. }) if field.starts_with(&prefix)
+            );
+            if concerns_me {
+                error.set(None);
+            }
+        }
+    });
     // Errors of this target about fields that have no place of their own (mobiles, headers).
     let other_errors = move || {
         let prefix = format!("targets[{}]", index.get());
@@ -876,6 +908,11 @@ fn TargetRow(
                 prop:value=move || draft.kind.get().as_str()
                 on:change=move |ev| {
                     if let Some(k) = TargetKind::parse(&event_target_value(&ev)) {
+                        // Another kind is a new target: nothing saved carries over.
+                        draft.url_hint.set_value(None);
+                        draft.secret_hint.set_value(None);
+                        draft.stored_headers.set_value(vec![]);
+                        draft.keep_headers.set(false);
                         draft.kind.set(k);
                     }
                 }
@@ -914,7 +951,7 @@ fn TargetRow(
                         class="secondary"
                         disabled=move || test.pending().get()
                         on:click=move |_| {
-                            test.dispatch(draft.config());
+                            test.dispatch(draft.input());
                         }
                     >
                         {move || if test.pending().get() { "Testing…" } else { "Test connection" }}

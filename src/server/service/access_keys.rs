@@ -43,7 +43,8 @@ pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<NewAc
     )?;
     let name = key_name(name)?;
     let key_id = format!("{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff);
-    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let secret =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
     let token = format!("hk_{key_id}_{secret}");
     let key = access_keys::insert(
         &state.pool,
@@ -99,7 +100,10 @@ fn unauthorized() -> AppError {
 /// The actor an `Authorization` header's key stands for.
 pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Actor, AppError> {
     let token = header
-        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+        .and_then(|h| {
+            h.strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .ok_or_else(unauthorized)?;
     let key_id = token

@@ -340,6 +340,15 @@ pub fn merge(
                 secret: old,
             },
         ) => {
+            let new_url = !url.trim().is_empty() && url.trim() != old_url.trim();
+            let secret_left_empty = secret.as_deref().is_none_or(|s| s.trim().is_empty());
+            if new_url && secret_left_empty && old.is_some() && !input.clear_secret {
+                // The saved key belongs to the saved robot.
+                return Err(AppError::invalid(
+                    &format!("{prefix}.secret"),
+                    "enter the signing key of the new robot, or remove the saved key",
+                ));
+            }
             if url.trim().is_empty() {
                 url.clone_from(old_url);
             }
@@ -403,9 +412,13 @@ async fn prepare(
     let def = input.definition()?;
     let mut targets = Vec::with_capacity(input.targets.len());
     let mut new_secrets = Vec::new();
+    let mut seen_ids = std::collections::HashSet::new();
     for (i, t) in input.targets.iter().enumerate() {
         let prefix = format!("targets[{i}]");
         if let Some(id) = t.id {
+            if !seen_ids.insert(id) {
+                return Err(AppError::invalid(&prefix, "this target is listed twice"));
+            }
             if !stored.contains_key(&id) {
                 return Err(AppError::invalid(
                     &prefix,
@@ -426,6 +439,14 @@ async fn prepare(
             }
         }
         config.validate(&prefix)?;
+        if let TargetConfig::Http {
+            secret: Some(secret),
+            ..
+        } = &config
+        {
+            WebhookSecret::parse(secret)
+                .map_err(|e| AppError::invalid(&format!("{prefix}.secret"), e))?;
+        }
         targets.push((id, config));
     }
 
@@ -453,8 +474,8 @@ async fn prepare(
                     ));
                 };
                 let missing = match config.kind() {
-                    TargetKind::Email => contact.email.is_none().then_some("an email address"),
-                    _ => contact.phone.is_none().then_some("a phone number"),
+                    TargetKind::Email => contact.email.is_none().then_some("email address"),
+                    _ => contact.phone.is_none().then_some("phone number"),
                 };
                 if let Some(what) = missing {
                     return Err(AppError::invalid(
@@ -627,6 +648,14 @@ pub async fn update(
     if removes_targets {
         authorize(actor, Action::DeleteTargets, &resource)?;
     }
+    let new_name = input.name.trim();
+    if new_name != row.name {
+        authorize(
+            actor,
+            Action::CreateRule,
+            &Resource::rule(actor.account_id, bus, new_name),
+        )?;
+    }
     let (def, targets, new_secrets) =
         prepare(state, actor, input, &stored, row.quota as u32).await?;
     write(
@@ -780,6 +809,12 @@ pub async fn decide(
         Action::DecideQuotaRequest,
         &Resource::account(actor.account_id),
     )?;
+    if !actor.is_owner {
+        return Err(AppError::Forbidden {
+            action: Action::DecideQuotaRequest.as_str().into(),
+            resource: Resource::account(actor.account_id).arn,
+        });
+    }
     let request = find_request(state, actor, id).await?;
     if request.status != RequestStatus::Pending {
         return Err(AppError::Conflict {

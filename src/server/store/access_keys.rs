@@ -59,7 +59,10 @@ pub async fn revoke(pool: &SqlitePool, account_id: i64, id: i64) -> Result<bool,
 }
 
 /// An unrevoked key by its public id.
-pub async fn find_active(pool: &SqlitePool, key_id: &str) -> Result<Option<KeyAuthRow>, sqlx::Error> {
+pub async fn find_active(
+    pool: &SqlitePool,
+    key_id: &str,
+) -> Result<Option<KeyAuthRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, user_id, token_hash FROM access_keys WHERE key_id = ?1 AND revoked_at IS NULL",
     )

@@ -86,7 +86,7 @@ pub async fn list(
     .await
 }
 
-/// One rule on a bus, by name (names ignore case).
+/// One rule on a bus, by name (case-sensitive).
 pub async fn find(
     pool: &SqlitePool,
     account_id: i64,

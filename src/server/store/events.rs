@@ -1,0 +1,466 @@
+//! Events, deliveries and attempts: ingest (event, matching rules' deliveries, one
+//! transaction), the workers' claims with a lease, attempt records, the delivery log, and
+//! the figures behind `/metrics`.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// An enabled rule of a bus, as matching needs it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MatchRule {
+    pub id: i64,
+    pub source: String,
+    /// JSON array of type ids.
+    pub types: String,
+    pub pattern: Option<String>,
+}
+
+/// A target of a rule: where a delivery goes.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MatchTarget {
+    pub rule_id: i64,
+    pub id: i64,
+    pub kind: String,
+}
+
+/// The enabled rules of a bus.
+pub async fn enabled_rules(
+    conn: &mut SqliteConnection,
+    bus_id: i64,
+) -> Result<Vec<MatchRule>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, source, types, pattern FROM rules WHERE bus_id = ?1 AND enabled = 1 ORDER BY id",
+    )
+    .bind(bus_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The targets of the enabled rules of a bus.
+pub async fn enabled_targets(
+    conn: &mut SqliteConnection,
+    bus_id: i64,
+) -> Result<Vec<MatchTarget>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.rule_id, t.id, t.kind FROM targets t JOIN rules r ON r.id = t.rule_id
+         WHERE r.bus_id = ?1 AND r.enabled = 1 ORDER BY t.rule_id, t.position",
+    )
+    .bind(bus_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// A stored event's fields as ingest writes them.
+pub struct NewEvent<'a> {
+    pub source: &'a str,
+    pub ce_id: &'a str,
+    pub event_type: &'a str,
+    pub subject: Option<&'a str>,
+    pub time: &'a str,
+    pub envelope: &'a str,
+}
+
+/// Store an event; `(id, false)` when new, `(original id, true)` for a re-sent
+/// `(source, id)` on the same bus.
+pub async fn insert_event(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    bus_id: i64,
+    e: &NewEvent<'_>,
+) -> Result<(i64, bool), sqlx::Error> {
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO events (account_id, bus_id, source, ce_id, type, subject, time, envelope)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (bus_id, source, ce_id) DO NOTHING RETURNING id",
+    )
+    .bind(account_id)
+    .bind(bus_id)
+    .bind(e.source)
+    .bind(e.ce_id)
+    .bind(e.event_type)
+    .bind(e.subject)
+    .bind(e.time)
+    .bind(e.envelope)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = inserted {
+        return Ok((id, false));
+    }
+    let original: i64 = sqlx::query_scalar(
+        "SELECT id FROM events WHERE bus_id = ?1 AND source = ?2 AND ce_id = ?3",
+    )
+    .bind(bus_id)
+    .bind(e.source)
+    .bind(e.ce_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((original, true))
+}
+
+/// Queue one delivery, due now.
+pub async fn insert_delivery(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    event_id: i64,
+    target: &MatchTarget,
+    webhook_id: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO deliveries (account_id, event_id, rule_id, target_id, kind, webhook_id, next_attempt_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(account_id)
+    .bind(event_id)
+    .bind(target.rule_id)
+    .bind(target.id)
+    .bind(&target.kind)
+    .bind(webhook_id)
+    .bind(now_ms)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// What a worker needs to send one delivery.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Due {
+    pub id: i64,
+    pub account_id: i64,
+    pub webhook_id: String,
+    pub attempts: i64,
+    pub kind: String,
+    pub event_id: i64,
+    pub envelope: String,
+    pub bus: String,
+    pub workspace: Option<String>,
+    pub rule: Option<String>,
+    pub target_id: Option<i64>,
+    /// Sealed target settings; `None` when the target was deleted meanwhile.
+    pub config: Option<String>,
+}
+
+/// Claim up to `limit` due deliveries for `lease_ms`: nobody else takes them until the
+/// lease ends, so a crashed worker's claims come back by themselves.
+pub async fn claim_due(
+    pool: &SqlitePool,
+    now_ms: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> Result<Vec<Due>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "UPDATE deliveries SET lease_until = ?1 + ?2
+         WHERE id IN (SELECT id FROM deliveries
+                      WHERE status = 'pending' AND next_attempt_at <= ?1
+                        AND (lease_until IS NULL OR lease_until <= ?1)
+                      ORDER BY next_attempt_at LIMIT ?3)
+         RETURNING id",
+    )
+    .bind(now_ms)
+    .bind(lease_ms)
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    if ids.is_empty() {
+        tx.commit().await?;
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query_as(
+        "SELECT d.id, d.account_id, d.webhook_id, d.attempts, d.kind, d.event_id, e.envelope,
+                b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config
+         FROM deliveries d
+         JOIN events e ON e.id = d.event_id
+         JOIN event_buses b ON b.id = e.bus_id
+         LEFT JOIN workspaces w ON w.id = b.workspace_id
+         LEFT JOIN rules r ON r.id = d.rule_id
+         LEFT JOIN targets t ON t.id = d.target_id
+         WHERE d.id IN (SELECT value FROM json_each(?1))
+         ORDER BY d.next_attempt_at",
+    )
+    .bind(serde_json::to_string(&ids).expect("integers serialise"))
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// The contacts of a target: (name, phone, email).
+pub async fn target_contacts(
+    pool: &SqlitePool,
+    target_id: i64,
+) -> Result<Vec<(String, Option<String>, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.name, c.phone, c.email FROM target_contacts tc JOIN contacts c ON c.id = tc.contact_id
+         WHERE tc.target_id = ?1 ORDER BY tc.position",
+    )
+    .bind(target_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// One attempt's record and the delivery's new state.
+pub struct AttemptRecord {
+    pub delivery_id: i64,
+    pub started_at: String,
+    pub latency_ms: i64,
+    pub request: String,
+    pub response_status: Option<i64>,
+    pub response_body: Option<String>,
+    pub reason: String,
+    pub detail: String,
+    /// `pending` (retry at `next_attempt_at`), `delivered`, `failed` (permanent) or `dead`.
+    pub status: &'static str,
+    pub next_attempt_at: i64,
+}
+
+/// Write attempts and release their deliveries, in one transaction.
+pub async fn record(pool: &SqlitePool, records: &[AttemptRecord]) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    for r in records {
+        sqlx::query(
+            "INSERT INTO attempts (delivery_id, number, started_at, latency_ms, request,
+                                   response_status, response_body, reason, detail)
+             VALUES (?1, (SELECT COUNT(*) + 1 FROM attempts WHERE delivery_id = ?1),
+                     ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .bind(r.delivery_id)
+        .bind(&r.started_at)
+        .bind(r.latency_ms)
+        .bind(&r.request)
+        .bind(r.response_status)
+        .bind(&r.response_body)
+        .bind(&r.reason)
+        .bind(&r.detail)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE deliveries SET status = ?2, attempts = attempts + 1, next_attempt_at = ?3,
+                 lease_until = NULL, last_reason = ?4, last_detail = ?5,
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?1",
+        )
+        .bind(r.delivery_id)
+        .bind(r.status)
+        .bind(r.next_attempt_at)
+        .bind(&r.reason)
+        .bind(&r.detail)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// An event in the delivery log, with its deliveries' tally.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub bus: String,
+    pub source: String,
+    pub ce_id: String,
+    pub event_type: String,
+    pub subject: Option<String>,
+    pub time: String,
+    pub received_at: String,
+    pub envelope: String,
+    pub delivered: i64,
+    pub failed: i64,
+    pub pending: i64,
+}
+
+const EVENT_SELECT: &str = "SELECT e.id, b.name AS bus, e.source, e.ce_id, e.type AS event_type,
+        e.subject, e.time, e.received_at, e.envelope,
+        (SELECT COUNT(*) FROM deliveries d WHERE d.event_id = e.id AND d.status = 'delivered') AS delivered,
+        (SELECT COUNT(*) FROM deliveries d WHERE d.event_id = e.id AND d.status IN ('failed', 'dead')) AS failed,
+        (SELECT COUNT(*) FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending') AS pending
+     FROM events e JOIN event_buses b ON b.id = e.bus_id";
+
+/// Filters of the event list.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub event_type: Option<String>,
+    /// `delivered`, `failed` or `pending`: events with at least one delivery so.
+    pub status: Option<String>,
+    /// Received at or after this RFC 3339 instant.
+    pub since: Option<String>,
+}
+
+/// The newest events of a bus, filtered.
+pub async fn list_events(
+    pool: &SqlitePool,
+    account_id: i64,
+    bus_id: i64,
+    filter: &EventFilter,
+    limit: i64,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{EVENT_SELECT}
+         WHERE e.account_id = ?1 AND e.bus_id = ?2
+           AND (?3 IS NULL OR e.type = ?3)
+           AND (?4 IS NULL OR EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id
+                AND (d.status = ?4 OR (?4 = 'failed' AND d.status = 'dead'))))
+           AND (?5 IS NULL OR e.received_at >= ?5)
+         ORDER BY e.id DESC LIMIT ?6"
+    ))
+    .bind(account_id)
+    .bind(bus_id)
+    .bind(&filter.event_type)
+    .bind(&filter.status)
+    .bind(&filter.since)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// One event of the account.
+pub async fn find_event(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+) -> Result<Option<EventRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{EVENT_SELECT} WHERE e.account_id = ?1 AND e.id = ?2"
+    ))
+    .bind(account_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// A delivery in the log.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub rule: Option<String>,
+    pub kind: String,
+    pub webhook_id: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_reason: Option<String>,
+    pub last_detail: Option<String>,
+    pub updated_at: String,
+}
+
+/// The deliveries of an event.
+pub async fn deliveries_of(
+    pool: &SqlitePool,
+    account_id: i64,
+    event_id: i64,
+) -> Result<Vec<DeliveryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.id, d.event_id, r.name AS rule, d.kind, d.webhook_id, d.status, d.attempts,
+                d.next_attempt_at, d.last_reason, d.last_detail, d.updated_at
+         FROM deliveries d LEFT JOIN rules r ON r.id = d.rule_id
+         WHERE d.account_id = ?1 AND d.event_id = ?2 ORDER BY d.id",
+    )
+    .bind(account_id)
+    .bind(event_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// An attempt in the log.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttemptRow {
+    pub delivery_id: i64,
+    pub number: i64,
+    pub started_at: String,
+    pub latency_ms: i64,
+    pub request: String,
+    pub response_status: Option<i64>,
+    pub response_body: Option<String>,
+    pub reason: String,
+    pub detail: String,
+}
+
+/// The attempts of an event's deliveries.
+pub async fn attempts_of_event(
+    pool: &SqlitePool,
+    account_id: i64,
+    event_id: i64,
+) -> Result<Vec<AttemptRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.delivery_id, a.number, a.started_at, a.latency_ms, a.request, a.response_status,
+                a.response_body, a.reason, a.detail
+         FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+         WHERE d.account_id = ?1 AND d.event_id = ?2 ORDER BY a.delivery_id, a.number",
+    )
+    .bind(account_id)
+    .bind(event_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Queue a finished delivery again, now, with a fresh retry schedule (same `webhook-id`).
+/// False when it is not the account's or still pending.
+pub async fn redeliver(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+    now_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?3,
+             lease_until = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE account_id = ?1 AND id = ?2 AND status <> 'pending'",
+    )
+    .bind(account_id)
+    .bind(id)
+    .bind(now_ms)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Queue again every failed or dead delivery of a bus received since `since`; the count.
+pub async fn redeliver_failed_since(
+    pool: &SqlitePool,
+    account_id: i64,
+    bus_id: i64,
+    since: &str,
+    now_ms: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?4,
+             lease_until = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE account_id = ?1 AND status IN ('failed', 'dead')
+           AND event_id IN (SELECT id FROM events WHERE bus_id = ?2 AND received_at >= ?3)",
+    )
+    .bind(account_id)
+    .bind(bus_id)
+    .bind(since)
+    .bind(now_ms)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// Delivered / failed (or dead) / pending counts per rule of a bus.
+pub async fn rule_counts(
+    pool: &SqlitePool,
+    bus_id: i64,
+) -> Result<Vec<(i64, i64, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.id,
+                COALESCE(SUM(d.status = 'delivered'), 0),
+                COALESCE(SUM(d.status IN ('failed', 'dead')), 0),
+                COALESCE(SUM(d.status = 'pending'), 0)
+         FROM rules r LEFT JOIN deliveries d ON d.rule_id = r.id
+         WHERE r.bus_id = ?1 GROUP BY r.id",
+    )
+    .bind(bus_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Deliveries waiting, and the age in ms of the oldest one that is due.
+pub async fn queue_figures(pool: &SqlitePool, now_ms: i64) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(MAX(0, ?1 - MIN(next_attempt_at)), 0)
+         FROM deliveries WHERE status = 'pending'",
+    )
+    .bind(now_ms)
+    .fetch_one(pool)
+    .await
+}
