@@ -93,3 +93,35 @@ impl std::fmt::Debug for NewAccessKey {
             .finish()
     }
 }
+
+/// The answer to PutEvents, shaped like EventBridge's: a count of failed entries and one
+/// result per entry, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PutEventsResult {
+    #[serde(rename = "FailedEntryCount")]
+    pub failed_entry_count: usize,
+    #[serde(rename = "Entries")]
+    pub entries: Vec<PutEventsEntry>,
+}
+
+/// One entry's result: the event's id (and Herald's), or why it was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PutEventsEntry {
+    #[serde(rename = "EventId", skip_serializing_if = "Option::is_none", default)]
+    pub event_id: Option<String>,
+    /// Herald's number for the event (its page is `/events/{HeraldEventId}`).
+    #[serde(rename = "HeraldEventId", skip_serializing_if = "Option::is_none", default)]
+    pub herald_id: Option<i64>,
+    /// The `(source, id)` was already stored: nothing new was done.
+    #[serde(rename = "Duplicate", skip_serializing_if = "std::ops::Not::not", default)]
+    pub duplicate: bool,
+    /// Deliveries queued for this event.
+    #[serde(rename = "Deliveries", default)]
+    pub deliveries: usize,
+    #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none", default)]
+    pub error_code: Option<String>,
+    #[serde(rename = "ErrorMessage", skip_serializing_if = "Option::is_none", default)]
+    pub error_message: Option<String>,
+    #[serde(rename = "ErrorField", skip_serializing_if = "Option::is_none", default)]
+    pub error_field: Option<String>,
+}

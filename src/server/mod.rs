@@ -17,6 +17,7 @@ pub mod crypto;
 pub mod delivery;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod ingest;
 pub mod net;
 pub mod service;

@@ -2,6 +2,8 @@
 
 use super::config::ServeArgs;
 use super::crypto::SecretBox;
+use super::delivery::engine::Wake;
+use super::metrics::Metrics;
 use super::net::client::Outbound;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -18,6 +20,12 @@ pub struct AppState {
     pub secrets: SecretBox,
     /// The guarded HTTP client for "Test connection" (10 s timeout).
     pub probe: Outbound,
+    /// The guarded HTTP client for deliveries (the delivery timeout).
+    pub sender: Outbound,
+    /// Wakes the delivery workers when events arrive.
+    pub wake: Wake,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

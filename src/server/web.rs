@@ -3,13 +3,15 @@
 
 use super::config::ServeArgs;
 use super::crypto::SecretBox;
-use super::http::{health, pages};
+use super::delivery::engine::{Engine, Wake};
+use super::metrics::Metrics;
+use super::http::{api, health, pages};
 use super::net::client::Outbound;
 use super::net::ssrf::NetworkPolicy;
 use super::state::AppState;
 use super::store;
 use crate::app::{shell, App};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -41,7 +43,16 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
     let secrets = SecretBox::load(args.secret_key.as_deref(), &data_dir)?;
     let allowed = NetworkPolicy::parse_list(&args.allow_target_networks.join(","))
         .map_err(|e| anyhow::anyhow!("--allow-target-network: {e}"))?;
-    let probe = Outbound::new(NetworkPolicy { allowed }, TEST_TIMEOUT)?;
+    let probe = Outbound::new(
+        NetworkPolicy {
+            allowed: allowed.clone(),
+        },
+        TEST_TIMEOUT,
+    )?;
+    let sender = Outbound::new(
+        NetworkPolicy { allowed },
+        std::time::Duration::from_secs(args.delivery_timeout_secs),
+    )?;
     let leptos_options = LeptosOptions::builder()
         .output_name("herald")
         .site_root(args.site_root.clone())
@@ -54,6 +65,9 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
         config: Arc::new(args),
         secrets,
         probe,
+        sender,
+        wake: Wake::default(),
+        metrics: Arc::new(Metrics::default()),
     })
 }
 
@@ -78,6 +92,11 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let context_state = state.clone();
+    // The platform's API uses AccessKeys, not sessions: it stays outside the session layer.
+    let api = Router::new()
+        .route("/api/v1/buses/{bus}/events", post(api::put_events))
+        .route("/metrics", get(api::metrics))
+        .with_state(state.clone());
     let app = Router::new()
         .route("/healthz", get(health::healthz))
         .leptos_routes_with_context(
@@ -93,6 +112,8 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
         ))
         .layer(axum::middleware::from_fn(pages::same_origin_posts))
         .layer(sessions)
+        .with_state(state)
+        .merge(api)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             http::header::X_CONTENT_TYPE_OPTIONS,
@@ -106,8 +127,7 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
             http::header::REFERRER_POLICY,
             http::HeaderValue::from_static("same-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state);
+        .layer(TraceLayer::new_for_http());
     Ok(app)
 }
 
@@ -135,9 +155,12 @@ pub async fn serve(
     // The router migrates the session table, so clean-up starts after it.
     let app = router(state.clone()).await?;
     let cleanup = spawn_session_cleanup(&state);
+    let engine = Engine::start(&state);
     let result = axum::serve(listener, app.into_make_service())
         .with_graceful_shutdown(shutdown)
         .await;
+    // Requests are done; let the workers finish the attempts they hold.
+    engine.stop().await;
     cleanup.abort();
     state.pool.close().await;
     result.map_err(|e| anyhow::anyhow!("serving HTTP: {e}"))

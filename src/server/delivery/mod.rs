@@ -3,5 +3,7 @@
 //! code, so a green test means a working target.
 
 pub mod channels;
+pub mod engine;
 pub mod outcome;
+pub mod render;
 pub mod sign;

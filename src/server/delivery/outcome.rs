@@ -13,6 +13,8 @@ pub struct Outcome {
     pub provider_code: Option<i64>,
     /// What the provider or the network said, for the log and the hint.
     pub detail: String,
+    /// The server's `Retry-After`, in seconds, when it sent one.
+    pub retry_after_s: Option<u64>,
 }
 
 impl Outcome {
@@ -22,6 +24,7 @@ impl Outcome {
             status: Some(status),
             provider_code: None,
             detail: String::new(),
+            retry_after_s: None,
         }
     }
 
@@ -36,6 +39,7 @@ impl Outcome {
             status,
             provider_code: code,
             detail: detail.into(),
+            retry_after_s: None,
         }
     }
 

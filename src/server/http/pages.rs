@@ -13,7 +13,10 @@ use tower_sessions::Session;
 /// Paths anyone may load: the two public pages, assets, server functions (which check the
 /// session themselves) and plain HTTP endpoints.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/signup" | "/healthz" | "/favicon.svg")
+    matches!(
+        path,
+        "/login" | "/signup" | "/healthz" | "/metrics" | "/favicon.svg"
+    )
         || path.starts_with("/pkg/")
         || path.starts_with("/api/")
         || path.starts_with("/assets/")

@@ -6,6 +6,7 @@ pub mod access_keys;
 pub mod accounts;
 pub mod contacts;
 pub mod eventbridge;
+pub mod events;
 pub mod rules;
 pub mod targets;
 pub mod workspaces;

@@ -37,6 +37,8 @@ impl Message {
 /// A response as read from the wire.
 pub struct Reply {
     pub status: u16,
+    /// `Retry-After` in seconds (the delay form; a date is ignored).
+    pub retry_after_s: Option<u64>,
     pub body: String,
     pub latency_ms: u64,
 }
@@ -47,16 +49,26 @@ pub async fn send(request: reqwest::RequestBuilder) -> Result<Reply, (Outcome, u
     let result = async {
         let res = request.send().await?;
         let status = res.status().as_u16();
+        let retry_after_s = res
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
         // Providers answer in a few hundred bytes; cap what is read so a hostile endpoint
         // cannot make Herald buffer gigabytes.
         let bytes = read_capped(res, 64 * 1024).await?;
-        Ok::<_, reqwest::Error>((status, String::from_utf8_lossy(&bytes).into_owned()))
+        Ok::<_, reqwest::Error>((
+            status,
+            retry_after_s,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ))
     }
     .await;
     let latency_ms = started.elapsed().as_millis() as u64;
     match result {
-        Ok((status, body)) => Ok(Reply {
+        Ok((status, retry_after_s, body)) => Ok(Reply {
             status,
+            retry_after_s,
             body,
             latency_ms,
         }),
@@ -85,10 +97,14 @@ pub async fn send_to_robot(
 ) -> (Outcome, u64) {
     match send(request).await {
         Err(failed) => failed,
-        Ok(reply) => match robot_answer(&reply, code_key, msg_key) {
-            Ok((code, msg)) => (classify(code, &msg, reply.status), reply.latency_ms),
-            Err(outcome) => (outcome, reply.latency_ms),
-        },
+        Ok(reply) => {
+            let mut outcome = match robot_answer(&reply, code_key, msg_key) {
+                Ok((code, msg)) => classify(code, &msg, reply.status),
+                Err(outcome) => outcome,
+            };
+            outcome.retry_after_s = reply.retry_after_s;
+            (outcome, reply.latency_ms)
+        }
     }
 }
 

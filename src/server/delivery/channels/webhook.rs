@@ -55,9 +55,22 @@ pub async fn deliver(
     payload: &serde_json::Value,
 ) -> (Outcome, u64) {
     let (body, content_type) = encode(payload, endpoint.content_type);
+    deliver_bytes(out, endpoint, msg_id, timestamp_s, body, content_type, &[]).await
+}
+
+/// Post `body` as `content_type` with `extra` headers (CloudEvents' `ce-*`), signed.
+pub async fn deliver_bytes(
+    out: &Outbound,
+    endpoint: &Endpoint<'_>,
+    msg_id: &str,
+    timestamp_s: i64,
+    body: Vec<u8>,
+    content_type: &str,
+    extra: &[(String, String)],
+) -> (Outcome, u64) {
     let signature = standard_webhooks_sign(endpoint.secret, msg_id, timestamp_s, &body);
     let mut request = out.http().post(endpoint.url);
-    for (name, value) in endpoint.headers {
+    for (name, value) in endpoint.headers.iter().chain(extra) {
         request = request.header(name.as_str(), value.as_str());
     }
     let request = request
@@ -68,7 +81,11 @@ pub async fn deliver(
         .body(body);
     match send(request).await {
         Err(failed) => failed,
-        Ok(reply) => (classify(reply.status, &reply.body), reply.latency_ms),
+        Ok(reply) => {
+            let mut outcome = classify(reply.status, &reply.body);
+            outcome.retry_after_s = reply.retry_after_s;
+            (outcome, reply.latency_ms)
+        }
     }
 }
 

@@ -1,0 +1,414 @@
+//! The delivery engine: workers claim due deliveries with a lease (so a crashed worker's
+//! claims come back), send each through its channel, record the attempt, and decide what
+//! comes next: delivered; retried later (timeouts, connection errors, 5xx, 429 honouring
+//! `Retry-After`, the providers' rate-limit codes) on the configured schedule with jitter;
+//! failed at once on a permanent error; dead when the schedule is used up.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::channels::{dingtalk, lark, now_ms, webhook, wecom};
+use super::outcome::Outcome;
+use super::render::{self, Context};
+use super::sign::WebhookSecret;
+use crate::domain::target::{Reason, TargetConfig};
+use crate::server::crypto::mask_url;
+use crate::server::state::AppState;
+use crate::server::store::events::{self, AttemptRecord, Due};
+use serde_json::Value;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinSet;
+
+/// How long a claim holds before another worker may take the delivery.
+pub const LEASE_MS: i64 = 60_000;
+/// Deliveries a worker claims at once (and sends concurrently).
+pub const BATCH: i64 = 64;
+/// How often an idle worker looks for due retries.
+const POLL: Duration = Duration::from_millis(250);
+/// The longest `Retry-After` honoured.
+const MAX_RETRY_AFTER_S: u64 = 3600;
+/// Attempt records keep this much of a request or response.
+const KEEP_BYTES: usize = 2048;
+
+/// Wakes workers when events arrive; shared through the state.
+#[derive(Clone, Default)]
+pub struct Wake(Arc<Notify>);
+
+impl Wake {
+    /// New deliveries are due: wake the idle workers.
+    pub fn now(&self) {
+        self.0.notify_waiters();
+    }
+}
+
+/// The running workers; [`Engine::stop`] lets them finish what they hold.
+pub struct Engine {
+    stop: watch::Sender<bool>,
+    workers: JoinSet<()>,
+}
+
+impl Engine {
+    /// Start `state.config.workers` workers.
+    pub fn start(state: &AppState) -> Engine {
+        let (stop, rx) = watch::channel(false);
+        let mut workers = JoinSet::new();
+        for _ in 0..state.config.workers.max(1) {
+            workers.spawn(worker(state.clone(), rx.clone()));
+        }
+        Engine { stop, workers }
+    }
+
+    /// Stop claiming, finish the attempts in flight, and return when all workers are done.
+    pub async fn stop(mut self) {
+        let _ = self.stop.send(true);
+        while self.workers.join_next().await.is_some() {}
+    }
+}
+
+async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        // Register for a wake-up before looking, so an event stored meanwhile is not missed.
+        let notified = state.wake.0.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let batch = match events::claim_due(&state.pool, now_ms(), LEASE_MS, BATCH).await {
+            Ok(batch) => batch,
+            Err(e) => {
+                if state.pool.is_closed() {
+                    return;
+                }
+                tracing::warn!(error = %e, "claiming deliveries");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        if batch.is_empty() {
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep(POLL) => {}
+                _ = stop.changed() => {}
+            }
+            continue;
+        }
+        let mut set = JoinSet::new();
+        for due in batch {
+            let state = state.clone();
+            set.spawn(async move { attempt(&state, due).await });
+        }
+        let mut records = Vec::with_capacity(BATCH as usize);
+        while let Some(done) = set.join_next().await {
+            match done {
+                Ok(record) => records.push(record),
+                Err(e) => tracing::error!(error = %e, "a delivery attempt panicked"),
+            }
+        }
+        // If this fails the leases run out and the deliveries are tried again: at least once.
+        if let Err(e) = events::record(&state.pool, &records).await {
+            tracing::error!(error = %e, "recording delivery attempts");
+        }
+    }
+}
+
+fn rfc3339_now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Up to [`KEEP_BYTES`] of `text`, on a character boundary.
+fn keep(text: &str) -> String {
+    if text.len() <= KEEP_BYTES {
+        return text.to_string();
+    }
+    let mut end = KEEP_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+/// What the next step is after `outcome`, as (status, due at).
+pub fn next_step(
+    outcome: &Outcome,
+    attempts_before: usize,
+    schedule: &[Duration],
+    now_ms: i64,
+    jitter: f64,
+) -> (&'static str, i64) {
+    if outcome.is_delivered() {
+        return ("delivered", now_ms);
+    }
+    if !outcome.is_retryable() {
+        return ("failed", now_ms);
+    }
+    let Some(delay) = schedule.get(attempts_before) else {
+        return ("dead", now_ms);
+    };
+    // ±20 % so retries of many deliveries spread out.
+    let mut wait_ms = (delay.as_millis() as f64 * (1.0 + 0.4 * (jitter - 0.5))) as i64;
+    if let Some(after) = outcome.retry_after_s {
+        wait_ms = wait_ms.max(after.min(MAX_RETRY_AFTER_S) as i64 * 1000);
+    }
+    ("pending", now_ms + wait_ms.max(0))
+}
+
+/// Send one delivery and say what happened.
+async fn attempt(state: &AppState, due: Due) -> AttemptRecord {
+    let started_at = rfc3339_now();
+    let (outcome, latency_ms, request) = send(state, &due).await;
+    let now = now_ms();
+    let (status, next_attempt_at) = next_step(
+        &outcome,
+        due.attempts.max(0) as usize,
+        &state.config.retry_schedule.0,
+        now,
+        rand::random::<f64>(),
+    );
+    let metric = if status == "pending" { "retry" } else { status };
+    state.metrics.attempt(&due.kind, metric, latency_ms);
+    if status != "delivered" {
+        tracing::info!(
+            delivery = due.id,
+            kind = %due.kind,
+            reason = ?outcome.reason,
+            status,
+            "delivery attempt did not succeed"
+        );
+    }
+    AttemptRecord {
+        delivery_id: due.id,
+        started_at,
+        latency_ms: latency_ms as i64,
+        request: keep(&request),
+        response_status: outcome.status.map(i64::from),
+        response_body: (!outcome.detail.is_empty()).then(|| keep(&outcome.detail)),
+        reason: reason_name(outcome.reason).to_string(),
+        detail: keep(&outcome.detail),
+        status,
+        next_attempt_at,
+    }
+}
+
+/// The stored name of a reason (snake case, as the UI shows it).
+pub fn reason_name(reason: Reason) -> &'static str {
+    match reason {
+        Reason::Delivered => "delivered",
+        Reason::SignatureMismatch => "signature_mismatch",
+        Reason::KeywordMissing => "keyword_missing",
+        Reason::InvalidToken => "invalid_token",
+        Reason::RateLimited => "rate_limited",
+        Reason::IpNotAllowed => "ip_not_allowed",
+        Reason::HttpStatus => "http_status",
+        Reason::ProviderError => "provider_error",
+        Reason::Timeout => "timeout",
+        Reason::Dns => "dns",
+        Reason::Tls => "tls",
+        Reason::Connect => "connect",
+        Reason::Blocked => "blocked",
+        Reason::InvalidTarget => "invalid_target",
+    }
+}
+
+fn permanent(detail: &str) -> (Outcome, u64, String) {
+    (
+        Outcome::failed(Reason::InvalidTarget, None, None, detail),
+        0,
+        String::new(),
+    )
+}
+
+/// Render and send; returns the outcome, the latency, and the request as recorded (secrets
+/// masked).
+async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
+    let Some(sealed) = &due.config else {
+        return permanent("the target was deleted after this event arrived");
+    };
+    let config: TargetConfig = match state
+        .secrets
+        .open(sealed)
+        .ok()
+        .and_then(|json| serde_json::from_str(&json).ok())
+    {
+        Some(c) => c,
+        None => return permanent("the target's settings cannot be opened (was the secret key changed?)"),
+    };
+    let envelope: Value = match serde_json::from_str(&due.envelope) {
+        Ok(v) => v,
+        Err(_) => return permanent("the stored event is not readable"),
+    };
+    let workspace = due.workspace.clone().unwrap_or_else(|| due.bus.clone());
+    let ctx = Context {
+        workspace: &workspace,
+        rule: due.rule.as_deref().unwrap_or("(deleted rule)"),
+        link: format!("{}/events/{}", state.config.public_url(), due.event_id),
+    };
+    let out = &state.sender;
+    // The address check happens when connecting, on the resolved addresses; IP literals
+    // are checked here, before anything is sent.
+    if let Some(url) = config.url() {
+        let checked = reqwest::Url::parse(url.trim())
+            .map_err(|e| e.to_string())
+            .and_then(|u| out.check_url(&u));
+        if let Err(why) = checked {
+            return (
+                Outcome::failed(Reason::Blocked, None, None, why),
+                0,
+                format!("POST {}", mask_url(url)),
+            );
+        }
+    }
+    match &config {
+        TargetConfig::DingTalk {
+            url,
+            secret,
+            at_mobiles,
+            at_all,
+        } => {
+            let msg = render::message(&envelope, &ctx);
+            let robot = dingtalk::Robot {
+                url: url.trim(),
+                secret: secret.as_deref(),
+                at_mobiles,
+                at_all: *at_all,
+            };
+            let request = format!("POST {}\n\n{}", mask_url(url), dingtalk::body(&msg, &robot));
+            let (o, l) = dingtalk::deliver(out, &robot, &msg).await;
+            (o, l, request)
+        }
+        TargetConfig::WeCom {
+            url,
+            mentioned_mobiles,
+        } => {
+            let msg = render::message(&envelope, &ctx);
+            let request = format!(
+                "POST {}\n\n{}",
+                mask_url(url),
+                wecom::body(&msg, mentioned_mobiles)
+            );
+            let (o, l) = wecom::deliver(out, url.trim(), mentioned_mobiles, &msg).await;
+            (o, l, request)
+        }
+        TargetConfig::Lark { url, secret } => {
+            let msg = render::message(&envelope, &ctx);
+            let mut shown = lark::body(&msg, None, now_ms() / 1000);
+            if secret.is_some() {
+                shown["sign"] = Value::String("••••••".into());
+            }
+            let request = format!("POST {}\n\n{shown}", mask_url(url));
+            let (o, l) = lark::deliver(out, url.trim(), secret.as_deref(), &msg).await;
+            (o, l, request)
+        }
+        TargetConfig::Http {
+            url,
+            content_type,
+            headers,
+            payload_format,
+            secret,
+        } => {
+            let Some(secret) = secret
+                .as_deref()
+                .and_then(|s| WebhookSecret::parse(s).ok())
+            else {
+                return permanent("the target has no valid signing secret; edit and save it again");
+            };
+            let payload = render::http_payload(&envelope, *payload_format);
+            let (body, ct) = match payload.content_type {
+                Some(ct) => (payload.body.to_string().into_bytes(), ct),
+                None => webhook::encode(&payload.body, *content_type),
+            };
+            let endpoint = webhook::Endpoint {
+                url: url.trim(),
+                content_type: *content_type,
+                headers,
+                secret: &secret,
+            };
+            let mut request = format!("POST {}\ncontent-type: {ct}\nwebhook-id: {}\n", mask_url(url), due.webhook_id);
+            for (name, _) in headers {
+                request.push_str(&format!("{name}: ••••••\n"));
+            }
+            for (name, value) in &payload.headers {
+                request.push_str(&format!("{name}: {value}\n"));
+            }
+            request.push('\n');
+            request.push_str(&String::from_utf8_lossy(&body[..body.len().min(KEEP_BYTES)]));
+            let (o, l) = webhook::deliver_bytes(
+                out,
+                &endpoint,
+                &due.webhook_id,
+                now_ms() / 1000,
+                body,
+                ct,
+                &payload.headers,
+            )
+            .await;
+            (o, l, request)
+        }
+        TargetConfig::Voice { .. } | TargetConfig::Sms { .. } => permanent(
+            "no SMS or voice provider is configured on this Herald; the message was not sent",
+        ),
+        TargetConfig::Email { .. } => {
+            permanent("no SMTP relay is configured on this Herald (--smtp-url); the email was not sent")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schedule() -> Vec<Duration> {
+        vec![Duration::from_secs(5), Duration::from_secs(30)]
+    }
+
+    #[test]
+    fn delivered_failed_retried_and_dead() {
+        let ok = Outcome::delivered(200);
+        assert_eq!(next_step(&ok, 0, &schedule(), 1000, 0.5).0, "delivered");
+        let sig = Outcome::failed(Reason::SignatureMismatch, Some(200), Some(310000), "sign not match");
+        assert_eq!(next_step(&sig, 0, &schedule(), 1000, 0.5).0, "failed");
+        let not_found = Outcome::failed(Reason::HttpStatus, Some(404), None, "");
+        assert_eq!(next_step(&not_found, 0, &schedule(), 1000, 0.5).0, "failed");
+        let busy = Outcome::failed(Reason::HttpStatus, Some(503), None, "");
+        assert_eq!(next_step(&busy, 0, &schedule(), 1000, 0.5), ("pending", 6000));
+        assert_eq!(next_step(&busy, 1, &schedule(), 1000, 0.5), ("pending", 31000));
+        assert_eq!(next_step(&busy, 2, &schedule(), 1000, 0.5).0, "dead");
+    }
+
+    #[test]
+    fn jitter_stays_within_twenty_percent() {
+        let t = Outcome::failed(Reason::Timeout, None, None, "");
+        let (_, low) = next_step(&t, 0, &schedule(), 0, 0.0);
+        let (_, high) = next_step(&t, 0, &schedule(), 0, 1.0);
+        assert_eq!((low, high), (4000, 6000));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_capped() {
+        let mut limited = Outcome::failed(Reason::RateLimited, Some(429), None, "");
+        limited.retry_after_s = Some(120);
+        assert_eq!(next_step(&limited, 0, &schedule(), 0, 0.5).1, 120_000);
+        limited.retry_after_s = Some(1_000_000);
+        assert_eq!(next_step(&limited, 0, &schedule(), 0, 0.5).1, 3_600_000);
+    }
+
+    #[test]
+    fn provider_rate_limit_codes_are_retried() {
+        for o in [
+            dingtalk::classify(130101, "send too fast", 200),
+            wecom::classify(45009, "api freq out of limit", 200),
+            lark::classify(11232, "frequency limited", 200),
+        ] {
+            assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, "pending");
+        }
+        for o in [
+            dingtalk::classify(310000, "sign not match", 200),
+            wecom::classify(93000, "invalid webhook url", 200),
+            lark::classify(19021, "sign match fail", 200),
+        ] {
+            assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, "failed");
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! What a delivery says: the chat message for robots (naming the workspace, the event, the
+//! resource, with a link back to Herald) and the HTTP payload in each format (the standard
+//! template, CloudEvents structured, CloudEvents binary).
+
+use super::channels::Message;
+use crate::domain::catalog;
+use crate::domain::target::PayloadFormat;
+use serde_json::{json, Value};
+
+/// The entity objects of the standard template, in the order they are looked for.
+const ENTITIES: &[&str] = &[
+    "job",
+    "task",
+    "instance",
+    "model_version",
+    "deployment",
+    "project",
+    "dataset",
+];
+
+/// Where an event happened, for messages.
+pub struct Context<'a> {
+    pub workspace: &'a str,
+    pub rule: &'a str,
+    /// Herald's page for the event.
+    pub link: String,
+}
+
+/// The resource an event is about: "job nightly-train (dlc1f9…)", say.
+pub fn resource(data: &Value) -> Option<String> {
+    ENTITIES.iter().find_map(|key| {
+        let entity = data.get(*key)?.as_object()?;
+        let text = |k: &str| entity.get(k).and_then(Value::as_str).map(str::to_string);
+        let name = text("name").or_else(|| text("label")).or_else(|| text("project_name"));
+        let id = text("id");
+        let kind = key.replace('_', " ");
+        Some(match (name, id) {
+            (Some(n), Some(i)) if n != i => format!("{kind} {n} ({i})"),
+            (Some(n), _) => format!("{kind} {n}"),
+            (None, Some(i)) => format!("{kind} {i}"),
+            (None, None) => kind,
+        })
+    })
+}
+
+/// The chat message for one event.
+pub fn message(envelope: &Value, ctx: &Context) -> Message {
+    let event_type = envelope["type"].as_str().unwrap_or_default();
+    let source = envelope["source"].as_str().unwrap_or_default();
+    let title = catalog::event_type(source, event_type)
+        .map(|t| t.title)
+        .unwrap_or(event_type);
+    let data = &envelope["data"];
+    let time = envelope["time"].as_str().unwrap_or_default();
+    let mut lines = vec![
+        format!("Workspace: {}", ctx.workspace),
+        format!("Event: {event_type}"),
+    ];
+    if let Some(r) = resource(data) {
+        lines.push(format!("Resource: {r}"));
+    }
+    for key in ["status", "reason_message", "reason", "message"] {
+        if let Some(v) = ENTITIES
+            .iter()
+            .find_map(|e| data.get(*e)?.get(key)?.as_str())
+        {
+            lines.push(format!("{}: {v}", capitalise(&key.replace('_', " "))));
+            break;
+        }
+    }
+    lines.push(format!("Time: {time}"));
+    lines.push(format!("Rule: {}", ctx.rule));
+    let heading = format!("[Herald] {title}");
+    let mut markdown = format!("#### {heading}\n\n");
+    for l in &lines {
+        let (k, v) = l.split_once(": ").unwrap_or((l, ""));
+        markdown.push_str(&format!("- **{k}:** {v}\n"));
+    }
+    markdown.push_str(&format!("\n[Open in Herald]({})", ctx.link));
+    let mut plain = lines.clone();
+    plain.push(ctx.link.clone());
+    Message {
+        title: format!("{heading} · {}", ctx.workspace),
+        markdown,
+        lines: plain,
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Unix seconds of an RFC 3339 time (0 if unreadable).
+pub fn unix_seconds(time: &str) -> i64 {
+    time::OffsetDateTime::parse(time, &time::format_description::well_known::Rfc3339)
+        .map(|t| t.unix_timestamp())
+        .unwrap_or(0)
+}
+
+/// The standard template: the event's `data` plus `event_type` and `timestamp`, exactly as
+/// DataRobot's webhooks deliver it.
+pub fn standard(envelope: &Value) -> Value {
+    let mut body = match &envelope["data"] {
+        Value::Object(o) => o.clone(),
+        _ => serde_json::Map::new(),
+    };
+    body.insert("event_type".into(), envelope["type"].clone());
+    body.insert(
+        "timestamp".into(),
+        json!(unix_seconds(envelope["time"].as_str().unwrap_or_default())),
+    );
+    Value::Object(body)
+}
+
+/// An HTTP request body: its bytes' source and the `ce-*` headers of binary mode.
+pub struct HttpPayload {
+    pub body: Value,
+    /// `None`: the target's content type decides (JSON or form).
+    pub content_type: Option<&'static str>,
+    pub headers: Vec<(String, String)>,
+}
+
+/// The payload for an HTTP target in `format`.
+pub fn http_payload(envelope: &Value, format: PayloadFormat) -> HttpPayload {
+    match format {
+        PayloadFormat::Standard => HttpPayload {
+            body: standard(envelope),
+            content_type: None,
+            headers: vec![],
+        },
+        PayloadFormat::CloudeventsStructured => HttpPayload {
+            body: envelope.clone(),
+            content_type: Some("application/cloudevents+json"),
+            headers: vec![],
+        },
+        PayloadFormat::CloudeventsBinary => {
+            let mut headers = Vec::new();
+            if let Value::Object(attrs) = envelope {
+                for (name, value) in attrs {
+                    if matches!(name.as_str(), "data" | "data_base64" | "datacontenttype") {
+                        continue;
+                    }
+                    let text = match value {
+                        Value::String(s) => s.clone(),
+                        Value::Null => continue,
+                        other => other.to_string(),
+                    };
+                    headers.push((format!("ce-{name}"), percent_encode_header(&text)));
+                }
+            }
+            HttpPayload {
+                body: envelope["data"].clone(),
+                content_type: Some("application/json"),
+                headers,
+            }
+        }
+    }
+}
+
+/// CloudEvents' HTTP binding: percent-encode outside printable ASCII, and space, `"`, `%`.
+pub fn percent_encode_header(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if (0x21..=0x7e).contains(&b) && b != b'"' && b != b'%' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope() -> Value {
+        let data = catalog::event_type("pai.dlc", "dlc:Job:Failed").unwrap().sample_data();
+        json!({"specversion": "1.0", "id": "e-1", "source": "pai.dlc", "type": "dlc:Job:Failed",
+               "time": "2025-11-07T03:19:30Z", "subject": "job one", "data": data})
+    }
+
+    #[test]
+    fn the_message_names_workspace_event_resource_and_links_back() {
+        let ctx = Context {
+            workspace: "vision",
+            rule: "failures",
+            link: "http://herald.local/events/7".into(),
+        };
+        let m = message(&envelope(), &ctx);
+        assert!(m.title.contains("Job failed") && m.title.contains("vision"), "{}", m.title);
+        assert!(m.markdown.contains("dlc:Job:Failed"), "{}", m.markdown);
+        assert!(m.markdown.contains("job nightly-train-resnet50 (dlc1f9kq3w7zx2m5)"), "{}", m.markdown);
+        assert!(m.markdown.contains("(http://herald.local/events/7)"), "{}", m.markdown);
+        assert!(m.lines.iter().any(|l| l.contains("Workspace: vision")));
+    }
+
+    #[test]
+    fn the_standard_template_is_data_plus_type_and_unix_time() {
+        let body = standard(&envelope());
+        assert_eq!(body["event_type"], "dlc:Job:Failed");
+        assert_eq!(body["timestamp"], 1762485570);
+        assert_eq!(body["job"]["name"], "nightly-train-resnet50");
+        assert!(body.get("specversion").is_none());
+    }
+
+    #[test]
+    fn binary_mode_moves_attributes_to_encoded_headers() {
+        let p = http_payload(&envelope(), PayloadFormat::CloudeventsBinary);
+        assert_eq!(p.body["job"]["status"], "Failed");
+        assert!(p.headers.contains(&("ce-subject".into(), "job%20one".into())));
+        assert!(p.headers.contains(&("ce-type".into(), "dlc:Job:Failed".into())));
+        assert!(!p.headers.iter().any(|(n, _)| n == "ce-data"));
+        let s = http_payload(&envelope(), PayloadFormat::CloudeventsStructured);
+        assert_eq!(s.body["id"], "e-1");
+        assert_eq!(s.content_type, Some("application/cloudevents+json"));
+    }
+}

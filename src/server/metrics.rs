@@ -1,0 +1,140 @@
+//! Counters behind `/metrics`, in the Prometheus text format: events accepted, rejected and
+//! duplicated, attempts by target kind and outcome, an attempt latency histogram, and (read
+//! from the database when scraped) the queue depth and the age of the oldest due delivery.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// Upper bounds of the latency histogram, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+
+/// The server's counters. Shared through the state.
+#[derive(Default)]
+pub struct Metrics {
+    events_accepted: AtomicU64,
+    events_rejected: AtomicU64,
+    events_duplicate: AtomicU64,
+    /// (kind, outcome) → attempts.
+    attempts: Mutex<BTreeMap<(String, String), u64>>,
+    latency_buckets: [AtomicU64; BUCKETS.len()],
+    latency_count: AtomicU64,
+    latency_sum_us: AtomicU64,
+}
+
+impl Metrics {
+    /// Count a PutEvents result.
+    pub fn events(&self, accepted: u64, duplicate: u64, rejected: u64) {
+        self.events_accepted.fetch_add(accepted, Ordering::Relaxed);
+        self.events_duplicate.fetch_add(duplicate, Ordering::Relaxed);
+        self.events_rejected.fetch_add(rejected, Ordering::Relaxed);
+    }
+
+    /// Count one attempt: its kind, its outcome (`delivered`, `retry`, `failed`, `dead`) and
+    /// how long it took.
+    pub fn attempt(&self, kind: &str, outcome: &str, latency_ms: u64) {
+        if let Ok(mut map) = self.attempts.lock() {
+            *map.entry((kind.to_string(), outcome.to_string())).or_default() += 1;
+        }
+        let seconds = latency_ms as f64 / 1000.0;
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if seconds <= *bound {
+                self.latency_buckets[i].fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.latency_count.fetch_add(1, Ordering::Relaxed);
+        self.latency_sum_us
+            .fetch_add(latency_ms.saturating_mul(1000), Ordering::Relaxed);
+    }
+
+    /// The exposition text, with the queue figures read at scrape time.
+    pub fn render(&self, queue_depth: i64, oldest_due_ms: i64) -> String {
+        let mut out = String::new();
+        let counter = |out: &mut String, name: &str, help: &str, value: u64| {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}");
+        };
+        counter(
+            &mut out,
+            "herald_events_accepted_total",
+            "Events accepted by PutEvents (new, stored).",
+            self.events_accepted.load(Ordering::Relaxed),
+        );
+        counter(
+            &mut out,
+            "herald_events_duplicate_total",
+            "Events re-sent with a (source, id) already stored; no-ops.",
+            self.events_duplicate.load(Ordering::Relaxed),
+        );
+        counter(
+            &mut out,
+            "herald_events_rejected_total",
+            "Event entries refused by validation.",
+            self.events_rejected.load(Ordering::Relaxed),
+        );
+        let _ = writeln!(
+            out,
+            "# HELP herald_delivery_attempts_total Delivery attempts by target kind and outcome.\n# TYPE herald_delivery_attempts_total counter"
+        );
+        if let Ok(map) = self.attempts.lock() {
+            for ((kind, outcome), n) in map.iter() {
+                let _ = writeln!(
+                    out,
+                    "herald_delivery_attempts_total{{kind=\"{kind}\",outcome=\"{outcome}\"}} {n}"
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "# HELP herald_attempt_duration_seconds How long delivery attempts took.\n# TYPE herald_attempt_duration_seconds histogram"
+        );
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "herald_attempt_duration_seconds_bucket{{le=\"{bound}\"}} {}",
+                self.latency_buckets[i].load(Ordering::Relaxed)
+            );
+        }
+        let count = self.latency_count.load(Ordering::Relaxed);
+        let _ = writeln!(
+            out,
+            "herald_attempt_duration_seconds_bucket{{le=\"+Inf\"}} {count}\nherald_attempt_duration_seconds_sum {}\nherald_attempt_duration_seconds_count {count}",
+            self.latency_sum_us.load(Ordering::Relaxed) as f64 / 1e6
+        );
+        let _ = writeln!(
+            out,
+            "# HELP herald_queue_depth Deliveries waiting to be sent (due now or later).\n# TYPE herald_queue_depth gauge\nherald_queue_depth {queue_depth}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP herald_oldest_pending_seconds How long the oldest due delivery has waited.\n# TYPE herald_oldest_pending_seconds gauge\nherald_oldest_pending_seconds {}",
+            oldest_due_ms as f64 / 1000.0
+        );
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_and_histogram_render_in_the_text_format() {
+        let m = Metrics::default();
+        m.events(3, 1, 2);
+        m.attempt("http", "delivered", 7);
+        m.attempt("http", "delivered", 40);
+        m.attempt("dingtalk", "retry", 2000);
+        let text = m.render(5, 1500);
+        assert!(text.contains("herald_events_accepted_total 3"), "{text}");
+        assert!(text.contains("herald_events_rejected_total 2"), "{text}");
+        assert!(text.contains("herald_delivery_attempts_total{kind=\"http\",outcome=\"delivered\"} 2"));
+        assert!(text.contains("herald_attempt_duration_seconds_bucket{le=\"0.01\"} 1"), "{text}");
+        assert!(text.contains("herald_attempt_duration_seconds_bucket{le=\"0.05\"} 2"), "{text}");
+        assert!(text.contains("herald_attempt_duration_seconds_count 3"));
+        assert!(text.contains("herald_queue_depth 5"));
+        assert!(text.contains("herald_oldest_pending_seconds 1.5"));
+    }
+}
