@@ -4,9 +4,11 @@
 //!
 //! All are mounted under `/api/ui/`.
 
+pub mod access_keys;
 pub mod auth;
 pub mod contacts;
 pub mod eventbridge;
+pub mod events;
 pub mod rules;
 pub mod targets;
 pub mod workspaces;

@@ -75,6 +75,9 @@ pub fn App() -> impl IntoView {
                     view=pages::rule_form::EditRulePage
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/buses/:bus/events") view=pages::events::EventsPage ssr=SsrMode::Async/>
+                <Route path=path!("/buses/:bus/events/:id") view=pages::events::EventPage ssr=SsrMode::Async/>
+                <Route path=path!("/access-keys") view=pages::access_keys::AccessKeysPage ssr=SsrMode::Async/>
                 <Route path=path!("/quota-requests") view=pages::quota::QuotaRequestsPage ssr=SsrMode::Async/>
                 <Route path=path!("/catalog") view=pages::catalog::CatalogPage ssr=SsrMode::Async/>
                 <Route path=path!("/contacts") view=pages::contacts::ContactsPage ssr=SsrMode::Async/>

@@ -110,18 +110,91 @@ pub struct PutEventsEntry {
     #[serde(rename = "EventId", skip_serializing_if = "Option::is_none", default)]
     pub event_id: Option<String>,
     /// Herald's number for the event (its page is `/events/{HeraldEventId}`).
-    #[serde(rename = "HeraldEventId", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "HeraldEventId",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub herald_id: Option<i64>,
     /// The `(source, id)` was already stored: nothing new was done.
-    #[serde(rename = "Duplicate", skip_serializing_if = "std::ops::Not::not", default)]
+    #[serde(
+        rename = "Duplicate",
+        skip_serializing_if = "std::ops::Not::not",
+        default
+    )]
     pub duplicate: bool,
     /// Deliveries queued for this event.
     #[serde(rename = "Deliveries", default)]
     pub deliveries: usize,
     #[serde(rename = "ErrorCode", skip_serializing_if = "Option::is_none", default)]
     pub error_code: Option<String>,
-    #[serde(rename = "ErrorMessage", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "ErrorMessage",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub error_message: Option<String>,
-    #[serde(rename = "ErrorField", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "ErrorField",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub error_field: Option<String>,
+}
+
+/// An event in the delivery log, with its deliveries' tally.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    pub id: i64,
+    pub bus: String,
+    pub source: String,
+    /// The CloudEvent's own id.
+    pub ce_id: String,
+    pub event_type: String,
+    pub subject: Option<String>,
+    pub time: String,
+    pub received_at: String,
+    pub delivered: i64,
+    pub failed: i64,
+    pub pending: i64,
+}
+
+/// An event's page: the event as received, and every delivery with its attempts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDetail {
+    pub event: EventView,
+    /// The CloudEvent, pretty-printed.
+    pub envelope: String,
+    pub deliveries: Vec<DeliveryView>,
+}
+
+/// One event to one target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    pub id: i64,
+    pub rule: Option<String>,
+    pub kind: String,
+    /// Stable across attempts: receivers deduplicate by it.
+    pub webhook_id: String,
+    /// `pending`, `delivered`, `failed` (permanent) or `dead` (retries used up).
+    pub status: String,
+    pub attempt_count: i64,
+    /// When the next attempt is due (RFC 3339), while pending.
+    pub next_attempt_at: Option<String>,
+    pub last_reason: Option<String>,
+    pub last_detail: Option<String>,
+    pub attempts: Vec<AttemptView>,
+}
+
+/// One try of a delivery: the request (secrets masked), the answer, the latency, the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub number: i64,
+    pub started_at: String,
+    pub latency_ms: i64,
+    pub request: String,
+    pub response_status: Option<i64>,
+    pub response_body: Option<String>,
+    pub reason: String,
+    pub detail: String,
 }

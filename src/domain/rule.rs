@@ -215,6 +215,13 @@ pub struct RuleView {
     pub targets: Vec<TargetView>,
     /// An increase request awaiting the owner's decision.
     pub pending_request: Option<QuotaRequestView>,
+    /// Deliveries of this rule's events: delivered, failed (or dead), pending.
+    #[serde(default)]
+    pub delivered: i64,
+    #[serde(default)]
+    pub failed: i64,
+    #[serde(default)]
+    pub pending: i64,
     pub created_at: String,
     pub updated_at: String,
 }

@@ -29,7 +29,8 @@ impl Metrics {
     /// Count a PutEvents result.
     pub fn events(&self, accepted: u64, duplicate: u64, rejected: u64) {
         self.events_accepted.fetch_add(accepted, Ordering::Relaxed);
-        self.events_duplicate.fetch_add(duplicate, Ordering::Relaxed);
+        self.events_duplicate
+            .fetch_add(duplicate, Ordering::Relaxed);
         self.events_rejected.fetch_add(rejected, Ordering::Relaxed);
     }
 
@@ -37,7 +38,8 @@ impl Metrics {
     /// how long it took.
     pub fn attempt(&self, kind: &str, outcome: &str, latency_ms: u64) {
         if let Ok(mut map) = self.attempts.lock() {
-            *map.entry((kind.to_string(), outcome.to_string())).or_default() += 1;
+            *map.entry((kind.to_string(), outcome.to_string()))
+                .or_default() += 1;
         }
         let seconds = latency_ms as f64 / 1000.0;
         for (i, bound) in BUCKETS.iter().enumerate() {
@@ -54,7 +56,10 @@ impl Metrics {
     pub fn render(&self, queue_depth: i64, oldest_due_ms: i64) -> String {
         let mut out = String::new();
         let counter = |out: &mut String, name: &str, help: &str, value: u64| {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}");
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
+            );
         };
         counter(
             &mut out,
@@ -130,9 +135,17 @@ mod tests {
         let text = m.render(5, 1500);
         assert!(text.contains("herald_events_accepted_total 3"), "{text}");
         assert!(text.contains("herald_events_rejected_total 2"), "{text}");
-        assert!(text.contains("herald_delivery_attempts_total{kind=\"http\",outcome=\"delivered\"} 2"));
-        assert!(text.contains("herald_attempt_duration_seconds_bucket{le=\"0.01\"} 1"), "{text}");
-        assert!(text.contains("herald_attempt_duration_seconds_bucket{le=\"0.05\"} 2"), "{text}");
+        assert!(
+            text.contains("herald_delivery_attempts_total{kind=\"http\",outcome=\"delivered\"} 2")
+        );
+        assert!(
+            text.contains("herald_attempt_duration_seconds_bucket{le=\"0.01\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("herald_attempt_duration_seconds_bucket{le=\"0.05\"} 2"),
+            "{text}"
+        );
         assert!(text.contains("herald_attempt_duration_seconds_count 3"));
         assert!(text.contains("herald_queue_depth 5"));
         assert!(text.contains("herald_oldest_pending_seconds 1.5"));

@@ -4,8 +4,8 @@
 use super::config::ServeArgs;
 use super::crypto::SecretBox;
 use super::delivery::engine::{Engine, Wake};
-use super::metrics::Metrics;
 use super::http::{api, health, pages};
+use super::metrics::Metrics;
 use super::net::client::Outbound;
 use super::net::ssrf::NetworkPolicy;
 use super::state::AppState;

@@ -17,6 +17,7 @@ pub fn Frame(children: Children) -> impl IntoView {
                 <a href="/catalog">"Event catalog"</a>
                 <a href="/contacts">"Contacts"</a>
                 <a href="/quota-requests">"Quota requests"</a>
+                <a href="/access-keys">"Access keys"</a>
             </nav>
             <div class="who">
                 <Suspense fallback=|| ()>

@@ -1,9 +1,11 @@
 //! One file per feature's pages.
 
+pub mod access_keys;
 pub mod auth;
 pub mod buses;
 pub mod catalog;
 pub mod contacts;
+pub mod events;
 pub mod home;
 pub mod not_found;
 pub mod quota;

@@ -54,6 +54,7 @@ pub fn BusRulesPage() -> impl IntoView {
                         <p>
                             "Event bus " <code data-testid="bus-name">{page.bus.clone()}</code>
                             {page.workspace.clone().map(|w| view! { " of workspace " <strong>{w}</strong> })}
+                            " · " <a href=format!("/buses/{}/events", page.bus)>"Events and deliveries"</a>
                             " · " <a href="/buses">"All event buses"</a>
                         </p>
                         {if page.role_granted {
@@ -88,6 +89,7 @@ pub fn BusRulesPage() -> impl IntoView {
                                             <th scope="col">"Event source and types"</th>
                                             <th scope="col">"Targets"</th>
                                             <th scope="col">"Quota"</th>
+                                            <th scope="col">"Deliveries"</th>
                                             <th scope="col">"Actions"</th>
                                         </tr>
                                     </thead>
@@ -158,6 +160,9 @@ fn RuleRow(
                 {rule.pending_request.clone().map(|r| view! {
                     <div class="hint">{format!("Increase to {} requested", r.requested)}</div>
                 })}
+            </td>
+            <td data-testid="rule-counts">
+                {format!("{} delivered · {} failed · {} pending", rule.delivered, rule.failed, rule.pending)}
             </td>
             <td class="actions">
                 <Show

@@ -233,7 +233,11 @@ async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
         .and_then(|json| serde_json::from_str(&json).ok())
     {
         Some(c) => c,
-        None => return permanent("the target's settings cannot be opened (was the secret key changed?)"),
+        None => {
+            return permanent(
+                "the target's settings cannot be opened (was the secret key changed?)",
+            )
+        }
     };
     let envelope: Value = match serde_json::from_str(&due.envelope) {
         Ok(v) => v,
@@ -243,7 +247,12 @@ async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
     let ctx = Context {
         workspace: &workspace,
         rule: due.rule.as_deref().unwrap_or("(deleted rule)"),
-        link: format!("{}/events/{}", state.config.public_url(), due.event_id),
+        link: format!(
+            "{}/buses/{}/events/{}",
+            state.config.public_url(),
+            due.bus,
+            due.event_id
+        ),
     };
     let out = &state.sender;
     // The address check happens when connecting, on the resolved addresses; IP literals
@@ -308,10 +317,7 @@ async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
             payload_format,
             secret,
         } => {
-            let Some(secret) = secret
-                .as_deref()
-                .and_then(|s| WebhookSecret::parse(s).ok())
-            else {
+            let Some(secret) = secret.as_deref().and_then(|s| WebhookSecret::parse(s).ok()) else {
                 return permanent("the target has no valid signing secret; edit and save it again");
             };
             let payload = render::http_payload(&envelope, *payload_format);
@@ -325,7 +331,11 @@ async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
                 headers,
                 secret: &secret,
             };
-            let mut request = format!("POST {}\ncontent-type: {ct}\nwebhook-id: {}\n", mask_url(url), due.webhook_id);
+            let mut request = format!(
+                "POST {}\ncontent-type: {ct}\nwebhook-id: {}\n",
+                mask_url(url),
+                due.webhook_id
+            );
             for (name, _) in headers {
                 request.push_str(&format!("{name}: ••••••\n"));
             }
@@ -333,7 +343,9 @@ async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
                 request.push_str(&format!("{name}: {value}\n"));
             }
             request.push('\n');
-            request.push_str(&String::from_utf8_lossy(&body[..body.len().min(KEEP_BYTES)]));
+            request.push_str(&String::from_utf8_lossy(
+                &body[..body.len().min(KEEP_BYTES)],
+            ));
             let (o, l) = webhook::deliver_bytes(
                 out,
                 &endpoint,
@@ -349,9 +361,9 @@ async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
         TargetConfig::Voice { .. } | TargetConfig::Sms { .. } => permanent(
             "no SMS or voice provider is configured on this Herald; the message was not sent",
         ),
-        TargetConfig::Email { .. } => {
-            permanent("no SMTP relay is configured on this Herald (--smtp-url); the email was not sent")
-        }
+        TargetConfig::Email { .. } => permanent(
+            "no SMTP relay is configured on this Herald (--smtp-url); the email was not sent",
+        ),
     }
 }
 
@@ -367,13 +379,24 @@ mod tests {
     fn delivered_failed_retried_and_dead() {
         let ok = Outcome::delivered(200);
         assert_eq!(next_step(&ok, 0, &schedule(), 1000, 0.5).0, "delivered");
-        let sig = Outcome::failed(Reason::SignatureMismatch, Some(200), Some(310000), "sign not match");
+        let sig = Outcome::failed(
+            Reason::SignatureMismatch,
+            Some(200),
+            Some(310000),
+            "sign not match",
+        );
         assert_eq!(next_step(&sig, 0, &schedule(), 1000, 0.5).0, "failed");
         let not_found = Outcome::failed(Reason::HttpStatus, Some(404), None, "");
         assert_eq!(next_step(&not_found, 0, &schedule(), 1000, 0.5).0, "failed");
         let busy = Outcome::failed(Reason::HttpStatus, Some(503), None, "");
-        assert_eq!(next_step(&busy, 0, &schedule(), 1000, 0.5), ("pending", 6000));
-        assert_eq!(next_step(&busy, 1, &schedule(), 1000, 0.5), ("pending", 31000));
+        assert_eq!(
+            next_step(&busy, 0, &schedule(), 1000, 0.5),
+            ("pending", 6000)
+        );
+        assert_eq!(
+            next_step(&busy, 1, &schedule(), 1000, 0.5),
+            ("pending", 31000)
+        );
         assert_eq!(next_step(&busy, 2, &schedule(), 1000, 0.5).0, "dead");
     }
 

@@ -31,7 +31,9 @@ pub fn resource(data: &Value) -> Option<String> {
     ENTITIES.iter().find_map(|key| {
         let entity = data.get(*key)?.as_object()?;
         let text = |k: &str| entity.get(k).and_then(Value::as_str).map(str::to_string);
-        let name = text("name").or_else(|| text("label")).or_else(|| text("project_name"));
+        let name = text("name")
+            .or_else(|| text("label"))
+            .or_else(|| text("project_name"));
         let id = text("id");
         let kind = key.replace('_', " ");
         Some(match (name, id) {
@@ -179,7 +181,9 @@ mod tests {
     use super::*;
 
     fn envelope() -> Value {
-        let data = catalog::event_type("pai.dlc", "dlc:Job:Failed").unwrap().sample_data();
+        let data = catalog::event_type("pai.dlc", "dlc:Job:Failed")
+            .unwrap()
+            .sample_data();
         json!({"specversion": "1.0", "id": "e-1", "source": "pai.dlc", "type": "dlc:Job:Failed",
                "time": "2025-11-07T03:19:30Z", "subject": "job one", "data": data})
     }
@@ -192,10 +196,23 @@ mod tests {
             link: "http://herald.local/events/7".into(),
         };
         let m = message(&envelope(), &ctx);
-        assert!(m.title.contains("Job failed") && m.title.contains("vision"), "{}", m.title);
+        assert!(
+            m.title.contains("Job failed") && m.title.contains("vision"),
+            "{}",
+            m.title
+        );
         assert!(m.markdown.contains("dlc:Job:Failed"), "{}", m.markdown);
-        assert!(m.markdown.contains("job nightly-train-resnet50 (dlc1f9kq3w7zx2m5)"), "{}", m.markdown);
-        assert!(m.markdown.contains("(http://herald.local/events/7)"), "{}", m.markdown);
+        assert!(
+            m.markdown
+                .contains("job nightly-train-resnet50 (dlc1f9kq3w7zx2m5)"),
+            "{}",
+            m.markdown
+        );
+        assert!(
+            m.markdown.contains("(http://herald.local/events/7)"),
+            "{}",
+            m.markdown
+        );
         assert!(m.lines.iter().any(|l| l.contains("Workspace: vision")));
     }
 
@@ -212,8 +229,12 @@ mod tests {
     fn binary_mode_moves_attributes_to_encoded_headers() {
         let p = http_payload(&envelope(), PayloadFormat::CloudeventsBinary);
         assert_eq!(p.body["job"]["status"], "Failed");
-        assert!(p.headers.contains(&("ce-subject".into(), "job%20one".into())));
-        assert!(p.headers.contains(&("ce-type".into(), "dlc:Job:Failed".into())));
+        assert!(p
+            .headers
+            .contains(&("ce-subject".into(), "job%20one".into())));
+        assert!(p
+            .headers
+            .contains(&("ce-type".into(), "dlc:Job:Failed".into())));
         assert!(!p.headers.iter().any(|(n, _)| n == "ce-data"));
         let s = http_payload(&envelope(), PayloadFormat::CloudeventsStructured);
         assert_eq!(s.body["id"], "e-1");

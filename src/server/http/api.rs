@@ -16,7 +16,11 @@ use serde_json::Value;
 
 fn error_response(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut res = (status, Json(serde_json::to_value(&e).unwrap_or(Value::Null))).into_response();
+    let mut res = (
+        status,
+        Json(serde_json::to_value(&e).unwrap_or(Value::Null)),
+    )
+        .into_response();
     if let AppError::TooManyRequests {
         retry_after_secs, ..
     } = e

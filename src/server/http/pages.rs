@@ -16,8 +16,7 @@ fn is_public(path: &str) -> bool {
     matches!(
         path,
         "/login" | "/signup" | "/healthz" | "/metrics" | "/favicon.svg"
-    )
-        || path.starts_with("/pkg/")
+    ) || path.starts_with("/pkg/")
         || path.starts_with("/api/")
         || path.starts_with("/assets/")
 }

@@ -9,7 +9,9 @@ use super::super::error::Context;
 use super::super::ingest::{self, EntryError, Incoming};
 use super::super::state::AppState;
 use super::super::store::{events, rules};
-use crate::domain::models::{PutEventsEntry, PutEventsResult};
+use crate::domain::models::{
+    AttemptView, DeliveryView, EventDetail, EventView, PutEventsEntry, PutEventsResult,
+};
 use crate::domain::pattern::Pattern;
 use crate::domain::policy::{Action, Resource};
 use crate::domain::AppError;
@@ -91,7 +93,10 @@ pub async fn put(
                 id: r.id,
                 source: r.source,
                 types: serde_json::from_str(&r.types).unwrap_or_default(),
-                pattern: r.pattern.as_deref().and_then(|p| Pattern::parse_str(p).ok()),
+                pattern: r
+                    .pattern
+                    .as_deref()
+                    .and_then(|p| Pattern::parse_str(p).ok()),
             })
             .collect();
         let mut targets: HashMap<i64, Vec<events::MatchTarget>> = HashMap::new();
@@ -175,4 +180,245 @@ pub async fn put(
         failed_entry_count: failed,
         entries: results,
     })
+}
+
+fn event_view(r: events::EventRow) -> EventView {
+    EventView {
+        id: r.id,
+        bus: r.bus,
+        source: r.source,
+        ce_id: r.ce_id,
+        event_type: r.event_type,
+        subject: r.subject,
+        time: r.time,
+        received_at: r.received_at,
+        delivered: r.delivered,
+        failed: r.failed,
+        pending: r.pending,
+    }
+}
+
+async fn bus_id(state: &AppState, actor: &Actor, bus: &str) -> Result<i64, AppError> {
+    rules::bus_id(&state.pool, actor.account_id, bus)
+        .await
+        .context("finding a bus")?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("Event bus {bus:?}"),
+        })
+}
+
+/// The newest events of a bus (at most 200), filtered by type, delivery status and time.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    filter: events::EventFilter,
+) -> Result<Vec<EventView>, AppError> {
+    authorize(
+        actor,
+        Action::GetEventBus,
+        &Resource::event_bus(actor.account_id, bus),
+    )?;
+    if let Some(s) = &filter.status {
+        if !matches!(s.as_str(), "delivered" | "failed" | "pending") {
+            return Err(AppError::invalid(
+                "status",
+                "must be delivered, failed or pending",
+            ));
+        }
+    }
+    if let Some(since) = &filter.since {
+        time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| AppError::invalid("since", "must be a time like 2026-11-22T10:00:00Z"))?;
+    }
+    let bus_id = bus_id(state, actor, bus).await?;
+    Ok(
+        events::list_events(&state.pool, actor.account_id, bus_id, &filter, 200)
+            .await
+            .context("listing events")?
+            .into_iter()
+            .map(event_view)
+            .collect(),
+    )
+}
+
+fn rfc3339_of_ms(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// An event of a bus with its deliveries and their attempts.
+pub async fn get(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    id: i64,
+) -> Result<EventDetail, AppError> {
+    authorize(
+        actor,
+        Action::GetEventBus,
+        &Resource::event_bus(actor.account_id, bus),
+    )?;
+    let not_found = || AppError::NotFound {
+        what: format!("Event {id}"),
+    };
+    let row = events::find_event(&state.pool, actor.account_id, id)
+        .await
+        .context("reading an event")?
+        .filter(|r| r.bus == bus)
+        .ok_or_else(not_found)?;
+    let envelope = serde_json::from_str::<Value>(&row.envelope)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_else(|_| row.envelope.clone());
+    let mut attempts: HashMap<i64, Vec<AttemptView>> = HashMap::new();
+    for a in events::attempts_of_event(&state.pool, actor.account_id, id)
+        .await
+        .context("reading attempts")?
+    {
+        attempts
+            .entry(a.delivery_id)
+            .or_default()
+            .push(AttemptView {
+                number: a.number,
+                started_at: a.started_at,
+                latency_ms: a.latency_ms,
+                request: a.request,
+                response_status: a.response_status,
+                response_body: a.response_body,
+                reason: a.reason,
+                detail: a.detail,
+            });
+    }
+    let deliveries = events::deliveries_of(&state.pool, actor.account_id, id)
+        .await
+        .context("reading deliveries")?
+        .into_iter()
+        .map(|d| DeliveryView {
+            attempts: attempts.remove(&d.id).unwrap_or_default(),
+            next_attempt_at: (d.status == "pending").then(|| rfc3339_of_ms(d.next_attempt_at)),
+            id: d.id,
+            rule: d.rule,
+            kind: d.kind,
+            webhook_id: d.webhook_id,
+            status: d.status,
+            attempt_count: d.attempts,
+            last_reason: d.last_reason,
+            last_detail: d.last_detail,
+        })
+        .collect();
+    Ok(EventDetail {
+        event: event_view(row),
+        envelope,
+        deliveries,
+    })
+}
+
+/// Send a finished delivery again, now, with the same `webhook-id`.
+pub async fn redeliver(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    delivery: i64,
+) -> Result<(), AppError> {
+    authorize(
+        actor,
+        Action::PutEvents,
+        &Resource::event_bus(actor.account_id, bus),
+    )?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    let queued = events::redeliver(
+        &state.pool,
+        actor.account_id,
+        bus_id,
+        delivery,
+        super::super::delivery::channels::now_ms(),
+    )
+    .await
+    .context("queueing a redelivery")?;
+    if !queued {
+        return Err(AppError::Conflict {
+            field: None,
+            message: format!("Delivery {delivery} is still pending or does not exist."),
+        });
+    }
+    state.wake.now();
+    Ok(())
+}
+
+/// Send every failed or dead delivery of a bus received since `since` again; the count.
+pub async fn redeliver_failed_since(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    since: &str,
+) -> Result<u64, AppError> {
+    authorize(
+        actor,
+        Action::PutEvents,
+        &Resource::event_bus(actor.account_id, bus),
+    )?;
+    time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| AppError::invalid("since", "must be a time like 2026-11-22T10:00:00Z"))?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    let n = events::redeliver_failed_since(
+        &state.pool,
+        actor.account_id,
+        bus_id,
+        since,
+        super::super::delivery::channels::now_ms(),
+    )
+    .await
+    .context("queueing redeliveries")?;
+    if n > 0 {
+        state.wake.now();
+    }
+    Ok(n)
+}
+
+/// "Send test event": a catalog type with (edited) sample data, put on the bus like any
+/// other event. Returns Herald's id for the event.
+pub async fn send_test(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    source: &str,
+    event_type: &str,
+    data: &str,
+) -> Result<i64, AppError> {
+    let data: Value = serde_json::from_str(data).map_err(|e| {
+        AppError::invalid(
+            "data",
+            format!(
+                "is not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let event = serde_json::json!({
+        "specversion": "1.0",
+        "id": format!("test-{:016x}", rand::random::<u64>()),
+        "source": source,
+        "type": event_type,
+        "subject": "Herald test event",
+        "data": data,
+    });
+    let result = put(state, actor, bus, vec![Ok(event)]).await?;
+    let entry = result.entries.into_iter().next().unwrap_or_default();
+    match (entry.herald_id, entry.error_message) {
+        (Some(id), _) => Ok(id),
+        (None, message) => Err(AppError::invalid(
+            entry
+                .error_field
+                .as_deref()
+                .map(|f| if f.starts_with("data") { "data" } else { f })
+                .unwrap_or("data"),
+            message.unwrap_or_else(|| "the event was refused".into()),
+        )),
+    }
 }

@@ -9,7 +9,7 @@ use super::super::crypto::{mask, mask_url};
 use super::super::delivery::sign::WebhookSecret;
 use super::super::error::{internal, is_unique_violation, Context};
 use super::super::state::AppState;
-use super::super::store::{contacts, eventbridge, rules};
+use super::super::store::{contacts, eventbridge, events, rules};
 use crate::domain::catalog::TargetKind;
 use crate::domain::policy::{Action, Resource, SERVICE_LINKED_ROLE};
 use crate::domain::rule::{
@@ -206,6 +206,9 @@ async fn views(state: &AppState, rows: Vec<rules::RuleRow>) -> Result<Vec<RuleVi
                 units: targets.iter().map(TargetView::units).sum(),
                 targets,
                 pending_request: pending.remove(&row.id),
+                delivered: 0,
+                failed: 0,
+                pending: 0,
                 bus: row.bus,
                 name: row.name,
                 description: row.description,
@@ -232,7 +235,19 @@ pub async fn list(state: &AppState, actor: &Actor, bus: &str) -> Result<Vec<Rule
     let rows = rules::list(&state.pool, actor.account_id, bus_id)
         .await
         .context("listing rules")?;
-    views(state, rows).await
+    let mut list = views(state, rows).await?;
+    let counts: HashMap<i64, (i64, i64, i64)> = events::rule_counts(&state.pool, bus_id)
+        .await
+        .context("counting deliveries")?
+        .into_iter()
+        .map(|(id, d, f, p)| (id, (d, f, p)))
+        .collect();
+    for r in &mut list {
+        if let Some((d, f, p)) = counts.get(&r.id) {
+            (r.delivered, r.failed, r.pending) = (*d, *f, *p);
+        }
+    }
+    Ok(list)
 }
 
 /// A bus's page: its rules, its workspace, and whether rules can be created.

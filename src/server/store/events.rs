@@ -397,15 +397,18 @@ pub async fn attempts_of_event(
 pub async fn redeliver(
     pool: &SqlitePool,
     account_id: i64,
+    bus_id: i64,
     id: i64,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
-        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?3,
+        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?4,
              lease_until = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE account_id = ?1 AND id = ?2 AND status <> 'pending'",
+         WHERE account_id = ?1 AND id = ?3 AND status <> 'pending'
+           AND event_id IN (SELECT id FROM events WHERE bus_id = ?2)",
     )
     .bind(account_id)
+    .bind(bus_id)
     .bind(id)
     .bind(now_ms)
     .execute(pool)
