@@ -254,6 +254,10 @@ pub struct TargetView {
     pub header_names: Vec<String>,
     /// Contacts of a voice, SMS or email target, in order.
     pub contacts: Vec<ContactRef>,
+    /// Why and since when the target is disabled (it kept failing); saving the rule turns
+    /// it back on.
+    #[serde(default)]
+    pub disabled: Option<String>,
 }
 
 impl TargetView {

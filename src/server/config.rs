@@ -41,6 +41,14 @@ pub enum AccessKeyCommand {
     },
 }
 
+/// One duration such as `72h` or `30m`.
+pub fn parse_one_duration(text: &str) -> Result<std::time::Duration, String> {
+    match parse_schedule(text)?.as_slice() {
+        [one] => Ok(*one),
+        _ => Err("give one duration, such as 72h".into()),
+    }
+}
+
 /// Delays before each retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetrySchedule(pub Vec<std::time::Duration>);
@@ -163,6 +171,43 @@ pub struct ServeArgs {
     #[arg(long, env = "HERALD_WORKERS", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub workers: u16,
 
+    /// SMTP relay for email targets: smtps://user:pass@host:465 (implicit TLS),
+    /// smtp://user:pass@host:587?tls=required (STARTTLS), or smtp://host:25 for a local relay.
+    #[arg(long, env = "HERALD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of notification emails.
+    #[arg(
+        long,
+        env = "HERALD_SMTP_FROM",
+        default_value = "Herald <herald@localhost>"
+    )]
+    pub smtp_from: String,
+
+    /// Twilio (or a Twilio-compatible gateway) for SMS and voice targets: the account SID.
+    #[arg(long, env = "HERALD_TWILIO_ACCOUNT_SID")]
+    pub twilio_account_sid: Option<String>,
+
+    /// Twilio auth token.
+    #[arg(long, env = "HERALD_TWILIO_AUTH_TOKEN", hide_env_values = true)]
+    pub twilio_auth_token: Option<String>,
+
+    /// The number SMS and calls come from (E.164).
+    #[arg(long, env = "HERALD_TWILIO_FROM")]
+    pub twilio_from: Option<String>,
+
+    /// Base URL of the Twilio API.
+    #[arg(
+        long,
+        env = "HERALD_TWILIO_BASE_URL",
+        default_value = "https://api.twilio.com"
+    )]
+    pub twilio_base_url: String,
+
+    /// How long a target may fail without a break before it is disabled (e.g. 72h).
+    #[arg(long, env = "HERALD_DISABLE_FAILING_AFTER", default_value = "72h", value_parser = parse_one_duration)]
+    pub disable_failing_after: std::time::Duration,
+
     /// How long one delivery attempt may take.
     #[arg(long, env = "HERALD_DELIVERY_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=120))]
     pub delivery_timeout_secs: u64,
@@ -185,6 +230,16 @@ impl std::fmt::Debug for ServeArgs {
             .field("retry_schedule", &self.retry_schedule)
             .field("workers", &self.workers)
             .field("delivery_timeout_secs", &self.delivery_timeout_secs)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "[redacted]"))
+            .field("smtp_from", &self.smtp_from)
+            .field("twilio_account_sid", &self.twilio_account_sid)
+            .field(
+                "twilio_auth_token",
+                &self.twilio_auth_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("twilio_from", &self.twilio_from)
+            .field("twilio_base_url", &self.twilio_base_url)
+            .field("disable_failing_after", &self.disable_failing_after)
             .finish()
     }
 }
@@ -205,6 +260,13 @@ impl ServeArgs {
                 .expect("the default schedule parses"),
             workers: 4,
             delivery_timeout_secs: 15,
+            smtp_url: None,
+            smtp_from: "Herald <herald@localhost>".into(),
+            twilio_account_sid: None,
+            twilio_auth_token: None,
+            twilio_from: None,
+            twilio_base_url: "https://api.twilio.com".into(),
+            disable_failing_after: std::time::Duration::from_secs(72 * 3600),
         }
     }
 

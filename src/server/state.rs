@@ -2,7 +2,10 @@
 
 use super::config::ServeArgs;
 use super::crypto::SecretBox;
+use super::delivery::channels::email::Mailer;
+use super::delivery::channels::twilio::Twilio;
 use super::delivery::engine::Wake;
+use super::delivery::pacing::Pacer;
 use super::metrics::Metrics;
 use super::net::client::Outbound;
 use axum::extract::FromRef;
@@ -26,6 +29,12 @@ pub struct AppState {
     pub wake: Wake,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// Keeps each chat robot below its provider's rate limit.
+    pub pacer: Arc<Pacer>,
+    /// The SMTP relay, when configured.
+    pub mailer: Option<Mailer>,
+    /// The SMS and voice provider, when configured.
+    pub twilio: Option<Twilio>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -3,7 +3,10 @@
 
 use super::config::ServeArgs;
 use super::crypto::SecretBox;
+use super::delivery::channels::email::Mailer;
+use super::delivery::channels::twilio::Twilio;
 use super::delivery::engine::{Engine, Wake};
+use super::delivery::pacing::Pacer;
 use super::http::{api, health, pages};
 use super::metrics::Metrics;
 use super::net::client::Outbound;
@@ -53,6 +56,27 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
         NetworkPolicy { allowed },
         std::time::Duration::from_secs(args.delivery_timeout_secs),
     )?;
+    let timeout = std::time::Duration::from_secs(args.delivery_timeout_secs);
+    let mailer = match &args.smtp_url {
+        Some(url) => Some(Mailer::new(url, &args.smtp_from, timeout)?),
+        None => None,
+    };
+    let twilio = match (
+        &args.twilio_account_sid,
+        &args.twilio_auth_token,
+        &args.twilio_from,
+    ) {
+        (Some(sid), Some(token), Some(from)) => Some(Twilio {
+            base_url: args.twilio_base_url.clone(),
+            account_sid: sid.clone(),
+            auth_token: token.clone(),
+            from: from.clone(),
+        }),
+        (None, None, None) => None,
+        _ => anyhow::bail!(
+            "SMS and voice need all of --twilio-account-sid, --twilio-auth-token and --twilio-from"
+        ),
+    };
     let leptos_options = LeptosOptions::builder()
         .output_name("herald")
         .site_root(args.site_root.clone())
@@ -68,6 +92,9 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
         sender,
         wake: Wake::default(),
         metrics: Arc::new(Metrics::default()),
+        pacer: Arc::new(Pacer::default()),
+        mailer,
+        twilio,
     })
 }
 

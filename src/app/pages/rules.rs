@@ -152,7 +152,19 @@ fn RuleRow(
             </td>
             <td>
                 <ul class="targets">
-                    {targets.iter().map(|t| view! { <li>{t.summary()}</li> }).collect_view()}
+                    {targets
+                        .iter()
+                        .map(|t| view! {
+                            <li>
+                                {t.summary()}
+                                {t.disabled.clone().map(|d| view! {
+                                    <div class="badge failed" role="note" data-testid="target-disabled">
+                                        {format!("Disabled: {d}. Save the rule to turn it back on.")}
+                                    </div>
+                                })}
+                            </li>
+                        })
+                        .collect_view()}
                 </ul>
             </td>
             <td data-testid="rule-quota">

@@ -7,10 +7,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::channels::{dingtalk, lark, now_ms, webhook, wecom};
+use std::collections::HashMap;
+
+use super::channels::{dingtalk, lark, now_ms, twilio, webhook, wecom, Message};
 use super::outcome::Outcome;
+use super::pacing;
 use super::render::{self, Context};
 use super::sign::WebhookSecret;
+use crate::domain::catalog::TargetKind;
 use crate::domain::target::{Reason, TargetConfig};
 use crate::server::crypto::mask_url;
 use crate::server::state::AppState;
@@ -94,20 +98,48 @@ async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
             continue;
         }
         let mut set = JoinSet::new();
-        for due in batch {
-            let state = state.clone();
-            set.spawn(async move { attempt(&state, due).await });
-        }
         let mut records = Vec::with_capacity(BATCH as usize);
+        // Chat robots are paced; what waits for one robot goes out together as a digest.
+        let mut robots: HashMap<i64, Vec<Due>> = HashMap::new();
+        for due in batch {
+            let paced = TargetKind::parse(&due.kind).is_some_and(|k| !pacing::limits(k).is_empty());
+            match (paced, due.target_id, &due.config) {
+                (true, Some(target), Some(_)) => robots.entry(target).or_default().push(due),
+                _ => {
+                    let state = state.clone();
+                    set.spawn(async move { vec![attempt(&state, due).await] });
+                }
+            }
+        }
+        let now = now_ms();
+        for (target, group) in robots {
+            let kind = TargetKind::parse(&group[0].kind).unwrap_or(TargetKind::DingTalk);
+            match state.pacer.take(target, kind, now) {
+                Ok(()) => {
+                    let state = state.clone();
+                    set.spawn(async move { attempt_digest(&state, group).await });
+                }
+                Err(when) => records.extend(group.iter().map(|d| deferred(d, when))),
+            }
+        }
         while let Some(done) = set.join_next().await {
             match done {
-                Ok(record) => records.push(record),
+                Ok(done) => records.extend(done),
                 Err(e) => tracing::error!(error = %e, "a delivery attempt panicked"),
             }
         }
         // If this fails the leases run out and the deliveries are tried again: at least once.
-        if let Err(e) = events::record(&state.pool, &records).await {
-            tracing::error!(error = %e, "recording delivery attempts");
+        let disable_after = state.config.disable_failing_after.as_millis() as i64;
+        match events::record(&state.pool, &records, now_ms(), disable_after).await {
+            Ok(disabled) => {
+                for target in disabled {
+                    tracing::warn!(
+                        target,
+                        "target disabled: it has failed without a break for too long"
+                    );
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "recording delivery attempts"),
         }
     }
 }
@@ -158,7 +190,66 @@ pub fn next_step(
 /// Send one delivery and say what happened.
 async fn attempt(state: &AppState, due: Due) -> AttemptRecord {
     let started_at = rfc3339_now();
-    let (outcome, latency_ms, request) = send(state, &due).await;
+    let (outcome, latency_ms, request) = send(state, &due, None).await;
+    settle(state, &due, started_at, outcome, latency_ms, request)
+}
+
+/// Several deliveries waiting for one robot: one digest message, one outcome for all.
+async fn attempt_digest(state: &AppState, group: Vec<Due>) -> Vec<AttemptRecord> {
+    if group.len() == 1 {
+        let due = group.into_iter().next().expect("one delivery");
+        return vec![attempt(state, due).await];
+    }
+    let started_at = rfc3339_now();
+    let workspace = group[0]
+        .workspace
+        .clone()
+        .unwrap_or_else(|| group[0].bus.clone());
+    let items: Vec<(Value, String)> = group
+        .iter()
+        .map(|d| {
+            (
+                serde_json::from_str(&d.envelope).unwrap_or(Value::Null),
+                event_link(state, d),
+            )
+        })
+        .collect();
+    let digest = render::digest(&workspace, &items);
+    let (outcome, latency_ms, request) = send(state, &group[0], Some(&digest)).await;
+    let request = format!("digest of {} events\n{request}", group.len());
+    group
+        .iter()
+        .map(|due| {
+            settle(
+                state,
+                due,
+                started_at.clone(),
+                outcome.clone(),
+                latency_ms,
+                request.clone(),
+            )
+        })
+        .collect()
+}
+
+fn event_link(state: &AppState, due: &Due) -> String {
+    format!(
+        "{}/buses/{}/events/{}",
+        state.config.public_url(),
+        due.bus,
+        due.event_id
+    )
+}
+
+/// Turn an attempt's outcome into its record and the delivery's next state.
+fn settle(
+    state: &AppState,
+    due: &Due,
+    started_at: String,
+    outcome: Outcome,
+    latency_ms: u64,
+    request: String,
+) -> AttemptRecord {
     let now = now_ms();
     let (status, next_attempt_at) = next_step(
         &outcome,
@@ -180,6 +271,7 @@ async fn attempt(state: &AppState, due: Due) -> AttemptRecord {
     }
     AttemptRecord {
         delivery_id: due.id,
+        target_id: due.target_id,
         started_at,
         latency_ms: latency_ms as i64,
         request: keep(&request),
@@ -189,6 +281,25 @@ async fn attempt(state: &AppState, due: Due) -> AttemptRecord {
         detail: keep(&outcome.detail),
         status,
         next_attempt_at,
+        deferred: false,
+    }
+}
+
+/// A delivery that waits for its robot's budget: no attempt, due again at `when`.
+fn deferred(due: &Due, when: i64) -> AttemptRecord {
+    AttemptRecord {
+        delivery_id: due.id,
+        target_id: due.target_id,
+        started_at: String::new(),
+        latency_ms: 0,
+        request: String::new(),
+        response_status: None,
+        response_body: None,
+        reason: String::new(),
+        detail: String::new(),
+        status: "pending",
+        next_attempt_at: when,
+        deferred: true,
     }
 }
 
@@ -222,7 +333,7 @@ fn permanent(detail: &str) -> (Outcome, u64, String) {
 
 /// Render and send; returns the outcome, the latency, and the request as recorded (secrets
 /// masked).
-async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
+async fn send(state: &AppState, due: &Due, digest: Option<&Message>) -> (Outcome, u64, String) {
     let Some(sealed) = &due.config else {
         return permanent("the target was deleted after this event arrived");
     };
@@ -247,12 +358,7 @@ async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
     let ctx = Context {
         workspace: &workspace,
         rule: due.rule.as_deref().unwrap_or("(deleted rule)"),
-        link: format!(
-            "{}/buses/{}/events/{}",
-            state.config.public_url(),
-            due.bus,
-            due.event_id
-        ),
+        link: event_link(state, due),
     };
     let out = &state.sender;
     // The address check happens when connecting, on the resolved addresses; IP literals
@@ -276,7 +382,9 @@ async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
             at_mobiles,
             at_all,
         } => {
-            let msg = render::message(&envelope, &ctx);
+            let msg = digest
+                .cloned()
+                .unwrap_or_else(|| render::message(&envelope, &ctx));
             let robot = dingtalk::Robot {
                 url: url.trim(),
                 secret: secret.as_deref(),
@@ -291,7 +399,9 @@ async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
             url,
             mentioned_mobiles,
         } => {
-            let msg = render::message(&envelope, &ctx);
+            let msg = digest
+                .cloned()
+                .unwrap_or_else(|| render::message(&envelope, &ctx));
             let request = format!(
                 "POST {}\n\n{}",
                 mask_url(url),
@@ -301,7 +411,9 @@ async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
             (o, l, request)
         }
         TargetConfig::Lark { url, secret } => {
-            let msg = render::message(&envelope, &ctx);
+            let msg = digest
+                .cloned()
+                .unwrap_or_else(|| render::message(&envelope, &ctx));
             let mut shown = lark::body(&msg, None, now_ms() / 1000);
             if secret.is_some() {
                 shown["sign"] = Value::String("••••••".into());
@@ -358,12 +470,9 @@ async fn send(state: &AppState, due: &Due) -> (Outcome, u64, String) {
             .await;
             (o, l, request)
         }
-        TargetConfig::Voice { .. } | TargetConfig::Sms { .. } => permanent(
-            "no SMS or voice provider is configured on this Herald; the message was not sent",
-        ),
-        TargetConfig::Email { .. } => permanent(
-            "no SMTP relay is configured on this Herald (--smtp-url); the email was not sent",
-        ),
+        TargetConfig::Voice { .. } | TargetConfig::Sms { .. } | TargetConfig::Email { .. } => {
+            send_to_contacts(state, due, &config, &envelope, &ctx).await
+        }
     }
 }
 
@@ -434,4 +543,83 @@ mod tests {
             assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, "failed");
         }
     }
+}
+
+/// Voice, SMS and email: to each contact of the target, through the configured provider,
+/// or a plain refusal when none is configured.
+async fn send_to_contacts(
+    state: &AppState,
+    due: &Due,
+    config: &TargetConfig,
+    envelope: &Value,
+    ctx: &Context<'_>,
+) -> (Outcome, u64, String) {
+    let Some(target) = due.target_id else {
+        return permanent("the target was deleted after this event arrived");
+    };
+    let contacts = match events::target_contacts(&state.pool, target).await {
+        Ok(c) => c,
+        Err(e) => {
+            return (
+                Outcome::failed(
+                    Reason::Connect,
+                    None,
+                    None,
+                    format!("reading contacts: {e}"),
+                ),
+                0,
+                String::new(),
+            )
+        }
+    };
+    let msg = render::message(envelope, ctx);
+    if let TargetConfig::Email { .. } = config {
+        let Some(mailer) = &state.mailer else {
+            return permanent(
+                "no SMTP relay is configured on this Herald (--smtp-url); the email was not sent",
+            );
+        };
+        let to: Vec<(String, String)> = contacts
+            .into_iter()
+            .filter_map(|(name, _, email)| Some((name, email?)))
+            .collect();
+        if to.is_empty() {
+            return permanent("none of the target's contacts has an email address");
+        }
+        let names: Vec<&str> = to.iter().map(|(n, _)| n.as_str()).collect();
+        let request = format!(
+            "SMTP to {}\nSubject: {}\n\n{}",
+            names.join(", "),
+            msg.title,
+            msg.lines.join("\n")
+        );
+        let (o, l) = mailer.deliver(&to, &msg).await;
+        return (o, l, request);
+    }
+    let Some(provider) = &state.twilio else {
+        return permanent(
+            "no SMS or voice provider is configured on this Herald (--twilio-*); the message was not sent",
+        );
+    };
+    let to: Vec<(String, String)> = contacts
+        .into_iter()
+        .filter_map(|(name, phone, _)| Some((name, phone?)))
+        .collect();
+    if to.is_empty() {
+        return permanent("none of the target's contacts has a phone number");
+    }
+    let (medium, path, content) = if matches!(config, TargetConfig::Sms { .. }) {
+        (twilio::Medium::Sms, "Messages.json", twilio::sms_text(&msg))
+    } else {
+        (twilio::Medium::Voice, "Calls.json", twilio::twiml(&msg))
+    };
+    let names: Vec<&str> = to.iter().map(|(n, _)| n.as_str()).collect();
+    let request = format!(
+        "POST {}/2010-04-01/Accounts/{}/{path} to {}\n\n{content}",
+        provider.base_url,
+        provider.account_sid,
+        names.join(", ")
+    );
+    let (o, l) = twilio::deliver(state.sender.http(), provider, medium, &to, &msg).await;
+    (o, l, request)
 }

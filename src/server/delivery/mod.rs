@@ -5,5 +5,6 @@
 pub mod channels;
 pub mod engine;
 pub mod outcome;
+pub mod pacing;
 pub mod render;
 pub mod sign;

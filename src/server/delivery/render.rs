@@ -88,6 +88,29 @@ pub fn message(envelope: &Value, ctx: &Context) -> Message {
     }
 }
 
+/// Several events for one robot, as one message: a line per event with its link.
+pub fn digest(workspace: &str, events: &[(Value, String)]) -> Message {
+    let heading = format!("[Herald] {} events", events.len());
+    let mut markdown = format!("#### {heading} in {workspace}\n\n");
+    let mut lines = vec![format!("Workspace: {workspace}")];
+    for (envelope, link) in events {
+        let event_type = envelope["type"].as_str().unwrap_or_default();
+        let source = envelope["source"].as_str().unwrap_or_default();
+        let title = catalog::event_type(source, event_type)
+            .map(|t| t.title)
+            .unwrap_or(event_type);
+        let what = resource(&envelope["data"]).unwrap_or_default();
+        let time = envelope["time"].as_str().unwrap_or_default();
+        markdown.push_str(&format!("- **{title}** {what} · {time} · [open]({link})\n"));
+        lines.push(format!("{title}: {what} at {time} {link}"));
+    }
+    Message {
+        title: format!("{heading} · {workspace}"),
+        markdown,
+        lines,
+    }
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -214,6 +237,27 @@ mod tests {
             m.markdown
         );
         assert!(m.lines.iter().any(|l| l.contains("Workspace: vision")));
+    }
+
+    #[test]
+    fn a_digest_lists_every_event_with_its_link() {
+        let events = vec![
+            (envelope(), "http://h/buses/b/events/1".to_string()),
+            (envelope(), "http://h/buses/b/events/2".to_string()),
+        ];
+        let m = digest("vision", &events);
+        assert_eq!(m.title, "[Herald] 2 events · vision");
+        assert!(
+            m.markdown.contains("(http://h/buses/b/events/1)"),
+            "{}",
+            m.markdown
+        );
+        assert!(
+            m.markdown.contains("(http://h/buses/b/events/2)"),
+            "{}",
+            m.markdown
+        );
+        assert_eq!(m.lines.len(), 3);
     }
 
     #[test]

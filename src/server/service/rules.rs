@@ -73,11 +73,19 @@ fn open(state: &AppState, row: &rules::TargetRow) -> Result<TargetConfig, AppErr
     serde_json::from_str(&json).map_err(|e| internal("reading a target's settings", e))
 }
 
+/// A stored target, opened.
+struct Loaded {
+    id: i64,
+    config: TargetConfig,
+    contacts: Vec<ContactRef>,
+    disabled: Option<String>,
+}
+
 /// The targets of the given rules, opened, with their contacts, by rule id.
 async fn load_targets(
     state: &AppState,
     rule_ids: &[i64],
-) -> Result<HashMap<i64, Vec<(i64, TargetConfig, Vec<ContactRef>)>>, AppError> {
+) -> Result<HashMap<i64, Vec<Loaded>>, AppError> {
     let rows = rules::targets_of(&state.pool, rule_ids)
         .await
         .context("reading targets")?;
@@ -104,9 +112,15 @@ async fn load_targets(
         {
             *contacts = refs.iter().map(|c| c.id).collect();
         }
-        out.entry(row.rule_id)
-            .or_default()
-            .push((row.id, config, refs));
+        let disabled = row
+            .disabled_at
+            .map(|at| format!("disabled {at}: {}", row.disabled_reason.unwrap_or_default()));
+        out.entry(row.rule_id).or_default().push(Loaded {
+            id: row.id,
+            config,
+            contacts: refs,
+            disabled,
+        });
     }
     Ok(out)
 }
@@ -124,6 +138,7 @@ fn target_view(id: i64, config: &TargetConfig, contacts: Vec<ContactRef>) -> Tar
         payload_format: PayloadFormat::Standard,
         header_names: vec![],
         contacts,
+        disabled: None,
     };
     match config {
         TargetConfig::DingTalk {
@@ -191,7 +206,10 @@ async fn views(state: &AppState, rows: Vec<rules::RuleRow>) -> Result<Vec<RuleVi
                 .remove(&row.id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(id, config, contacts)| target_view(id, &config, contacts))
+                .map(|t| TargetView {
+                    disabled: t.disabled,
+                    ..target_view(t.id, &t.config, t.contacts)
+                })
                 .collect();
             let types: Vec<String> = serde_json::from_str(&row.types)
                 .map_err(|e| internal("reading a rule's types", e))?;
@@ -290,8 +308,8 @@ pub async fn stored_target(
         .remove(&row.id)
         .unwrap_or_default()
         .into_iter()
-        .find(|(target, _, _)| *target == id)
-        .map(|(_, config, _)| config)
+        .find(|t| t.id == id)
+        .map(|t| t.config)
         .ok_or_else(|| AppError::NotFound {
             what: format!("Target {id} of rule {name:?}"),
         })
@@ -655,7 +673,7 @@ pub async fn update(
         .remove(&row.id)
         .unwrap_or_default()
         .into_iter()
-        .map(|(id, config, _)| (id, config))
+        .map(|t| (t.id, t.config))
         .collect();
     let removes_targets = stored
         .keys()

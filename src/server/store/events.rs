@@ -42,7 +42,8 @@ pub async fn enabled_targets(
 ) -> Result<Vec<MatchTarget>, sqlx::Error> {
     sqlx::query_as(
         "SELECT t.rule_id, t.id, t.kind FROM targets t JOIN rules r ON r.id = t.rule_id
-         WHERE r.bus_id = ?1 AND r.enabled = 1 ORDER BY t.rule_id, t.position",
+         WHERE r.bus_id = ?1 AND r.enabled = 1 AND t.disabled_at IS NULL
+         ORDER BY t.rule_id, t.position",
     )
     .bind(bus_id)
     .fetch_all(conn)
@@ -201,6 +202,8 @@ pub async fn target_contacts(
 /// One attempt's record and the delivery's new state.
 pub struct AttemptRecord {
     pub delivery_id: i64,
+    /// The target, to track how long it has been failing.
+    pub target_id: Option<i64>,
     pub started_at: String,
     pub latency_ms: i64,
     pub request: String,
@@ -211,12 +214,32 @@ pub struct AttemptRecord {
     /// `pending` (retry at `next_attempt_at`), `delivered`, `failed` (permanent) or `dead`.
     pub status: &'static str,
     pub next_attempt_at: i64,
+    /// Not an attempt: the delivery waits for its robot's budget (pacing).
+    pub deferred: bool,
 }
 
-/// Write attempts and release their deliveries, in one transaction.
-pub async fn record(pool: &SqlitePool, records: &[AttemptRecord]) -> Result<(), sqlx::Error> {
+/// Write attempts and release their deliveries, in one transaction. A target that has
+/// failed without a break for `disable_after_ms` is disabled; the ids of targets disabled
+/// now are returned.
+pub async fn record(
+    pool: &SqlitePool,
+    records: &[AttemptRecord],
+    now_ms: i64,
+    disable_after_ms: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut disabled = Vec::new();
     let mut tx = pool.begin().await?;
     for r in records {
+        if r.deferred {
+            sqlx::query(
+                "UPDATE deliveries SET next_attempt_at = ?2, lease_until = NULL WHERE id = ?1",
+            )
+            .bind(r.delivery_id)
+            .bind(r.next_attempt_at)
+            .execute(&mut *tx)
+            .await?;
+            continue;
+        }
         sqlx::query(
             "INSERT INTO attempts (delivery_id, number, started_at, latency_ms, request,
                                    response_status, response_body, reason, detail)
@@ -246,8 +269,36 @@ pub async fn record(pool: &SqlitePool, records: &[AttemptRecord]) -> Result<(), 
         .bind(&r.detail)
         .execute(&mut *tx)
         .await?;
+        let Some(target) = r.target_id else { continue };
+        if r.status == "delivered" {
+            sqlx::query(
+                "UPDATE targets SET failing_since = NULL WHERE id = ?1 AND failing_since IS NOT NULL",
+            )
+            .bind(target)
+            .execute(&mut *tx)
+            .await?;
+            continue;
+        }
+        sqlx::query(
+            "UPDATE targets SET failing_since = ?2 WHERE id = ?1 AND failing_since IS NULL",
+        )
+        .bind(target)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        let off: Option<i64> = sqlx::query_scalar(
+            "UPDATE targets SET disabled_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), disabled_reason = ?3
+             WHERE id = ?1 AND disabled_at IS NULL AND failing_since <= ?2 RETURNING id",
+        )
+        .bind(target)
+        .bind(now_ms - disable_after_ms)
+        .bind(format!("failing without a break; last: {} {}", r.reason, r.detail))
+        .fetch_optional(&mut *tx)
+        .await?;
+        disabled.extend(off);
     }
-    tx.commit().await
+    tx.commit().await?;
+    Ok(disabled)
 }
 
 /// An event in the delivery log, with its deliveries' tally.

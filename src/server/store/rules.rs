@@ -26,6 +26,9 @@ pub struct TargetRow {
     pub rule_id: i64,
     pub kind: String,
     pub config: String,
+    /// Set when the target was disabled for failing too long.
+    pub disabled_at: Option<String>,
+    pub disabled_reason: Option<String>,
 }
 
 /// A contact of a target, in the target's order.
@@ -114,7 +117,7 @@ pub async fn targets_of(
     }
     let ids = serde_json::to_string(rule_ids).expect("integers serialise");
     sqlx::query_as(
-        "SELECT id, rule_id, kind, config FROM targets
+        "SELECT id, rule_id, kind, config, disabled_at, disabled_reason FROM targets
          WHERE rule_id IN (SELECT value FROM json_each(?1))
          ORDER BY rule_id, position",
     )
@@ -210,6 +213,7 @@ pub async fn replace_targets(
             Some(id) => {
                 sqlx::query_scalar(
                     "UPDATE targets SET position = ?3, kind = ?4, config = ?5,
+                         failing_since = NULL, disabled_at = NULL, disabled_reason = NULL,
                          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                      WHERE id = ?1 AND rule_id = ?2 RETURNING id",
                 )

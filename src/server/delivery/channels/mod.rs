@@ -2,7 +2,9 @@
 //! provider's answer is read. "Test connection" and delivery both come through here.
 
 pub mod dingtalk;
+pub mod email;
 pub mod lark;
+pub mod twilio;
 pub mod webhook;
 pub mod wecom;
 

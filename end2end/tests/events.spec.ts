@@ -1,0 +1,141 @@
+// The delivery log in the browser: "Send test event" on a bus whose rule has an HTTP target
+// (a loopback receiver that checks the Standard Webhooks signature) and a DingTalk target
+// with the wrong key; the event page shows one delivery delivered and one failed with the
+// provider's reason, and the access keys page shows a new token once.
+import { createHmac } from "node:crypto";
+import { createServer, Server } from "node:http";
+import { AddressInfo } from "node:net";
+import type { Page } from "@playwright/test";
+import { expect, freshEmail, hydrated, shot, signUp, test, watchForErrors } from "./helpers";
+
+type Received = { headers: Record<string, string | string[] | undefined>; body: string };
+
+/** An HTTP receiver that records requests and answers 204. */
+function receiver(seen: Received[]): Promise<Server> {
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      seen.push({ headers: req.headers, body });
+      res.writeHead(204);
+      res.end();
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+/** A DingTalk robot whose key is not the one Herald has: answers 310000. */
+function strictRobot(): Promise<Server> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ errcode: 310000, errmsg: "sign not match" }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+async function readyWorkspace(page: Page, name: string) {
+  await signUp(page, freshEmail(name));
+  await page.getByLabel("Workspace name").fill(name);
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page.getByRole("link", { name })).toBeVisible();
+  await page.goto(`/workspaces/${name}/settings/notifications`);
+  await hydrated(page);
+  await page.getByRole("button", { name: "Activate for free" }).click();
+  await expect(page.getByTestId("workspace-bus")).toHaveText(`pai-system-${name}`);
+  await page.getByRole("button", { name: "Grant permissions" }).click();
+  await expect(page.getByTestId("service-role")).toBeVisible();
+}
+
+test("a test event is delivered to an HTTP receiver and its failed DingTalk delivery explains why", async ({ page }) => {
+  const errors = watchForErrors(page);
+  const seen: Received[] = [];
+  const sink = await receiver(seen);
+  const robot = await strictRobot();
+  const sinkPort = (sink.address() as AddressInfo).port;
+  const robotPort = (robot.address() as AddressInfo).port;
+  try {
+    await readyWorkspace(page, "log");
+    await page.goto("/buses/pai-system-log/rules/new");
+    await hydrated(page);
+    await page.getByLabel("Rule name").fill("projects");
+    await page.getByRole("radio", { name: /^Project/ }).check();
+    await page.getByRole("checkbox", { name: /project\.created/ }).check();
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("button", { name: "Add target" }).click();
+    const http = page.getByTestId("target").nth(0);
+    await http.getByLabel("Target type").selectOption("http");
+    await http.getByLabel("Webhook URL").fill(`http://127.0.0.1:${sinkPort}/hook`);
+    await page.getByRole("button", { name: "Add target" }).click();
+    const ding = page.getByTestId("target").nth(1);
+    await ding.getByLabel("Target type").selectOption("dingtalk");
+    await ding.getByLabel("Webhook URL").fill(`http://127.0.0.1:${robotPort}/robot/send?access_token=t`);
+    await ding.getByLabel("Signing key (SEC…, optional)").fill("SECnot-the-robots-key-000000");
+    await page.getByRole("button", { name: "Save" }).click();
+    // Herald generated the HTTP target's signing secret and shows it once.
+    const secretShown = page.getByTestId("saved-secrets").locator("code.secret");
+    await expect(secretShown).toHaveText(/^whsec_/);
+    const secret = (await secretShown.textContent()) ?? "";
+    await page.getByRole("link", { name: "Done" }).click();
+
+    // Send a test event from the log page.
+    await page.getByRole("link", { name: "Events and deliveries" }).click();
+    await expect(page.getByRole("heading", { name: "Events and deliveries" })).toBeVisible();
+    await hydrated(page);
+    await page.getByText("Send test event", { exact: true }).first().click();
+    const form = page.getByRole("form", { name: "Send test event" });
+    await form.getByLabel("Event source").selectOption("datarobot.project");
+    await form.getByLabel("Event type").selectOption("project.created");
+    await expect(form.getByLabel("data (edit as you like)")).toHaveValue(/"project"/);
+    await form.getByRole("button", { name: "Send test event" }).click();
+    await expect(page.getByTestId("test-event-sent")).toBeVisible();
+    await page.getByTestId("test-event-sent").getByRole("link", { name: "Watch its deliveries" }).click();
+
+    // The event page settles: HTTP delivered, DingTalk failed with the signature reason.
+    const delivered = page.locator('[data-testid="delivery"][data-status="delivered"]');
+    const failed = page.locator('[data-testid="delivery"][data-status="failed"]');
+    await expect(delivered).toHaveCount(1, { timeout: 15_000 });
+    await expect(failed).toHaveCount(1, { timeout: 15_000 });
+    await expect(delivered).toContainText("http target of rule projects");
+    await expect(failed).toContainText("signature_mismatch");
+    await expect(failed.getByRole("button", { name: "Redeliver" })).toBeVisible();
+    await failed.locator("details.attempt summary").first().click();
+    await expect(failed.locator("pre").first()).toContainText("access_token=");
+    await expect(failed.locator("pre").first()).not.toContainText("access_token=t&");
+    await shot(page, "30-event-deliveries");
+
+    // What the receiver got: the standard template, signed with the shown secret.
+    expect(seen.length).toBe(1);
+    const got = seen[0];
+    const body = JSON.parse(got.body);
+    expect(body.event_type).toBe("project.created");
+    expect(typeof body.timestamp).toBe("number");
+    const id = String(got.headers["webhook-id"]);
+    const ts = String(got.headers["webhook-timestamp"]);
+    const key = Buffer.from(secret.slice("whsec_".length), "base64");
+    const expected = "v1," + createHmac("sha256", key).update(`${id}.${ts}.${got.body}`).digest("base64");
+    expect(String(got.headers["webhook-signature"]).split(" ")).toContain(expected);
+
+    // The rule list counts the deliveries.
+    await page.goto("/buses/pai-system-log");
+    await expect(page.locator('tr[data-rule="projects"]').getByTestId("rule-counts")).toHaveText(
+      "1 delivered · 1 failed · 0 pending",
+    );
+
+    // An access key's token is shown once.
+    await page.goto("/access-keys");
+    await hydrated(page);
+    await page.getByLabel("Name").fill("platform");
+    await page.getByRole("button", { name: "Create access key" }).click();
+    await expect(page.getByTestId("new-token")).toContainText(/hk_[0-9a-f]{12}_/);
+    await expect(page.getByRole("table", { name: "Access keys" })).toContainText("platform");
+    await page.reload();
+    await expect(page.getByTestId("new-token")).toHaveCount(0);
+  } finally {
+    sink.close();
+    robot.close();
+  }
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,177 @@
+//! Email through the operator's SMTP relay (lettre): `smtps://` for implicit TLS,
+//! `smtp://…?tls=required` for STARTTLS, plain `smtp://` for a local relay. Text and HTML
+//! parts; one message per delivery, addressed to every contact of the target.
+
+use super::Message;
+use crate::domain::target::Reason;
+use crate::server::delivery::outcome::Outcome;
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use std::time::{Duration, Instant};
+
+/// The relay and the sender address.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer")
+            .field("from", &self.from.to_string())
+            .finish()
+    }
+}
+
+impl Mailer {
+    /// From `--smtp-url` and `--smtp-from`.
+    pub fn new(url: &str, from: &str, timeout: Duration) -> anyhow::Result<Mailer> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| anyhow::anyhow!("--smtp-url: {e}"))?
+            .timeout(Some(timeout))
+            .build();
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("--smtp-from {from:?}: {e}"))?;
+        Ok(Mailer { transport, from })
+    }
+
+    /// Send `msg` to every `(name, address)`.
+    pub async fn deliver(&self, to: &[(String, String)], msg: &Message) -> (Outcome, u64) {
+        let started = Instant::now();
+        let elapsed = |s: Instant| s.elapsed().as_millis() as u64;
+        let mut builder = lettre::Message::builder()
+            .from(self.from.clone())
+            .subject(msg.title.clone());
+        for (name, address) in to {
+            match address.parse() {
+                Ok(addr) => builder = builder.to(Mailbox::new(Some(name.clone()), addr)),
+                Err(e) => {
+                    return (
+                        Outcome::failed(
+                            Reason::InvalidTarget,
+                            None,
+                            None,
+                            format!("{name}'s address {address:?} is not usable: {e}"),
+                        ),
+                        0,
+                    )
+                }
+            }
+        }
+        let text = msg.lines.join("\n");
+        let html = html(msg);
+        let email = match builder.multipart(
+            MultiPart::alternative()
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(text),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(html),
+                ),
+        ) {
+            Ok(m) => m,
+            Err(e) => {
+                return (
+                    Outcome::failed(Reason::InvalidTarget, None, None, e.to_string()),
+                    0,
+                )
+            }
+        };
+        match self.transport.send(email).await {
+            Ok(response) => {
+                let code: u16 = response.code().to_string().parse().unwrap_or(250);
+                (Outcome::delivered(code), elapsed(started))
+            }
+            Err(e) => {
+                let code = e.status().and_then(|c| c.to_string().parse::<u16>().ok());
+                let reason = if e.is_permanent() {
+                    Reason::ProviderError
+                } else if e.is_timeout() {
+                    Reason::Timeout
+                } else {
+                    // Transient replies (4xx) and connection trouble: worth a retry.
+                    Reason::Connect
+                };
+                (
+                    Outcome::failed(reason, code, None, format!("SMTP: {e}")),
+                    elapsed(started),
+                )
+            }
+        }
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The HTML part: the title, the facts as a list, the link as a link.
+pub fn html(msg: &Message) -> String {
+    let mut out = format!("<h2>{}</h2><ul>", escape(&msg.title));
+    let mut link = None;
+    for l in &msg.lines {
+        if l.starts_with("http://") || l.starts_with("https://") {
+            link = Some(l.clone());
+            continue;
+        }
+        out.push_str(&format!("<li>{}</li>", escape(l)));
+    }
+    out.push_str("</ul>");
+    if let Some(l) = link {
+        let l = escape(&l);
+        out.push_str(&format!("<p><a href=\"{l}\">Open in Herald</a></p>"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escapes_and_links() {
+        let m = Message {
+            title: "[Herald] Job <failed>".into(),
+            markdown: String::new(),
+            lines: vec![
+                "Resource: a & b".into(),
+                "https://h/buses/b/events/1".into(),
+            ],
+        };
+        let h = html(&m);
+        assert!(h.contains("Job &lt;failed&gt;"), "{h}");
+        assert!(h.contains("<li>Resource: a &amp; b</li>"), "{h}");
+        assert!(h.contains("<a href=\"https://h/buses/b/events/1\">"), "{h}");
+    }
+
+    #[test]
+    fn bad_relay_urls_and_senders_are_refused() {
+        assert!(Mailer::new(
+            "nonsense://x",
+            "Herald <h@example.com>",
+            Duration::from_secs(1)
+        )
+        .is_err());
+        assert!(Mailer::new(
+            "smtp://127.0.0.1:2525",
+            "not an address",
+            Duration::from_secs(1)
+        )
+        .is_err());
+        assert!(Mailer::new(
+            "smtp://127.0.0.1:2525",
+            "Herald <h@example.com>",
+            Duration::from_secs(1)
+        )
+        .is_ok());
+    }
+}

@@ -1,0 +1,204 @@
+//! SMS and voice calls through Twilio's REST API (`Messages.json`, `Calls.json` with inline
+//! TwiML), with a configurable base URL so a local fake or a compatible gateway can stand
+//! in. One request per contact; the delivery succeeds when every contact was reached.
+
+use super::{send, snippet, Message};
+use crate::domain::target::Reason;
+use crate::server::delivery::outcome::Outcome;
+
+/// The operator's Twilio settings.
+#[derive(Clone)]
+pub struct Twilio {
+    pub base_url: String,
+    pub account_sid: String,
+    pub auth_token: String,
+    /// The sending number, E.164.
+    pub from: String,
+}
+
+impl std::fmt::Debug for Twilio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Twilio")
+            .field("base_url", &self.base_url)
+            .field("account_sid", &self.account_sid)
+            .field("auth_token", &"[redacted]")
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+/// SMS or a text-to-speech call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Medium {
+    Sms,
+    Voice,
+}
+
+/// The SMS text: title and lines, within one long SMS (at most 600 characters).
+pub fn sms_text(msg: &Message) -> String {
+    let mut text = msg.title.clone();
+    for l in &msg.lines {
+        text.push('\n');
+        text.push_str(l);
+    }
+    text.chars().take(600).collect()
+}
+
+/// The TwiML of a call that reads the message twice.
+pub fn twiml(msg: &Message) -> String {
+    let say: String = std::iter::once(msg.title.as_str())
+        .chain(
+            msg.lines
+                .iter()
+                .map(String::as_str)
+                .filter(|l| !l.starts_with("http")),
+        )
+        .collect::<Vec<_>>()
+        .join(". ");
+    let escaped = say
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!("<Response><Say>{escaped}</Say><Pause length=\"1\"/><Say>{escaped}</Say></Response>")
+}
+
+/// Read Twilio's answer: 201 (or any 2xx) is accepted; 429 and 5xx are worth a retry;
+/// other 4xx are permanent (bad number, bad credentials) with Twilio's message.
+pub fn classify(status: u16, body: &str) -> Outcome {
+    let message = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            let code = v.get("code").and_then(|c| c.as_i64());
+            let msg = v
+                .get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_string);
+            msg.map(|m| (code, m))
+        });
+    match status {
+        200..=299 => Outcome::delivered(status),
+        429 => Outcome::failed(Reason::RateLimited, Some(status), None, snippet(body)),
+        401 | 403 => Outcome::failed(
+            Reason::InvalidToken,
+            Some(status),
+            message.as_ref().and_then(|(c, _)| *c),
+            message.map(|(_, m)| m).unwrap_or_else(|| snippet(body)),
+        ),
+        _ => Outcome::failed(
+            Reason::HttpStatus,
+            Some(status),
+            message.as_ref().and_then(|(c, _)| *c),
+            message.map(|(_, m)| m).unwrap_or_else(|| snippet(body)),
+        ),
+    }
+}
+
+/// Send `msg` to each `(name, phone)`; the worst outcome wins, naming who was not reached.
+pub async fn deliver(
+    client: &reqwest::Client,
+    twilio: &Twilio,
+    medium: Medium,
+    to: &[(String, String)],
+    msg: &Message,
+) -> (Outcome, u64) {
+    let base = twilio.base_url.trim_end_matches('/');
+    let sid = &twilio.account_sid;
+    let (path, content_key, content) = match medium {
+        Medium::Sms => ("Messages.json", "Body", sms_text(msg)),
+        Medium::Voice => ("Calls.json", "Twiml", twiml(msg)),
+    };
+    let url = format!("{base}/2010-04-01/Accounts/{sid}/{path}");
+    let mut total_ms = 0;
+    let mut failures: Vec<(String, Outcome)> = Vec::new();
+    for (name, phone) in to {
+        let form = [
+            ("To", phone.as_str()),
+            ("From", twilio.from.as_str()),
+            (content_key, content.as_str()),
+        ];
+        let request = client
+            .post(&url)
+            .basic_auth(sid, Some(&twilio.auth_token))
+            .form(&form);
+        let outcome = match send(request).await {
+            Err((o, ms)) => {
+                total_ms += ms;
+                o
+            }
+            Ok(reply) => {
+                total_ms += reply.latency_ms;
+                let mut o = classify(reply.status, &reply.body);
+                o.retry_after_s = reply.retry_after_s;
+                o
+            }
+        };
+        if !outcome.is_delivered() {
+            failures.push((name.clone(), outcome));
+        }
+    }
+    match failures.len() {
+        0 => (Outcome::delivered(201), total_ms),
+        _ => {
+            let names: Vec<&str> = failures.iter().map(|(n, _)| n.as_str()).collect();
+            let reached = to.len() - failures.len();
+            // Retry when any failure is worth it; otherwise the first permanent one stands.
+            let (_, mut worst) = failures
+                .iter()
+                .find(|(_, o)| o.is_retryable())
+                .cloned()
+                .unwrap_or_else(|| failures[0].clone());
+            worst.detail = format!(
+                "not reached: {} ({}); {reached} of {} reached",
+                names.join(", "),
+                worst.detail,
+                to.len()
+            );
+            (worst, total_ms)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg() -> Message {
+        Message {
+            title: "[Herald] Job failed · vision".into(),
+            markdown: String::new(),
+            lines: vec![
+                "Event: dlc:Job:Failed".into(),
+                "Resource: job <nightly>".into(),
+                "http://herald/buses/b/events/1".into(),
+            ],
+        }
+    }
+
+    #[test]
+    fn sms_carries_title_and_lines_and_calls_read_them_escaped_without_links() {
+        let t = sms_text(&msg());
+        assert!(
+            t.starts_with("[Herald] Job failed") && t.contains("dlc:Job:Failed"),
+            "{t}"
+        );
+        let x = twiml(&msg());
+        assert!(x.contains("job &lt;nightly&gt;"), "{x}");
+        assert!(!x.contains("http://herald"), "{x}");
+        assert!(x.starts_with("<Response><Say>"));
+    }
+
+    #[test]
+    fn answers_are_classified() {
+        assert!(classify(201, r#"{"sid":"SM1","status":"queued"}"#).is_delivered());
+        let bad = classify(
+            400,
+            r#"{"code":21211,"message":"The 'To' number is not a valid phone number."}"#,
+        );
+        assert_eq!(bad.reason, Reason::HttpStatus);
+        assert_eq!(bad.provider_code, Some(21211));
+        assert!(!bad.is_retryable());
+        assert!(classify(503, "").is_retryable());
+        assert!(classify(429, "").is_retryable());
+        assert_eq!(classify(401, "{}").reason, Reason::InvalidToken);
+    }
+}

@@ -1,0 +1,109 @@
+//! Pacing: each chat robot gets messages below its provider's limit (DingTalk and WeCom
+//! 20 a minute, Lark 5 a second and 100 a minute; Herald keeps a margin). A delivery that
+//! finds its robot's budget spent waits (it is never dropped), and when several wait for one
+//! robot they go out together as one digest message.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::domain::catalog::TargetKind;
+
+/// Sliding-window limits: (most messages, per window).
+pub fn limits(kind: TargetKind) -> &'static [(usize, Duration)] {
+    const MINUTE: Duration = Duration::from_secs(60);
+    const SECOND: Duration = Duration::from_secs(1);
+    match kind {
+        // 20/min documented; 18 leaves room for clock skew and test messages.
+        TargetKind::DingTalk | TargetKind::WeCom => &[(18, MINUTE)],
+        TargetKind::Lark => &[(4, SECOND), (90, MINUTE)],
+        _ => &[],
+    }
+}
+
+/// Recent sends per target, in Unix milliseconds.
+#[derive(Default)]
+pub struct Pacer {
+    sent: Mutex<HashMap<i64, VecDeque<i64>>>,
+}
+
+impl Pacer {
+    /// Take one send for `target` at `now_ms`: `Ok(())`, or `Err(when)` — the earliest time
+    /// (ms) a send will fit.
+    pub fn take(&self, target: i64, kind: TargetKind, now_ms: i64) -> Result<(), i64> {
+        let windows = limits(kind);
+        if windows.is_empty() {
+            return Ok(());
+        }
+        let longest = windows
+            .iter()
+            .map(|(_, w)| w.as_millis() as i64)
+            .max()
+            .unwrap_or(0);
+        let mut map = self.sent.lock().unwrap_or_else(|e| e.into_inner());
+        let times = map.entry(target).or_default();
+        while times.front().is_some_and(|t| *t <= now_ms - longest) {
+            times.pop_front();
+        }
+        let mut wait_until = now_ms;
+        for (max, window) in windows {
+            let w = window.as_millis() as i64;
+            let in_window: Vec<i64> = times.iter().copied().filter(|t| *t > now_ms - w).collect();
+            if in_window.len() >= *max {
+                // The send that leaves the window first makes room.
+                let oldest = in_window[in_window.len() - max];
+                wait_until = wait_until.max(oldest + w);
+            }
+        }
+        if wait_until > now_ms {
+            return Err(wait_until);
+        }
+        times.push_back(now_ms);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dingtalk_gets_eighteen_a_minute_then_waits_for_the_window() {
+        let p = Pacer::default();
+        for i in 0..18 {
+            assert!(p.take(1, TargetKind::DingTalk, 1_000 + i).is_ok());
+        }
+        assert_eq!(p.take(1, TargetKind::DingTalk, 2_000), Err(61_000));
+        assert!(
+            p.take(2, TargetKind::DingTalk, 2_000).is_ok(),
+            "other robots are separate"
+        );
+        assert!(p.take(1, TargetKind::DingTalk, 61_001).is_ok());
+    }
+
+    #[test]
+    fn lark_is_limited_per_second_and_per_minute() {
+        let p = Pacer::default();
+        for i in 0..4 {
+            assert!(p.take(9, TargetKind::Lark, 10_000 + i).is_ok());
+        }
+        assert_eq!(p.take(9, TargetKind::Lark, 10_100), Err(11_000));
+        let mut t = 11_000;
+        let mut sent = 4;
+        while sent < 90 {
+            if p.take(9, TargetKind::Lark, t).is_ok() {
+                sent += 1;
+            }
+            t += 250;
+        }
+        assert!(p.take(9, TargetKind::Lark, t).unwrap_err() >= 70_000);
+    }
+
+    #[test]
+    fn http_and_contact_targets_are_not_paced() {
+        let p = Pacer::default();
+        for i in 0..1000 {
+            assert!(p.take(3, TargetKind::Http, i).is_ok());
+        }
+    }
+}
