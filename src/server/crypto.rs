@@ -148,7 +148,10 @@ pub fn mask_url(url: &str) -> String {
     let host = parts.next().unwrap_or_default();
     let path: Vec<String> = parts
         .map(|seg| {
-            if seg.len() >= 8 {
+            // Long segments, or shorter ones with digits, look like tokens; words do not.
+            let tokenish =
+                seg.len() >= 16 || (seg.len() >= 8 && seg.chars().any(|c| c.is_ascii_digit()));
+            if tokenish {
                 mask(seg)
             } else {
                 seg.to_string()
@@ -250,6 +253,10 @@ mod tests {
         assert_eq!(
             mask_url("https://open.feishu.cn/open-apis/bot/v2/hook/0123456789abcdef0123"),
             "https://open.feishu.cn/open-apis/bot/v2/hook/012••••••0123"
+        );
+        assert_eq!(
+            mask_url("https://x.example/hooks/abcd1234efgh?rawtoken1234"),
+            "https://x.example/hooks/abc••••••efgh?raw••••••1234"
         );
     }
 

@@ -153,8 +153,8 @@ mod tests {
         assert!(h.contains("<a href=\"https://h/buses/b/events/1\">"), "{h}");
     }
 
-    #[test]
-    fn bad_relay_urls_and_senders_are_refused() {
+    #[tokio::test]
+    async fn bad_relay_urls_and_senders_are_refused() {
         assert!(Mailer::new(
             "nonsense://x",
             "Herald <h@example.com>",
