@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # cargo-leptos downloads wasm-bindgen and wasm-opt unless they are on PATH (which fails
 # here); scripts/setup.sh installs them and this PATH finds them.
 
-.PHONY: all run build test test-rust test-browser setup setup-test lint fmt clean
+.PHONY: all run build test test-rust test-browser bench setup setup-test lint fmt clean
 
 all: build
 
@@ -23,6 +23,11 @@ build: setup
 ## run: build, then serve on http://127.0.0.1:3000 with data/herald.db
 run: build
 	target/release/herald serve
+
+## bench: release Herald and a bare forwarder against a loopback sink; prints figures
+## (a benchmark, not a test; see src/bin/bench.rs)
+bench: build
+	cargo run --release --no-default-features --features ssr --bin herald-bench -- target/release/herald
 
 ## test: unit and integration tests, then browser tests against the release build
 test: setup-test test-rust build test-browser
