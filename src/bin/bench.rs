@@ -66,7 +66,10 @@ async fn serve(router: Router) -> SocketAddr {
 }
 
 /// The baseline: receive a batch, forward each event's data to the sink, answer after.
-async fn forward(State((client, sink)): State<(reqwest::Client, String)>, body: Bytes) -> StatusCode {
+async fn forward(
+    State((client, sink)): State<(reqwest::Client, String)>,
+    body: Bytes,
+) -> StatusCode {
     let Ok(Value::Array(events)) = serde_json::from_slice::<Value>(&body) else {
         return StatusCode::BAD_REQUEST;
     };
@@ -157,7 +160,13 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 }
 
 /// Put `total` events at full speed from `SENDERS` senders; returns events put.
-async fn full_speed(client: &reqwest::Client, url: &str, token: &str, total: u64, content_type: &str) {
+async fn full_speed(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    total: u64,
+    content_type: &str,
+) {
     let per_sender = total / SENDERS as u64;
     let mut set = tokio::task::JoinSet::new();
     for s in 0..SENDERS as u64 {
@@ -222,7 +231,12 @@ async fn main() {
 
     // The sink and the baseline forwarder.
     let sink = Arc::new(Sink::default());
-    let sink_addr = serve(Router::new().route("/hook", post(sink_receive)).with_state(sink.clone())).await;
+    let sink_addr = serve(
+        Router::new()
+            .route("/hook", post(sink_receive))
+            .with_state(sink.clone()),
+    )
+    .await;
     let sink_url = format!("http://{sink_addr}/hook");
     let forwarder_addr = serve(
         Router::new()
@@ -298,7 +312,10 @@ async fn main() {
 
     // Warm up.
     full_speed(&client, &put_url, &token, 400, batch_type).await;
-    assert!(wait_for(&sink, 400, Duration::from_secs(60)).await, "warm-up did not arrive");
+    assert!(
+        wait_for(&sink, 400, Duration::from_secs(60)).await,
+        "warm-up did not arrive"
+    );
 
     // Full speed through Herald.
     sink.received.store(0, Ordering::Relaxed);
@@ -350,7 +367,8 @@ async fn main() {
     )
     .await;
     wait_for(&sink, FULL_SPEED_EVENTS, Duration::from_secs(300)).await;
-    let baseline_per_s = sink.received.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+    let baseline_per_s =
+        sink.received.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
 
     let _ = child.kill().await;
     let _ = std::fs::remove_dir_all(&dir);

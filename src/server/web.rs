@@ -182,7 +182,7 @@ pub async fn serve(
     // The router migrates the session table, so clean-up starts after it.
     let app = router(state.clone()).await?;
     let cleanup = spawn_session_cleanup(&state);
-    let engine = Engine::start(&state);
+    let engine = Engine::start(&state).await;
     let result = axum::serve(listener, app.into_make_service())
         .with_graceful_shutdown(shutdown)
         .await;

@@ -52,8 +52,17 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Start `state.config.workers` workers.
-    pub fn start(state: &AppState) -> Engine {
+    /// Start `state.config.workers` workers, after releasing the claims a previous process
+    /// may have left behind.
+    pub async fn start(state: &AppState) -> Engine {
+        match events::release_leases(&state.pool).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                deliveries = n,
+                "resuming deliveries left claimed by a previous run"
+            ),
+            Err(e) => tracing::warn!(error = %e, "releasing old delivery claims"),
+        }
         let (stop, rx) = watch::channel(false);
         let mut workers = JoinSet::new();
         for _ in 0..state.config.workers.max(1) {

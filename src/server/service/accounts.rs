@@ -28,7 +28,9 @@ pub async fn sign_up(state: &AppState, input: SignUp) -> Result<Actor, AppError>
     let password = validate::new_password("password", &input.password)?;
     let hash = password::hash(password).await?;
 
-    let mut tx = state.pool.begin().await.context("starting sign-up")?;
+    let mut tx = super::super::store::begin_write(&state.pool)
+        .await
+        .context("starting sign-up")?;
     let user_id = match accounts::insert_owner(&mut tx, &email, &display_name, &hash).await {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => {

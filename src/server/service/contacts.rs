@@ -190,7 +190,7 @@ pub async fn delete(
         &Resource::contact(actor.account_id, &id.to_string()),
     )?;
     let result: Result<Result<(), AppError>, sqlx::Error> = async {
-        let mut tx = state.pool.begin().await?;
+        let mut tx = super::super::store::begin_write(&state.pool).await?;
         let uses = rules::contact_uses(&mut tx, actor.account_id, id).await?;
         if !uses.is_empty() {
             if !confirmed {

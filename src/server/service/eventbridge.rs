@@ -44,7 +44,9 @@ pub async fn activate(state: &AppState, actor: &Actor) -> Result<(), AppError> {
         Action::ActivateEventBridge,
         &Resource::account(actor.account_id),
     )?;
-    let mut tx = state.pool.begin().await.context("starting activation")?;
+    let mut tx = super::super::store::begin_write(&state.pool)
+        .await
+        .context("starting activation")?;
     accounts::activate(&mut tx, actor.account_id)
         .await
         .context("activating EventBridge")?;

@@ -85,7 +85,7 @@ pub async fn put(
     let mut results: Vec<PutEventsEntry> = Vec::with_capacity(checked.len());
     let (mut accepted, mut duplicates) = (0u64, 0u64);
     let outcome: Result<(), sqlx::Error> = async {
-        let mut tx = state.pool.begin().await?;
+        let mut tx = super::super::store::begin_write(&state.pool).await?;
         let matchers: Vec<Matcher> = events::enabled_rules(&mut tx, bus_id)
             .await?
             .into_iter()

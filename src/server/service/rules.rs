@@ -606,7 +606,7 @@ async fn write(
         .collect();
 
     let result: Result<(), sqlx::Error> = async {
-        let mut tx = state.pool.begin().await?;
+        let mut tx = super::super::store::begin_write(&state.pool).await?;
         let rule_id = match existing {
             Some(id) => {
                 rules::update(&mut tx, id, &fields).await?;
@@ -856,7 +856,7 @@ pub async fn decide(
         });
     }
     let decided = async {
-        let mut tx = state.pool.begin().await?;
+        let mut tx = super::super::store::begin_write(&state.pool).await?;
         let decided = rules::decide_request(&mut tx, id, approve, actor.user_id).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(decided)

@@ -22,9 +22,7 @@ pub async fn create(
         &Resource::workspace(actor.account_id, &name),
     )?;
 
-    let mut tx = state
-        .pool
-        .begin()
+    let mut tx = super::super::store::begin_write(&state.pool)
         .await
         .context("starting workspace creation")?;
     match workspaces::insert(&mut tx, actor.account_id, &name).await {

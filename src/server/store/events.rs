@@ -148,7 +148,18 @@ pub async fn claim_due(
     lease_ms: i64,
     limit: i64,
 ) -> Result<Vec<Due>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    // A read first: idle workers must not take the write lock four times a second.
+    let any: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?1
+           AND (lease_until IS NULL OR lease_until <= ?1) LIMIT 1",
+    )
+    .bind(now_ms)
+    .fetch_optional(pool)
+    .await?;
+    if any.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut tx = super::begin_write(pool).await?;
     let ids: Vec<i64> = sqlx::query_scalar(
         "UPDATE deliveries SET lease_until = ?1 + ?2
          WHERE id IN (SELECT id FROM deliveries
@@ -183,6 +194,17 @@ pub async fn claim_due(
     .await?;
     tx.commit().await?;
     Ok(rows)
+}
+
+/// At start-up (one process owns the database): release every claim, so deliveries a
+/// killed process held are sent again at once rather than when their lease runs out.
+pub async fn release_leases(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE deliveries SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL",
+    )
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected())
 }
 
 /// The contacts of a target: (name, phone, email).
@@ -228,7 +250,7 @@ pub async fn record(
     disable_after_ms: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     let mut disabled = Vec::new();
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_write(pool).await?;
     for r in records {
         if r.deferred {
             sqlx::query(

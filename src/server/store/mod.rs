@@ -71,3 +71,11 @@ pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
 pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
 }
+
+/// Start a transaction that writes: `BEGIN IMMEDIATE` takes the write lock up front, so it
+/// waits (busy timeout) for other writers instead of failing when a read turns into a write.
+pub async fn begin_write(
+    pool: &sqlx::SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}

@@ -1,0 +1,1283 @@
+//! PutEvents and the delivery engine against the real server: AccessKey authentication, the
+//! three CloudEvents modes, batch validation and limits, duplicates, rule matching, HTTP
+//! deliveries in every payload format (Standard Webhooks signature checked by the receiver,
+//! the same webhook-id across retries), DingTalk messages and permanent failures, SMS
+//! targets without a provider, and `/metrics`.
+//!
+//! The delivery log UI does not exist yet, so deliveries and attempts are read straight from
+//! the SQLite file.
+
+mod common;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode as AxStatus};
+use axum::routing::post;
+use axum::{Json, Router};
+use common::{TestApp, Visitor};
+use herald::domain::catalog;
+use herald::server::config::RetrySchedule;
+use herald::server::delivery::sign::{dingtalk_sign, standard_webhooks_verify, WebhookSecret};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use sqlx::SqlitePool;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BUS: &str = "pai-system-team";
+const DING_TOKEN: &str = "ding-good-token";
+const DING_SECRET: &str = "SECdingtalk-fake-secret-0123456789";
+
+const STRUCTURED: &str = "application/cloudevents+json";
+const BATCH: &str = "application/cloudevents-batch+json";
+
+const DLC: &str = "pai.dlc";
+const JOB_FAILED: &str = "dlc:Job:Failed";
+const MODEL: &str = "pai.model";
+const APPROVED: &str = "model:ModelVersion:Approved";
+/// The `time` the test events carry, and its Unix seconds.
+const TIME: &str = "2025-11-07T03:19:30Z";
+const TIME_UNIX: i64 = 1_762_485_570;
+
+// ---------------------------------------------------------------------------------------
+// Loopback fakes: a DingTalk robot that checks the token and the signature as DingTalk
+// does, and an HTTP receiver that verifies Standard Webhooks signatures, answers as told
+// and records everything.
+
+/// One request the HTTP receiver got.
+#[derive(Debug, Clone)]
+struct Hit {
+    /// The last path segment: which target sent it.
+    name: String,
+    headers: HashMap<String, String>,
+    body: Vec<u8>,
+    /// The signature verified with the secret of that target.
+    verified: bool,
+    /// What the receiver answered.
+    status: u16,
+}
+
+impl Hit {
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {:?}", self.body))
+    }
+}
+
+#[derive(Clone, Default)]
+struct Fakes {
+    /// DingTalk: (errcode answered, body).
+    ding: Arc<Mutex<Vec<(i64, Value)>>>,
+    hits: Arc<Mutex<Vec<Hit>>>,
+    /// The whsec secret of each receiver name, set once save_rule returns it.
+    secrets: Arc<Mutex<HashMap<String, WebhookSecret>>>,
+    /// Statuses to answer before the default (204 if verified, else 401).
+    script: Arc<Mutex<HashMap<String, VecDeque<u16>>>>,
+}
+
+impl Fakes {
+    fn hits(&self, name: &str) -> Vec<Hit> {
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|h| h.name == name)
+            .cloned()
+            .collect()
+    }
+
+    fn ding_with(&self, code: i64) -> Vec<Value> {
+        self.ding
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(c, _)| *c == code)
+            .map(|(_, b)| b.clone())
+            .collect()
+    }
+
+    fn answer_first(&self, name: &str, statuses: &[u16]) {
+        self.script
+            .lock()
+            .unwrap()
+            .insert(name.to_string(), statuses.iter().copied().collect());
+    }
+
+    /// Take the secrets save_rule generated: `names[i]` is the receiver of target `i`.
+    fn learn_secrets(&self, saved: &Value, names: &[&str]) {
+        let secrets = saved["new_secrets"].as_array().expect("new_secrets");
+        assert_eq!(secrets.len(), names.len(), "{saved}");
+        for s in secrets {
+            let pos = s["position"].as_u64().unwrap() as usize;
+            let text = s["secret"].as_str().unwrap();
+            assert!(text.starts_with("whsec_"), "{text}");
+            self.secrets
+                .lock()
+                .unwrap()
+                .insert(names[pos].to_string(), WebhookSecret::parse(text).unwrap());
+        }
+    }
+}
+
+fn now_s() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+async fn dingtalk(
+    State(fakes): State<Fakes>,
+    Query(q): Query<HashMap<String, String>>,
+    Json(body): Json<Value>,
+) -> Json<Value> {
+    let answer = |code: i64, msg: &str| {
+        fakes.ding.lock().unwrap().push((code, body.clone()));
+        Json(json!({"errcode": code, "errmsg": msg}))
+    };
+    if q.get("access_token").map(String::as_str) != Some(DING_TOKEN) {
+        return answer(300001, "token is not exist");
+    }
+    let (Some(ts), Some(sign)) = (q.get("timestamp"), q.get("sign")) else {
+        return answer(310000, "sign not match");
+    };
+    let ts: i64 = ts.parse().unwrap_or(0);
+    // axum has already percent-decoded the query; DingTalk compares the decoded base64.
+    let expected = dingtalk_sign(ts, DING_SECRET)
+        .replace("%2B", "+")
+        .replace("%2F", "/")
+        .replace("%3D", "=");
+    let fresh = (now_s() * 1000 - ts).abs() < 3_600_000;
+    if !fresh || sign != &expected {
+        return answer(
+            310000,
+            "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]",
+        );
+    }
+    if body["msgtype"] != "markdown" {
+        return answer(40035, "invalid parameter");
+    }
+    answer(0, "ok")
+}
+
+async fn receiver(
+    State(fakes): State<Fakes>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> AxStatus {
+    let headers: HashMap<String, String> = headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                v.to_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let h = |n: &str| headers.get(n).cloned().unwrap_or_default();
+    let verified = match fakes.secrets.lock().unwrap().get(&name) {
+        Some(secret) => standard_webhooks_verify(
+            secret,
+            &h("webhook-id"),
+            h("webhook-timestamp").parse().unwrap_or(0),
+            &body,
+            &h("webhook-signature"),
+            now_s(),
+        ),
+        None => false,
+    };
+    let scripted = fakes
+        .script
+        .lock()
+        .unwrap()
+        .get_mut(&name)
+        .and_then(VecDeque::pop_front);
+    let status = scripted.unwrap_or(if verified { 204 } else { 401 });
+    fakes.hits.lock().unwrap().push(Hit {
+        name,
+        headers,
+        body: body.to_vec(),
+        verified,
+        status,
+    });
+    AxStatus::from_u16(status).unwrap()
+}
+
+/// Start the fakes; returns their base URL.
+async fn fakes() -> (String, Fakes) {
+    let fakes = Fakes::default();
+    let app = Router::new()
+        .route("/robot/send", post(dingtalk))
+        .route("/hook/{name}", post(receiver))
+        .with_state(fakes.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), fakes)
+}
+
+// ---------------------------------------------------------------------------------------
+// Herald, its owner, rules and keys.
+
+/// A Herald that may reach loopback and retries after 100 ms, then 200 ms.
+async fn herald() -> TestApp {
+    TestApp::spawn_with(|a| {
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+        a.retry_schedule = RetrySchedule::parse("100ms,200ms").unwrap();
+    })
+    .await
+}
+
+/// An owner with the workspace `team` activated and permissions granted.
+async fn owner(app: &TestApp, email: &str) -> Visitor {
+    let mut v = app.signed_up(email).await;
+    assert_eq!(v.create_workspace("team").await.status, StatusCode::OK);
+    let r = v.call("activate_event_bridge", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = v.call("grant_permissions", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    v
+}
+
+/// Save a new rule on the bus and expect success; returns the SavedRule.
+async fn save_ok(v: &mut Visitor, rule: &Value) -> Value {
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": null, "rule": rule}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    r.json()
+}
+
+fn dlc_rule(name: &str, targets: Value) -> Value {
+    json!({
+        "name": name,
+        "enabled": true,
+        "source": DLC,
+        "types": [JOB_FAILED],
+        "pattern": "",
+        "targets": targets,
+    })
+}
+
+fn ding(base: &str, secret: &str) -> Value {
+    json!({"config": {"kind": "dingtalk", "url": format!("{base}/robot/send?access_token={DING_TOKEN}"), "secret": secret}})
+}
+
+fn http(base: &str, name: &str, format: &str) -> Value {
+    json!({"config": {"kind": "http", "url": format!("{base}/hook/{name}"), "payload_format": format}})
+}
+
+/// A new AccessKey: (its id, its token).
+async fn access_key(v: &mut Visitor) -> (i64, String) {
+    let r = v.call("create_access_key", &[("name", "ci")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let k = r.json();
+    let token = k["token"].as_str().unwrap().to_string();
+    assert!(token.starts_with("hk_"), "{token}");
+    (k["key"]["id"].as_i64().unwrap(), token)
+}
+
+// ---------------------------------------------------------------------------------------
+// Events and PutEvents.
+
+/// A CloudEvent of the catalog with its sample data.
+fn event(source: &str, event_type: &str, id: &str) -> Value {
+    let data = catalog::event_type(source, event_type)
+        .unwrap_or_else(|| panic!("{source} {event_type} in the catalog"))
+        .sample_data();
+    json!({"specversion": "1.0", "id": id, "source": source, "type": event_type, "time": TIME, "data": data})
+}
+
+fn dlc_failed(id: &str, job_name: &str) -> Value {
+    let mut e = event(DLC, JOB_FAILED, id);
+    e["data"]["job"]["name"] = json!(job_name);
+    e
+}
+
+/// What PutEvents answered: its status and its body (JSON, or the text as a string).
+#[derive(Debug)]
+struct Put {
+    status: StatusCode,
+    body: Value,
+}
+
+impl Put {
+    fn entry(&self, i: usize) -> &Value {
+        &self.body["Entries"][i]
+    }
+
+    fn herald_id(&self, i: usize) -> i64 {
+        self.entry(i)["HeraldEventId"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("entry {i} has no HeraldEventId: {self:?}"))
+    }
+}
+
+/// PutEvents, once: no retry, so a put refused while workers write (SQLITE_BUSY, fixed
+/// with BEGIN IMMEDIATE) shows as a failure.
+async fn put_raw(
+    app: &TestApp,
+    auth: Option<&str>,
+    content_type: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Put {
+    send_put(app, auth, content_type, headers, body).await
+}
+
+/// PutEvents, once.
+async fn send_put(
+    app: &TestApp,
+    auth: Option<&str>,
+    content_type: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Put {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}/api/v1/buses/{BUS}/events", app.base()))
+        .header("content-type", content_type)
+        .body(body);
+    if let Some(a) = auth {
+        req = req.header("authorization", a);
+    }
+    for (n, v) in headers {
+        req = req.header(*n, *v);
+    }
+    let res = req.send().await.expect("request sent");
+    let status = res.status();
+    let text = res.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Put { status, body }
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+async fn put_one(app: &TestApp, token: &str, event: &Value) -> Put {
+    put_raw(
+        app,
+        Some(&bearer(token)),
+        STRUCTURED,
+        &[],
+        serde_json::to_vec(event).unwrap(),
+    )
+    .await
+}
+
+async fn put_batch(app: &TestApp, token: &str, events: &[Value]) -> Put {
+    put_raw(
+        app,
+        Some(&bearer(token)),
+        BATCH,
+        &[],
+        serde_json::to_vec(events).unwrap(),
+    )
+    .await
+}
+
+/// Put and expect 200 with no failed entry.
+async fn put_ok(app: &TestApp, token: &str, event: &Value) -> Put {
+    let p = put_one(app, token, event).await;
+    assert_eq!(p.status, StatusCode::OK, "{p:?}");
+    assert_eq!(p.body["FailedEntryCount"], 0, "{p:?}");
+    p
+}
+
+// ---------------------------------------------------------------------------------------
+// The database, read directly.
+
+async fn db(app: &TestApp) -> SqlitePool {
+    SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(SqliteConnectOptions::new().filename(app.db_path()))
+        .await
+        .expect("open the test database")
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Delivery {
+    id: i64,
+    rule: Option<String>,
+    kind: String,
+    webhook_id: String,
+    status: String,
+    attempts: i64,
+    last_reason: Option<String>,
+    last_detail: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Attempt {
+    number: i64,
+    response_status: Option<i64>,
+    reason: String,
+    request: String,
+}
+
+async fn deliveries(pool: &SqlitePool, event_id: i64) -> Vec<Delivery> {
+    sqlx::query_as(
+        "SELECT d.id, r.name AS rule, d.kind, d.webhook_id, d.status, d.attempts, d.last_reason,
+                d.last_detail
+         FROM deliveries d LEFT JOIN rules r ON r.id = d.rule_id
+         WHERE d.event_id = ?1 ORDER BY d.id",
+    )
+    .bind(event_id)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+async fn attempts(pool: &SqlitePool, delivery_id: i64) -> Vec<Attempt> {
+    sqlx::query_as(
+        "SELECT number, response_status, reason, request FROM attempts
+         WHERE delivery_id = ?1 ORDER BY number",
+    )
+    .bind(delivery_id)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+async fn count(pool: &SqlitePool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+/// Wait until no delivery of the event is pending; its deliveries then.
+async fn settled(pool: &SqlitePool, event_id: i64) -> Vec<Delivery> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let ds = deliveries(pool, event_id).await;
+        if ds.iter().all(|d| d.status != "pending") {
+            return ds;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "deliveries still pending: {ds:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+fn of_rule<'a>(ds: &'a [Delivery], rule: &str) -> &'a Delivery {
+    ds.iter()
+        .find(|d| d.rule.as_deref() == Some(rule))
+        .unwrap_or_else(|| panic!("no delivery of rule {rule}: {ds:#?}"))
+}
+
+async fn metrics(app: &TestApp) -> String {
+    let res = reqwest::get(format!("{}/metrics", app.base()))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let ct = res.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(ct.starts_with("text/plain"), "{ct}");
+    res.text().await.unwrap()
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. AccessKeys.
+
+#[tokio::test]
+async fn put_events_needs_a_valid_unrevoked_access_key_of_the_bus_owner() {
+    let app = herald().await;
+    let mut ada = owner(&app, "ada@example.com").await;
+    let (key_id, token) = access_key(&mut ada).await;
+    let body = serde_json::to_vec(&dlc_failed("auth-1", "nightly-a")).unwrap();
+
+    let (key_part, secret_part) = token["hk_".len()..].split_once('_').unwrap();
+    let tampered = format!("Bearer hk_{key_part}_{}x", secret_part);
+    let refused: Vec<Option<String>> = vec![
+        None,
+        Some("garbage".into()),
+        Some("Bearer garbage".into()),
+        Some("Bearer hk_000000000000_nope".into()),
+        Some(format!("Basic {token}")),
+        Some(token.clone()),
+        Some(tampered),
+    ];
+    for auth in &refused {
+        let p = put_raw(&app, auth.as_deref(), STRUCTURED, &[], body.clone()).await;
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{auth:?}: {p:?}");
+        assert_eq!(p.body["code"], "unauthorized", "{auth:?}: {p:?}");
+        assert!(
+            p.body["message"].as_str().unwrap_or("").contains("Bearer"),
+            "{p:?}"
+        );
+        assert!(!p.body.to_string().contains(secret_part), "{p:?}");
+    }
+    let pool = db(&app).await;
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM events").await, 0);
+
+    let ok = put_raw(&app, Some(&bearer(&token)), STRUCTURED, &[], body.clone()).await;
+    assert_eq!(ok.status, StatusCode::OK, "{ok:?}");
+    assert_eq!(ok.body["FailedEntryCount"], 0);
+    assert_eq!(ok.entry(0)["EventId"], "auth-1");
+    let ada_event = ok.herald_id(0);
+    // "bearer" in lower case is the same scheme.
+    let lower = put_raw(
+        &app,
+        Some(&format!("bearer {token}")),
+        STRUCTURED,
+        &[],
+        serde_json::to_vec(&dlc_failed("auth-lower", "x")).unwrap(),
+    )
+    .await;
+    assert_eq!(lower.status, StatusCode::OK, "{lower:?}");
+
+    // Revoked: refused at once; another key of the same user still works.
+    let r = ada
+        .call("revoke_access_key", &[("id", &key_id.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let p = put_one(&app, &token, &dlc_failed("auth-2", "x")).await;
+    assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{p:?}");
+    assert_eq!(p.body["code"], "unauthorized");
+    let (_, second) = access_key(&mut ada).await;
+    put_ok(&app, &second, &dlc_failed("auth-3", "x")).await;
+
+    // Bob's key: Ada's bus does not exist for him.
+    let mut bob = app.signed_up("bob@example.com").await;
+    let (_, bob_token) = access_key(&mut bob).await;
+    let p = put_one(&app, &bob_token, &dlc_failed("bob-1", "x")).await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND, "{p:?}");
+    assert_eq!(p.body["code"], "not_found", "{p:?}");
+    assert_eq!(
+        bob.create_workspace("elsewhere").await.status,
+        StatusCode::OK
+    );
+    bob.call("activate_event_bridge", &[]).await;
+    let p = put_one(&app, &bob_token, &dlc_failed("bob-2", "x")).await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND, "{p:?}");
+    // A bus of the same name in Bob's account is his own: Ada's event id is new there.
+    assert_eq!(bob.create_workspace("team").await.status, StatusCode::OK);
+    bob.call("activate_event_bridge", &[]).await;
+    let p = put_one(&app, &bob_token, &dlc_failed("auth-1", "x")).await;
+    assert_eq!(p.status, StatusCode::OK, "{p:?}");
+    assert!(p.entry(0).get("Duplicate").is_none(), "{p:?}");
+    assert_ne!(p.herald_id(0), ada_event);
+
+    let ada_events: Vec<String> = sqlx::query_scalar(
+        "SELECT e.ce_id FROM events e JOIN users u ON u.account_id = e.account_id
+         WHERE u.email = 'ada@example.com' ORDER BY e.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(ada_events, ["auth-1", "auth-lower", "auth-3"]);
+    let bob_events: Vec<String> = sqlx::query_scalar(
+        "SELECT e.ce_id FROM events e JOIN users u ON u.account_id = e.account_id
+         WHERE u.email = 'bob@example.com' ORDER BY e.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(bob_events, ["auth-1"]);
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. HTTP targets: signatures, payload formats, retries with a stable webhook-id.
+
+#[tokio::test]
+async fn http_targets_get_signed_payloads_in_each_format_and_retries_keep_the_webhook_id() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let saved = save_ok(
+        &mut v,
+        &json!({
+            "name": "model-hooks",
+            "source": MODEL,
+            "types": [APPROVED],
+            "targets": [
+                http(&base, "std", "standard"),
+                http(&base, "structured", "cloudevents_structured"),
+                http(&base, "binary", "cloudevents_binary"),
+            ],
+        }),
+    )
+    .await;
+    fakes.learn_secrets(&saved, &["std", "structured", "binary"]);
+    fakes.answer_first("std", &[503]);
+    let (_, token) = access_key(&mut v).await;
+
+    let mut e = event(MODEL, APPROVED, "mv-approved-1");
+    e["subject"] = json!("model version 1.3.0");
+    let sample = e["data"].clone();
+    let p = put_ok(&app, &token, &e).await;
+    assert_eq!(p.entry(0)["EventId"], "mv-approved-1");
+    assert_eq!(p.entry(0)["Deliveries"], 3, "{p:?}");
+    let id = p.herald_id(0);
+
+    let pool = db(&app).await;
+    let ds = settled(&pool, id).await;
+    assert_eq!(ds.len(), 3, "{ds:#?}");
+    assert!(
+        ds.iter()
+            .all(|d| d.status == "delivered" && d.kind == "http"),
+        "{ds:#?}"
+    );
+    let ids: std::collections::HashSet<&str> = ds.iter().map(|d| d.webhook_id.as_str()).collect();
+    assert_eq!(ids.len(), 3, "each delivery has its own webhook-id");
+
+    // Standard template, first refused with 503, then accepted: two attempts, one id.
+    let std_delivery = &ds[0];
+    assert_eq!(std_delivery.attempts, 2, "{std_delivery:?}");
+    let tries = attempts(&pool, std_delivery.id).await;
+    assert_eq!(tries.len(), 2, "{tries:#?}");
+    assert_eq!((tries[0].number, tries[0].response_status), (1, Some(503)));
+    assert_eq!(tries[0].reason, "http_status");
+    assert_eq!((tries[1].number, tries[1].response_status), (2, Some(204)));
+    assert_eq!(tries[1].reason, "delivered");
+    assert!(
+        tries[0].request.contains(&std_delivery.webhook_id),
+        "{}",
+        tries[0].request
+    );
+    let hits = fakes.hits("std");
+    assert_eq!(hits.len(), 2, "{hits:#?}");
+    assert_eq!(
+        hits.iter().map(|h| h.status).collect::<Vec<_>>(),
+        [503, 204]
+    );
+    for h in &hits {
+        assert!(h.verified, "signature did not verify: {h:#?}");
+        assert_eq!(h.header("webhook-id"), std_delivery.webhook_id);
+        assert_eq!(h.header("content-type"), "application/json");
+        let mut expected = sample.clone();
+        expected["event_type"] = json!(APPROVED);
+        expected["timestamp"] = json!(TIME_UNIX);
+        assert_eq!(h.json(), expected);
+        assert!(h.headers.keys().all(|k| !k.starts_with("ce-")), "{h:#?}");
+    }
+
+    // CloudEvents structured: the whole event.
+    let hits = fakes.hits("structured");
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    let h = &hits[0];
+    assert!(h.verified, "{h:#?}");
+    assert_eq!(h.header("webhook-id"), ds[1].webhook_id);
+    assert_eq!(h.header("content-type"), "application/cloudevents+json");
+    let ce = h.json();
+    assert_eq!(ce["specversion"], "1.0");
+    assert_eq!(ce["id"], "mv-approved-1");
+    assert_eq!(ce["source"], MODEL);
+    assert_eq!(ce["type"], APPROVED);
+    assert_eq!(ce["subject"], "model version 1.3.0");
+    assert_eq!(ce["time"], TIME);
+    assert_eq!(ce["data"], sample);
+
+    // CloudEvents binary: attributes in ce-* headers (percent-encoded), data as the body.
+    let hits = fakes.hits("binary");
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    let h = &hits[0];
+    assert!(h.verified, "{h:#?}");
+    assert_eq!(h.header("webhook-id"), ds[2].webhook_id);
+    assert_eq!(h.header("content-type"), "application/json");
+    assert_eq!(h.header("ce-specversion"), "1.0");
+    assert_eq!(h.header("ce-id"), "mv-approved-1");
+    assert_eq!(h.header("ce-source"), MODEL);
+    assert_eq!(h.header("ce-type"), APPROVED);
+    assert_eq!(h.header("ce-time"), TIME);
+    assert_eq!(h.header("ce-subject"), "model%20version%201.3.0");
+    assert!(!h.headers.contains_key("ce-data"), "{h:#?}");
+    assert_eq!(h.json(), sample);
+
+    // An event put in binary mode arrives with its attributes decoded.
+    let data = serde_json::to_vec(&sample).unwrap();
+    let p = put_raw(
+        &app,
+        Some(&bearer(&token)),
+        "application/json",
+        &[
+            ("ce-specversion", "1.0"),
+            ("ce-id", "mv-approved-2"),
+            ("ce-source", MODEL),
+            ("ce-type", APPROVED),
+            ("ce-subject", "model%20v2"),
+            ("ce-time", TIME),
+        ],
+        data,
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::OK, "{p:?}");
+    assert_eq!(p.entry(0)["EventId"], "mv-approved-2");
+    assert_eq!(p.entry(0)["Deliveries"], 3);
+    let ds2 = settled(&pool, p.herald_id(0)).await;
+    assert!(ds2.iter().all(|d| d.status == "delivered"), "{ds2:#?}");
+    assert_eq!(ds2[0].attempts, 1, "no scripted failure this time");
+    let h = fakes.hits("structured").pop().unwrap();
+    let ce = h.json();
+    assert_eq!(ce["id"], "mv-approved-2");
+    assert_eq!(ce["subject"], "model v2");
+    assert_eq!(ce["datacontenttype"], "application/json");
+    assert_eq!(ce["data"], sample);
+    let h = fakes.hits("binary").pop().unwrap();
+    assert_eq!(h.header("ce-id"), "mv-approved-2");
+    assert_eq!(h.header("ce-subject"), "model%20v2");
+    assert!(fakes.hits.lock().unwrap().iter().all(|h| h.verified));
+
+    // Binary mode without ce-specversion names the header's attribute.
+    let p = put_raw(
+        &app,
+        Some(&bearer(&token)),
+        "application/json",
+        &[("ce-id", "x"), ("ce-source", MODEL), ("ce-type", APPROVED)],
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
+    assert_eq!(p.entry(0)["ErrorField"], "specversion", "{p:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. DingTalk: the message, and a wrong signing key failing once, for good.
+
+#[tokio::test]
+async fn dingtalk_gets_a_signed_markdown_message_and_a_wrong_key_fails_without_retry() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    save_ok(
+        &mut v,
+        &dlc_rule("ding-ok", json!([ding(&base, DING_SECRET)])),
+    )
+    .await;
+    save_ok(
+        &mut v,
+        &dlc_rule(
+            "ding-bad",
+            json!([ding(&base, "SECsomebody-elses-key-000")]),
+        ),
+    )
+    .await;
+    let (_, token) = access_key(&mut v).await;
+
+    let p = put_ok(
+        &app,
+        &token,
+        &dlc_failed("job-failed-1", "nightly-train-resnet50"),
+    )
+    .await;
+    assert_eq!(p.entry(0)["Deliveries"], 2, "{p:?}");
+    let id = p.herald_id(0);
+    let pool = db(&app).await;
+    let ds = settled(&pool, id).await;
+
+    let ok = of_rule(&ds, "ding-ok");
+    assert_eq!(
+        (ok.status.as_str(), ok.attempts),
+        ("delivered", 1),
+        "{ok:?}"
+    );
+    assert_eq!(ok.kind, "dingtalk");
+    let sent = fakes.ding_with(0);
+    assert_eq!(sent.len(), 1, "{sent:#?}");
+    let msg = &sent[0];
+    assert_eq!(msg["msgtype"], "markdown");
+    let text = msg["markdown"]["text"].as_str().unwrap();
+    assert!(text.contains("**Workspace:** team"), "{text}");
+    assert!(text.contains(JOB_FAILED), "{text}");
+    assert!(text.contains("nightly-train-resnet50"), "{text}");
+    assert!(text.contains("ding-ok"), "rule named: {text}");
+    // "[Open in Herald](<public URL>/…/events/<id>)"
+    let link = text
+        .split("](")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap_or_else(|| panic!("no link in {text}"));
+    assert!(link.starts_with(&app.base()), "{link}");
+    assert!(link.ends_with(&format!("/events/{id}")), "{link}");
+    assert!(
+        msg["markdown"]["title"].as_str().unwrap().contains("team"),
+        "{msg}"
+    );
+    // The recorded request never shows the token or the signing key.
+    let recorded = &attempts(&pool, ok.id).await[0].request;
+    assert!(!recorded.contains(DING_TOKEN), "{recorded}");
+    assert!(!recorded.contains(DING_SECRET), "{recorded}");
+
+    let bad = of_rule(&ds, "ding-bad");
+    assert_eq!(bad.status, "failed", "{bad:?}");
+    assert_eq!(bad.attempts, 1, "{bad:?}");
+    assert_eq!(bad.last_reason.as_deref(), Some("signature_mismatch"));
+    assert!(
+        bad.last_detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("sign not match"),
+        "{bad:?}"
+    );
+    // Past the whole retry schedule (100 ms, 200 ms, ±20 %): still one attempt.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let again = deliveries(&pool, id).await;
+    let bad = of_rule(&again, "ding-bad");
+    assert_eq!((bad.status.as_str(), bad.attempts), ("failed", 1));
+    assert_eq!(attempts(&pool, bad.id).await.len(), 1);
+    assert_eq!(
+        fakes.ding_with(310000).len(),
+        1,
+        "no retry reached DingTalk"
+    );
+    assert_eq!(fakes.ding_with(0).len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Batches, limits, content types, and DataRobot's required fields.
+
+#[tokio::test]
+async fn batches_report_each_entry_and_limits_are_enforced() {
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+
+    let mut unknown = dlc_failed("batch-2", "x");
+    unknown["type"] = json!("dlc:Job:Exploded");
+    let p = put_batch(
+        &app,
+        &token,
+        &[
+            dlc_failed("batch-1", "x"),
+            unknown,
+            dlc_failed("batch-3", "x"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::OK, "{p:?}");
+    assert_eq!(p.body["FailedEntryCount"], 1, "{p:?}");
+    let entries = p.body["Entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[0]["EventId"], "batch-1");
+    assert!(entries[0]["HeraldEventId"].is_i64());
+    assert_eq!(entries[1]["ErrorCode"], "InvalidArgument");
+    assert_eq!(entries[1]["ErrorField"], "type");
+    let why = entries[1]["ErrorMessage"].as_str().unwrap();
+    assert!(
+        why.starts_with("type") && why.contains("dlc:Job:Exploded"),
+        "{why}"
+    );
+    assert!(entries[1].get("HeraldEventId").is_none());
+    assert_eq!(entries[2]["EventId"], "batch-3");
+    let stored: Vec<String> = sqlx::query_scalar("SELECT ce_id FROM events ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, ["batch-1", "batch-3"]);
+
+    // Every entry invalid: 400, each named.
+    let mut no_id = dlc_failed("", "x");
+    no_id["id"] = json!("");
+    let mut bad_source = dlc_failed("bad-source", "x");
+    bad_source["source"] = json!("pai.nope");
+    let p = put_batch(&app, &token, &[no_id, bad_source]).await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
+    assert_eq!(p.body["FailedEntryCount"], 2);
+    assert_eq!(p.entry(0)["ErrorField"], "id");
+    assert_eq!(p.entry(1)["ErrorField"], "source");
+
+    // More than 100 entries: refused whole; exactly 100 is fine.
+    let many: Vec<Value> = (0..101)
+        .map(|i| dlc_failed(&format!("many-{i}"), "x"))
+        .collect();
+    let p = put_batch(&app, &token, &many).await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
+    assert_eq!(p.body["field"], "events", "{p:?}");
+    assert!(p.body["message"].as_str().unwrap().contains("100"), "{p:?}");
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM events WHERE ce_id LIKE 'many-%'"
+        )
+        .await,
+        0
+    );
+    let p = put_batch(&app, &token, &many[..100]).await;
+    assert_eq!(p.status, StatusCode::OK, "{p:?}");
+    assert_eq!(p.body["FailedEntryCount"], 0);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM events WHERE ce_id LIKE 'many-%'"
+        )
+        .await,
+        100
+    );
+    let p = put_batch(&app, &token, &[]).await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
+
+    // A body over 1 MiB: 413, nothing stored.
+    let mut huge = dlc_failed("huge", "x");
+    huge["data"]["padding"] = json!("x".repeat(1024 * 1024 + 10));
+    let p = put_batch(&app, &token, &[huge]).await;
+    assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE, "{:?}", p.status);
+    // One event over 256 KiB inside an acceptable body: that entry is refused.
+    let mut big = dlc_failed("big", "x");
+    big["data"]["padding"] = json!("x".repeat(300 * 1024));
+    let p = put_one(&app, &token, &big).await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
+    assert_eq!(p.entry(0)["ErrorCode"], "EventTooLarge", "{p:?}");
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM events WHERE ce_id IN ('huge', 'big')"
+        )
+        .await,
+        0
+    );
+
+    // Content types Herald does not take; bodies that are not JSON.
+    for ct in ["text/plain", "application/xml", "multipart/form-data"] {
+        let p = put_raw(&app, Some(&bearer(&token)), ct, &[], b"{}".to_vec()).await;
+        assert_eq!(p.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{ct}: {p:?}");
+        assert_eq!(p.body["field"], "content-type", "{p:?}");
+    }
+    let p = put_raw(
+        &app,
+        Some(&bearer(&token)),
+        STRUCTURED,
+        &[],
+        b"{nope".to_vec(),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
+    assert_eq!(p.body["field"], "body", "{p:?}");
+    let p = put_raw(&app, Some(&bearer(&token)), BATCH, &[], b"{}".to_vec()).await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
+    assert_eq!(p.body["field"], "body", "{p:?}");
+
+    // DataRobot: a deletion without its deletion_time is refused, naming the field.
+    let entry = catalog::event_type("datarobot.project", "project.deleted").unwrap();
+    assert!(entry.required.contains(&"event.deletion_time"));
+    let mut deleted = event("datarobot.project", "project.deleted", "dr-del-1");
+    deleted["data"]["event"]
+        .as_object_mut()
+        .unwrap()
+        .remove("deletion_time");
+    let p = put_one(&app, &token, &deleted).await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
+    assert_eq!(
+        p.entry(0)["ErrorField"],
+        "data.event.deletion_time",
+        "{p:?}"
+    );
+    assert!(
+        p.entry(0)["ErrorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("data.event.deletion_time"),
+        "{p:?}"
+    );
+    // null counts as missing.
+    deleted["data"]["event"]["deletion_time"] = Value::Null;
+    let p = put_one(&app, &token, &deleted).await;
+    assert_eq!(
+        p.entry(0)["ErrorField"],
+        "data.event.deletion_time",
+        "{p:?}"
+    );
+    // With the field, the same event is accepted.
+    let p = put_ok(
+        &app,
+        &token,
+        &event("datarobot.project", "project.deleted", "dr-del-1"),
+    )
+    .await;
+    assert_eq!(p.entry(0)["EventId"], "dr-del-1");
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. Duplicates.
+
+#[tokio::test]
+async fn a_resent_event_is_a_duplicate_with_the_same_id_and_no_new_deliveries() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    save_ok(
+        &mut v,
+        &dlc_rule("ding-ok", json!([ding(&base, DING_SECRET)])),
+    )
+    .await;
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+
+    let first = put_ok(&app, &token, &dlc_failed("dup-1", "a")).await;
+    assert_eq!(first.entry(0)["Deliveries"], 1);
+    assert!(first.entry(0).get("Duplicate").is_none(), "{first:?}");
+    let id = first.herald_id(0);
+    // Delivered before the duplicate arrives: a duplicate must not queue it again.
+    settled(&pool, id).await;
+    // The same (source, id) again, even with other data.
+    let again = put_ok(&app, &token, &dlc_failed("dup-1", "changed")).await;
+    assert_eq!(again.entry(0)["Duplicate"], true, "{again:?}");
+    assert_eq!(again.herald_id(0), id);
+    assert_eq!(again.entry(0)["Deliveries"], 0);
+    // Twice in one batch: the second is the duplicate of the first.
+    let batch = put_batch(
+        &app,
+        &token,
+        &[dlc_failed("dup-2", "a"), dlc_failed("dup-2", "a")],
+    )
+    .await;
+    assert_eq!(batch.status, StatusCode::OK, "{batch:?}");
+    assert_eq!(batch.entry(0)["Deliveries"], 1);
+    assert_eq!(batch.entry(1)["Duplicate"], true, "{batch:?}");
+    assert_eq!(batch.herald_id(1), batch.herald_id(0));
+    assert_eq!(batch.entry(1)["Deliveries"], 0);
+    settled(&pool, batch.herald_id(0)).await;
+    // The same id from another source is another event.
+    let other = put_ok(
+        &app,
+        &token,
+        &event("pai.dsw", "dsw:Instance:Failed", "dup-1"),
+    )
+    .await;
+    assert!(other.entry(0).get("Duplicate").is_none(), "{other:?}");
+    assert_ne!(other.herald_id(0), id);
+
+    assert_eq!(deliveries(&pool, id).await.len(), 1);
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM deliveries").await, 2);
+    let stored: String = sqlx::query_scalar("SELECT envelope FROM events WHERE id = ?1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let stored: Value = serde_json::from_str(&stored).unwrap();
+    assert_eq!(stored["data"]["job"]["name"], "a", "the original is kept");
+
+    assert_eq!(fakes.ding_with(0).len(), 2, "one message per event");
+    let m = metrics(&app).await;
+    assert!(m.contains("herald_events_accepted_total 3\n"), "{m}");
+    assert!(m.contains("herald_events_duplicate_total 2\n"), "{m}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. Patterns and disabled rules.
+
+#[tokio::test]
+async fn only_matching_enabled_rules_get_deliveries() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let mut nightly = dlc_rule("nightly", json!([ding(&base, DING_SECRET)]));
+    nightly["pattern"] = json!(r#"{"job":{"name":[{"prefix":"nightly-"}]}}"#);
+    save_ok(&mut v, &nightly).await;
+    let mut off = dlc_rule("all-failures", json!([ding(&base, DING_SECRET)]));
+    off["enabled"] = json!(false);
+    save_ok(&mut v, &off).await;
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+
+    let hit = put_ok(&app, &token, &dlc_failed("p-1", "nightly-train-resnet50")).await;
+    assert_eq!(hit.entry(0)["Deliveries"], 1, "{hit:?}");
+    let ds = settled(&pool, hit.herald_id(0)).await;
+    let miss = put_ok(&app, &token, &dlc_failed("p-2", "adhoc-debug")).await;
+    assert_eq!(miss.entry(0)["Deliveries"], 0, "{miss:?}");
+    // Another type of the source matches no rule at all.
+    let other = put_ok(&app, &token, &event(DLC, "dlc:Job:Succeeded", "p-3")).await;
+    assert_eq!(other.entry(0)["Deliveries"], 0, "{other:?}");
+
+    assert_eq!(ds.len(), 1);
+    assert_eq!(ds[0].rule.as_deref(), Some("nightly"));
+    assert_eq!(ds[0].status, "delivered");
+    assert!(deliveries(&pool, miss.herald_id(0)).await.is_empty());
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM deliveries").await, 1);
+    let sent = fakes.ding_with(0);
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0]["markdown"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("nightly-train-resnet50"));
+
+    // Enabled, the other rule takes the next failure whatever the job's name.
+    let r = v
+        .call(
+            "set_rule_enabled",
+            &[("bus", BUS), ("name", "all-failures"), ("enabled", "true")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let later = put_ok(&app, &token, &dlc_failed("p-4", "adhoc-debug")).await;
+    assert_eq!(later.entry(0)["Deliveries"], 1, "{later:?}");
+    let ds = settled(&pool, later.herald_id(0)).await;
+    assert_eq!(ds[0].rule.as_deref(), Some("all-failures"));
+    assert_eq!(ds[0].status, "delivered");
+}
+
+// ---------------------------------------------------------------------------------------
+// 7. Metrics.
+
+#[tokio::test]
+async fn metrics_count_events_attempts_and_the_queue() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let saved = save_ok(
+        &mut v,
+        &json!({"name": "hook", "source": MODEL, "types": [APPROVED], "targets": [http(&base, "m", "standard")]}),
+    )
+    .await;
+    fakes.learn_secrets(&saved, &["m"]);
+    fakes.answer_first("m", &[500]);
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+
+    let mut bad = event(MODEL, APPROVED, "m-bad");
+    bad["specversion"] = json!("0.3");
+    let p = put_batch(
+        &app,
+        &token,
+        &[
+            event(MODEL, APPROVED, "m-1"),
+            bad,
+            event(MODEL, APPROVED, "m-2"),
+        ],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::OK, "{p:?}");
+    for i in [0, 2] {
+        let ds = settled(&pool, p.herald_id(i)).await;
+        assert_eq!(ds[0].status, "delivered", "{ds:#?}");
+    }
+    assert_eq!(fakes.hits("m").len(), 3);
+
+    let m = metrics(&app).await;
+    for line in [
+        "herald_events_accepted_total 2\n",
+        "herald_events_rejected_total 1\n",
+        "herald_events_duplicate_total 0\n",
+        "herald_delivery_attempts_total{kind=\"http\",outcome=\"delivered\"} 2\n",
+        "herald_delivery_attempts_total{kind=\"http\",outcome=\"retry\"} 1\n",
+        "herald_attempt_duration_seconds_count 3\n",
+        "herald_queue_depth 0\n",
+        "# TYPE herald_queue_depth gauge\n",
+    ] {
+        assert!(m.contains(line), "missing {line:?} in:\n{m}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 8. Contact targets without a provider fail honestly.
+
+#[tokio::test]
+async fn sms_and_email_targets_fail_saying_no_provider_is_configured() {
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let r = v
+        .call(
+            "create_contact",
+            &[
+                ("name", "Alice"),
+                ("phone", "+8613800000001"),
+                ("email", "alice@example.com"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let alice = r.json()["id"].as_i64().unwrap();
+    save_ok(
+        &mut v,
+        &dlc_rule(
+            "paging",
+            json!([
+                {"config": {"kind": "sms", "contacts": [alice]}},
+                {"config": {"kind": "email", "contacts": [alice]}},
+            ]),
+        ),
+    )
+    .await;
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+
+    let p = put_ok(&app, &token, &dlc_failed("sms-1", "nightly-a")).await;
+    assert_eq!(p.entry(0)["Deliveries"], 2);
+    let ds = settled(&pool, p.herald_id(0)).await;
+    let sms = ds.iter().find(|d| d.kind == "sms").expect("sms delivery");
+    assert_eq!(
+        (sms.status.as_str(), sms.attempts),
+        ("failed", 1),
+        "{sms:?}"
+    );
+    let detail = sms.last_detail.as_deref().unwrap_or("");
+    assert!(
+        detail.contains("no SMS") && detail.contains("provider is configured"),
+        "{sms:?}"
+    );
+    let email = ds
+        .iter()
+        .find(|d| d.kind == "email")
+        .expect("email delivery");
+    assert_eq!(email.status, "failed", "{email:?}");
+    assert!(
+        email.last_detail.as_deref().unwrap_or("").contains("SMTP"),
+        "{email:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(attempts(&pool, sms.id).await.len(), 1, "not retried");
+    let m = metrics(&app).await;
+    assert!(
+        m.contains("herald_delivery_attempts_total{kind=\"sms\",outcome=\"failed\"} 1\n"),
+        "{m}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 9. PutEvents while the workers write.
+
+/// SRC BUG: `service::events::put` opens a deferred transaction (`pool.begin()`), reads the
+/// rules and targets, then writes. SQLite does not run the busy handler when a read
+/// transaction must be upgraded to a write one: if a delivery worker holds the write lock
+/// at that moment (`claim_due` takes it every 250 ms per worker even when nothing is due,
+/// and `record` after each batch) the insert fails at once with SQLITE_BUSY (5), or with
+/// SQLITE_BUSY_SNAPSHOT (517) if the worker committed since the read — `busy_timeout` does
+/// not help — and PutEvents answers 500 "internal" ("storing events: database is locked").
+/// Observed: 46 of 300 sequential puts failed while their deliveries were being sent.
+/// `pool.begin_with("BEGIN IMMEDIATE")` takes the write lock first, waiting as configured.
+#[tokio::test]
+async fn put_events_keeps_working_while_deliveries_are_recorded() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    save_ok(
+        &mut v,
+        &dlc_rule("ding-ok", json!([ding(&base, DING_SECRET)])),
+    )
+    .await;
+    let (_, token) = access_key(&mut v).await;
+    let mut failed = Vec::new();
+    for i in 0..150 {
+        let body = serde_json::to_vec(&dlc_failed(&format!("busy-{i}"), "a")).unwrap();
+        let p = send_put(&app, Some(&bearer(&token)), STRUCTURED, &[], body).await;
+        if p.status != StatusCode::OK {
+            failed.push((i, p.status, p.body));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of 150 puts failed: {failed:?}",
+        failed.len()
+    );
+    let pool = db(&app).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count(
+        &pool,
+        "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'",
+    )
+    .await
+        > 0
+    {
+        assert!(Instant::now() < deadline, "queue did not drain");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(fakes.ding_with(0).len(), 150);
+}
