@@ -1,0 +1,312 @@
+//! Email and SMS/voice deliveries against loopback fakes: an SMTP sink that speaks enough
+//! SMTP for a real client and keeps each message, and a Twilio-shaped API that checks Basic
+//! auth and answers 201 like Twilio (or 400 for a number it refuses).
+
+mod common;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode as AxStatus};
+use axum::routing::post;
+use axum::{Form, Json, Router};
+use base64::Engine;
+use common::{TestApp, Visitor};
+use herald::server::config::RetrySchedule;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+const BUS: &str = "pai-system-team";
+const SID: &str = "ACtest0000000000000000000000000000";
+const TOKEN: &str = "twilio-test-token";
+
+/// Messages the SMTP sink accepted: (envelope recipients, the message text).
+#[derive(Clone, Default)]
+struct Mailbox(Arc<Mutex<Vec<(Vec<String>, String)>>>);
+
+/// A minimal SMTP server: greeting, EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
+async fn smtp_sink() -> (String, Mailbox) {
+    let mailbox = Mailbox::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let kept = mailbox.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((socket, _)) = listener.accept().await else {
+                return;
+            };
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+                let mut rcpt = Vec::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250-sink\r\n250 8BITMIME\r\n"
+                    } else if upper.starts_with("RCPT TO:") {
+                        rcpt.push(line[8..].trim().trim_matches(['<', '>']).to_string());
+                        b"250 OK\r\n"
+                    } else if upper.starts_with("DATA") {
+                        let _ = write.write_all(b"354 go ahead\r\n").await;
+                        let mut text = String::new();
+                        while let Ok(Some(l)) = lines.next_line().await {
+                            if l == "." {
+                                break;
+                            }
+                            text.push_str(&l);
+                            text.push('\n');
+                        }
+                        kept.0
+                            .lock()
+                            .unwrap()
+                            .push((std::mem::take(&mut rcpt), text));
+                        b"250 OK queued\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        let _ = write.write_all(b"221 bye\r\n").await;
+                        return;
+                    } else {
+                        // MAIL FROM, RSET, NOOP
+                        b"250 OK\r\n"
+                    };
+                    if write.write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (format!("smtp://{addr}"), mailbox)
+}
+
+/// What the Twilio fake received: (resource, form).
+#[derive(Clone, Default)]
+struct Calls(Arc<Mutex<Vec<(String, HashMap<String, String>)>>>);
+
+async fn twilio_api(
+    State(calls): State<Calls>,
+    Path((sid, resource)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> (AxStatus, Json<Value>) {
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{SID}:{TOKEN}"))
+    );
+    if sid != SID || headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&expected) {
+        return (
+            AxStatus::UNAUTHORIZED,
+            Json(json!({"code": 20003, "message": "Authenticate"})),
+        );
+    }
+    calls.0.lock().unwrap().push((resource, form.clone()));
+    if form.get("To").map(String::as_str) == Some("+15550000000") {
+        return (
+            AxStatus::BAD_REQUEST,
+            Json(
+                json!({"code": 21211, "message": "The 'To' number +15550000000 is not a valid phone number."}),
+            ),
+        );
+    }
+    (
+        AxStatus::CREATED,
+        Json(json!({"sid": "SM123", "status": "queued"})),
+    )
+}
+
+async fn fake_twilio() -> (String, Calls) {
+    let calls = Calls::default();
+    let app = Router::new()
+        .route("/2010-04-01/Accounts/{sid}/{resource}", post(twilio_api))
+        .with_state(calls.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), calls)
+}
+
+async fn owner(app: &TestApp) -> Visitor {
+    let mut v = app.signed_up("ada@example.com").await;
+    assert_eq!(v.create_workspace("team").await.status, StatusCode::OK);
+    assert_eq!(
+        v.call("activate_event_bridge", &[]).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        v.call("grant_permissions", &[]).await.status,
+        StatusCode::OK
+    );
+    v
+}
+
+async fn contact(v: &mut Visitor, name: &str, phone: &str, email: &str) -> i64 {
+    let r = v
+        .call(
+            "create_contact",
+            &[("name", name), ("phone", phone), ("email", email)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    r.json()["id"].as_i64().unwrap()
+}
+
+/// A DSW rule with these targets, and an access key; returns the key's token.
+async fn rule_and_key(v: &mut Visitor, targets: Value) -> String {
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": null, "rule": {
+                "name": "on-call", "source": "pai.dsw", "types": ["dsw:Instance:Failed"], "targets": targets
+            }}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let k = v.call("create_access_key", &[("name", "platform")]).await;
+    assert_eq!(k.status, StatusCode::OK, "{k:?}");
+    k.json()["token"].as_str().unwrap().to_string()
+}
+
+async fn put_failed_instance(app: &TestApp, token: &str) {
+    let data = herald::domain::catalog::event_type("pai.dsw", "dsw:Instance:Failed")
+        .unwrap()
+        .sample_data();
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/buses/{BUS}/events", app.base()))
+        .bearer_auth(token)
+        .header("content-type", "application/cloudevents+json")
+        .json(&json!({"specversion": "1.0", "id": "dsw-1", "source": "pai.dsw", "type": "dsw:Instance:Failed", "data": data}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{:?}", res.text().await);
+}
+
+/// Wait until nothing is pending; the (kind, status, last_detail) of every delivery.
+async fn settled(app: &TestApp) -> Vec<(String, String, Option<String>)> {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(SqliteConnectOptions::new().filename(app.db_path()))
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let rows: Vec<(String, String, Option<String>)> =
+            sqlx::query_as("SELECT kind, status, last_detail FROM deliveries ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        if !rows.is_empty() && rows.iter().all(|(_, s, _)| s != "pending") {
+            return rows;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "deliveries did not settle: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn email_goes_through_the_smtp_relay_to_every_contact_with_text_and_html() {
+    let (smtp, mailbox) = smtp_sink().await;
+    let app = TestApp::spawn_with(|a| {
+        a.smtp_url = Some(smtp.clone());
+        a.smtp_from = "Herald <alerts@herald.test>".into();
+        a.retry_schedule = RetrySchedule::parse("100ms").unwrap();
+    })
+    .await;
+    let mut v = owner(&app).await;
+    let alice = contact(&mut v, "Alice", "", "alice@example.com").await;
+    let alan = contact(&mut v, "Alan", "", "alan@example.com").await;
+    let token = rule_and_key(
+        &mut v,
+        json!([{"config": {"kind": "email", "contacts": [alice, alan]}}]),
+    )
+    .await;
+    put_failed_instance(&app, &token).await;
+
+    let rows = settled(&app).await;
+    assert_eq!(
+        rows,
+        vec![("email".into(), "delivered".into(), Some(String::new()))]
+    );
+    let mail = mailbox.0.lock().unwrap().clone();
+    assert_eq!(mail.len(), 1, "one message to both contacts");
+    let (rcpt, text) = &mail[0];
+    assert_eq!(rcpt, &["alice@example.com", "alan@example.com"]);
+    assert!(text.contains("From: Herald <alerts@herald.test>"), "{text}");
+    assert!(text.contains("Subject: [Herald]"), "{text}");
+    assert!(
+        text.contains("text/plain") && text.contains("text/html"),
+        "{text}"
+    );
+    assert!(text.contains("dsw:Instance:Failed"), "{text}");
+}
+
+#[tokio::test]
+async fn sms_and_calls_go_through_the_twilio_api_and_a_refused_number_is_named() {
+    let (base, calls) = fake_twilio().await;
+    let app = TestApp::spawn_with(|a| {
+        a.twilio_account_sid = Some(SID.into());
+        a.twilio_auth_token = Some(TOKEN.into());
+        a.twilio_from = Some("+15551230000".into());
+        a.twilio_base_url = base.clone();
+        a.retry_schedule = RetrySchedule::parse("100ms").unwrap();
+    })
+    .await;
+    let mut v = owner(&app).await;
+    let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
+    let tony = contact(&mut v, "Tony", "+8613800000002", "").await;
+    let nobody = contact(&mut v, "Nobody", "+15550000000", "").await;
+    let token = rule_and_key(
+        &mut v,
+        json!([
+            {"config": {"kind": "sms", "contacts": [alice, tony]}},
+            {"config": {"kind": "voice", "contacts": [alice]}},
+            {"config": {"kind": "sms", "contacts": [nobody]}},
+        ]),
+    )
+    .await;
+    put_failed_instance(&app, &token).await;
+
+    let rows = settled(&app).await;
+    assert_eq!(rows[0].0, "sms");
+    assert_eq!(rows[0].1, "delivered");
+    assert_eq!(rows[1].0, "voice");
+    assert_eq!(rows[1].1, "delivered");
+    assert_eq!(rows[2].1, "failed", "a 400 is permanent: {rows:?}");
+    let detail = rows[2].2.clone().unwrap_or_default();
+    assert!(
+        detail.contains("Nobody") && detail.contains("not a valid phone number"),
+        "{detail}"
+    );
+
+    let calls = calls.0.lock().unwrap().clone();
+    let sms: Vec<&HashMap<String, String>> = calls
+        .iter()
+        .filter(|(r, _)| r == "Messages.json")
+        .map(|(_, f)| f)
+        .collect();
+    let to: Vec<&str> = sms.iter().map(|f| f["To"].as_str()).collect();
+    assert!(
+        to.contains(&"+8613800000001") && to.contains(&"+8613800000002"),
+        "{to:?}"
+    );
+    assert!(sms.iter().all(|f| f["From"] == "+15551230000"));
+    assert!(
+        sms[0]["Body"].contains("dsw:Instance:Failed"),
+        "{:?}",
+        sms[0]
+    );
+    let call = calls
+        .iter()
+        .find(|(r, _)| r == "Calls.json")
+        .map(|(_, f)| f)
+        .expect("a call");
+    assert_eq!(call["To"], "+8613800000001");
+    assert!(call["Twiml"].starts_with("<Response><Say>"), "{call:?}");
+}
