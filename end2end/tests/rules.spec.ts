@@ -35,7 +35,7 @@ async function readyWorkspace(page: Page, name: string) {
   await signUp(page, freshEmail(name));
   await page.getByLabel("Workspace name").fill(name);
   await page.getByRole("button", { name: "Create workspace" }).click();
-  await expect(page.getByRole("link", { name })).toBeVisible();
+  await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
   await page.goto(`/workspaces/${name}/settings/notifications`);
   await hydrated(page);
   await page.getByRole("button", { name: "Activate for free" }).click();
