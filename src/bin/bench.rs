@@ -138,16 +138,18 @@ impl Browser {
 }
 
 fn event(i: u64) -> Value {
+    // The catalog's sample carries every field DataRobot marks required.
+    let mut data = herald::domain::catalog::event_type("datarobot.project", "project.created")
+        .expect("the catalog has project.created")
+        .sample_data();
+    data["event"]["entity_id"] = json!(format!("p{i}"));
+    data["bench_sent_us"] = json!(now_us());
     json!({
         "specversion": "1.0",
         "id": format!("bench-{i}-{}", now_us()),
         "source": "datarobot.project",
         "type": "project.created",
-        "data": {
-            "event": {"entity_id": format!("p{i}"), "uid": "bench"},
-            "project": {"id": format!("p{i}"), "project_name": "bench", "created": "2026-11-22T00:00:00Z"},
-            "bench_sent_us": now_us(),
-        }
+        "data": data,
     })
 }
 
@@ -187,12 +189,21 @@ async fn full_speed(
                     .send()
                     .await
                     .expect("put events");
-                assert!(res.status().is_success(), "put events: {}", res.status());
+                let status = res.status();
+                assert!(
+                    status.is_success(),
+                    "put events: {status} {}",
+                    res.text().await.unwrap_or_default()
+                );
                 i += n;
             }
         });
     }
-    while set.join_next().await.is_some() {}
+    while let Some(done) = set.join_next().await {
+        if let Err(e) = done {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
 }
 
 async fn wait_for(sink: &Sink, count: u64, limit: Duration) -> bool {
@@ -267,6 +278,8 @@ async fn main() {
         ])
         .env("HERALD_LOG", "warn")
         .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
         .spawn()
         .expect("starting herald (run `make build` first)");
     let pid = child.id().unwrap_or(0);

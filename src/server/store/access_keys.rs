@@ -9,6 +9,8 @@ pub struct KeyAuthRow {
     pub id: i64,
     pub user_id: i64,
     pub token_hash: String,
+    /// True when `last_used_at` is unset or over a minute old (worth writing again).
+    pub stale: bool,
 }
 
 const COLUMNS: &str = "id, name, key_id, created_at, last_used_at, revoked_at";
@@ -64,7 +66,10 @@ pub async fn find_active(
     key_id: &str,
 ) -> Result<Option<KeyAuthRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, user_id, token_hash FROM access_keys WHERE key_id = ?1 AND revoked_at IS NULL",
+        "SELECT id, user_id, token_hash,
+                (last_used_at IS NULL
+                 OR last_used_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 seconds')) AS stale
+         FROM access_keys WHERE key_id = ?1 AND revoked_at IS NULL",
     )
     .bind(key_id)
     .fetch_optional(pool)

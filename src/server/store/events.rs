@@ -250,6 +250,9 @@ pub async fn record(
     disable_after_ms: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     let mut disabled = Vec::new();
+    // Each target's health is written once per batch: its last result counts.
+    let mut last_by_target: std::collections::HashMap<i64, &AttemptRecord> =
+        std::collections::HashMap::new();
     let mut tx = super::begin_write(pool).await?;
     for r in records {
         if r.deferred {
@@ -291,7 +294,11 @@ pub async fn record(
         .bind(&r.detail)
         .execute(&mut *tx)
         .await?;
-        let Some(target) = r.target_id else { continue };
+        if let Some(target) = r.target_id {
+            last_by_target.insert(target, r);
+        }
+    }
+    for (target, r) in last_by_target {
         if r.status == "delivered" {
             sqlx::query(
                 "UPDATE targets SET failing_since = NULL WHERE id = ?1 AND failing_since IS NOT NULL",

@@ -1,0 +1,215 @@
+//! A delivery's life after the first attempts: redelivery by hand (one, or all failed since
+//! a time) with the same webhook-id, WeCom and Lark deliveries rendered and signed, and a
+//! target disabled after failing without a break, flagged, and turned back on by a save.
+
+mod common;
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use common::{TestApp, Visitor};
+use herald::server::config::RetrySchedule;
+use herald::server::delivery::sign::lark_sign;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BUS: &str = "pai-system-team";
+const LARK_SECRET: &str = "lark-lifecycle-secret";
+
+/// A robot endpoint: records bodies, answers like WeCom/Lark; `fail` makes it refuse.
+#[derive(Clone, Default)]
+struct Robot {
+    seen: Arc<Mutex<Vec<Value>>>,
+    fail: Arc<AtomicBool>,
+}
+
+async fn wecom(State(r): State<Robot>, Json(body): Json<Value>) -> Json<Value> {
+    r.seen.lock().unwrap().push(body);
+    if r.fail.load(Ordering::Relaxed) {
+        return Json(json!({"errcode": 93000, "errmsg": "invalid webhook url"}));
+    }
+    Json(json!({"errcode": 0, "errmsg": "ok"}))
+}
+
+async fn lark(State(r): State<Robot>, Json(body): Json<Value>) -> Json<Value> {
+    r.seen.lock().unwrap().push(body.clone());
+    let ts: i64 = body["timestamp"].as_str().and_then(|t| t.parse().ok()).unwrap_or(0);
+    if body["sign"].as_str() != Some(lark_sign(ts, LARK_SECRET).as_str()) {
+        return Json(json!({"code": 19021, "msg": "sign match fail or timestamp is not within one hour from current time"}));
+    }
+    Json(json!({"code": 0, "msg": "success", "data": {}}))
+}
+
+async fn robots() -> (String, Robot) {
+    let robot = Robot::default();
+    let app = Router::new()
+        .route("/cgi-bin/webhook/send", post(wecom))
+        .route("/open-apis/bot/v2/hook/{id}", post(lark))
+        .with_state(robot.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), robot)
+}
+
+async fn owner(app: &TestApp) -> Visitor {
+    let mut v = app.signed_up("ada@example.com").await;
+    assert_eq!(v.create_workspace("team").await.status, StatusCode::OK);
+    assert_eq!(v.call("activate_event_bridge", &[]).await.status, StatusCode::OK);
+    assert_eq!(v.call("grant_permissions", &[]).await.status, StatusCode::OK);
+    v
+}
+
+async fn save(v: &mut Visitor, original: Option<&str>, targets: Value) -> Value {
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": original, "rule": {
+                "name": "flows", "source": "pai.flow", "types": ["flow:Task:Failed"], "targets": targets
+            }}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    r.json()
+}
+
+/// Send a test event through the UI's "Send test event"; its Herald id.
+async fn test_event(v: &mut Visitor) -> i64 {
+    let data = herald::domain::catalog::event_type("pai.flow", "flow:Task:Failed")
+        .unwrap()
+        .sample_data()
+        .to_string();
+    let r = v
+        .call(
+            "send_test_event",
+            &[("bus", BUS), ("source", "pai.flow"), ("event_type", "flow:Task:Failed"), ("data", &data)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    r.json().as_i64().unwrap()
+}
+
+/// The event's deliveries once none is pending.
+async fn settled(v: &mut Visitor, id: i64) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let r = v.call("get_event", &[("bus", BUS), ("id", &id.to_string())]).await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        let ds = r.json()["deliveries"].as_array().cloned().unwrap_or_default();
+        if !ds.is_empty() && ds.iter().all(|d| d["status"] != "pending") {
+            return ds;
+        }
+        assert!(Instant::now() < deadline, "deliveries did not settle: {ds:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn wecom_and_lark_deliveries_are_rendered_signed_and_redelivered_by_hand() {
+    let (base, robot) = robots().await;
+    let app = TestApp::spawn_with(|a| {
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+        a.retry_schedule = RetrySchedule::parse("100ms").unwrap();
+    })
+    .await;
+    let mut v = owner(&app).await;
+    save(
+        &mut v,
+        None,
+        json!([
+            {"config": {"kind": "wecom", "url": format!("{base}/cgi-bin/webhook/send?key=k1")}},
+            {"config": {"kind": "lark", "url": format!("{base}/open-apis/bot/v2/hook/abc"), "secret": LARK_SECRET}},
+        ]),
+    )
+    .await;
+    robot.fail.store(true, Ordering::Relaxed);
+    let id = test_event(&mut v).await;
+    let ds = settled(&mut v, id).await;
+    let wecom_d = ds.iter().find(|d| d["kind"] == "wecom").unwrap().clone();
+    let lark_d = ds.iter().find(|d| d["kind"] == "lark").unwrap().clone();
+    assert_eq!(wecom_d["status"], "failed", "93000 is permanent: {wecom_d}");
+    assert_eq!(wecom_d["last_reason"], "invalid_token");
+    assert_eq!(lark_d["status"], "delivered", "{lark_d}");
+
+    // What the robots got: WeCom markdown and a signed Lark post naming the event.
+    let seen = robot.seen.lock().unwrap().clone();
+    let wecom_body = seen.iter().find(|b| b["msgtype"] == "markdown").unwrap();
+    assert!(wecom_body["markdown"]["content"].as_str().unwrap().contains("flow:Task:Failed"));
+    let lark_body = seen.iter().find(|b| b["msg_type"] == "post").unwrap();
+    assert!(lark_body["content"].to_string().contains("Workspace: team"), "{lark_body}");
+
+    // Redeliver the failed one after the robot is fixed: same webhook-id, delivered.
+    robot.fail.store(false, Ordering::Relaxed);
+    let r = v
+        .call("redeliver", &[("bus", BUS), ("delivery", &wecom_d["id"].to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let again = v
+        .call("redeliver", &[("bus", BUS), ("delivery", &lark_d["id"].to_string())])
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "a delivered one may be sent again too");
+    let ds = settled(&mut v, id).await;
+    let wecom_again = ds.iter().find(|d| d["kind"] == "wecom").unwrap();
+    assert_eq!(wecom_again["status"], "delivered");
+    assert_eq!(wecom_again["webhook_id"], wecom_d["webhook_id"]);
+    assert_eq!(wecom_again["attempts"].as_array().unwrap().len(), 2);
+
+    // "All failed since": a second failure, then one call queues it again.
+    robot.fail.store(true, Ordering::Relaxed);
+    let id2 = test_event(&mut v).await;
+    settled(&mut v, id2).await;
+    robot.fail.store(false, Ordering::Relaxed);
+    let r = v
+        .call("redeliver_failed", &[("bus", BUS), ("since", "2000-01-01T00:00:00Z")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json(), json!(1), "one failed delivery queued again");
+    let ds = settled(&mut v, id2).await;
+    assert!(ds.iter().all(|d| d["status"] == "delivered"), "{ds:?}");
+    let bad = v.call("redeliver_failed", &[("bus", BUS), ("since", "yesterday")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["field"], "since");
+}
+
+#[tokio::test]
+async fn a_target_failing_without_a_break_is_disabled_flagged_and_saved_back_on() {
+    let (base, robot) = robots().await;
+    let app = TestApp::spawn_with(|a| {
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+        a.retry_schedule = RetrySchedule::parse("100ms").unwrap();
+        a.disable_failing_after = Duration::ZERO;
+    })
+    .await;
+    let mut v = owner(&app).await;
+    let url = format!("{base}/cgi-bin/webhook/send?key=k2");
+    let saved = save(&mut v, None, json!([{"config": {"kind": "wecom", "url": url}}])).await;
+    let target = saved["rule"]["targets"][0]["id"].as_i64().unwrap();
+    robot.fail.store(true, Ordering::Relaxed);
+    let id = test_event(&mut v).await;
+    settled(&mut v, id).await;
+
+    // Flagged in the rule list, and new events no longer go to it.
+    let r = v.call("get_rule", &[("bus", BUS), ("name", "flows")]).await;
+    let disabled = r.json()["targets"][0]["disabled"].as_str().unwrap_or_default().to_string();
+    assert!(disabled.contains("failing without a break"), "{r:?}");
+    let id2 = test_event(&mut v).await;
+    let r = v.call("get_event", &[("bus", BUS), ("id", &id2.to_string())]).await;
+    assert_eq!(r.json()["deliveries"], json!([]), "a disabled target gets nothing");
+
+    // Saving the rule (target kept) turns it back on.
+    robot.fail.store(false, Ordering::Relaxed);
+    save(
+        &mut v,
+        Some("flows"),
+        json!([{"id": target, "config": {"kind": "wecom", "url": ""}}]),
+    )
+    .await;
+    let r = v.call("get_rule", &[("bus", BUS), ("name", "flows")]).await;
+    assert!(r.json()["targets"][0]["disabled"].is_null(), "{r:?}");
+    let id3 = test_event(&mut v).await;
+    let ds = settled(&mut v, id3).await;
+    assert_eq!(ds[0]["status"], "delivered");
+}
