@@ -36,9 +36,14 @@ async fn wecom(State(r): State<Robot>, Json(body): Json<Value>) -> Json<Value> {
 
 async fn lark(State(r): State<Robot>, Json(body): Json<Value>) -> Json<Value> {
     r.seen.lock().unwrap().push(body.clone());
-    let ts: i64 = body["timestamp"].as_str().and_then(|t| t.parse().ok()).unwrap_or(0);
+    let ts: i64 = body["timestamp"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
     if body["sign"].as_str() != Some(lark_sign(ts, LARK_SECRET).as_str()) {
-        return Json(json!({"code": 19021, "msg": "sign match fail or timestamp is not within one hour from current time"}));
+        return Json(
+            json!({"code": 19021, "msg": "sign match fail or timestamp is not within one hour from current time"}),
+        );
     }
     Json(json!({"code": 0, "msg": "success", "data": {}}))
 }
@@ -58,8 +63,14 @@ async fn robots() -> (String, Robot) {
 async fn owner(app: &TestApp) -> Visitor {
     let mut v = app.signed_up("ada@example.com").await;
     assert_eq!(v.create_workspace("team").await.status, StatusCode::OK);
-    assert_eq!(v.call("activate_event_bridge", &[]).await.status, StatusCode::OK);
-    assert_eq!(v.call("grant_permissions", &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        v.call("activate_event_bridge", &[]).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        v.call("grant_permissions", &[]).await.status,
+        StatusCode::OK
+    );
     v
 }
 
@@ -85,7 +96,12 @@ async fn test_event(v: &mut Visitor) -> i64 {
     let r = v
         .call(
             "send_test_event",
-            &[("bus", BUS), ("source", "pai.flow"), ("event_type", "flow:Task:Failed"), ("data", &data)],
+            &[
+                ("bus", BUS),
+                ("source", "pai.flow"),
+                ("event_type", "flow:Task:Failed"),
+                ("data", &data),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
@@ -96,13 +112,21 @@ async fn test_event(v: &mut Visitor) -> i64 {
 async fn settled(v: &mut Visitor, id: i64) -> Vec<Value> {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let r = v.call("get_event", &[("bus", BUS), ("id", &id.to_string())]).await;
+        let r = v
+            .call("get_event", &[("bus", BUS), ("id", &id.to_string())])
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{r:?}");
-        let ds = r.json()["deliveries"].as_array().cloned().unwrap_or_default();
+        let ds = r.json()["deliveries"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         if !ds.is_empty() && ds.iter().all(|d| d["status"] != "pending") {
             return ds;
         }
-        assert!(Instant::now() < deadline, "deliveries did not settle: {ds:?}");
+        assert!(
+            Instant::now() < deadline,
+            "deliveries did not settle: {ds:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -137,20 +161,36 @@ async fn wecom_and_lark_deliveries_are_rendered_signed_and_redelivered_by_hand()
     // What the robots got: WeCom markdown and a signed Lark post naming the event.
     let seen = robot.seen.lock().unwrap().clone();
     let wecom_body = seen.iter().find(|b| b["msgtype"] == "markdown").unwrap();
-    assert!(wecom_body["markdown"]["content"].as_str().unwrap().contains("flow:Task:Failed"));
+    assert!(wecom_body["markdown"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("flow:Task:Failed"));
     let lark_body = seen.iter().find(|b| b["msg_type"] == "post").unwrap();
-    assert!(lark_body["content"].to_string().contains("Workspace: team"), "{lark_body}");
+    assert!(
+        lark_body["content"].to_string().contains("Workspace: team"),
+        "{lark_body}"
+    );
 
     // Redeliver the failed one after the robot is fixed: same webhook-id, delivered.
     robot.fail.store(false, Ordering::Relaxed);
     let r = v
-        .call("redeliver", &[("bus", BUS), ("delivery", &wecom_d["id"].to_string())])
+        .call(
+            "redeliver",
+            &[("bus", BUS), ("delivery", &wecom_d["id"].to_string())],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     let again = v
-        .call("redeliver", &[("bus", BUS), ("delivery", &lark_d["id"].to_string())])
+        .call(
+            "redeliver",
+            &[("bus", BUS), ("delivery", &lark_d["id"].to_string())],
+        )
         .await;
-    assert_eq!(again.status, StatusCode::OK, "a delivered one may be sent again too");
+    assert_eq!(
+        again.status,
+        StatusCode::OK,
+        "a delivered one may be sent again too"
+    );
     let ds = settled(&mut v, id).await;
     let wecom_again = ds.iter().find(|d| d["kind"] == "wecom").unwrap();
     assert_eq!(wecom_again["status"], "delivered");
@@ -163,13 +203,18 @@ async fn wecom_and_lark_deliveries_are_rendered_signed_and_redelivered_by_hand()
     settled(&mut v, id2).await;
     robot.fail.store(false, Ordering::Relaxed);
     let r = v
-        .call("redeliver_failed", &[("bus", BUS), ("since", "2000-01-01T00:00:00Z")])
+        .call(
+            "redeliver_failed",
+            &[("bus", BUS), ("since", "2000-01-01T00:00:00Z")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     assert_eq!(r.json(), json!(1), "one failed delivery queued again");
     let ds = settled(&mut v, id2).await;
     assert!(ds.iter().all(|d| d["status"] == "delivered"), "{ds:?}");
-    let bad = v.call("redeliver_failed", &[("bus", BUS), ("since", "yesterday")]).await;
+    let bad = v
+        .call("redeliver_failed", &[("bus", BUS), ("since", "yesterday")])
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["field"], "since");
 }
@@ -185,7 +230,12 @@ async fn a_target_failing_without_a_break_is_disabled_flagged_and_saved_back_on(
     .await;
     let mut v = owner(&app).await;
     let url = format!("{base}/cgi-bin/webhook/send?key=k2");
-    let saved = save(&mut v, None, json!([{"config": {"kind": "wecom", "url": url}}])).await;
+    let saved = save(
+        &mut v,
+        None,
+        json!([{"config": {"kind": "wecom", "url": url}}]),
+    )
+    .await;
     let target = saved["rule"]["targets"][0]["id"].as_i64().unwrap();
     robot.fail.store(true, Ordering::Relaxed);
     let id = test_event(&mut v).await;
@@ -193,11 +243,20 @@ async fn a_target_failing_without_a_break_is_disabled_flagged_and_saved_back_on(
 
     // Flagged in the rule list, and new events no longer go to it.
     let r = v.call("get_rule", &[("bus", BUS), ("name", "flows")]).await;
-    let disabled = r.json()["targets"][0]["disabled"].as_str().unwrap_or_default().to_string();
+    let disabled = r.json()["targets"][0]["disabled"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     assert!(disabled.contains("failing without a break"), "{r:?}");
     let id2 = test_event(&mut v).await;
-    let r = v.call("get_event", &[("bus", BUS), ("id", &id2.to_string())]).await;
-    assert_eq!(r.json()["deliveries"], json!([]), "a disabled target gets nothing");
+    let r = v
+        .call("get_event", &[("bus", BUS), ("id", &id2.to_string())])
+        .await;
+    assert_eq!(
+        r.json()["deliveries"],
+        json!([]),
+        "a disabled target gets nothing"
+    );
 
     // Saving the rule (target kept) turns it back on.
     robot.fail.store(false, Ordering::Relaxed);
