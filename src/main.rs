@@ -44,7 +44,7 @@ async fn main() -> std::process::ExitCode {
                     .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen))?;
                 let bound = listener.local_addr()?;
                 let public = args.public_url.clone();
-                let state = web::state(args).await?;
+                let state = web::state(*args).await?;
                 tracing::info!(
                     "Herald is listening on http://{bound}{}",
                     public

@@ -25,7 +25,10 @@ const TOKEN: &str = "twilio-test-token";
 
 /// Messages the SMTP sink accepted: (envelope recipients, the message text).
 #[derive(Clone, Default)]
-struct Mailbox(Arc<Mutex<Vec<(Vec<String>, String)>>>);
+struct Mailbox(Arc<Mutex<Vec<Mail>>>);
+
+/// One message: its envelope recipients and its text.
+type Mail = (Vec<String>, String);
 
 /// A minimal SMTP server: greeting, EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
 async fn smtp_sink() -> (String, Mailbox) {
@@ -85,7 +88,10 @@ async fn smtp_sink() -> (String, Mailbox) {
 
 /// What the Twilio fake received: (resource, form).
 #[derive(Clone, Default)]
-struct Calls(Arc<Mutex<Vec<(String, HashMap<String, String>)>>>);
+struct Calls(Arc<Mutex<Vec<Call>>>);
+
+/// One API call: the resource (`Messages.json`, `Calls.json`) and its form.
+type Call = (String, HashMap<String, String>);
 
 async fn twilio_api(
     State(calls): State<Calls>,
@@ -309,4 +315,56 @@ async fn sms_and_calls_go_through_the_twilio_api_and_a_refused_number_is_named()
         .expect("a call");
     assert_eq!(call["To"], "+8613800000001");
     assert!(call["Twiml"].starts_with("<Response><Say>"), "{call:?}");
+}
+
+#[tokio::test]
+async fn the_access_key_cli_prints_a_working_token_as_its_last_line() {
+    let app = TestApp::spawn().await;
+    let mut v = owner(&app).await;
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args([
+            "access-key",
+            "create",
+            "--email",
+            "ada@example.com",
+            "--name",
+            "ci",
+            "--database-url",
+            &format!("sqlite://{}", app.db_path().display()),
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let token = stdout.lines().last().unwrap_or_default().trim().to_string();
+    assert!(token.starts_with("hk_"), "{stdout}");
+    // The key works for PutEvents (an empty batch is refused for being empty, not for auth).
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/buses/{BUS}/events", app.base()))
+        .bearer_auth(&token)
+        .header("content-type", "application/cloudevents-batch+json")
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // It is listed under the account's keys.
+    let keys = v.call("list_access_keys", &[]).await.json();
+    assert_eq!(keys[0]["name"], "ci");
+    // An unknown email fails with a message and no token.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args([
+            "access-key",
+            "create",
+            "--email",
+            "nobody@example.com",
+            "--database-url",
+            &format!("sqlite://{}", app.db_path().display()),
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no user with email"));
 }

@@ -14,7 +14,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web server (UI and API) on an embedded SQLite database.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage AccessKeys (API credentials).
     #[command(subcommand)]
     AccessKey(AccessKeyCommand),

@@ -485,75 +485,6 @@ async fn send(state: &AppState, due: &Due, digest: Option<&Message>) -> (Outcome
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn schedule() -> Vec<Duration> {
-        vec![Duration::from_secs(5), Duration::from_secs(30)]
-    }
-
-    #[test]
-    fn delivered_failed_retried_and_dead() {
-        let ok = Outcome::delivered(200);
-        assert_eq!(next_step(&ok, 0, &schedule(), 1000, 0.5).0, "delivered");
-        let sig = Outcome::failed(
-            Reason::SignatureMismatch,
-            Some(200),
-            Some(310000),
-            "sign not match",
-        );
-        assert_eq!(next_step(&sig, 0, &schedule(), 1000, 0.5).0, "failed");
-        let not_found = Outcome::failed(Reason::HttpStatus, Some(404), None, "");
-        assert_eq!(next_step(&not_found, 0, &schedule(), 1000, 0.5).0, "failed");
-        let busy = Outcome::failed(Reason::HttpStatus, Some(503), None, "");
-        assert_eq!(
-            next_step(&busy, 0, &schedule(), 1000, 0.5),
-            ("pending", 6000)
-        );
-        assert_eq!(
-            next_step(&busy, 1, &schedule(), 1000, 0.5),
-            ("pending", 31000)
-        );
-        assert_eq!(next_step(&busy, 2, &schedule(), 1000, 0.5).0, "dead");
-    }
-
-    #[test]
-    fn jitter_stays_within_twenty_percent() {
-        let t = Outcome::failed(Reason::Timeout, None, None, "");
-        let (_, low) = next_step(&t, 0, &schedule(), 0, 0.0);
-        let (_, high) = next_step(&t, 0, &schedule(), 0, 1.0);
-        assert_eq!((low, high), (4000, 6000));
-    }
-
-    #[test]
-    fn retry_after_is_honoured_and_capped() {
-        let mut limited = Outcome::failed(Reason::RateLimited, Some(429), None, "");
-        limited.retry_after_s = Some(120);
-        assert_eq!(next_step(&limited, 0, &schedule(), 0, 0.5).1, 120_000);
-        limited.retry_after_s = Some(1_000_000);
-        assert_eq!(next_step(&limited, 0, &schedule(), 0, 0.5).1, 3_600_000);
-    }
-
-    #[test]
-    fn provider_rate_limit_codes_are_retried() {
-        for o in [
-            dingtalk::classify(130101, "send too fast", 200),
-            wecom::classify(45009, "api freq out of limit", 200),
-            lark::classify(11232, "frequency limited", 200),
-        ] {
-            assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, "pending");
-        }
-        for o in [
-            dingtalk::classify(310000, "sign not match", 200),
-            wecom::classify(93000, "invalid webhook url", 200),
-            lark::classify(19021, "sign match fail", 200),
-        ] {
-            assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, "failed");
-        }
-    }
-}
-
 /// Voice, SMS and email: to each contact of the target, through the configured provider,
 /// or a plain refusal when none is configured.
 async fn send_to_contacts(
@@ -631,4 +562,73 @@ async fn send_to_contacts(
     );
     let (o, l) = twilio::deliver(state.sender.http(), provider, medium, &to, &msg).await;
     (o, l, request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schedule() -> Vec<Duration> {
+        vec![Duration::from_secs(5), Duration::from_secs(30)]
+    }
+
+    #[test]
+    fn delivered_failed_retried_and_dead() {
+        let ok = Outcome::delivered(200);
+        assert_eq!(next_step(&ok, 0, &schedule(), 1000, 0.5).0, "delivered");
+        let sig = Outcome::failed(
+            Reason::SignatureMismatch,
+            Some(200),
+            Some(310000),
+            "sign not match",
+        );
+        assert_eq!(next_step(&sig, 0, &schedule(), 1000, 0.5).0, "failed");
+        let not_found = Outcome::failed(Reason::HttpStatus, Some(404), None, "");
+        assert_eq!(next_step(&not_found, 0, &schedule(), 1000, 0.5).0, "failed");
+        let busy = Outcome::failed(Reason::HttpStatus, Some(503), None, "");
+        assert_eq!(
+            next_step(&busy, 0, &schedule(), 1000, 0.5),
+            ("pending", 6000)
+        );
+        assert_eq!(
+            next_step(&busy, 1, &schedule(), 1000, 0.5),
+            ("pending", 31000)
+        );
+        assert_eq!(next_step(&busy, 2, &schedule(), 1000, 0.5).0, "dead");
+    }
+
+    #[test]
+    fn jitter_stays_within_twenty_percent() {
+        let t = Outcome::failed(Reason::Timeout, None, None, "");
+        let (_, low) = next_step(&t, 0, &schedule(), 0, 0.0);
+        let (_, high) = next_step(&t, 0, &schedule(), 0, 1.0);
+        assert_eq!((low, high), (4000, 6000));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_capped() {
+        let mut limited = Outcome::failed(Reason::RateLimited, Some(429), None, "");
+        limited.retry_after_s = Some(120);
+        assert_eq!(next_step(&limited, 0, &schedule(), 0, 0.5).1, 120_000);
+        limited.retry_after_s = Some(1_000_000);
+        assert_eq!(next_step(&limited, 0, &schedule(), 0, 0.5).1, 3_600_000);
+    }
+
+    #[test]
+    fn provider_rate_limit_codes_are_retried() {
+        for o in [
+            dingtalk::classify(130101, "send too fast", 200),
+            wecom::classify(45009, "api freq out of limit", 200),
+            lark::classify(11232, "frequency limited", 200),
+        ] {
+            assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, "pending");
+        }
+        for o in [
+            dingtalk::classify(310000, "sign not match", 200),
+            wecom::classify(93000, "invalid webhook url", 200),
+            lark::classify(19021, "sign match fail", 200),
+        ] {
+            assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, "failed");
+        }
+    }
 }

@@ -39,7 +39,7 @@ struct Matcher {
 impl Matcher {
     fn matches(&self, e: &Incoming) -> bool {
         self.source == e.source
-            && self.types.iter().any(|t| *t == e.event_type)
+            && self.types.contains(&e.event_type)
             && self.pattern.as_ref().is_none_or(|p| p.matches(&e.data))
     }
 }
