@@ -368,3 +368,38 @@ async fn the_access_key_cli_prints_a_working_token_as_its_last_line() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no user with email"));
 }
+
+#[tokio::test]
+async fn the_owner_is_emailed_when_a_failing_target_is_disabled() {
+    let (smtp, mailbox) = smtp_sink().await;
+    let app = TestApp::spawn_with(|a| {
+        a.smtp_url = Some(smtp.clone());
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+        a.retry_schedule = RetrySchedule::parse("100ms").unwrap();
+        a.disable_failing_after = Duration::ZERO;
+    })
+    .await;
+    let mut v = owner(&app).await;
+    // Nothing listens on port 9: every attempt fails to connect.
+    let token = rule_and_key(
+        &mut v,
+        json!([{"config": {"kind": "wecom", "url": "http://127.0.0.1:9/cgi-bin/webhook/send?key=k"}}]),
+    )
+    .await;
+    put_failed_instance(&app, &token).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while mailbox.0.lock().unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "no email to the owner");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (rcpt, text) = mailbox.0.lock().unwrap()[0].clone();
+    assert_eq!(rcpt, ["ada@example.com"]);
+    assert!(
+        text.contains("A wecom target of rule on-call was disabled"),
+        "{text}"
+    );
+    let r = v
+        .call("get_rule", &[("bus", BUS), ("name", "on-call")])
+        .await;
+    assert!(r.json()["targets"][0]["disabled"].is_string(), "{r:?}");
+}

@@ -146,6 +146,8 @@ async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
                         target,
                         "target disabled: it has failed without a break for too long"
                     );
+                    let state = state.clone();
+                    tokio::spawn(async move { tell_owner(&state, target).await });
                 }
             }
             Err(e) => tracing::error!(error = %e, "recording delivery attempts"),
@@ -309,6 +311,48 @@ fn deferred(due: &Due, when: i64) -> AttemptRecord {
         status: "pending",
         next_attempt_at: when,
         deferred: true,
+    }
+}
+
+/// Email the account owner that a target was disabled, when an SMTP relay is configured
+/// (the rule list flags it either way).
+async fn tell_owner(state: &AppState, target: i64) {
+    let Some(mailer) = &state.mailer else { return };
+    let found = match events::disabled_target(&state.pool, target).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading a disabled target's owner");
+            return;
+        }
+    };
+    let Some(email) = found.owner_email.clone() else {
+        return;
+    };
+    let link = format!("{}/buses/{}", state.config.public_url(), found.bus);
+    let msg = Message {
+        title: format!(
+            "[Herald] A {} target of rule {} was disabled",
+            found.kind, found.rule
+        ),
+        markdown: String::new(),
+        lines: vec![
+            format!("Bus: {}", found.bus),
+            format!("Rule: {}", found.rule),
+            format!(
+                "Why: {}",
+                found
+                    .reason
+                    .clone()
+                    .unwrap_or_else(|| "it kept failing".into())
+            ),
+            "No events go to it until the rule is saved again.".into(),
+            link,
+        ],
+    };
+    let (outcome, _) = mailer.deliver(&[(found.owner_name, email)], &msg).await;
+    if !outcome.is_delivered() {
+        tracing::warn!(detail = %outcome.detail, "telling the owner about a disabled target");
     }
 }
 

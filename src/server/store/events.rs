@@ -207,6 +207,35 @@ pub async fn release_leases(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
     .map(|r| r.rows_affected())
 }
 
+/// Who to tell that a target was disabled: the account owner, and where the target is.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DisabledTarget {
+    pub owner_name: String,
+    pub owner_email: Option<String>,
+    pub bus: String,
+    pub rule: String,
+    pub kind: String,
+    pub reason: Option<String>,
+}
+
+/// The owner and place of a target.
+pub async fn disabled_target(
+    pool: &SqlitePool,
+    target_id: i64,
+) -> Result<Option<DisabledTarget>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.display_name AS owner_name, u.email AS owner_email, b.name AS bus,
+                r.name AS rule, t.kind, t.disabled_reason AS reason
+         FROM targets t JOIN rules r ON r.id = t.rule_id
+         JOIN event_buses b ON b.id = r.bus_id
+         JOIN users u ON u.account_id = r.account_id AND u.is_owner = 1
+         WHERE t.id = ?1",
+    )
+    .bind(target_id)
+    .fetch_optional(pool)
+    .await
+}
+
 /// The contacts of a target: (name, phone, email).
 pub async fn target_contacts(
     pool: &SqlitePool,
