@@ -272,3 +272,76 @@ async fn a_target_failing_without_a_break_is_disabled_flagged_and_saved_back_on(
     let ds = settled(&mut v, id3).await;
     assert_eq!(ds[0]["status"], "delivered");
 }
+
+/// An HTTP receiver that notes when each request arrived.
+async fn clock_sink() -> (String, Arc<Mutex<Vec<Instant>>>) {
+    let times: Arc<Mutex<Vec<Instant>>> = Arc::default();
+    let kept = times.clone();
+    let app = Router::new().route(
+        "/hook",
+        post(move || {
+            let kept = kept.clone();
+            async move {
+                kept.lock().unwrap().push(Instant::now());
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}/hook"), times)
+}
+
+#[tokio::test]
+async fn an_http_target_with_a_rate_limit_gets_events_spaced_and_none_dropped() {
+    let (url, times) = clock_sink().await;
+    let app = TestApp::spawn_with(|a| a.allow_target_networks = vec!["127.0.0.0/8".into()]).await;
+    let mut v = owner(&app).await;
+    let rule = |rate: u32| {
+        json!({"bus": BUS, "original": null, "rule": {
+            "name": "models", "source": "pai.model", "types": ["model:ModelVersion:Approved"],
+            "targets": [{"config": {"kind": "http", "url": url, "max_per_second": rate}}]
+        }})
+    };
+    let r = v.call_json("save_rule", &rule(0)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.json()["field"], "targets[0].max_per_second");
+    let r = v.call_json("save_rule", &rule(1)).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["rule"]["targets"][0]["max_per_second"], 1);
+
+    let data = herald::domain::catalog::event_type("pai.model", "model:ModelVersion:Approved")
+        .unwrap()
+        .sample_data()
+        .to_string();
+    for _ in 0..3 {
+        let r = v
+            .call(
+                "send_test_event",
+                &[
+                    ("bus", BUS),
+                    ("source", "pai.model"),
+                    ("event_type", "model:ModelVersion:Approved"),
+                    ("data", &data),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    }
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while times.lock().unwrap().len() < 3 {
+        assert!(Instant::now() < deadline, "not all three arrived");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let t = times.lock().unwrap().clone();
+    assert_eq!(t.len(), 3, "each event once");
+    // One a second: the receiver never saw two within the same second.
+    for pair in t.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= Duration::from_millis(900),
+            "sent {:?} apart",
+            pair[1] - pair[0]
+        );
+    }
+}

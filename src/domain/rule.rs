@@ -252,6 +252,9 @@ pub struct TargetView {
     pub payload_format: PayloadFormat,
     /// Names of the custom headers (their values may be credentials).
     pub header_names: Vec<String>,
+    /// An HTTP target's request rate limit.
+    #[serde(default)]
+    pub max_per_second: Option<u32>,
     /// Contacts of a voice, SMS or email target, in order.
     pub contacts: Vec<ContactRef>,
     /// Why and since when the target is disabled (it kept failing); saving the rule turns

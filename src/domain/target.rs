@@ -66,6 +66,10 @@ pub enum TargetConfig {
         /// `whsec_…`; generated when absent.
         #[serde(default)]
         secret: Option<String>,
+        /// Most requests a second Herald sends this endpoint (none: no limit); events
+        /// beyond it wait.
+        #[serde(default)]
+        max_per_second: Option<u32>,
     },
     Voice {
         contacts: Vec<i64>,
@@ -236,8 +240,17 @@ impl TargetConfig {
                 }
             }
             TargetConfig::Http {
-                headers, secret, ..
+                headers,
+                secret,
+                max_per_second,
+                ..
             } => {
+                if max_per_second.is_some_and(|n| !(1..=1000).contains(&n)) {
+                    return Err(AppError::invalid(
+                        &field("max_per_second"),
+                        "must be between 1 and 1000 requests a second, or empty for no limit",
+                    ));
+                }
                 if headers.len() > MAX_HEADERS {
                     return Err(AppError::invalid(
                         &field("headers"),
@@ -472,6 +485,7 @@ mod tests {
             headers: vec![("Webhook-Signature".into(), "x".into())],
             payload_format: PayloadFormat::Standard,
             secret: None,
+            max_per_second: None,
         };
         let e = t.validate("t").unwrap_err();
         assert!(e

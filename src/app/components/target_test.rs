@@ -22,6 +22,7 @@ fn config(kind: &str, url: String, secret: String) -> TargetConfig {
             headers: vec![],
             payload_format: PayloadFormat::Standard,
             secret,
+            max_per_second: None,
         },
         _ => TargetConfig::DingTalk {
             url,

@@ -120,6 +120,8 @@ struct Draft {
     headers: RwSignal<String>,
     stored_headers: StoredValue<Vec<String>>,
     keep_headers: RwSignal<bool>,
+    /// An HTTP target's requests-a-second limit; empty for none.
+    rate: RwSignal<String>,
     contacts: RwSignal<Vec<i64>>,
 }
 
@@ -141,6 +143,7 @@ impl Draft {
             headers: RwSignal::new(String::new()),
             stored_headers: StoredValue::new(vec![]),
             keep_headers: RwSignal::new(false),
+            rate: RwSignal::new(String::new()),
             contacts: RwSignal::new(vec![]),
         }
     }
@@ -160,6 +163,8 @@ impl Draft {
         d.payload_format.set(t.payload_format);
         d.stored_headers.set_value(t.header_names.clone());
         d.keep_headers.set(!t.header_names.is_empty());
+        d.rate
+            .set(t.max_per_second.map(|n| n.to_string()).unwrap_or_default());
         d.contacts.set(t.contacts.iter().map(|c| c.id).collect());
         Draft {
             id: Some(t.id),
@@ -210,6 +215,11 @@ impl Draft {
                     .collect(),
                 payload_format: self.payload_format.get_untracked(),
                 secret,
+                // Not a number is sent as 0, which the server refuses with the field named.
+                max_per_second: match self.rate.get_untracked().trim() {
+                    "" => None,
+                    n => Some(n.parse().unwrap_or(0)),
+                },
             },
             TargetKind::Voice => TargetConfig::Voice { contacts },
             TargetKind::Sms => TargetConfig::Sms { contacts },
@@ -689,7 +699,7 @@ fn TargetRow(
         error.get().and_then(|e| match e {
             AppError::Invalid { field, message } if field.starts_with(&prefix) => {
                 let rest = field[prefix.len()..].trim_start_matches('.').to_string();
-                let placed = ["url", "secret", "kind", "contacts"].contains(&rest.as_str());
+                let placed = ["url", "secret", "kind", "contacts", "max_per_second"].contains(&rest.as_str());
                 (!placed).then(|| {
                     view! { <p class="field-error" role="alert" data-field=field.clone()>{format!("{rest}: {message}")}</p> }
                 })
@@ -891,6 +901,16 @@ fn TargetRow(
                     on:input=move |ev| draft.headers.set(event_target_value(&ev))
                 ></textarea>
                 {secret_input("Signing secret (whsec_…; leave empty to generate one)")}
+                <label for=id("rate")>"Most requests a second (optional)"</label>
+                <input
+                    id=id("rate")
+                    type="number"
+                    min="1"
+                    max="1000"
+                    prop:value=draft.rate
+                    on:input=move |ev| draft.rate.set(event_target_value(&ev))
+                />
+                {field_error(error, field("max_per_second"))}
             }
             .into_any()
         }

@@ -200,9 +200,27 @@ pub fn next_step(
 
 /// Send one delivery and say what happened.
 async fn attempt(state: &AppState, due: Due) -> AttemptRecord {
+    // An HTTP target may limit its own rate: beyond it the delivery waits.
+    if let (Some(target), Some(limit)) = (due.target_id, http_rate(state, &due)) {
+        if let Err(when) = state.pacer.take_rate(target, limit, now_ms()) {
+            return deferred(&due, when);
+        }
+    }
     let started_at = rfc3339_now();
     let (outcome, latency_ms, request) = send(state, &due, None).await;
     settle(state, &due, started_at, outcome, latency_ms, request)
+}
+
+/// The request rate an HTTP target set for itself, if any.
+fn http_rate(state: &AppState, due: &Due) -> Option<u32> {
+    if due.kind != "http" {
+        return None;
+    }
+    let json = state.secrets.open(due.config.as_deref()?).ok()?;
+    match serde_json::from_str::<TargetConfig>(&json).ok()? {
+        TargetConfig::Http { max_per_second, .. } => max_per_second,
+        _ => None,
+    }
 }
 
 /// Several deliveries waiting for one robot: one digest message, one outcome for all.
@@ -481,6 +499,7 @@ async fn send(state: &AppState, due: &Due, digest: Option<&Message>) -> (Outcome
             headers,
             payload_format,
             secret,
+            ..
         } => {
             let Some(secret) = secret.as_deref().and_then(|s| WebhookSecret::parse(s).ok()) else {
                 return permanent("the target has no valid signing secret; edit and save it again");

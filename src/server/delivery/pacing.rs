@@ -31,7 +31,21 @@ impl Pacer {
     /// Take one send for `target` at `now_ms`: `Ok(())`, or `Err(when)` — the earliest time
     /// (ms) a send will fit.
     pub fn take(&self, target: i64, kind: TargetKind, now_ms: i64) -> Result<(), i64> {
-        let windows = limits(kind);
+        self.take_within(target, limits(kind), now_ms)
+    }
+
+    /// As [`Pacer::take`], for an HTTP target's own limit of `per_second`.
+    pub fn take_rate(&self, target: i64, per_second: u32, now_ms: i64) -> Result<(), i64> {
+        let window = [(per_second as usize, Duration::from_secs(1))];
+        self.take_within(target, &window, now_ms)
+    }
+
+    fn take_within(
+        &self,
+        target: i64,
+        windows: &[(usize, Duration)],
+        now_ms: i64,
+    ) -> Result<(), i64> {
         if windows.is_empty() {
             return Ok(());
         }
@@ -97,6 +111,15 @@ mod tests {
             t += 250;
         }
         assert!(p.take(9, TargetKind::Lark, t).unwrap_err() >= 70_000);
+    }
+
+    #[test]
+    fn an_http_target_may_set_its_own_rate() {
+        let p = Pacer::default();
+        assert!(p.take_rate(4, 2, 0).is_ok());
+        assert!(p.take_rate(4, 2, 10).is_ok());
+        assert_eq!(p.take_rate(4, 2, 20), Err(1000));
+        assert!(p.take_rate(4, 2, 1000).is_ok());
     }
 
     #[test]

@@ -137,6 +137,7 @@ fn target_view(id: i64, config: &TargetConfig, contacts: Vec<ContactRef>) -> Tar
         content_type: ContentType::Json,
         payload_format: PayloadFormat::Standard,
         header_names: vec![],
+        max_per_second: None,
         contacts,
         disabled: None,
     };
@@ -162,8 +163,10 @@ fn target_view(id: i64, config: &TargetConfig, contacts: Vec<ContactRef>) -> Tar
             headers,
             payload_format,
             secret,
+            max_per_second,
             ..
         } => {
+            view.max_per_second = *max_per_second;
             view.secret_masked = secret.as_deref().filter(|s| !s.is_empty()).map(mask);
             view.content_type = *content_type;
             view.payload_format = *payload_format;
