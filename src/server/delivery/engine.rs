@@ -23,8 +23,10 @@ use serde_json::Value;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 
-/// How long a claim holds before another worker may take the delivery.
-pub const LEASE_MS: i64 = 60_000;
+/// How long a claim holds before another worker may take the delivery: longer than any
+/// attempt (a call to several contacts, each up to the timeout). A restart releases claims
+/// at once, so this only matters for a hung worker.
+pub const LEASE_MS: i64 = 600_000;
 /// Deliveries a worker claims at once (and sends concurrently).
 pub const BATCH: i64 = 64;
 /// How often an idle worker looks for due retries.
@@ -243,9 +245,13 @@ async fn attempt_digest(state: &AppState, group: Vec<Due>) -> Vec<AttemptRecord>
             )
         })
         .collect();
-    let digest = render::digest(&workspace, &items);
+    // Only what fits in one message goes now; the rest waits for the robot's next slot.
+    let fits = render::digest_fit(&workspace, &items, render::DIGEST_MAX_BYTES);
+    let (group, later) = group.split_at(fits.max(1).min(group.len()));
+    let digest = render::digest(&workspace, &items[..group.len()]);
     let (outcome, latency_ms, request) = send(state, &group[0], Some(&digest)).await;
     let request = format!("digest of {} events\n{request}", group.len());
+    let now = now_ms();
     group
         .iter()
         .map(|due| {
@@ -258,6 +264,7 @@ async fn attempt_digest(state: &AppState, group: Vec<Due>) -> Vec<AttemptRecord>
                 request.clone(),
             )
         })
+        .chain(later.iter().map(|due| deferred(due, now)))
         .collect()
 }
 
@@ -300,6 +307,7 @@ fn settle(
     }
     AttemptRecord {
         delivery_id: due.id,
+        lease_until: due.lease_until,
         target_id: due.target_id,
         started_at,
         latency_ms: latency_ms as i64,
@@ -318,6 +326,7 @@ fn settle(
 fn deferred(due: &Due, when: i64) -> AttemptRecord {
     AttemptRecord {
         delivery_id: due.id,
+        lease_until: due.lease_until,
         target_id: due.target_id,
         started_at: String::new(),
         latency_ms: 0,

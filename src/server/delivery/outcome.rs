@@ -50,7 +50,10 @@ impl Outcome {
     /// Worth another try later (timeouts, connection trouble, 5xx, rate limits).
     pub fn is_retryable(&self) -> bool {
         match self.reason {
-            Reason::RateLimited | Reason::Timeout | Reason::Connect | Reason::Dns => true,
+            // A TLS failure may be a handshake cut short or a certificate renewed late.
+            Reason::RateLimited | Reason::Timeout | Reason::Connect | Reason::Dns | Reason::Tls => {
+                true
+            }
             Reason::HttpStatus => matches!(self.status, Some(408) | Some(500..=599)),
             Reason::ProviderError => matches!(self.status, Some(500..=599)),
             _ => false,

@@ -59,14 +59,18 @@ pub fn message(envelope: &Value, ctx: &Context) -> Message {
         format!("Event: {event_type}"),
     ];
     if let Some(r) = resource(data) {
-        lines.push(format!("Resource: {r}"));
+        lines.push(format!("Resource: {}", clip(&r)));
     }
     for key in ["status", "reason_message", "reason", "message"] {
         if let Some(v) = ENTITIES
             .iter()
             .find_map(|e| data.get(*e)?.get(key)?.as_str())
         {
-            lines.push(format!("{}: {v}", capitalise(&key.replace('_', " "))));
+            lines.push(format!(
+                "{}: {}",
+                capitalise(&key.replace('_', " ")),
+                clip(v)
+            ));
             break;
         }
     }
@@ -88,6 +92,29 @@ pub fn message(envelope: &Value, ctx: &Context) -> Message {
     }
 }
 
+/// Largest digest text: below WeCom's 4,096-byte markdown limit and far below DingTalk's
+/// and Lark's body limits.
+pub const DIGEST_MAX_BYTES: usize = 3500;
+/// Longest value a message quotes from an event (a status reason, say).
+const MAX_VALUE_CHARS: usize = 300;
+
+/// How many of `events`, from the first, fit in one digest of at most `max_bytes`.
+pub fn digest_fit(workspace: &str, events: &[(Value, String)], max_bytes: usize) -> usize {
+    (1..=events.len())
+        .take_while(|n| digest(workspace, &events[..*n]).markdown.len() <= max_bytes)
+        .last()
+        .unwrap_or(0)
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() <= MAX_VALUE_CHARS {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(MAX_VALUE_CHARS).collect();
+    out.push('…');
+    out
+}
+
 /// Several events for one robot, as one message: a line per event with its link.
 pub fn digest(workspace: &str, events: &[(Value, String)]) -> Message {
     let heading = format!("[Herald] {} events", events.len());
@@ -99,7 +126,7 @@ pub fn digest(workspace: &str, events: &[(Value, String)]) -> Message {
         let title = catalog::event_type(source, event_type)
             .map(|t| t.title)
             .unwrap_or(event_type);
-        let what = resource(&envelope["data"]).unwrap_or_default();
+        let what = clip(&resource(&envelope["data"]).unwrap_or_default());
         let time = envelope["time"].as_str().unwrap_or_default();
         markdown.push_str(&format!("- **{title}** {what} · {time} · [open]({link})\n"));
         lines.push(format!("{title}: {what} at {time} {link}"));
@@ -258,6 +285,25 @@ mod tests {
             m.markdown
         );
         assert_eq!(m.lines.len(), 3);
+    }
+
+    #[test]
+    fn digests_stop_where_the_size_budget_ends_and_long_values_are_clipped() {
+        let events: Vec<(Value, String)> = (0..64)
+            .map(|i| (envelope(), format!("http://h/buses/b/events/{i}")))
+            .collect();
+        let n = digest_fit("vision", &events, DIGEST_MAX_BYTES);
+        assert!(n > 1 && n < 64, "{n}");
+        assert!(digest("vision", &events[..n]).markdown.len() <= DIGEST_MAX_BYTES);
+        assert!(digest("vision", &events[..n + 1]).markdown.len() > DIGEST_MAX_BYTES);
+        let mut long = envelope();
+        long["data"]["job"]["reason_message"] = json!("x".repeat(10_000));
+        let ctx = Context {
+            workspace: "w",
+            rule: "r",
+            link: "http://h".into(),
+        };
+        assert!(message(&long, &ctx).markdown.len() < 2000);
     }
 
     #[test]

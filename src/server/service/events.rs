@@ -17,6 +17,24 @@ use crate::domain::policy::{Action, Resource};
 use crate::domain::AppError;
 use serde_json::Value;
 
+/// An RFC 3339 time as stored (`YYYY-MM-DDTHH:MM:SS.mmmZ`, UTC), for comparisons.
+fn stored_time(field: &str, text: &str) -> Result<String, AppError> {
+    let t =
+        time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
+            .map_err(|_| AppError::invalid(field, "must be a time like 2026-11-22T10:00:00Z"))?
+            .to_offset(time::UtcOffset::UTC);
+    Ok(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    ))
+}
+
 fn rfc3339_now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
@@ -89,14 +107,22 @@ pub async fn put(
         let matchers: Vec<Matcher> = events::enabled_rules(&mut tx, bus_id)
             .await?
             .into_iter()
-            .map(|r| Matcher {
-                id: r.id,
-                source: r.source,
-                types: serde_json::from_str(&r.types).unwrap_or_default(),
-                pattern: r
-                    .pattern
-                    .as_deref()
-                    .and_then(|p| Pattern::parse_str(p).ok()),
+            .filter_map(|r| {
+                // A stored pattern that no longer parses must not widen into "everything".
+                let pattern = match r.pattern.as_deref().map(Pattern::parse_str) {
+                    None => None,
+                    Some(Ok(p)) => Some(p),
+                    Some(Err(e)) => {
+                        tracing::warn!(rule = r.id, error = %e, "skipping a rule whose pattern does not parse");
+                        return None;
+                    }
+                };
+                Some(Matcher {
+                    id: r.id,
+                    source: r.source,
+                    types: serde_json::from_str(&r.types).unwrap_or_default(),
+                    pattern,
+                })
             })
             .collect();
         let mut targets: HashMap<i64, Vec<events::MatchTarget>> = HashMap::new();
@@ -227,9 +253,9 @@ pub async fn list(
             ));
         }
     }
+    let mut filter = filter;
     if let Some(since) = &filter.since {
-        time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339)
-            .map_err(|_| AppError::invalid("since", "must be a time like 2026-11-22T10:00:00Z"))?;
+        filter.since = Some(stored_time("since", since)?);
     }
     let bus_id = bus_id(state, actor, bus).await?;
     Ok(
@@ -362,14 +388,13 @@ pub async fn redeliver_failed_since(
         Action::PutEvents,
         &Resource::event_bus(actor.account_id, bus),
     )?;
-    time::OffsetDateTime::parse(since, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| AppError::invalid("since", "must be a time like 2026-11-22T10:00:00Z"))?;
+    let since = stored_time("since", since)?;
     let bus_id = bus_id(state, actor, bus).await?;
     let n = events::redeliver_failed_since(
         &state.pool,
         actor.account_id,
         bus_id,
-        since,
+        &since,
         super::super::delivery::channels::now_ms(),
     )
     .await
@@ -420,5 +445,23 @@ pub async fn send_test(
                 .unwrap_or("data"),
             message.unwrap_or_else(|| "the event was refused".into()),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_is_compared_in_utc_as_stored() {
+        assert_eq!(
+            stored_time("since", "2026-11-22T18:00:00+08:00").unwrap(),
+            "2026-11-22T10:00:00.000Z"
+        );
+        assert_eq!(
+            stored_time("since", "2026-11-22T10:00:00.5Z").unwrap(),
+            "2026-11-22T10:00:00.500Z"
+        );
+        assert!(stored_time("since", "yesterday").is_err());
     }
 }

@@ -138,6 +138,8 @@ pub struct Due {
     pub target_id: Option<i64>,
     /// Sealed target settings; `None` when the target was deleted meanwhile.
     pub config: Option<String>,
+    /// The claim's lease: the record of this attempt counts only while it still holds.
+    pub lease_until: i64,
 }
 
 /// Claim up to `limit` due deliveries for `lease_ms`: nobody else takes them until the
@@ -179,7 +181,8 @@ pub async fn claim_due(
     }
     let rows = sqlx::query_as(
         "SELECT d.id, d.account_id, d.webhook_id, d.attempts, d.kind, d.event_id, e.envelope,
-                b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config
+                b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config,
+                d.lease_until
          FROM deliveries d
          JOIN events e ON e.id = d.event_id
          JOIN event_buses b ON b.id = e.bus_id
@@ -253,6 +256,9 @@ pub async fn target_contacts(
 /// One attempt's record and the delivery's new state.
 pub struct AttemptRecord {
     pub delivery_id: i64,
+    /// The lease the attempt ran under; a record whose lease was lost (another worker took
+    /// the delivery) is dropped rather than overwrite that worker's result.
+    pub lease_until: i64,
     /// The target, to track how long it has been failing.
     pub target_id: Option<i64>,
     pub started_at: String,
@@ -286,12 +292,37 @@ pub async fn record(
     for r in records {
         if r.deferred {
             sqlx::query(
-                "UPDATE deliveries SET next_attempt_at = ?2, lease_until = NULL WHERE id = ?1",
+                "UPDATE deliveries SET next_attempt_at = ?2, lease_until = NULL
+                 WHERE id = ?1 AND lease_until = ?3",
             )
             .bind(r.delivery_id)
             .bind(r.next_attempt_at)
+            .bind(r.lease_until)
             .execute(&mut *tx)
             .await?;
+            continue;
+        }
+        let held = sqlx::query(
+            "UPDATE deliveries SET status = ?2, attempts = attempts + 1, next_attempt_at = ?3,
+                 lease_until = NULL, last_reason = ?4, last_detail = ?5,
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?1 AND status = 'pending' AND lease_until = ?6",
+        )
+        .bind(r.delivery_id)
+        .bind(r.status)
+        .bind(r.next_attempt_at)
+        .bind(&r.reason)
+        .bind(&r.detail)
+        .bind(r.lease_until)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !held {
+            tracing::warn!(
+                delivery = r.delivery_id,
+                "an attempt outlived its lease; its result is dropped"
+            );
             continue;
         }
         sqlx::query(
@@ -306,19 +337,6 @@ pub async fn record(
         .bind(&r.request)
         .bind(r.response_status)
         .bind(&r.response_body)
-        .bind(&r.reason)
-        .bind(&r.detail)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE deliveries SET status = ?2, attempts = attempts + 1, next_attempt_at = ?3,
-                 lease_until = NULL, last_reason = ?4, last_detail = ?5,
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE id = ?1",
-        )
-        .bind(r.delivery_id)
-        .bind(r.status)
-        .bind(r.next_attempt_at)
         .bind(&r.reason)
         .bind(&r.detail)
         .execute(&mut *tx)

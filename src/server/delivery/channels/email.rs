@@ -89,8 +89,10 @@ impl Mailer {
                 (Outcome::delivered(code), elapsed(started))
             }
             Err(e) => {
-                let code = e.status().and_then(|c| c.to_string().parse::<u16>().ok());
+                // SMTP codes are not HTTP statuses: they go in the detail, not `status`.
+                let code = e.status().map(|c| c.to_string());
                 let reason = if e.is_permanent() {
+                    // 5xx from the relay (mailbox refused, bad credentials): never retried.
                     Reason::ProviderError
                 } else if e.is_timeout() {
                     Reason::Timeout
@@ -98,8 +100,12 @@ impl Mailer {
                     // Transient replies (4xx) and connection trouble: worth a retry.
                     Reason::Connect
                 };
+                let detail = match code {
+                    Some(c) => format!("SMTP {c}: {e}"),
+                    None => format!("SMTP: {e}"),
+                };
                 (
-                    Outcome::failed(reason, code, None, format!("SMTP: {e}")),
+                    Outcome::failed(reason, None, None, detail),
                     elapsed(started),
                 )
             }
