@@ -188,7 +188,9 @@ pub struct DeliveryView {
 
 /// One try of a delivery: the request (secrets masked), the answer, the latency, the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AttemptView {
+    pub delivery_id: i64,
     pub number: i64,
     pub started_at: String,
     pub latency_ms: i64,

@@ -306,19 +306,7 @@ pub async fn get(
         .await
         .context("reading attempts")?
     {
-        attempts
-            .entry(a.delivery_id)
-            .or_default()
-            .push(AttemptView {
-                number: a.number,
-                started_at: a.started_at,
-                latency_ms: a.latency_ms,
-                request: a.request,
-                response_status: a.response_status,
-                response_body: a.response_body,
-                reason: a.reason,
-                detail: a.detail,
-            });
+        attempts.entry(a.delivery_id).or_default().push(a);
     }
     let deliveries = events::deliveries_of(&state.pool, actor.account_id, id)
         .await

@@ -2,6 +2,7 @@
 //! transaction), the workers' claims with a lease, attempt records, the delivery log, and
 //! the figures behind `/metrics`.
 
+use crate::domain::models::AttemptView;
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// An enabled rule of a bus, as matching needs it.
@@ -487,26 +488,12 @@ pub async fn deliveries_of(
     .await
 }
 
-/// An attempt in the log.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AttemptRow {
-    pub delivery_id: i64,
-    pub number: i64,
-    pub started_at: String,
-    pub latency_ms: i64,
-    pub request: String,
-    pub response_status: Option<i64>,
-    pub response_body: Option<String>,
-    pub reason: String,
-    pub detail: String,
-}
-
 /// The attempts of an event's deliveries.
 pub async fn attempts_of_event(
     pool: &SqlitePool,
     account_id: i64,
     event_id: i64,
-) -> Result<Vec<AttemptRow>, sqlx::Error> {
+) -> Result<Vec<AttemptView>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.delivery_id, a.number, a.started_at, a.latency_ms, a.request, a.response_status,
                 a.response_body, a.reason, a.detail
