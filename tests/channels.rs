@@ -136,17 +136,7 @@ async fn fake_twilio() -> (String, Calls) {
 }
 
 async fn owner(app: &TestApp) -> Visitor {
-    let mut v = app.signed_up("ada@example.com").await;
-    assert_eq!(v.create_workspace("team").await.status, StatusCode::OK);
-    assert_eq!(
-        v.call("activate_event_bridge", &[]).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        v.call("grant_permissions", &[]).await.status,
-        StatusCode::OK
-    );
-    v
+    app.team_owner("ada@example.com", true).await
 }
 
 async fn contact(v: &mut Visitor, name: &str, phone: &str, email: &str) -> i64 {

@@ -133,13 +133,6 @@ impl Sink {
     }
 }
 
-fn now_s() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
 async fn receive(
     State(sink): State<Sink>,
     headers: HeaderMap,
@@ -161,7 +154,7 @@ async fn receive(
             h("webhook-timestamp").parse().unwrap_or(0),
             &body,
             &h("webhook-signature"),
-            now_s(),
+            common::now_s(),
         )
     });
     let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);

@@ -16,7 +16,7 @@ use axum::{Json, Router};
 use common::{TestApp, Visitor};
 use herald::domain::catalog;
 use herald::server::config::RetrySchedule;
-use herald::server::delivery::sign::{dingtalk_sign, standard_webhooks_verify, WebhookSecret};
+use herald::server::delivery::sign::{standard_webhooks_verify, WebhookSecret};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
@@ -124,13 +124,6 @@ impl Fakes {
     }
 }
 
-fn now_s() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
 async fn dingtalk(
     State(fakes): State<Fakes>,
     Query(q): Query<HashMap<String, String>>,
@@ -140,24 +133,9 @@ async fn dingtalk(
         fakes.ding.lock().unwrap().push((code, body.clone()));
         Json(json!({"errcode": code, "errmsg": msg}))
     };
-    if q.get("access_token").map(String::as_str) != Some(DING_TOKEN) {
-        return answer(300001, "token is not exist");
-    }
-    let (Some(ts), Some(sign)) = (q.get("timestamp"), q.get("sign")) else {
-        return answer(310000, "sign not match");
-    };
-    let ts: i64 = ts.parse().unwrap_or(0);
-    // axum has already percent-decoded the query; DingTalk compares the decoded base64.
-    let expected = dingtalk_sign(ts, DING_SECRET)
-        .replace("%2B", "+")
-        .replace("%2F", "/")
-        .replace("%3D", "=");
-    let fresh = (now_s() * 1000 - ts).abs() < 3_600_000;
-    if !fresh || sign != &expected {
-        return answer(
-            310000,
-            "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]",
-        );
+    let (code, msg) = common::dingtalk_verdict(&q, DING_TOKEN, DING_SECRET);
+    if code != 0 {
+        return answer(code, msg);
     }
     if body["msgtype"] != "markdown" {
         return answer(40035, "invalid parameter");
@@ -188,7 +166,7 @@ async fn receiver(
             h("webhook-timestamp").parse().unwrap_or(0),
             &body,
             &h("webhook-signature"),
-            now_s(),
+            common::now_s(),
         ),
         None => false,
     };
@@ -236,13 +214,7 @@ async fn herald() -> TestApp {
 
 /// An owner with the workspace `team` activated and permissions granted.
 async fn owner(app: &TestApp, email: &str) -> Visitor {
-    let mut v = app.signed_up(email).await;
-    assert_eq!(v.create_workspace("team").await.status, StatusCode::OK);
-    let r = v.call("activate_event_bridge", &[]).await;
-    assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    let r = v.call("grant_permissions", &[]).await;
-    assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    v
+    app.team_owner(email, true).await
 }
 
 /// Save a new rule on the bus and expect success; returns the SavedRule.

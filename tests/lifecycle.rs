@@ -61,17 +61,7 @@ async fn robots() -> (String, Robot) {
 }
 
 async fn owner(app: &TestApp) -> Visitor {
-    let mut v = app.signed_up("ada@example.com").await;
-    assert_eq!(v.create_workspace("team").await.status, StatusCode::OK);
-    assert_eq!(
-        v.call("activate_event_bridge", &[]).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        v.call("grant_permissions", &[]).await.status,
-        StatusCode::OK
-    );
-    v
+    app.team_owner("ada@example.com", true).await
 }
 
 async fn save(v: &mut Visitor, original: Option<&str>, targets: Value) -> Value {

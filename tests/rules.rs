@@ -9,7 +9,6 @@ use axum::extract::{Query, State};
 use axum::routing::post;
 use axum::{Json, Router};
 use common::{Reply, TestApp, Visitor};
-use herald::server::delivery::sign::dingtalk_sign;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -26,35 +25,14 @@ const DING_SECRET: &str = "SECdingtalk-fake-secret-0123456789";
 #[derive(Clone, Default)]
 struct Seen(Arc<Mutex<Vec<Value>>>);
 
-fn now_s() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
 async fn dingtalk(
     State(seen): State<Seen>,
     Query(q): Query<HashMap<String, String>>,
     Json(body): Json<Value>,
 ) -> Json<Value> {
-    seen.0.lock().unwrap().push(body.clone());
-    if q.get("access_token").map(String::as_str) != Some(DING_TOKEN) {
-        return Json(json!({"errcode": 300001, "errmsg": "token is not exist"}));
-    }
-    let (Some(ts), Some(sign)) = (q.get("timestamp"), q.get("sign")) else {
-        return Json(json!({"errcode": 310000, "errmsg": "sign not match"}));
-    };
-    let ts: i64 = ts.parse().unwrap_or(0);
-    let expected = dingtalk_sign(ts, DING_SECRET)
-        .replace("%2B", "+")
-        .replace("%2F", "/")
-        .replace("%3D", "=");
-    let fresh = (now_s() * 1000 - ts).abs() < 3_600_000;
-    if !fresh || sign != &expected {
-        return Json(json!({"errcode": 310000, "errmsg": "sign not match"}));
-    }
-    Json(json!({"errcode": 0, "errmsg": "ok"}))
+    seen.0.lock().unwrap().push(body);
+    let (code, msg) = common::dingtalk_verdict(&q, DING_TOKEN, DING_SECRET);
+    Json(json!({"errcode": code, "errmsg": msg}))
 }
 
 /// Start the fake; returns its base URL and what it received.
@@ -81,15 +59,7 @@ async fn herald(grant: bool) -> (TestApp, Visitor) {
 }
 
 async fn owner(app: &TestApp, email: &str, grant: bool) -> Visitor {
-    let mut v = app.signed_up(email).await;
-    assert_eq!(v.create_workspace("team").await.status, StatusCode::OK);
-    let r = v.call("activate_event_bridge", &[]).await;
-    assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    if grant {
-        let r = v.call("grant_permissions", &[]).await;
-        assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    }
-    v
+    app.team_owner(email, grant).await
 }
 
 /// A DingTalk webhook URL on loopback (nothing need listen there for a save).

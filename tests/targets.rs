@@ -9,9 +9,7 @@ use axum::http::{HeaderMap, StatusCode as AxStatus};
 use axum::routing::post;
 use axum::{Json, Router};
 use common::TestApp;
-use herald::server::delivery::sign::{
-    dingtalk_sign, lark_sign, standard_webhooks_verify, WebhookSecret,
-};
+use herald::server::delivery::sign::{lark_sign, standard_webhooks_verify, WebhookSecret};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -27,36 +25,15 @@ const WHSEC: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 #[derive(Clone, Default)]
 struct Seen(Arc<Mutex<Vec<Value>>>);
 
-fn now_s() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
 async fn dingtalk(
     State(seen): State<Seen>,
     Query(q): Query<HashMap<String, String>>,
     Json(body): Json<Value>,
 ) -> Json<Value> {
     seen.0.lock().unwrap().push(body.clone());
-    if q.get("access_token").map(String::as_str) != Some(DING_TOKEN) {
-        return Json(json!({"errcode": 300001, "errmsg": "token is not exist"}));
-    }
-    let (Some(ts), Some(sign)) = (q.get("timestamp"), q.get("sign")) else {
-        return Json(json!({"errcode": 310000, "errmsg": "sign not match"}));
-    };
-    let ts: i64 = ts.parse().unwrap_or(0);
-    // axum has already percent-decoded the query; DingTalk compares the decoded base64.
-    let expected = dingtalk_sign(ts, DING_SECRET)
-        .replace("%2B", "+")
-        .replace("%2F", "/")
-        .replace("%3D", "=");
-    let fresh = (now_s() * 1000 - ts).abs() < 3_600_000;
-    if !fresh || sign != &expected {
-        return Json(
-            json!({"errcode": 310000, "errmsg": "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]"}),
-        );
+    let (code, msg) = common::dingtalk_verdict(&q, DING_TOKEN, DING_SECRET);
+    if code != 0 {
+        return Json(json!({"errcode": code, "errmsg": msg}));
     }
     if body["msgtype"] != "markdown"
         || !body["markdown"]["text"]
@@ -83,8 +60,8 @@ async fn lark(
         .as_str()
         .and_then(|t| t.parse().ok())
         .unwrap_or(0);
-    let ok =
-        body["sign"].as_str() == Some(&lark_sign(ts, LARK_SECRET)) && (now_s() - ts).abs() < 3600;
+    let ok = body["sign"].as_str() == Some(&lark_sign(ts, LARK_SECRET))
+        && (common::now_s() - ts).abs() < 3600;
     if !ok {
         return Json(
             json!({"code": 19021, "msg": "sign match fail or timestamp is not within one hour from current time", "data": {}}),
@@ -125,7 +102,7 @@ async fn receiver(
         ts,
         &body,
         &h("webhook-signature"),
-        now_s(),
+        common::now_s(),
     );
     seen.0.lock().unwrap().push(json!({
         "content_type": h("content-type"),

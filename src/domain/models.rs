@@ -144,6 +144,7 @@ pub struct PutEventsEntry {
 
 /// An event in the delivery log, with its deliveries' tally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct EventView {
     pub id: i64,
     pub bus: String,

@@ -24,8 +24,9 @@ pub struct Incoming {
     /// RFC 3339.
     pub time: String,
     pub data: Value,
-    /// The whole CloudEvent (attributes, extensions and data), as stored and delivered.
-    pub envelope: Value,
+    /// The whole CloudEvent (attributes, extensions and data) as JSON text, as stored and
+    /// delivered; serialised once, here, where its size is checked.
+    pub envelope: String,
 }
 
 /// Why one entry was refused.
@@ -46,14 +47,6 @@ fn bad(field: &str, message: impl Into<String>) -> EntryError {
 
 /// Check one CloudEvent in structured form (a JSON object).
 pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
-    let size = serde_json::to_vec(&value).map(|v| v.len()).unwrap_or(0);
-    if size > MAX_EVENT_BYTES {
-        return Err(EntryError {
-            code: "EventTooLarge",
-            field: String::new(),
-            message: format!("the event is {size} bytes; the limit is {MAX_EVENT_BYTES} (256 KiB)"),
-        });
-    }
     let Value::Object(mut obj) = value else {
         return Err(bad("", "an event must be a JSON object"));
     };
@@ -158,6 +151,17 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
         ));
     }
     obj.insert("time".into(), Value::String(time.clone()));
+    let envelope = Value::Object(obj).to_string();
+    if envelope.len() > MAX_EVENT_BYTES {
+        return Err(EntryError {
+            code: "EventTooLarge",
+            field: String::new(),
+            message: format!(
+                "the event is {} bytes; the limit is {MAX_EVENT_BYTES} (256 KiB)",
+                envelope.len()
+            ),
+        });
+    }
     Ok(Incoming {
         id,
         source: source_id,
@@ -165,7 +169,7 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
         subject,
         time,
         data,
-        envelope: Value::Object(obj),
+        envelope,
     })
 }
 
@@ -267,7 +271,8 @@ mod tests {
         let e = check(dlc_failed(), NOW).unwrap();
         assert_eq!(e.event_type, "dlc:Job:Failed");
         assert_eq!(e.time, NOW);
-        assert_eq!(e.envelope["time"], NOW);
+        let stored: Value = serde_json::from_str(&e.envelope).unwrap();
+        assert_eq!(stored["time"], NOW);
     }
 
     #[test]

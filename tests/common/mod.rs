@@ -232,3 +232,57 @@ impl Visitor {
         self.call("create_workspace", &[("name", name)]).await
     }
 }
+
+impl TestApp {
+    /// An owner whose workspace `team` is activated (bus `pai-system-team`) and, with
+    /// `grant`, has the service-linked role, so rules can be created.
+    pub async fn team_owner(&self, email: &str, grant: bool) -> Visitor {
+        let mut v = self.signed_up(email).await;
+        assert_eq!(v.create_workspace("team").await.status, StatusCode::OK);
+        let r = v.call("activate_event_bridge", &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        if grant {
+            let r = v.call("grant_permissions", &[]).await;
+            assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        }
+        v
+    }
+}
+
+/// Unix seconds now.
+pub fn now_s() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// What a DingTalk robot with `token` and signing key `secret` answers a request whose
+/// (already percent-decoded) query is `q`: `(errcode, errmsg)`, checking the token and the
+/// `timestamp`/`sign` pair the way DingTalk does (fresh within an hour, exact signature).
+pub fn dingtalk_verdict(
+    q: &std::collections::HashMap<String, String>,
+    token: &str,
+    secret: &str,
+) -> (i64, &'static str) {
+    if q.get("access_token").map(String::as_str) != Some(token) {
+        return (300001, "token is not exist");
+    }
+    let (Some(ts), Some(sign)) = (q.get("timestamp"), q.get("sign")) else {
+        return (310000, "sign not match");
+    };
+    let ts: i64 = ts.parse().unwrap_or(0);
+    // The query arrives decoded; DingTalk compares the decoded base64.
+    let expected = herald::server::delivery::sign::dingtalk_sign(ts, secret)
+        .replace("%2B", "+")
+        .replace("%2F", "/")
+        .replace("%3D", "=");
+    let fresh = (now_s() * 1000 - ts).abs() < 3_600_000;
+    if !fresh || sign != &expected {
+        return (
+            310000,
+            "sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]",
+        );
+    }
+    (0, "ok")
+}

@@ -202,27 +202,42 @@ pub fn next_step(
 
 /// Send one delivery and say what happened.
 async fn attempt(state: &AppState, due: Due) -> AttemptRecord {
+    let config = open_config(state, &due);
     // An HTTP target may limit its own rate: beyond it the delivery waits.
-    if let (Some(target), Some(limit)) = (due.target_id, http_rate(state, &due)) {
-        if let Err(when) = state.pacer.take_rate(target, limit, now_ms()) {
+    if let (
+        Some(target),
+        Ok(TargetConfig::Http {
+            max_per_second: Some(limit),
+            ..
+        }),
+    ) = (due.target_id, &config)
+    {
+        if let Err(when) = state.pacer.take_rate(target, *limit, now_ms()) {
             return deferred(&due, when);
         }
     }
     let started_at = rfc3339_now();
-    let (outcome, latency_ms, request) = send(state, &due, None).await;
+    let (outcome, latency_ms, request) = match config {
+        Ok(config) => send(state, &due, &config, None).await,
+        Err(refused) => refused,
+    };
     settle(state, &due, started_at, outcome, latency_ms, request)
 }
 
-/// The request rate an HTTP target set for itself, if any.
-fn http_rate(state: &AppState, due: &Due) -> Option<u32> {
-    if due.kind != "http" {
-        return None;
-    }
-    let json = state.secrets.open(due.config.as_deref()?).ok()?;
-    match serde_json::from_str::<TargetConfig>(&json).ok()? {
-        TargetConfig::Http { max_per_second, .. } => max_per_second,
-        _ => None,
-    }
+/// The target's settings, opened once per attempt; a permanent failure when they are gone
+/// or cannot be opened.
+fn open_config(state: &AppState, due: &Due) -> Result<TargetConfig, (Outcome, u64, String)> {
+    let Some(sealed) = &due.config else {
+        return Err(permanent("the target was deleted after this event arrived"));
+    };
+    state
+        .secrets
+        .open(sealed)
+        .ok()
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .ok_or_else(|| {
+            permanent("the target's settings cannot be opened (was the secret key changed?)")
+        })
 }
 
 /// Several deliveries waiting for one robot: one digest message, one outcome for all.
@@ -249,7 +264,10 @@ async fn attempt_digest(state: &AppState, group: Vec<Due>) -> Vec<AttemptRecord>
     let fits = render::digest_fit(&workspace, &items, render::DIGEST_MAX_BYTES);
     let (group, later) = group.split_at(fits.max(1).min(group.len()));
     let digest = render::digest(&workspace, &items[..group.len()]);
-    let (outcome, latency_ms, request) = send(state, &group[0], Some(&digest)).await;
+    let (outcome, latency_ms, request) = match open_config(state, &group[0]) {
+        Ok(config) => send(state, &group[0], &config, Some(&digest)).await,
+        Err(refused) => refused,
+    };
     let request = format!("digest of {} events\n{request}", group.len());
     let now = now_ms();
     group
@@ -413,23 +431,12 @@ fn permanent(detail: &str) -> (Outcome, u64, String) {
 
 /// Render and send; returns the outcome, the latency, and the request as recorded (secrets
 /// masked).
-async fn send(state: &AppState, due: &Due, digest: Option<&Message>) -> (Outcome, u64, String) {
-    let Some(sealed) = &due.config else {
-        return permanent("the target was deleted after this event arrived");
-    };
-    let config: TargetConfig = match state
-        .secrets
-        .open(sealed)
-        .ok()
-        .and_then(|json| serde_json::from_str(&json).ok())
-    {
-        Some(c) => c,
-        None => {
-            return permanent(
-                "the target's settings cannot be opened (was the secret key changed?)",
-            )
-        }
-    };
+async fn send(
+    state: &AppState,
+    due: &Due,
+    config: &TargetConfig,
+    digest: Option<&Message>,
+) -> (Outcome, u64, String) {
     let envelope: Value = match serde_json::from_str(&due.envelope) {
         Ok(v) => v,
         Err(_) => return permanent("the stored event is not readable"),
@@ -455,7 +462,7 @@ async fn send(state: &AppState, due: &Due, digest: Option<&Message>) -> (Outcome
             );
         }
     }
-    match &config {
+    match config {
         TargetConfig::DingTalk {
             url,
             secret,
@@ -552,7 +559,7 @@ async fn send(state: &AppState, due: &Due, digest: Option<&Message>) -> (Outcome
             (o, l, request)
         }
         TargetConfig::Voice { .. } | TargetConfig::Sms { .. } | TargetConfig::Email { .. } => {
-            send_to_contacts(state, due, &config, &envelope, &ctx).await
+            send_to_contacts(state, due, config, &envelope, &ctx).await
         }
     }
 }

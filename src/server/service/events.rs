@@ -149,7 +149,6 @@ pub async fn put(
                 }
                 Ok(e) => e,
             };
-            let envelope = serde_json::to_string(&e.envelope).expect("JSON values serialise");
             let (event_id, duplicate) = events::insert_event(
                 &mut tx,
                 actor.account_id,
@@ -160,7 +159,7 @@ pub async fn put(
                     event_type: &e.event_type,
                     subject: e.subject.as_deref(),
                     time: &e.time,
-                    envelope: &envelope,
+                    envelope: &e.envelope,
                 },
             )
             .await?;
@@ -208,22 +207,6 @@ pub async fn put(
     })
 }
 
-fn event_view(r: events::EventRow) -> EventView {
-    EventView {
-        id: r.id,
-        bus: r.bus,
-        source: r.source,
-        ce_id: r.ce_id,
-        event_type: r.event_type,
-        subject: r.subject,
-        time: r.time,
-        received_at: r.received_at,
-        delivered: r.delivered,
-        failed: r.failed,
-        pending: r.pending,
-    }
-}
-
 async fn bus_id(state: &AppState, actor: &Actor, bus: &str) -> Result<i64, AppError> {
     rules::bus_id(&state.pool, actor.account_id, bus)
         .await
@@ -258,14 +241,9 @@ pub async fn list(
         filter.since = Some(stored_time("since", since)?);
     }
     let bus_id = bus_id(state, actor, bus).await?;
-    Ok(
-        events::list_events(&state.pool, actor.account_id, bus_id, &filter, 200)
-            .await
-            .context("listing events")?
-            .into_iter()
-            .map(event_view)
-            .collect(),
-    )
+    events::list_events(&state.pool, actor.account_id, bus_id, &filter, 200)
+        .await
+        .context("listing events")
 }
 
 fn rfc3339_of_ms(ms: i64) -> String {
@@ -296,7 +274,7 @@ pub async fn get(
     let row = events::find_event(&state.pool, actor.account_id, id)
         .await
         .context("reading an event")?
-        .filter(|r| r.bus == bus)
+        .filter(|r| r.event.bus == bus)
         .ok_or_else(not_found)?;
     let envelope = serde_json::from_str::<Value>(&row.envelope)
         .and_then(|v| serde_json::to_string_pretty(&v))
@@ -326,7 +304,7 @@ pub async fn get(
         })
         .collect();
     Ok(EventDetail {
-        event: event_view(row),
+        event: row.event,
         envelope,
         deliveries,
     })

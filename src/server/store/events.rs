@@ -2,7 +2,7 @@
 //! transaction), the workers' claims with a lease, attempt records, the delivery log, and
 //! the figures behind `/metrics`.
 
-use crate::domain::models::AttemptView;
+use crate::domain::models::{AttemptView, EventView};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// An enabled rule of a bus, as matching needs it.
@@ -193,7 +193,7 @@ pub async fn claim_due(
          WHERE d.id IN (SELECT value FROM json_each(?1))
          ORDER BY d.next_attempt_at",
     )
-    .bind(serde_json::to_string(&ids).expect("integers serialise"))
+    .bind(super::id_list(&ids))
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -378,25 +378,16 @@ pub async fn record(
     Ok(disabled)
 }
 
-/// An event in the delivery log, with its deliveries' tally.
+/// An event with the CloudEvent as received, for its page.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct EventRow {
-    pub id: i64,
-    pub bus: String,
-    pub source: String,
-    pub ce_id: String,
-    pub event_type: String,
-    pub subject: Option<String>,
-    pub time: String,
-    pub received_at: String,
+pub struct EventWithEnvelope {
+    #[sqlx(flatten)]
+    pub event: EventView,
     pub envelope: String,
-    pub delivered: i64,
-    pub failed: i64,
-    pub pending: i64,
 }
 
 const EVENT_SELECT: &str = "SELECT e.id, b.name AS bus, e.source, e.ce_id, e.type AS event_type,
-        e.subject, e.time, e.received_at, e.envelope,
+        e.subject, e.time, e.received_at,
         (SELECT COUNT(*) FROM deliveries d WHERE d.event_id = e.id AND d.status = 'delivered') AS delivered,
         (SELECT COUNT(*) FROM deliveries d WHERE d.event_id = e.id AND d.status IN ('failed', 'dead')) AS failed,
         (SELECT COUNT(*) FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending') AS pending
@@ -419,7 +410,7 @@ pub async fn list_events(
     bus_id: i64,
     filter: &EventFilter,
     limit: i64,
-) -> Result<Vec<EventRow>, sqlx::Error> {
+) -> Result<Vec<EventView>, sqlx::Error> {
     sqlx::query_as(&format!(
         "{EVENT_SELECT}
          WHERE e.account_id = ?1 AND e.bus_id = ?2
@@ -444,14 +435,14 @@ pub async fn find_event(
     pool: &SqlitePool,
     account_id: i64,
     id: i64,
-) -> Result<Option<EventRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{EVENT_SELECT} WHERE e.account_id = ?1 AND e.id = ?2"
-    ))
-    .bind(account_id)
-    .bind(id)
-    .fetch_optional(pool)
-    .await
+) -> Result<Option<EventWithEnvelope>, sqlx::Error> {
+    // The list leaves the (possibly large) envelope out; the event's page needs it.
+    let select = EVENT_SELECT.replacen("e.received_at,", "e.received_at, e.envelope,", 1);
+    sqlx::query_as(&format!("{select} WHERE e.account_id = ?1 AND e.id = ?2"))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await
 }
 
 /// A delivery in the log.

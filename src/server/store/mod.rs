@@ -79,3 +79,9 @@ pub async fn begin_write(
 ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
     pool.begin_with("BEGIN IMMEDIATE").await
 }
+
+/// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one bound parameter
+/// whatever the number of ids.
+pub fn id_list(ids: &[i64]) -> String {
+    serde_json::to_string(ids).expect("integers serialise")
+}

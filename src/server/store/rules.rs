@@ -115,7 +115,7 @@ pub async fn targets_of(
     if rule_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(rule_ids).expect("integers serialise");
+    let ids = super::id_list(rule_ids);
     sqlx::query_as(
         "SELECT id, rule_id, kind, config, disabled_at, disabled_reason FROM targets
          WHERE rule_id IN (SELECT value FROM json_each(?1))
@@ -134,7 +134,7 @@ pub async fn contacts_of(
     if rule_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(rule_ids).expect("integers serialise");
+    let ids = super::id_list(rule_ids);
     sqlx::query_as(
         "SELECT tc.target_id, tc.contact_id, c.name FROM target_contacts tc
          JOIN targets t ON t.id = tc.target_id
@@ -205,7 +205,7 @@ pub async fn replace_targets(
         "DELETE FROM targets WHERE rule_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",
     )
     .bind(rule_id)
-    .bind(serde_json::to_string(&keep).expect("integers serialise"))
+    .bind(super::id_list(&keep))
     .execute(&mut *conn)
     .await?;
     for (position, t) in targets.iter().enumerate() {
@@ -358,7 +358,7 @@ pub async fn pending_requests_of(
         "{REQUEST_SELECT} WHERE q.status = 'pending'
          AND q.rule_id IN (SELECT value FROM json_each(?1))"
     ))
-    .bind(serde_json::to_string(rule_ids).expect("integers serialise"))
+    .bind(super::id_list(rule_ids))
     .fetch_all(pool)
     .await
 }
@@ -457,7 +457,7 @@ pub async fn remove_contact_from_targets(
         "DELETE FROM targets WHERE id IN (SELECT value FROM json_each(?1))
          AND NOT EXISTS (SELECT 1 FROM target_contacts tc WHERE tc.target_id = targets.id)",
     )
-    .bind(serde_json::to_string(&targets).expect("integers serialise"))
+    .bind(super::id_list(&targets))
     .execute(&mut *conn)
     .await?;
     Ok(())
