@@ -225,7 +225,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
     assert_eq!(wrong.status, unknown.status);
     assert_eq!(wrong.body, unknown.body);
     assert!(
-        wrong.body.contains("Email or password is incorrect"),
+        wrong.body.contains("Login or password is incorrect"),
         "{}",
         wrong.body
     );

@@ -102,7 +102,7 @@ test("a wrong password is refused with the same words as an unknown email", asyn
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Email or password is incorrect.");
+  await expect(page.getByRole("alert")).toHaveText("Login or password is incorrect.");
   await shot(page, "08-wrong-password");
 
   expect(errors).toEqual([]);

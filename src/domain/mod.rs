@@ -9,6 +9,7 @@ pub mod models;
 pub mod pattern;
 pub mod policy;
 pub mod quota;
+pub mod ram;
 pub mod rule;
 pub mod target;
 pub mod validate;

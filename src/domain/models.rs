@@ -8,8 +8,12 @@ pub struct CurrentUser {
     pub user_id: i64,
     pub account_id: i64,
     pub email: String,
+    /// How the user logs in: the owner's email, or `name@account` for a RAM user.
+    pub login: String,
     pub display_name: String,
     pub is_owner: bool,
+    /// A RAM user still on its initial password: the console sends it to change it.
+    pub must_change_password: bool,
 }
 
 /// One workspace in a list.
@@ -200,4 +204,67 @@ pub struct AttemptView {
     pub response_body: Option<String>,
     pub reason: String,
     pub detail: String,
+}
+
+/// A RAM user, as the owner's Users page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RamUserView {
+    pub id: i64,
+    pub login_name: String,
+    /// What the user types on the login page: `name@account`.
+    pub login: String,
+    pub display_name: String,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    /// Names of the attached policies.
+    pub policies: Vec<String>,
+}
+
+/// A policy of the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PolicyView {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub document: String,
+    pub created_at: String,
+    pub updated_at: String,
+    /// How many users it is attached to.
+    pub attached: i64,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AuditEntryView {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub resource: String,
+    /// `ok` or `failed`.
+    pub outcome: String,
+    /// JSON: `{"before": …, "after": …}` or `{"reason": …}`; secrets masked.
+    pub detail: String,
+}
+
+/// What the owner filters the audit log by; empty fields match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// Part of the actor's name.
+    #[serde(default)]
+    pub actor: String,
+    /// Part of the action, e.g. `Rule` or `herald:Login`.
+    #[serde(default)]
+    pub action: String,
+    /// `ok` or `failed`; empty for both.
+    #[serde(default)]
+    pub outcome: String,
+    /// RFC 3339 or `YYYY-MM-DD`; entries at or after it.
+    #[serde(default)]
+    pub since: String,
+    /// Entries with ids below this one (the next page).
+    #[serde(default)]
+    pub before_id: Option<i64>,
 }

@@ -2,8 +2,8 @@
 //!
 //! Every operation of Herald is one [`Action`] on one [`Resource`]. The fifteen EventBridge
 //! actions are those of the PAI seed's RAM policy; the account-level actions (workspaces,
-//! activation, the service-linked role) belong to the account owner alone. Evaluation lives in
-//! `server::auth::authorize`, not here.
+//! activation, the service-linked role, users, policies) are decided by [`Action::access`].
+//! Evaluation lives in `server::auth::authorize`, not here.
 
 use serde::{Deserialize, Serialize};
 
@@ -51,12 +51,37 @@ pub enum Action {
     CreateContact,
     UpdateContact,
     DeleteContact,
-    RequestQuotaIncrease,
     ListQuotaRequests,
     DecideQuotaRequest,
     CreateAccessKey,
     ListAccessKeys,
     DeleteAccessKey,
+    ChangePassword,
+    ListUsers,
+    CreateUser,
+    UpdateUser,
+    DeleteUser,
+    ListPolicies,
+    CreatePolicy,
+    UpdatePolicy,
+    DeletePolicy,
+    AttachPolicy,
+    DetachPolicy,
+    ListAuditLog,
+}
+
+/// Who may perform an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Decided by the actor's policies (the owner may always).
+    Policy,
+    /// Any active user of the account: reads the console needs to find its way to the
+    /// event buses (workspaces, activation state, the contacts a target can pick).
+    AnyUser,
+    /// A user on itself only (its password and AccessKeys), or the owner.
+    SelfService,
+    /// The account owner alone.
+    Owner,
 }
 
 impl Action {
@@ -89,18 +114,67 @@ impl Action {
             CreateContact => "herald:CreateContact",
             UpdateContact => "herald:UpdateContact",
             DeleteContact => "herald:DeleteContact",
-            RequestQuotaIncrease => "herald:RequestQuotaIncrease",
             ListQuotaRequests => "herald:ListQuotaRequests",
             DecideQuotaRequest => "herald:DecideQuotaRequest",
             CreateAccessKey => "herald:CreateAccessKey",
             ListAccessKeys => "herald:ListAccessKeys",
             DeleteAccessKey => "herald:DeleteAccessKey",
+            ChangePassword => "herald:ChangePassword",
+            ListUsers => "ram:ListUsers",
+            CreateUser => "ram:CreateUser",
+            UpdateUser => "ram:UpdateUser",
+            DeleteUser => "ram:DeleteUser",
+            ListPolicies => "ram:ListPolicies",
+            CreatePolicy => "ram:CreatePolicy",
+            UpdatePolicy => "ram:UpdatePolicy",
+            DeletePolicy => "ram:DeletePolicy",
+            AttachPolicy => "ram:AttachPolicyToUser",
+            DetachPolicy => "ram:DetachPolicyFromUser",
+            ListAuditLog => "herald:ListAuditLog",
         }
     }
 
-    /// True for the actions only an account owner may perform, whatever the policies say.
+    /// The fifteen actions a policy can grant, in the seed policy's order.
+    pub const EVENTBRIDGE: [Action; 15] = [
+        Action::CreateEventBus,
+        Action::GetEventBus,
+        Action::DeleteEventBus,
+        Action::ListEventBuses,
+        Action::CreateRule,
+        Action::GetRule,
+        Action::UpdateRule,
+        Action::EnableRule,
+        Action::DisableRule,
+        Action::DeleteRule,
+        Action::ListRules,
+        Action::PutEvents,
+        Action::UpdateTargets,
+        Action::DeleteTargets,
+        Action::ListTargets,
+    ];
+
+    /// Who may perform this action.
+    pub fn access(self) -> Access {
+        use Action::*;
+        match self {
+            ListWorkspaces | GetWorkspace | GetEventBridgeStatus | ListContacts => Access::AnyUser,
+            CreateAccessKey | ListAccessKeys | DeleteAccessKey | ChangePassword => {
+                Access::SelfService
+            }
+            a if a.as_str().starts_with("eventbridge:") => Access::Policy,
+            _ => Access::Owner,
+        }
+    }
+
+    /// The action named `name` in a policy (`eventbridge:CreateRule`), if it is one of the
+    /// fifteen.
+    pub fn from_policy_name(name: &str) -> Option<Action> {
+        Action::EVENTBRIDGE.into_iter().find(|a| a.as_str() == name)
+    }
+
+    /// True for the actions outside the policy language (the account's own business).
     pub fn is_account_level(self) -> bool {
-        !self.as_str().starts_with("eventbridge:")
+        self.access() != Access::Policy
     }
 }
 
@@ -149,6 +223,30 @@ impl Resource {
         Resource {
             account_id,
             arn: format!("acs:eventbridge:{REGION}:{account_id}:eventbus/{bus}/rule/{rule}"),
+        }
+    }
+
+    /// A user of the account (RAM user or owner).
+    pub fn user(account_id: i64, user_id: i64) -> Self {
+        Resource {
+            account_id,
+            arn: format!("acs:ram::{account_id}:user/{user_id}"),
+        }
+    }
+
+    /// Every user of the account: `user/*`.
+    pub fn users(account_id: i64) -> Self {
+        Resource {
+            account_id,
+            arn: format!("acs:ram::{account_id}:user/*"),
+        }
+    }
+
+    /// A policy of the account ("*" for all).
+    pub fn policy(account_id: i64, name: &str) -> Self {
+        Resource {
+            account_id,
+            arn: format!("acs:ram::{account_id}:policy/{name}"),
         }
     }
 

@@ -136,6 +136,58 @@ pub fn e164_phone(field: &str, raw: &str) -> Result<String, AppError> {
     Ok(cleaned)
 }
 
+/// A RAM user's login name: 1 to 64 letters, digits, `.`, `_` or `-`, starting with a
+/// letter or digit.
+pub fn login_name(field: &str, raw: &str) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(field, "is required"));
+    }
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    if value.len() > 64
+        || !value.chars().all(ok_char)
+        || !value.starts_with(|c: char| c.is_ascii_alphanumeric())
+    {
+        return Err(AppError::invalid(
+            field,
+            "must be 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// A policy name: 1 to 128 letters, digits, `-` or `_` (case-sensitive).
+pub fn policy_name(field: &str, raw: &str) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(field, "is required"));
+    }
+    if value.len() > 128
+        || !value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(AppError::invalid(
+            field,
+            "must be 1–128 letters, digits, '-' or '_'",
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// A short free-text description: at most 1024 characters, no control characters but
+/// newlines.
+pub fn description(field: &str, raw: &str) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.chars().count() > 1024 || value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(AppError::invalid(
+            field,
+            "must be at most 1024 characters, without control characters",
+        ));
+    }
+    Ok(value.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,9 +3,8 @@
 //! The session holds only the user id. Every request re-reads the user, so a deleted user's
 //! session stops working at once.
 
-use super::super::error::{internal, Context};
-use super::super::store::accounts;
-use super::Actor;
+use super::super::error::internal;
+use super::{Actor, Via};
 use crate::domain::AppError;
 use sqlx::SqlitePool;
 use tower_sessions::Session;
@@ -41,10 +40,7 @@ pub async fn current(session: &Session, pool: &SqlitePool) -> Result<Option<Acto
     let Some(user_id) = user_id else {
         return Ok(None);
     };
-    let user = accounts::find_user(pool, user_id)
-        .await
-        .context("loading the session's user")?;
-    Ok(user.map(Actor::from))
+    super::actor::load(pool, user_id, Via::Console).await
 }
 
 /// The signed-in actor, or an `Unauthorized` error asking the visitor to log in.

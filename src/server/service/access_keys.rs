@@ -2,14 +2,16 @@
 //! only its SHA-256 is stored (it is 256 random bits, so a slow hash adds nothing).
 //! A key acts as its user.
 
-use super::super::auth::{authorize, Actor};
+use super::super::auth::{actor, authorize, Actor, Via};
 use super::super::error::Context;
 use super::super::state::AppState;
 use super::super::store::{access_keys, accounts};
+use super::audit;
 use crate::domain::models::{AccessKeyView, NewAccessKey};
 use crate::domain::policy::{Action, Resource};
 use crate::domain::AppError;
 use base64::Engine;
+use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 fn hash(token: &str) -> String {
@@ -36,11 +38,8 @@ fn key_name(raw: &str) -> Result<String, AppError> {
 
 /// Create a key for the actor; the answer carries the token, once.
 pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<NewAccessKey, AppError> {
-    authorize(
-        actor,
-        Action::CreateAccessKey,
-        &Resource::account(actor.account_id),
-    )?;
+    let me = Resource::user(actor.account_id, actor.user_id);
+    authorize(actor, Action::CreateAccessKey, &me)?;
     let name = key_name(name)?;
     let key_id = format!("{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff);
     let secret =
@@ -57,29 +56,35 @@ pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<NewAc
     .await
     .context("creating an access key")?;
     tracing::info!(account = actor.account_id, key_id = %key.key_id, "access key created");
+    audit::change(
+        state,
+        actor,
+        Action::CreateAccessKey.as_str(),
+        &me.arn,
+        Value::Null,
+        json!({ "id": key.id, "name": key.name, "key_id": key.key_id }),
+    )
+    .await;
     Ok(NewAccessKey { key, token })
 }
 
-/// The account's keys.
+/// The actor's own keys.
 pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<AccessKeyView>, AppError> {
     authorize(
         actor,
         Action::ListAccessKeys,
-        &Resource::account(actor.account_id),
+        &Resource::user(actor.account_id, actor.user_id),
     )?;
-    access_keys::list(&state.pool, actor.account_id)
+    access_keys::list(&state.pool, actor.user_id)
         .await
         .context("listing access keys")
 }
 
 /// Revoke a key: it stops working at once.
 pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppError> {
-    authorize(
-        actor,
-        Action::DeleteAccessKey,
-        &Resource::account(actor.account_id),
-    )?;
-    if !access_keys::revoke(&state.pool, actor.account_id, id)
+    let me = Resource::user(actor.account_id, actor.user_id);
+    authorize(actor, Action::DeleteAccessKey, &me)?;
+    if !access_keys::revoke(&state.pool, actor.user_id, id)
         .await
         .context("revoking an access key")?
     {
@@ -88,6 +93,15 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppE
         });
     }
     tracing::info!(account = actor.account_id, key = id, "access key revoked");
+    audit::change(
+        state,
+        actor,
+        Action::DeleteAccessKey.as_str(),
+        &me.arn,
+        json!({ "id": id }),
+        json!({ "revoked": true }),
+    )
+    .await;
     Ok(())
 }
 
@@ -126,9 +140,8 @@ pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Acto
     if !same {
         return Err(unauthorized());
     }
-    let user = accounts::find_user(&state.pool, row.user_id)
-        .await
-        .context("reading a key's user")?
+    let actor = actor::load(&state.pool, row.user_id, Via::Api)
+        .await?
         .ok_or_else(unauthorized)?;
     // A write takes SQLite's one write lock: only when the last note is over a minute old.
     if row.stale {
@@ -137,7 +150,7 @@ pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Acto
             tracing::warn!(error = %e, "noting an access key's use");
         }
     }
-    Ok(Actor::from(user))
+    Ok(actor)
 }
 
 /// `herald access-key create`: a key for the user with this email, token returned.
@@ -145,10 +158,10 @@ pub async fn create_for_email(state: &AppState, email: &str, name: &str) -> anyh
     let login = accounts::find_login_by_email(&state.pool, email)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
-    let user = accounts::find_user(&state.pool, login.id)
-        .await?
+    let actor = actor::load(&state.pool, login.id, Via::Api)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
         .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
-    let actor = Actor::from(user);
     create(state, &actor, name)
         .await
         .map(|k| k.token)

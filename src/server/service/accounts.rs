@@ -1,10 +1,11 @@
-//! Sign-up and login.
+//! Sign-up and login, for owners (by email) and RAM users (`name@account`).
 
-use super::super::auth::{password, throttle, Actor};
+use super::super::auth::{actor, password, throttle, Actor, Via};
 use super::super::config::SignupMode;
 use super::super::error::{is_unique_violation, Context};
 use super::super::state::AppState;
 use super::super::store::accounts;
+use super::audit;
 use crate::domain::{validate, AppError};
 
 /// What the sign-up form sends.
@@ -46,18 +47,29 @@ pub async fn sign_up(state: &AppState, input: SignUp) -> Result<Actor, AppError>
     load(state, user_id).await
 }
 
-/// The answer to any failed login: the same words whether the email is unknown or the
+/// The answer to any failed login: the same words whether the login is unknown or the
 /// password wrong, so the form cannot be used to find out who has an account.
 fn bad_credentials() -> AppError {
     AppError::Unauthorized {
-        message: "Email or password is incorrect.".into(),
+        message: "Login or password is incorrect.".into(),
     }
 }
 
-/// Check an email and password. Throttled per email (see [`throttle`]).
-pub async fn log_in(state: &AppState, email: &str, password: &str) -> Result<Actor, AppError> {
-    let email = email.trim();
-    if email.is_empty() {
+/// A RAM user's login, `name@account` (the account's number), split; `None` for anything
+/// else (an owner's email has a domain, never a bare number, after the `@`).
+pub fn ram_login(login: &str) -> Option<(&str, i64)> {
+    let (name, account) = login.rsplit_once('@')?;
+    if name.is_empty() || account.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((name, account.parse().ok()?))
+}
+
+/// Check a login (an owner's email, or `name@account` for a RAM user) and password.
+/// Throttled per login (see [`throttle`]); every attempt on a known account is audited.
+pub async fn log_in(state: &AppState, login: &str, password: &str) -> Result<Actor, AppError> {
+    let login = login.trim();
+    if login.is_empty() {
         return Err(AppError::invalid("email", "is required"));
     }
     if password.is_empty() {
@@ -66,27 +78,63 @@ pub async fn log_in(state: &AppState, email: &str, password: &str) -> Result<Act
     if password.len() > validate::PASSWORD_MAX_BYTES {
         return Err(bad_credentials());
     }
-    let key = email.to_lowercase();
+    let key = login.to_lowercase();
     throttle::check(&state.pool, &key).await?;
     let attempts = throttle::begin_attempt(&state.pool, &key).await?;
 
-    let login = accounts::find_login_by_email(&state.pool, email)
-        .await
-        .context("looking up a login")?;
-    // Verify against a dummy hash for unknown emails: same cost, same answer.
-    let (user_id, stored) = match login {
-        Some(row) => (Some(row.id), row.password_hash.clone()),
-        None => (None, password::dummy_hash().await),
+    let ram = ram_login(login);
+    let found = match ram {
+        Some((name, account_id)) => accounts::find_login_by_name(&state.pool, account_id, name)
+            .await
+            .context("looking up a login")?,
+        None => accounts::find_login_by_email(&state.pool, login)
+            .await
+            .context("looking up a login")?,
+    };
+    // Verify against a dummy hash for unknown logins: same cost, same answer.
+    let stored = match &found {
+        Some(row) => row.password_hash.clone(),
+        None => password::dummy_hash().await,
     };
     let matches = password::verify(password.to_string(), stored).await?;
-    match user_id {
-        Some(user_id) if matches => {
+    // The account the attempt concerns, when it is known: its log gets the entry.
+    let account = found.as_ref().map(|r| r.account_id).or(ram.map(|(_, a)| a));
+    match found {
+        Some(row) if matches && !row.disabled => {
             throttle::clear(&state.pool, &key).await?;
-            tracing::info!(user_id, "login succeeded");
-            load(state, user_id).await
+            tracing::info!(user_id = row.id, "login succeeded");
+            audit::login(state, row.account_id, Some(row.id), login, None).await;
+            load(state, row.id).await
         }
-        _ => {
+        Some(row) if matches => {
+            tracing::info!(user_id = row.id, "login refused: user disabled");
+            audit::login(
+                state,
+                row.account_id,
+                Some(row.id),
+                login,
+                Some("user disabled"),
+            )
+            .await;
+            Err(AppError::Unauthorized {
+                message: "This user is disabled. Ask the account owner to enable it.".into(),
+            })
+        }
+        found => {
             tracing::info!("login failed");
+            if let Some(account_id) = account {
+                if accounts::account_exists(&state.pool, account_id)
+                    .await
+                    .context("looking up an account")?
+                {
+                    let reason = if found.is_some() {
+                        "wrong password"
+                    } else {
+                        "unknown user"
+                    };
+                    audit::login(state, account_id, found.map(|r| r.id), login, Some(reason)).await;
+                }
+            }
             match throttle::after_failure(&state.pool, &key, attempts).await? {
                 Some(locked) => Err(locked),
                 None => Err(bad_credentials()),
@@ -96,9 +144,22 @@ pub async fn log_in(state: &AppState, email: &str, password: &str) -> Result<Act
 }
 
 async fn load(state: &AppState, user_id: i64) -> Result<Actor, AppError> {
-    accounts::find_user(&state.pool, user_id)
-        .await
-        .context("loading a user")?
-        .map(Actor::from)
+    actor::load(&state.pool, user_id, Via::Console)
+        .await?
         .ok_or(AppError::Internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ram_login;
+
+    #[test]
+    fn ram_logins_are_name_at_account_number() {
+        assert_eq!(ram_login("alice@7"), Some(("alice", 7)));
+        assert_eq!(ram_login("a.b@12"), Some(("a.b", 12)));
+        assert_eq!(ram_login("owner@example.com"), None);
+        assert_eq!(ram_login("@7"), None);
+        assert_eq!(ram_login("alice@"), None);
+        assert_eq!(ram_login("alice"), None);
+    }
 }

@@ -4,11 +4,13 @@ use super::super::auth::{authorize, Actor};
 use super::super::error::{internal, is_unique_violation, Context};
 use super::super::state::AppState;
 use super::super::store::{contacts, rules};
+use super::audit;
 use crate::domain::catalog::TargetKind;
 use crate::domain::models::ContactView;
 use crate::domain::policy::{Action, Resource};
 use crate::domain::rule::ContactUse;
 use crate::domain::{validate, AppError};
+use serde_json::{json, Value};
 
 /// What the contact form sends: empty strings mean "none".
 pub struct ContactInput {
@@ -88,7 +90,18 @@ pub async fn create(
     )
     .await
     {
-        Ok(contact) => Ok(contact),
+        Ok(contact) => {
+            audit::change(
+                state,
+                actor,
+                Action::CreateContact.as_str(),
+                &Resource::contact(actor.account_id, &contact.id.to_string()).arn,
+                Value::Null,
+                json!(contact),
+            )
+            .await;
+            Ok(contact)
+        }
         Err(e) if is_unique_violation(&e) => Err(name_taken(&v.name)),
         Err(e) => Err(internal("creating a contact", e)),
     }
@@ -107,6 +120,10 @@ pub async fn update(
         &Resource::contact(actor.account_id, &id.to_string()),
     )?;
     let v = validate(&input)?;
+    let before = contacts::find(&state.pool, actor.account_id, id)
+        .await
+        .context("reading a contact")?
+        .ok_or_else(|| not_found(id))?;
     // A target must still reach the contact the way it needs to.
     let mut conn = state.pool.acquire().await.context("reading contact uses")?;
     let uses = rules::contact_uses(&mut conn, actor.account_id, id)
@@ -141,7 +158,18 @@ pub async fn update(
     )
     .await
     {
-        Ok(Some(contact)) => Ok(contact),
+        Ok(Some(contact)) => {
+            audit::change(
+                state,
+                actor,
+                Action::UpdateContact.as_str(),
+                &Resource::contact(actor.account_id, &id.to_string()).arn,
+                json!(before),
+                json!(contact),
+            )
+            .await;
+            Ok(contact)
+        }
         Ok(None) => Err(not_found(id)),
         Err(e) if is_unique_violation(&e) => Err(name_taken(&v.name)),
         Err(e) => Err(internal("updating a contact", e)),
@@ -189,7 +217,11 @@ pub async fn delete(
         Action::DeleteContact,
         &Resource::contact(actor.account_id, &id.to_string()),
     )?;
-    let result: Result<Result<(), AppError>, sqlx::Error> = async {
+    let before = contacts::find(&state.pool, actor.account_id, id)
+        .await
+        .context("reading a contact")?
+        .ok_or_else(|| not_found(id))?;
+    let result: Result<Result<Vec<String>, AppError>, sqlx::Error> = async {
         let mut tx = super::super::store::begin_write(&state.pool).await?;
         let uses = rules::contact_uses(&mut tx, actor.account_id, id).await?;
         if !uses.is_empty() {
@@ -212,8 +244,18 @@ pub async fn delete(
             return Ok(Err(not_found(id)));
         }
         tx.commit().await?;
-        Ok(Ok(()))
+        Ok(Ok(uses.iter().map(|u| format!("{}/{} ({})", u.bus, u.rule, u.kind)).collect()))
     }
     .await;
-    result.context("deleting a contact")?
+    let taken_out_of = result.context("deleting a contact")??;
+    audit::change(
+        state,
+        actor,
+        Action::DeleteContact.as_str(),
+        &Resource::contact(actor.account_id, &id.to_string()).arn,
+        json!({ "contact": before, "targets": taken_out_of }),
+        Value::Null,
+    )
+    .await;
+    Ok(())
 }

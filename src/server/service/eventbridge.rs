@@ -1,15 +1,17 @@
-//! EventBridge activation, the service-linked role, and the bus list.
+//! EventBridge activation, the service-linked role, and event buses.
 
 use super::super::auth::{authorize, Actor};
-use super::super::error::Context;
+use super::super::error::{is_unique_violation, Context};
 use super::super::state::AppState;
 use super::super::store::{accounts, eventbridge};
+use super::audit;
 use super::workspaces;
 use crate::domain::models::{EventBusView, NotificationSettings, ServiceRoleView};
 use crate::domain::policy::{
     service_linked_role_policy, Action, Resource, SERVICE_LINKED_ROLE, SYSTEM_BUS_PREFIX,
 };
 use crate::domain::AppError;
+use serde_json::{json, Value};
 
 /// The "Event notification settings" tab of a workspace.
 pub async fn settings(
@@ -59,6 +61,15 @@ pub async fn activate(state: &AppState, actor: &Actor) -> Result<(), AppError> {
         buses_created = created,
         "EventBridge activated"
     );
+    audit::change(
+        state,
+        actor,
+        Action::ActivateEventBridge.as_str(),
+        &Resource::account(actor.account_id).arn,
+        Value::Null,
+        json!({ "activated": true, "buses_created": created }),
+    )
+    .await;
     Ok(())
 }
 
@@ -85,7 +96,17 @@ pub async fn grant(state: &AppState, actor: &Actor) -> Result<ServiceRoleView, A
         .await
         .context("creating the service-linked role")?;
     tracing::info!(account_id = actor.account_id, "service-linked role granted");
-    role(state, actor).await?.ok_or(AppError::Internal)
+    let role = role(state, actor).await?.ok_or(AppError::Internal)?;
+    audit::change(
+        state,
+        actor,
+        Action::CreateServiceLinkedRole.as_str(),
+        &role.arn,
+        Value::Null,
+        json!({ "name": role.name, "policy": role.policy }),
+    )
+    .await;
+    Ok(role)
 }
 
 async fn role(state: &AppState, actor: &Actor) -> Result<Option<ServiceRoleView>, AppError> {
@@ -113,12 +134,157 @@ pub async fn list_buses(state: &AppState, actor: &Actor) -> Result<Vec<EventBusV
         .await
         .context("listing event buses")?
         .into_iter()
-        .map(|row| EventBusView {
-            arn: Resource::event_bus(actor.account_id, &row.name).arn,
-            name: row.name,
-            workspace: row.workspace,
-            description: row.description,
-            created_at: row.created_at,
-        })
+        .map(|row| bus_view(actor, row))
         .collect())
+}
+
+fn bus_view(actor: &Actor, row: eventbridge::BusRow) -> EventBusView {
+    EventBusView {
+        arn: Resource::event_bus(actor.account_id, &row.name).arn,
+        name: row.name,
+        workspace: row.workspace,
+        description: row.description,
+        created_at: row.created_at,
+    }
+}
+
+fn bus_not_found(name: &str) -> AppError {
+    AppError::NotFound {
+        what: format!("Event bus {name}"),
+    }
+}
+
+/// One event bus.
+pub async fn get_bus(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+) -> Result<EventBusView, AppError> {
+    authorize(
+        actor,
+        Action::GetEventBus,
+        &Resource::event_bus(actor.account_id, name),
+    )?;
+    eventbridge::find_bus(&state.pool, actor.account_id, name)
+        .await
+        .context("reading an event bus")?
+        .map(|row| bus_view(actor, row))
+        .ok_or_else(|| bus_not_found(name))
+}
+
+/// A custom bus name: 1 to 127 letters, digits, `-`, `_` or `.`, not the system prefix.
+fn bus_name(raw: &str) -> Result<String, AppError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid("name", "is required"));
+    }
+    if name.len() > 127
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(AppError::invalid(
+            "name",
+            "must be 1–127 letters, digits, '-', '_' or '.'",
+        ));
+    }
+    if name.starts_with(SYSTEM_BUS_PREFIX) {
+        return Err(AppError::invalid(
+            "name",
+            format!(
+                "names starting with {SYSTEM_BUS_PREFIX} are kept for workspaces' system buses"
+            ),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// Create a custom event bus. Needs activation.
+pub async fn create_bus(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+    description: &str,
+) -> Result<EventBusView, AppError> {
+    let resource = Resource::event_bus(actor.account_id, name.trim());
+    authorize(actor, Action::CreateEventBus, &resource)?;
+    let name = bus_name(name)?;
+    let description = crate::domain::validate::description("description", description)?;
+    let mut conn = state.pool.acquire().await.context("reading activation")?;
+    let activated = accounts::activated_at(&mut conn, actor.account_id)
+        .await
+        .context("reading activation")?;
+    drop(conn);
+    if activated.is_none() {
+        return Err(AppError::Precondition {
+            message: "EventBridge is not activated (ServiceNotEnable). Activate it first.".into(),
+        });
+    }
+    match eventbridge::insert_bus(&state.pool, actor.account_id, &name, &description).await {
+        Ok(()) => {}
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::Conflict {
+                field: Some("name".into()),
+                message: format!("An event bus named {name} already exists."),
+            })
+        }
+        Err(e) => return Err(super::super::error::internal("creating an event bus", e)),
+    }
+    let bus = get_bus(state, actor, &name).await?;
+    audit::change(
+        state,
+        actor,
+        Action::CreateEventBus.as_str(),
+        &bus.arn,
+        Value::Null,
+        json!(bus),
+    )
+    .await;
+    Ok(bus)
+}
+
+/// Delete a custom bus without rules (and its event history). A workspace's system bus
+/// stays.
+pub async fn delete_bus(state: &AppState, actor: &Actor, name: &str) -> Result<(), AppError> {
+    authorize(
+        actor,
+        Action::DeleteEventBus,
+        &Resource::event_bus(actor.account_id, name),
+    )?;
+    let bus = eventbridge::find_bus(&state.pool, actor.account_id, name)
+        .await
+        .context("reading an event bus")?
+        .map(|row| bus_view(actor, row))
+        .ok_or_else(|| bus_not_found(name))?;
+    if let Some(workspace) = &bus.workspace {
+        return Err(AppError::Conflict {
+            field: None,
+            message: format!(
+                "{name} is the system bus of workspace {workspace}; it lives as long as the workspace."
+            ),
+        });
+    }
+    let rules = eventbridge::rule_count(&state.pool, actor.account_id, name)
+        .await
+        .context("counting a bus's rules")?;
+    if rules > 0
+        || !eventbridge::delete_bus(&state.pool, actor.account_id, name)
+            .await
+            .context("deleting an event bus")?
+    {
+        return Err(AppError::Conflict {
+            field: None,
+            message: format!("{name} still has {rules} rule(s); delete them first."),
+        });
+    }
+    audit::change(
+        state,
+        actor,
+        Action::DeleteEventBus.as_str(),
+        &bus.arn,
+        json!(bus),
+        Value::Null,
+    )
+    .await;
+    Ok(())
 }

@@ -18,7 +18,7 @@ use crate::domain::AppError;
 use serde_json::Value;
 
 /// An RFC 3339 time as stored (`YYYY-MM-DDTHH:MM:SS.mmmZ`, UTC), for comparisons.
-fn stored_time(field: &str, text: &str) -> Result<String, AppError> {
+pub(crate) fn stored_time(field: &str, text: &str) -> Result<String, AppError> {
     let t =
         time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
             .map_err(|_| AppError::invalid(field, "must be a time like 2026-11-22T10:00:00Z"))?

@@ -4,9 +4,11 @@
 
 pub mod access_keys;
 pub mod accounts;
+pub mod audit;
 pub mod contacts;
 pub mod eventbridge;
 pub mod events;
+pub mod ram;
 pub mod rules;
 pub mod targets;
 pub mod workspaces;

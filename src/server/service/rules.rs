@@ -10,6 +10,7 @@ use super::super::delivery::sign::WebhookSecret;
 use super::super::error::{internal, is_unique_violation, Context};
 use super::super::state::AppState;
 use super::super::store::{contacts, eventbridge, events, rules};
+use super::audit;
 use crate::domain::catalog::TargetKind;
 use crate::domain::policy::{Action, Resource, SERVICE_LINKED_ROLE};
 use crate::domain::rule::{
@@ -18,6 +19,7 @@ use crate::domain::rule::{
 };
 use crate::domain::target::{ContentType, PayloadFormat, TargetConfig};
 use crate::domain::{quota, AppError};
+use serde_json::{json, Value};
 
 fn bus_not_found(bus: &str) -> AppError {
     AppError::NotFound {
@@ -652,10 +654,17 @@ pub async fn create(
     write(state, actor, bus_id, None, &def, input.enabled, &targets).await?;
     let row = find_rule(state, actor, bus_id, &def.name).await?;
     tracing::info!(account = actor.account_id, bus, rule = %def.name, targets = targets.len(), "rule created");
-    Ok(SavedRule {
-        rule: one(views(state, vec![row]).await?)?,
-        new_secrets,
-    })
+    let rule = one(views(state, vec![row]).await?)?;
+    audit::change(
+        state,
+        actor,
+        Action::CreateRule.as_str(),
+        &Resource::rule(actor.account_id, bus, &rule.name).arn,
+        Value::Null,
+        json!(rule),
+    )
+    .await;
+    Ok(SavedRule { rule, new_secrets })
 }
 
 /// Replace rule `name` on `bus` (it may be renamed); targets left out are deleted.
@@ -671,6 +680,7 @@ pub async fn update(
     authorize(actor, Action::UpdateTargets, &resource)?;
     let bus_id = bus_id(state, actor, bus).await?;
     let row = find_rule(state, actor, bus_id, name).await?;
+    let before = one(views(state, vec![row.clone()]).await?)?;
     let stored: HashMap<i64, TargetConfig> = load_targets(state, &[row.id])
         .await?
         .remove(&row.id)
@@ -706,10 +716,17 @@ pub async fn update(
     .await?;
     let row = find_rule(state, actor, bus_id, &def.name).await?;
     tracing::info!(account = actor.account_id, bus, rule = %def.name, targets = targets.len(), "rule updated");
-    Ok(SavedRule {
-        rule: one(views(state, vec![row]).await?)?,
-        new_secrets,
-    })
+    let rule = one(views(state, vec![row]).await?)?;
+    audit::change(
+        state,
+        actor,
+        Action::UpdateRule.as_str(),
+        &resource.arn,
+        json!(before),
+        json!(rule),
+    )
+    .await;
+    Ok(SavedRule { rule, new_secrets })
 }
 
 /// Enable or disable a rule.
@@ -725,13 +742,27 @@ pub async fn set_enabled(
     } else {
         Action::DisableRule
     };
-    authorize(actor, action, &Resource::rule(actor.account_id, bus, name))?;
+    let resource = Resource::rule(actor.account_id, bus, name);
+    authorize(actor, action, &resource)?;
     let bus_id = bus_id(state, actor, bus).await?;
     let row = find_rule(state, actor, bus_id, name).await?;
+    let was = row.enabled;
     rules::set_enabled(&state.pool, row.id, enabled)
         .await
         .context("enabling or disabling a rule")?;
-    get(state, actor, bus, name).await
+    // Read back without asking for GetRule: enabling does not need the right to read.
+    let row = find_rule(state, actor, bus_id, name).await?;
+    let rule = one(views(state, vec![row]).await?)?;
+    audit::change(
+        state,
+        actor,
+        action.as_str(),
+        &resource.arn,
+        json!({ "enabled": was }),
+        json!({ "enabled": rule.enabled }),
+    )
+    .await;
+    Ok(rule)
 }
 
 /// Delete a rule and its targets.
@@ -741,13 +772,15 @@ pub async fn delete(
     bus: &str,
     name: &str,
 ) -> Result<(), AppError> {
-    authorize(
-        actor,
-        Action::DeleteRule,
-        &Resource::rule(actor.account_id, bus, name),
-    )?;
+    let resource = Resource::rule(actor.account_id, bus, name);
+    authorize(actor, Action::DeleteRule, &resource)?;
     let bus_id = bus_id(state, actor, bus).await?;
     let row = find_rule(state, actor, bus_id, name).await?;
+    let before = one(views(state, vec![row.clone()]).await?)?;
+    // Its targets go with it, which is DeleteTargets' business too.
+    if !before.targets.is_empty() {
+        authorize(actor, Action::DeleteTargets, &resource)?;
+    }
     if !rules::delete(&state.pool, row.id)
         .await
         .context("deleting a rule")?
@@ -755,6 +788,15 @@ pub async fn delete(
         return Err(rule_not_found(name));
     }
     tracing::info!(account = actor.account_id, bus, rule = name, "rule deleted");
+    audit::change(
+        state,
+        actor,
+        Action::DeleteRule.as_str(),
+        &resource.arn,
+        json!(before),
+        Value::Null,
+    )
+    .await;
     Ok(())
 }
 
@@ -769,7 +811,8 @@ pub async fn request_quota(
 ) -> Result<QuotaRequestView, AppError> {
     authorize(
         actor,
-        Action::RequestQuotaIncrease,
+        // Asking for more quota is a change to the rule.
+        Action::UpdateRule,
         &Resource::rule(actor.account_id, bus, name),
     )?;
     let bus_id = bus_id(state, actor, bus).await?;
@@ -798,7 +841,17 @@ pub async fn request_quota(
         }
         Err(e) => return Err(internal("filing a quota request", e)),
     };
-    find_request(state, actor, id).await
+    let request = find_request(state, actor, id).await?;
+    audit::change(
+        state,
+        actor,
+        "eventbridge:RequestQuotaIncrease",
+        &Resource::rule(actor.account_id, bus, name).arn,
+        json!({ "quota": current }),
+        json!(request),
+    )
+    .await;
+    Ok(request)
 }
 
 async fn find_request(
@@ -845,12 +898,6 @@ pub async fn decide(
         Action::DecideQuotaRequest,
         &Resource::account(actor.account_id),
     )?;
-    if !actor.is_owner {
-        return Err(AppError::Forbidden {
-            action: Action::DecideQuotaRequest.as_str().into(),
-            resource: Resource::account(actor.account_id).arn,
-        });
-    }
     let request = find_request(state, actor, id).await?;
     if request.status != RequestStatus::Pending {
         return Err(AppError::Conflict {
@@ -878,5 +925,15 @@ pub async fn decide(
         approve,
         "quota request decided"
     );
-    find_request(state, actor, id).await
+    let decided = find_request(state, actor, id).await?;
+    audit::change(
+        state,
+        actor,
+        Action::DecideQuotaRequest.as_str(),
+        &Resource::account(actor.account_id).arn,
+        json!(request),
+        json!(decided),
+    )
+    .await;
+    Ok(decided)
 }

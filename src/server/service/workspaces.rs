@@ -45,7 +45,17 @@ pub async fn create(
             .context("creating the workspace's bus")?;
     }
     tx.commit().await.context("committing workspace creation")?;
-    get(state, actor, &name).await
+    let created = get(state, actor, &name).await?;
+    super::audit::change(
+        state,
+        actor,
+        Action::CreateWorkspace.as_str(),
+        &Resource::workspace(actor.account_id, &name).arn,
+        serde_json::Value::Null,
+        serde_json::json!(created),
+    )
+    .await;
+    Ok(created)
 }
 
 /// The account's workspaces.

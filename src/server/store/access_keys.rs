@@ -37,23 +37,23 @@ pub async fn insert(
     .await
 }
 
-/// The account's keys, newest first.
-pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<AccessKeyView>, sqlx::Error> {
+/// A user's keys, newest first.
+pub async fn list(pool: &SqlitePool, user_id: i64) -> Result<Vec<AccessKeyView>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM access_keys WHERE account_id = ?1 ORDER BY id DESC"
+        "SELECT {COLUMNS} FROM access_keys WHERE user_id = ?1 ORDER BY id DESC"
     ))
-    .bind(account_id)
+    .bind(user_id)
     .fetch_all(pool)
     .await
 }
 
-/// Revoke a key of the account; false when it is not there or already revoked.
-pub async fn revoke(pool: &SqlitePool, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+/// Revoke a key of the user; false when it is not there or already revoked.
+pub async fn revoke(pool: &SqlitePool, user_id: i64, id: i64) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "UPDATE access_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE account_id = ?1 AND id = ?2 AND revoked_at IS NULL",
+         WHERE user_id = ?1 AND id = ?2 AND revoked_at IS NULL",
     )
-    .bind(account_id)
+    .bind(user_id)
     .bind(id)
     .execute(pool)
     .await

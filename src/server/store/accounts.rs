@@ -8,15 +8,23 @@ pub struct UserRow {
     pub id: i64,
     pub account_id: i64,
     pub email: Option<String>,
+    pub login_name: Option<String>,
     pub display_name: String,
     pub is_owner: bool,
+    pub disabled: bool,
+    pub must_change_password: bool,
 }
+
+const USER_COLUMNS: &str =
+    "id, account_id, email, login_name, display_name, is_owner, disabled, must_change_password";
 
 /// What a login needs: the user and the stored hash.
 #[derive(Clone, sqlx::FromRow)]
 pub struct LoginRow {
     pub id: i64,
+    pub account_id: i64,
     pub password_hash: String,
+    pub disabled: bool,
 }
 
 impl std::fmt::Debug for LoginRow {
@@ -56,7 +64,7 @@ pub async fn find_login_by_email(
     pool: &SqlitePool,
     email: &str,
 ) -> Result<Option<LoginRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?1")
+    sqlx::query_as("SELECT id, account_id, password_hash, disabled FROM users WHERE email = ?1")
         .bind(email)
         .fetch_optional(pool)
         .await
@@ -64,7 +72,7 @@ pub async fn find_login_by_email(
 
 /// A user by id.
 pub async fn find_user(pool: &SqlitePool, user_id: i64) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, account_id, email, display_name, is_owner FROM users WHERE id = ?1")
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))
         .bind(user_id)
         .fetch_optional(pool)
         .await
@@ -93,4 +101,133 @@ pub async fn activate(conn: &mut SqliteConnection, account_id: i64) -> Result<St
     .bind(account_id)
     .fetch_one(conn)
     .await
+}
+
+/// The login of the RAM user `login_name` of the account, if any (case-insensitive).
+pub async fn find_login_by_name(
+    pool: &SqlitePool,
+    account_id: i64,
+    login_name: &str,
+) -> Result<Option<LoginRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, account_id, password_hash, disabled FROM users
+         WHERE account_id = ?1 AND login_name = ?2",
+    )
+    .bind(account_id)
+    .bind(login_name)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The stored password hash of a user.
+pub async fn password_hash(pool: &SqlitePool, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Create a RAM user that must change its password at first login. Fails with a unique
+/// violation when the login name is taken in the account.
+pub async fn insert_ram_user(
+    pool: &SqlitePool,
+    account_id: i64,
+    login_name: &str,
+    display_name: &str,
+    password_hash: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (account_id, login_name, display_name, password_hash, is_owner,
+                            must_change_password)
+         VALUES (?1, ?2, ?3, ?4, 0, 1) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(login_name)
+    .bind(display_name)
+    .bind(password_hash)
+    .fetch_one(pool)
+    .await
+}
+
+/// The account's RAM users, by login name.
+pub async fn list_ram_users(
+    pool: &SqlitePool,
+    account_id: i64,
+) -> Result<Vec<UserRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users
+         WHERE account_id = ?1 AND is_owner = 0 ORDER BY login_name"
+    ))
+    .bind(account_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// A RAM user of the account.
+pub async fn find_ram_user(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 AND id = ?2 AND is_owner = 0"
+    ))
+    .bind(account_id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Disable or enable a RAM user of the account; false when there is none.
+pub async fn set_disabled(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+    disabled: bool,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query("UPDATE users SET disabled = ?3 WHERE account_id = ?1 AND id = ?2 AND is_owner = 0")
+        .bind(account_id)
+        .bind(user_id)
+        .bind(disabled)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// Delete a RAM user of the account (its keys and attachments go with it).
+pub async fn delete_ram_user(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM users WHERE account_id = ?1 AND id = ?2 AND is_owner = 0")
+        .bind(account_id)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// Replace a user's password hash; `must_change` forces a change at the next login.
+pub async fn set_password(
+    pool: &SqlitePool,
+    user_id: i64,
+    password_hash: &str,
+    must_change: bool,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1")
+        .bind(user_id)
+        .bind(password_hash)
+        .bind(must_change)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// True when the account exists.
+pub async fn account_exists(pool: &SqlitePool, account_id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?1)")
+        .bind(account_id)
+        .fetch_one(pool)
+        .await
 }

@@ -102,3 +102,52 @@ pub async fn find_bus(
     .fetch_optional(pool)
     .await
 }
+
+/// Create a custom bus (no workspace). Fails with a unique violation when the name is taken.
+pub async fn insert_bus(
+    pool: &SqlitePool,
+    account_id: i64,
+    name: &str,
+    description: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO event_buses (account_id, name, description) VALUES (?1, ?2, ?3)")
+        .bind(account_id)
+        .bind(name)
+        .bind(description)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
+/// How many rules a bus of the account has.
+pub async fn rule_count(
+    pool: &SqlitePool,
+    account_id: i64,
+    name: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM rules r JOIN event_buses b ON b.id = r.bus_id
+         WHERE b.account_id = ?1 AND b.name = ?2",
+    )
+    .bind(account_id)
+    .bind(name)
+    .fetch_one(pool)
+    .await
+}
+
+/// Delete a bus of the account that has no rules; false when it was not deleted.
+pub async fn delete_bus(
+    pool: &SqlitePool,
+    account_id: i64,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM event_buses WHERE account_id = ?1 AND name = ?2
+           AND NOT EXISTS (SELECT 1 FROM rules r WHERE r.bus_id = event_buses.id)",
+    )
+    .bind(account_id)
+    .bind(name)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}

@@ -4,10 +4,12 @@
 
 pub mod access_keys;
 pub mod accounts;
+pub mod audit;
 pub mod contacts;
 pub mod eventbridge;
 pub mod events;
 pub mod login_failures;
+pub mod policies;
 pub mod rules;
 pub mod workspaces;
 
