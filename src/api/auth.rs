@@ -11,11 +11,12 @@ pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
     use crate::server::auth::session;
     let state = ctx::state();
     let s = ctx::session().await?;
-    ctx::respond(
-        session::current(&s, &state.pool)
-            .await
-            .map(|a| a.as_ref().map(CurrentUser::from)),
-    )
+    // A disabled user is simply not signed in any more.
+    let current = match session::current(&s, &state.pool).await {
+        Err(AppError::Unauthorized { .. }) => Ok(None),
+        other => other,
+    };
+    ctx::respond(current.map(|a| a.as_ref().map(CurrentUser::from)))
 }
 
 /// Create an account and its owner, and log in.
@@ -64,7 +65,7 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// Log in with email and password.
+/// Log in with an owner's email, or a RAM user's `name@account`, and the password.
 #[server(prefix = "/api/ui", endpoint = "log_in")]
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use super::ctx;
@@ -74,7 +75,11 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
         let state = ctx::state();
         let actor = accounts::log_in(&state, &email, &password).await?;
         session::log_in(&ctx::session().await?, actor.user_id).await?;
-        leptos_axum::redirect(&safe_next(next.as_deref()));
+        if actor.must_change_password {
+            leptos_axum::redirect("/password");
+        } else {
+            leptos_axum::redirect(&safe_next(next.as_deref()));
+        }
         Ok(())
     }
     .await;

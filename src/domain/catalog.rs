@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// Where a matching event can be sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum TargetKind {
     #[serde(rename = "dingtalk")]
     DingTalk,

@@ -49,6 +49,7 @@ pub struct ServiceRoleView {
 
 /// One event bus on the "Event buses" page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventBusView {
     pub name: String,
     pub workspace: Option<String>,
@@ -60,6 +61,7 @@ pub struct EventBusView {
 /// A contact ("Message receiving settings").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContactView {
     pub id: i64,
     pub name: String,
@@ -101,6 +103,7 @@ impl std::fmt::Debug for NewAccessKey {
 /// The answer to PutEvents, shaped like EventBridge's: a count of failed entries and one
 /// result per entry, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PutEventsResult {
     #[serde(rename = "FailedEntryCount")]
     pub failed_entry_count: usize,
@@ -110,6 +113,7 @@ pub struct PutEventsResult {
 
 /// One entry's result: the event's id (and Herald's), or why it was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PutEventsEntry {
     #[serde(rename = "EventId", skip_serializing_if = "Option::is_none", default)]
     pub event_id: Option<String>,
@@ -149,6 +153,7 @@ pub struct PutEventsEntry {
 /// An event in the delivery log, with its deliveries' tally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventView {
     pub id: i64,
     pub bus: String,
@@ -166,6 +171,7 @@ pub struct EventView {
 
 /// An event's page: the event as received, and every delivery with its attempts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventDetail {
     pub event: EventView,
     /// The CloudEvent, pretty-printed.
@@ -175,6 +181,7 @@ pub struct EventDetail {
 
 /// One event to one target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeliveryView {
     pub id: i64,
     pub rule: Option<String>,
@@ -194,6 +201,7 @@ pub struct DeliveryView {
 /// One try of a delivery: the request (secrets masked), the answer, the latency, the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AttemptView {
     pub delivery_id: i64,
     pub number: i64,

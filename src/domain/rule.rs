@@ -198,6 +198,7 @@ pub fn units(targets: &[TargetConfig]) -> u32 {
 
 /// A saved rule, as the rule list and the edit form see it. Carries no secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RuleView {
     pub id: i64,
     pub bus: String,
@@ -238,6 +239,7 @@ pub struct BusRules {
 
 /// A saved target with its secrets masked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TargetView {
     pub id: i64,
     pub kind: TargetKind,
@@ -284,6 +286,7 @@ impl TargetView {
 
 /// A contact as a target lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContactRef {
     pub id: i64,
     pub name: String,
@@ -292,6 +295,7 @@ pub struct ContactRef {
 /// What saving a rule returns: the rule, and any signing secret Herald generated, shown
 /// once so the receiver can be set up to verify signatures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SavedRule {
     pub rule: RuleView,
     pub new_secrets: Vec<NewSecret>,
@@ -299,6 +303,7 @@ pub struct SavedRule {
 
 /// A secret generated at save, for the target at `position` (0-based) of the rule.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewSecret {
     pub position: usize,
     pub secret: String,
@@ -316,6 +321,7 @@ impl std::fmt::Debug for NewSecret {
 /// The state of a quota increase request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum RequestStatus {
     Pending,
     Approved,
@@ -346,6 +352,7 @@ impl RequestStatus {
 
 /// A quota increase request, on the owner's "Quota requests" page and in the rule form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QuotaRequestView {
     pub id: i64,
     pub bus: String,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// How an HTTP target encodes its body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ContentType {
     /// `application/json`.
     #[default]
@@ -19,6 +20,7 @@ pub enum ContentType {
 /// What an HTTP target receives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum PayloadFormat {
     /// The DataRobot envelope: `data` plus `event_type` and `timestamp`.
     #[default]
@@ -33,6 +35,7 @@ pub enum PayloadFormat {
 /// browser to the server, never back.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum TargetConfig {
     #[serde(rename = "dingtalk")]
     DingTalk {

@@ -7,14 +7,14 @@ use super::delivery::channels::email::Mailer;
 use super::delivery::channels::twilio::Twilio;
 use super::delivery::engine::{Engine, Wake};
 use super::delivery::pacing::Pacer;
-use super::http::{api, health, pages};
+use super::http::{api, health, manage, pages};
 use super::metrics::Metrics;
 use super::net::client::Outbound;
 use super::net::ssrf::NetworkPolicy;
 use super::state::AppState;
 use super::store;
 use crate::app::{shell, App};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -120,8 +120,7 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     // The platform's API uses AccessKeys, not sessions: it stays outside the session layer.
-    let api = Router::new()
-        .route("/api/v1/buses/{bus}/events", post(api::put_events))
+    let api = manage::routes()
         .route("/metrics", get(api::metrics))
         .with_state(state.clone());
     let app = Router::new()

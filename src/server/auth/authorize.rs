@@ -217,7 +217,7 @@ mod tests {
 
     /// One row: the policies, the action, the bus and rule acted on, and whether it is allowed.
     type Row = (
-        &'static [&'static str],
+        Vec<&'static str>,
         Action,
         &'static str,
         Option<&'static str>,
@@ -265,88 +265,124 @@ mod tests {
         ));
         let rows: Vec<Row> = vec![
             // No policy: no Allow, denied.
-            (&[], Action::ListRules, BUS_A, None, false),
+            (vec![], Action::ListRules, BUS_A, None, false),
             // The seed policy grants all fifteen on every bus and rule.
-            (&[seed], Action::CreateRule, BUS_A, Some("r1"), true),
-            (&[seed], Action::PutEvents, BUS_A, None, true),
-            (&[seed], Action::ListEventBuses, "*", None, true),
+            (vec![seed], Action::CreateRule, BUS_A, Some("r1"), true),
+            (vec![seed], Action::PutEvents, BUS_A, None, true),
+            (vec![seed], Action::ListEventBuses, "*", None, true),
             // Read-only: Get* and List* only.
-            (&[read_only], Action::GetRule, BUS_A, Some("r1"), true),
-            (&[read_only], Action::ListTargets, BUS_A, Some("r1"), true),
-            (&[read_only], Action::CreateRule, BUS_A, Some("r1"), false),
-            (&[read_only], Action::PutEvents, BUS_A, None, false),
+            (vec![read_only], Action::GetRule, BUS_A, Some("r1"), true),
+            (
+                vec![read_only],
+                Action::ListTargets,
+                BUS_A,
+                Some("r1"),
+                true,
+            ),
+            (
+                vec![read_only],
+                Action::CreateRule,
+                BUS_A,
+                Some("r1"),
+                false,
+            ),
+            (vec![read_only], Action::PutEvents, BUS_A, None, false),
             // Explicit Deny wins over Allow, in whichever order the policies come.
             (
-                &[seed, deny_delete],
+                vec![seed, deny_delete],
                 Action::DeleteRule,
                 BUS_A,
                 Some("r1"),
                 false,
             ),
             (
-                &[deny_delete, seed],
+                vec![deny_delete, seed],
                 Action::DeleteRule,
                 BUS_A,
                 Some("r1"),
                 false,
             ),
             (
-                &[seed, deny_delete],
+                vec![seed, deny_delete],
                 Action::UpdateRule,
                 BUS_A,
                 Some("r1"),
                 true,
             ),
             // NotAction: everything but the listed.
-            (&[not_action], Action::UpdateRule, BUS_A, Some("r1"), true),
-            (&[not_action], Action::DeleteRule, BUS_A, Some("r1"), false),
+            (
+                vec![not_action],
+                Action::UpdateRule,
+                BUS_A,
+                Some("r1"),
+                true,
+            ),
+            (
+                vec![not_action],
+                Action::DeleteRule,
+                BUS_A,
+                Some("r1"),
+                false,
+            ),
             // `?` is exactly one character.
             (
-                &[question],
+                vec![question],
                 Action::GetRule,
                 "pai-system-x",
                 Some("r1"),
                 true,
             ),
             (
-                &[question],
+                vec![question],
                 Action::ListRules,
                 "pai-system-x",
                 Some("r1"),
                 false,
             ),
             (
-                &[question],
+                vec![question],
                 Action::GetRule,
                 "pai-system-xy",
                 Some("r1"),
                 false,
             ),
             // Case-sensitive resources.
-            (&[lower], Action::CreateRule, BUS_A, Some("r1"), false),
+            (vec![lower], Action::CreateRule, BUS_A, Some("r1"), false),
             // Resource wildcards: one bus, and everything but it.
             (
-                &[only_bus_b],
+                vec![only_bus_b],
                 Action::CreateRule,
                 "pai-system-b",
                 Some("r1"),
                 true,
             ),
-            (&[only_bus_b], Action::CreateRule, BUS_A, Some("r1"), false),
-            (&[not_resource], Action::CreateRule, BUS_A, Some("r1"), true),
             (
-                &[not_resource],
+                vec![only_bus_b],
+                Action::CreateRule,
+                BUS_A,
+                Some("r1"),
+                false,
+            ),
+            (
+                vec![not_resource],
+                Action::CreateRule,
+                BUS_A,
+                Some("r1"),
+                true,
+            ),
+            (
+                vec![not_resource],
                 Action::CreateRule,
                 "pai-system-b",
                 Some("r1"),
                 false,
             ),
             // Conditions: the console is not the API; the user name matches `ali*`.
-            (&[via_api], Action::GetRule, BUS_A, Some("r1"), false),
-            (&[name_like], Action::GetRule, BUS_A, Some("r1"), true),
+            (vec![via_api], Action::GetRule, BUS_A, Some("r1"), false),
+            (vec![name_like], Action::GetRule, BUS_A, Some("r1"), true),
         ];
         for (policies, action, bus, rule, expected) in rows {
-            let user = ram_user(policies);
+            let user = ram_user(&policies);
             let resource = match rule {
                 Some(r) => Resource::rule(1, bus, r),
                 None => Resource::event_bus(1, bus),

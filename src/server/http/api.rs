@@ -14,13 +14,15 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 
-fn error_response(e: AppError) -> Response {
+/// An error as the API answers it: `{"code", "message", "field", …}` with its status.
+pub fn error_response(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut res = (
-        status,
-        Json(serde_json::to_value(&e).unwrap_or(Value::Null)),
-    )
-        .into_response();
+    let mut body = serde_json::to_value(&e).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut body {
+        map.entry("message").or_insert_with(|| e.to_string().into());
+        map.entry("field").or_insert(Value::Null);
+    }
+    let mut res = (status, Json(body)).into_response();
     if let AppError::TooManyRequests {
         retry_after_secs, ..
     } = e

@@ -393,3 +393,33 @@ pub async fn set_attached(
     .await;
     Ok(after)
 }
+
+/// The EventBridge actions `actor` may perform on `bus`: the rule actions on `rule` (or on
+/// `rule/*` when none is named). For the console to hide buttons; each request is still
+/// authorized on its own.
+pub fn allowed_actions(actor: &Actor, bus: &str, rule: Option<&str>) -> Vec<String> {
+    Action::EVENTBRIDGE
+        .into_iter()
+        .filter(|action| {
+            let on_rule = matches!(
+                action,
+                Action::CreateRule
+                    | Action::GetRule
+                    | Action::UpdateRule
+                    | Action::EnableRule
+                    | Action::DisableRule
+                    | Action::DeleteRule
+                    | Action::UpdateTargets
+                    | Action::DeleteTargets
+                    | Action::ListTargets
+            );
+            let resource = match (on_rule, action) {
+                (_, Action::ListEventBuses) => Resource::event_bus(actor.account_id, "*"),
+                (true, _) => Resource::rule(actor.account_id, bus, rule.unwrap_or("*")),
+                (false, _) => Resource::event_bus(actor.account_id, bus),
+            };
+            authorize(actor, *action, &resource).is_ok()
+        })
+        .map(|a| a.as_str().to_string())
+        .collect()
+}

@@ -680,6 +680,133 @@ pub async fn update(
     authorize(actor, Action::UpdateTargets, &resource)?;
     let bus_id = bus_id(state, actor, bus).await?;
     let row = find_rule(state, actor, bus_id, name).await?;
+    replace(state, actor, bus, bus_id, row, input, Action::UpdateRule).await
+}
+
+/// The targets of a rule, masked (ListTargets).
+pub async fn list_targets(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    name: &str,
+) -> Result<Vec<TargetView>, AppError> {
+    authorize(
+        actor,
+        Action::ListTargets,
+        &Resource::rule(actor.account_id, bus, name),
+    )?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    let row = find_rule(state, actor, bus_id, name).await?;
+    Ok(one(views(state, vec![row]).await?)?.targets)
+}
+
+/// The rule as it is stored, with other targets: what the target-only operations save.
+fn with_targets(row: &rules::RuleRow, targets: Vec<TargetInput>) -> RuleInput {
+    RuleInput {
+        name: row.name.clone(),
+        description: row.description.clone(),
+        enabled: row.enabled,
+        source: row.source.clone(),
+        types: serde_json::from_str(&row.types).unwrap_or_default(),
+        pattern: row.pattern.clone().unwrap_or_default(),
+        targets,
+    }
+}
+
+/// Replace a rule's targets, leaving the rule itself as it is (UpdateTargets; also
+/// DeleteTargets when some are left out). Targets with a known `id` keep their stored URL,
+/// secret and headers where the input leaves them empty, as in the console.
+pub async fn put_targets(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    name: &str,
+    targets: Vec<TargetInput>,
+) -> Result<SavedRule, AppError> {
+    authorize(
+        actor,
+        Action::UpdateTargets,
+        &Resource::rule(actor.account_id, bus, name),
+    )?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    let row = find_rule(state, actor, bus_id, name).await?;
+    let input = with_targets(&row, targets);
+    replace(
+        state,
+        actor,
+        bus,
+        bus_id,
+        row,
+        &input,
+        Action::UpdateTargets,
+    )
+    .await
+}
+
+/// Remove the targets `ids` from a rule (DeleteTargets).
+pub async fn delete_targets(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    name: &str,
+    ids: &[i64],
+) -> Result<SavedRule, AppError> {
+    authorize(
+        actor,
+        Action::DeleteTargets,
+        &Resource::rule(actor.account_id, bus, name),
+    )?;
+    if ids.is_empty() {
+        return Err(AppError::invalid("ids", "name at least one target id"));
+    }
+    let bus_id = bus_id(state, actor, bus).await?;
+    let row = find_rule(state, actor, bus_id, name).await?;
+    let stored = load_targets(state, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    if let Some(missing) = ids.iter().find(|id| !stored.iter().any(|t| t.id == **id)) {
+        return Err(AppError::NotFound {
+            what: format!("Target {missing} of rule {name:?}"),
+        });
+    }
+    let kept = stored
+        .into_iter()
+        .filter(|t| !ids.contains(&t.id))
+        .map(|t| TargetInput {
+            id: Some(t.id),
+            config: t.config,
+            clear_secret: false,
+            keep_headers: true,
+        })
+        .collect();
+    let input = with_targets(&row, kept);
+    replace(
+        state,
+        actor,
+        bus,
+        bus_id,
+        row,
+        &input,
+        Action::DeleteTargets,
+    )
+    .await
+}
+
+/// Save `input` over the stored rule `row`, checking what the change needs beyond
+/// `action` (already authorized): DeleteTargets for targets left out, CreateRule on a new
+/// name. Audited as `action`.
+async fn replace(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    bus_id: i64,
+    row: rules::RuleRow,
+    input: &RuleInput,
+    action: Action,
+) -> Result<SavedRule, AppError> {
+    let name = row.name.clone();
+    let resource = Resource::rule(actor.account_id, bus, &name);
     let before = one(views(state, vec![row.clone()]).await?)?;
     let stored: HashMap<i64, TargetConfig> = load_targets(state, &[row.id])
         .await?
@@ -720,7 +847,7 @@ pub async fn update(
     audit::change(
         state,
         actor,
-        Action::UpdateRule.as_str(),
+        action.as_str(),
         &resource.arn,
         json!(before),
         json!(rule),
