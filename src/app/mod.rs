@@ -81,6 +81,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/quota-requests") view=pages::quota::QuotaRequestsPage ssr=SsrMode::Async/>
                 <Route path=path!("/catalog") view=pages::catalog::CatalogPage ssr=SsrMode::Async/>
                 <Route path=path!("/contacts") view=pages::contacts::ContactsPage ssr=SsrMode::Async/>
+                <Route path=path!("/password") view=pages::auth::ChangePasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/ram/users") view=pages::ram::UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/ram/policies") view=pages::ram::PoliciesPage ssr=SsrMode::Async/>
+                <Route path=path!("/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
+                <Route path=path!("/api") view=pages::api_docs::ApiPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

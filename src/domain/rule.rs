@@ -235,6 +235,17 @@ pub struct BusRules {
     /// The service-linked role exists; without it no rule can be created.
     pub role_granted: bool,
     pub rules: Vec<RuleView>,
+    /// The EventBridge actions the viewer may perform here (e.g. `eventbridge:CreateRule`),
+    /// so the page offers only those; the server still checks each one.
+    #[serde(default)]
+    pub allowed: Vec<String>,
+}
+
+impl BusRules {
+    /// May the viewer perform `action` (a policy name such as `eventbridge:DeleteRule`)?
+    pub fn may(&self, action: &str) -> bool {
+        self.allowed.iter().any(|a| a == action)
+    }
 }
 
 /// A saved target with its secrets masked.

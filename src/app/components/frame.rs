@@ -8,6 +8,16 @@ use leptos::prelude::*;
 pub fn Frame(children: Children) -> impl IntoView {
     let user = Resource::new(|| (), |_| who_am_i());
     let log_out = ServerAction::<LogOut>::new();
+    // Nothing else works for a RAM user until it replaces its initial password.
+    let navigate = leptos_router::hooks::use_navigate();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        if let Some(Ok(Some(u))) = user.get() {
+            if u.must_change_password && location.pathname.get_untracked() != "/password" {
+                navigate("/password", Default::default());
+            }
+        }
+    });
     view! {
         <header class="topbar">
             <a class="brand" href="/workspaces">"Herald"</a>
@@ -16,15 +26,32 @@ pub fn Frame(children: Children) -> impl IntoView {
                 <a href="/buses">"Event buses"</a>
                 <a href="/catalog">"Event catalog"</a>
                 <a href="/contacts">"Contacts"</a>
-                <a href="/quota-requests">"Quota requests"</a>
+                // The owner's pages: a RAM user would only be refused there.
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let owner = matches!(user.await, Ok(Some(u)) if u.is_owner);
+                        owner.then(|| view! {
+                            <a href="/quota-requests">"Quota requests"</a>
+                            <a href="/ram/users">"Users"</a>
+                            <a href="/ram/policies">"Policies"</a>
+                            <a href="/audit">"Audit log"</a>
+                        })
+                    })}
+                </Suspense>
                 <a href="/access-keys">"Access keys"</a>
+                <a href="/api">"API"</a>
             </nav>
             <div class="who">
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match user.await {
                             Ok(Some(u)) => {
-                                view! { <span class="user" data-testid="current-user">{u.display_name}</span> }
+                                view! {
+                                    <span class="user" data-testid="current-user" title=u.login.clone()>
+                                        {u.display_name}
+                                    </span>
+                                    <a href="/password" class="link">"Password"</a>
+                                }
                                     .into_any()
                             }
                             _ => ().into_any(),

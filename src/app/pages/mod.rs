@@ -1,6 +1,8 @@
 //! One file per feature's pages.
 
 pub mod access_keys;
+pub mod api_docs;
+pub mod audit;
 pub mod auth;
 pub mod buses;
 pub mod catalog;
@@ -9,6 +11,7 @@ pub mod events;
 pub mod home;
 pub mod not_found;
 pub mod quota;
+pub mod ram;
 pub mod rule_form;
 pub mod rules;
 pub mod settings;

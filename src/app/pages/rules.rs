@@ -50,6 +50,12 @@ pub fn BusRulesPage() -> impl IntoView {
                         .map(|w| format!("/workspaces/{w}/settings/notifications"));
                     let rules = page.rules.clone();
                     let bus_name = page.bus.clone();
+                    let may_create = page.may("eventbridge:CreateRule");
+                    let may = Rights {
+                        edit: page.may("eventbridge:UpdateRule"),
+                        toggle: page.may("eventbridge:EnableRule") && page.may("eventbridge:DisableRule"),
+                        delete: page.may("eventbridge:DeleteRule"),
+                    };
                     view! {
                         <p>
                             "Event bus " <code data-testid="bus-name">{page.bus.clone()}</code>
@@ -57,9 +63,16 @@ pub fn BusRulesPage() -> impl IntoView {
                             " · " <a href=format!("/buses/{}/events", page.bus)>"Events and deliveries"</a>
                             " · " <a href="/buses">"All event buses"</a>
                         </p>
-                        {if page.role_granted {
+                        {if page.role_granted && may_create {
                             view! {
                                 <p><a class="button" href=new_rule>"Create event rule"</a></p>
+                            }
+                            .into_any()
+                        } else if page.role_granted {
+                            view! {
+                                <p class="hint" data-testid="no-create">
+                                    "Your policies do not allow " <code>"eventbridge:CreateRule"</code> " on this bus."
+                                </p>
                             }
                             .into_any()
                         } else {
@@ -97,7 +110,7 @@ pub fn BusRulesPage() -> impl IntoView {
                                         {rules
                                             .into_iter()
                                             .map(|r| view! {
-                                                <RuleRow rule=r bus=bus_name.clone() toggle delete confirming/>
+                                                <RuleRow rule=r bus=bus_name.clone() toggle delete confirming may/>
                                             })
                                             .collect_view()}
                                     </tbody>
@@ -113,6 +126,14 @@ pub fn BusRulesPage() -> impl IntoView {
     }
 }
 
+/// What the viewer may do with the rules of the page.
+#[derive(Clone, Copy)]
+struct Rights {
+    edit: bool,
+    toggle: bool,
+    delete: bool,
+}
+
 /// One row of the rule list.
 #[component]
 fn RuleRow(
@@ -121,6 +142,7 @@ fn RuleRow(
     toggle: ServerAction<SetRuleEnabled>,
     delete: ServerAction<DeleteRule>,
     confirming: RwSignal<Option<i64>>,
+    may: Rights,
 ) -> impl IntoView {
     let id = rule.id;
     let source_name =
@@ -180,17 +202,24 @@ fn RuleRow(
                 <Show
                     when=move || confirming.get() == Some(id)
                     fallback=move || {
+                        let edit = edit.clone();
                         view! {
-                            <a class="button secondary" href=edit.clone()>"Edit"</a>
-                            <ActionForm action=toggle attr:class="inline">
-                                <input type="hidden" name="bus" value=bus.get_value()/>
-                                <input type="hidden" name="name" value=name.get_value()/>
-                                <input type="hidden" name="enabled" value=(!rule.enabled).to_string()/>
-                                <button type="submit" class="secondary">{toggle_label}</button>
-                            </ActionForm>
-                            <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>
-                                "Delete"
-                            </button>
+                            <Show when=move || may.edit>
+                                <a class="button secondary" href=edit.clone()>"Edit"</a>
+                            </Show>
+                            <Show when=move || may.toggle>
+                                <ActionForm action=toggle attr:class="inline">
+                                    <input type="hidden" name="bus" value=bus.get_value()/>
+                                    <input type="hidden" name="name" value=name.get_value()/>
+                                    <input type="hidden" name="enabled" value=(!rule.enabled).to_string()/>
+                                    <button type="submit" class="secondary">{toggle_label}</button>
+                                </ActionForm>
+                            </Show>
+                            <Show when=move || may.delete>
+                                <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>
+                                    "Delete"
+                                </button>
+                            </Show>
                         }
                     }
                 >

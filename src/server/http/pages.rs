@@ -1,5 +1,6 @@
 //! Two gates in front of the app: every page but sign-up and login needs a session (a
-//! visitor without one is redirected to the login page before any page code runs), and
+//! visitor without one is redirected to the login page before any page code runs, a RAM
+//! user on its initial password to `/password`), and
 //! server functions refuse cross-site posts (login CSRF and friends).
 
 use super::super::auth::session;
@@ -33,8 +34,13 @@ pub async fn require_login(
         return next.run(request).await;
     }
     match session::current(&session, &state.pool).await {
+        // A RAM user still on its initial password may only change it.
+        Ok(Some(actor)) if actor.must_change_password && path != "/password" => {
+            Redirect::to("/password").into_response()
+        }
         Ok(Some(_)) => next.run(request).await,
-        Ok(None) => {
+        // No session, or the user was disabled: log in (again).
+        Ok(None) | Err(crate::domain::AppError::Unauthorized { .. }) => {
             let target = request
                 .uri()
                 .path_and_query()

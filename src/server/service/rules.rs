@@ -285,6 +285,7 @@ pub async fn overview(state: &AppState, actor: &Actor, bus: &str) -> Result<BusR
         .context("reading the service-linked role")?
         .is_some();
     Ok(BusRules {
+        allowed: super::ram::allowed_actions(actor, &row.name, None),
         bus: row.name,
         workspace: row.workspace,
         role_granted,

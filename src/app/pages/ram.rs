@@ -1,0 +1,408 @@
+//! The owner's RAM pages: `/ram/users` (create, disable, delete, reset passwords, attach
+//! and detach policies) and `/ram/policies` (write policy JSON from a template, checked as
+//! you type with the server's own parser, which points at the line and column).
+
+use super::ErrorNotice;
+use crate::api::auth::who_am_i;
+use crate::api::ram::{
+    list_policies, list_users, save_policy, CreateUser, DeletePolicy, DeleteUser, ResetPassword,
+    SetPolicyAttached, SetUserDisabled,
+};
+use crate::app::components::form::{outcome_of, FieldError, FormError};
+use crate::app::components::frame::Frame;
+use crate::domain::models::{PolicyView, RamUserView};
+use crate::domain::ram::{self, TEMPLATES};
+use crate::domain::validate::PASSWORD_MIN_CHARS;
+use crate::domain::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The "Users" page.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let create = ServerAction::<CreateUser>::new();
+    let disable = ServerAction::<SetUserDisabled>::new();
+    let delete = ServerAction::<DeleteUser>::new();
+    let reset = ServerAction::<ResetPassword>::new();
+    let attach = ServerAction::<SetPolicyAttached>::new();
+    let create_outcome = outcome_of(create.value());
+    let reset_outcome = outcome_of(reset.value());
+    let other_errors = Signal::derive(move || {
+        [
+            disable.value().get().and_then(|r| r.err()),
+            delete.value().get().and_then(|r| r.err()),
+            attach.value().get().and_then(|r| r.err()),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    });
+    let data = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                disable.version().get(),
+                delete.version().get(),
+                reset.version().get(),
+                attach.version().get(),
+            )
+        },
+        |_| async move {
+            let users = list_users().await?;
+            let policies = list_policies().await?;
+            Ok::<_, AppError>((users, policies))
+        },
+    );
+    let confirming = RwSignal::new(None::<i64>);
+    let resetting = RwSignal::new(None::<i64>);
+    let row = move |u: RamUserView, policies: Vec<PolicyView>| {
+        let id = u.id;
+        let disabled = u.disabled;
+        let login = StoredValue::new(u.login.clone());
+        let attachable: Vec<PolicyView> = policies
+            .iter()
+            .filter(|p| !u.policies.contains(&p.name))
+            .cloned()
+            .collect();
+        let has_attachable = !attachable.is_empty();
+        let attachable = StoredValue::new(attachable);
+        let attached: Vec<(i64, String)> = u
+            .policies
+            .iter()
+            .filter_map(|name| {
+                policies
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .map(|p| (p.id, p.name.clone()))
+            })
+            .collect();
+        let status = match (u.disabled, u.must_change_password) {
+            (true, _) => "disabled",
+            (false, true) => "active · must change password",
+            (false, false) => "active",
+        };
+        view! {
+            <tr data-user=u.login_name.clone()>
+                <td><code>{u.login.clone()}</code></td>
+                <td>{u.display_name.clone()}</td>
+                <td data-testid="user-status">{status}</td>
+                <td>
+                    <ul class="chips">
+                        {attached
+                            .into_iter()
+                            .map(|(policy_id, name)| view! {
+                                <li>
+                                    {name.clone()}
+                                    <ActionForm action=attach attr:class="inline">
+                                        <input type="hidden" name="user_id" value=id/>
+                                        <input type="hidden" name="policy_id" value=policy_id/>
+                                        <input type="hidden" name="attach" value="false"/>
+                                        <button type="submit" class="link" aria-label=format!("Detach {name}")>"×"</button>
+                                    </ActionForm>
+                                </li>
+                            })
+                            .collect_view()}
+                    </ul>
+                    <Show when=move || has_attachable>
+                        <ActionForm action=attach attr:class="inline">
+                            <input type="hidden" name="user_id" value=id/>
+                            <input type="hidden" name="attach" value="true"/>
+                            <label class="sr-only" for=format!("attach-{id}")>"Policy to attach"</label>
+                            <select id=format!("attach-{id}") name="policy_id">
+                                {attachable
+                                    .get_value()
+                                    .into_iter()
+                                    .map(|p| view! { <option value=p.id>{p.name}</option> })
+                                    .collect_view()}
+                            </select>
+                            <button type="submit">"Attach"</button>
+                        </ActionForm>
+                    </Show>
+                </td>
+                <td class="actions">
+                    <ActionForm action=disable attr:class="inline">
+                        <input type="hidden" name="id" value=id/>
+                        <input type="hidden" name="disabled" value=(!disabled).to_string()/>
+                        <button type="submit">{if disabled { "Enable" } else { "Disable" }}</button>
+                    </ActionForm>
+                    <Show
+                        when=move || resetting.get() == Some(id)
+                        fallback=move || view! {
+                            <button type="button" on:click=move |_| resetting.set(Some(id))>"Reset password"</button>
+                        }
+                    >
+                        <ActionForm action=reset attr:class="inline" attr:aria-label="Reset password">
+                            <input type="hidden" name="id" value=id/>
+                            <label for=format!("reset-{id}")>"New initial password"</label>
+                            <input id=format!("reset-{id}") name="password" type="password" autocomplete="new-password" minlength=PASSWORD_MIN_CHARS/>
+                            <button type="submit">"Set"</button>
+                        </ActionForm>
+                    </Show>
+                    <Show
+                        when=move || confirming.get() == Some(id)
+                        fallback=move || view! {
+                            <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>"Delete"</button>
+                        }
+                    >
+                        <span role="alert">{format!("Delete {}? Its access keys stop working.", login.get_value())}</span>
+                        <ActionForm action=delete attr:class="inline">
+                            <input type="hidden" name="id" value=id/>
+                            <button type="submit" class="danger">"Yes, delete"</button>
+                        </ActionForm>
+                    </Show>
+                </td>
+            </tr>
+        }
+    };
+    view! {
+        <Title text="Users"/>
+        <Frame>
+            <h1>"Users"</h1>
+            <p class="hint">
+                "RAM users log in on the same page as you, as "
+                <code>"name@account"</code>
+                " (the account number is shown with each user). They may do exactly what their policies allow, and must choose their own password at first login."
+            </p>
+            <section class="card">
+                <h2>"Create user"</h2>
+                <ActionForm action=create attr:aria-label="Create user">
+                    <FormError outcome=create_outcome/>
+                    <label for="login_name">"Login name"</label>
+                    <input id="login_name" name="login_name" type="text" required placeholder="alice"/>
+                    <FieldError outcome=create_outcome field="login_name"/>
+                    <label for="display_name">"Display name"</label>
+                    <input id="display_name" name="display_name" type="text" placeholder="Alice"/>
+                    <FieldError outcome=create_outcome field="display_name"/>
+                    <label for="password">"Initial password"</label>
+                    <input id="password" name="password" type="password" autocomplete="new-password" required minlength=PASSWORD_MIN_CHARS/>
+                    <FieldError outcome=create_outcome field="password"/>
+                    <button type="submit" disabled=move || create.pending().get()>"Create user"</button>
+                </ActionForm>
+                {move || {
+                    create.value().get().and_then(Result::ok).map(|u| view! {
+                        <p class="notice" role="status">
+                            {format!("Created {}: they log in as {} with the initial password, then choose their own.", u.login_name, u.login)}
+                        </p>
+                    })
+                }}
+            </section>
+            <FormError outcome=other_errors/>
+            <FormError outcome=reset_outcome/>
+            <FieldError outcome=reset_outcome field="password"/>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok((users, _)) if users.is_empty() => {
+                            view! { <p class="empty">"No RAM users yet."</p> }.into_any()
+                        }
+                        Ok((users, policies)) => view! {
+                            <table class="list" aria-label="Users">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Login"</th>
+                                        <th scope="col">"Display name"</th>
+                                        <th scope="col">"Status"</th>
+                                        <th scope="col">"Policies"</th>
+                                        <th scope="col">"Actions"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {users.into_iter().map(|u| row(u, policies.clone())).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </Frame>
+    }
+}
+
+/// What the policy editor holds.
+#[derive(Clone, Default)]
+struct Draft {
+    id: Option<i64>,
+    name: String,
+    description: String,
+    document: String,
+}
+
+/// The "Policies" page.
+#[component]
+pub fn PoliciesPage() -> impl IntoView {
+    let delete = ServerAction::<DeletePolicy>::new();
+    let delete_outcome = outcome_of(delete.value());
+    let draft = RwSignal::new(Draft::default());
+    let editing = RwSignal::new(false);
+    let save = Action::new(move |d: &Draft| {
+        let d = d.clone();
+        async move { save_policy(d.id, d.name, d.description, d.document).await }
+    });
+    let save_outcome = outcome_of(save.value());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            editing.set(false);
+        }
+    });
+    let list = Resource::new(
+        move || (save.version().get(), delete.version().get()),
+        |_| list_policies(),
+    );
+    let me = Resource::new(|| (), |_| who_am_i());
+    let account = Signal::derive(move || {
+        me.get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .map(|u| u.account_id)
+            .unwrap_or(0)
+    });
+    // The same parser the server uses, run as the owner types.
+    let check = move || {
+        let text = draft.with(|d| d.document.clone());
+        if text.trim().is_empty() {
+            return None;
+        }
+        Some(ram::parse(&text, account.get()).map(|_| ()))
+    };
+    let start = move |d: Draft| {
+        draft.set(d);
+        editing.set(true);
+    };
+    let confirming = RwSignal::new(None::<i64>);
+    view! {
+        <Title text="Policies"/>
+        <Frame>
+            <h1>"Policies"</h1>
+            <p class="hint">
+                "RAM policy JSON: " <code>"Effect"</code> " Allow or Deny, " <code>"Action"</code> " or "
+                <code>"NotAction"</code> " (the fifteen " <code>"eventbridge:"</code> " actions), "
+                <code>"Resource"</code> " or " <code>"NotResource"</code> " ("
+                <code>"acs:eventbridge:*:*:eventbus/{bus}[/rule/{rule}]"</code>
+                "), and " <code>"Condition"</code> " with StringEquals, StringNotEquals, StringLike or StringNotLike on "
+                {ram::CONDITION_KEYS.iter().map(|(k, what)| view! { <code title=*what>{*k}</code>" " }).collect_view()}
+                ". " <code>"*"</code> " matches any run of characters, " <code>"?"</code>
+                " one; names are case-sensitive; an explicit Deny wins."
+            </p>
+            <section class="card">
+                <h2>"Create policy"</h2>
+                <p>"Start from a template or from scratch:"</p>
+                <div class="buttons">
+                    {TEMPLATES
+                        .iter()
+                        .map(|t| {
+                            let name = t.name;
+                            let description = t.description;
+                            let document = t.document;
+                            view! {
+                                <button type="button" title=description on:click=move |_| start(Draft {
+                                    id: None,
+                                    name: name.to_string(),
+                                    description: description.to_string(),
+                                    document: document(),
+                                })>{format!("Template: {name}")}</button>
+                            }
+                        })
+                        .collect_view()}
+                    <button type="button" on:click=move |_| start(Draft {
+                        document: "{\n  \"Version\": \"1\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [],\n      \"Resource\": \"acs:eventbridge:*:*:eventbus/*\"\n    }\n  ]\n}".into(),
+                        ..Draft::default()
+                    })>"Blank policy"</button>
+                </div>
+            </section>
+            <Show when=move || editing.get()>
+                <form class="card" aria-label="Policy" on:submit=move |ev| {
+                    ev.prevent_default();
+                    save.dispatch(draft.get());
+                }>
+                    <h2>{move || if draft.with(|d| d.id.is_some()) { "Edit policy" } else { "New policy" }}</h2>
+                    <FormError outcome=save_outcome/>
+                    <label for="policy-name">"Name"</label>
+                    <input id="policy-name" type="text" required
+                        prop:value=move || draft.with(|d| d.name.clone())
+                        disabled=move || draft.with(|d| d.id.is_some())
+                        on:input=move |ev| draft.update(|d| d.name = event_target_value(&ev))/>
+                    <FieldError outcome=save_outcome field="name"/>
+                    <label for="policy-description">"Description"</label>
+                    <input id="policy-description" type="text"
+                        prop:value=move || draft.with(|d| d.description.clone())
+                        on:input=move |ev| draft.update(|d| d.description = event_target_value(&ev))/>
+                    <FieldError outcome=save_outcome field="description"/>
+                    <label for="policy-document">"Policy document"</label>
+                    <textarea id="policy-document" rows="18" class="code" spellcheck="false"
+                        prop:value=move || draft.with(|d| d.document.clone())
+                        on:input=move |ev| draft.update(|d| d.document = event_target_value(&ev))></textarea>
+                    {move || match check() {
+                        None => ().into_any(),
+                        Some(Ok(())) => view! { <p class="ok" data-testid="policy-check">"✔ Valid policy"</p> }.into_any(),
+                        Some(Err(e)) => view! { <p class="field-error" data-testid="policy-check">{format!("✘ {e}")}</p> }.into_any(),
+                    }}
+                    <FieldError outcome=save_outcome field="document"/>
+                    <button type="submit" disabled=move || save.pending().get()>"Save policy"</button>
+                    <button type="button" class="link" on:click=move |_| editing.set(false)>"Cancel"</button>
+                </form>
+            </Show>
+            <FormError outcome=delete_outcome/>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(items) if items.is_empty() => {
+                            view! { <p class="empty">"No policies yet."</p> }.into_any()
+                        }
+                        Ok(items) => view! {
+                            <table class="list" aria-label="Policies">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Name"</th>
+                                        <th scope="col">"Description"</th>
+                                        <th scope="col">"Users"</th>
+                                        <th scope="col">"Updated"</th>
+                                        <th scope="col">"Actions"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {items
+                                        .into_iter()
+                                        .map(|p| {
+                                            let id = p.id;
+                                            let stored = StoredValue::new(p.clone());
+                                            view! {
+                                                <tr data-policy=p.name.clone()>
+                                                    <td>{p.name.clone()}</td>
+                                                    <td>{p.description.clone()}</td>
+                                                    <td>{p.attached}</td>
+                                                    <td>{p.updated_at.clone()}</td>
+                                                    <td class="actions">
+                                                        <button type="button" on:click=move |_| {
+                                                            let p = stored.get_value();
+                                                            start(Draft { id: Some(p.id), name: p.name, description: p.description, document: p.document });
+                                                        }>"Edit"</button>
+                                                        <Show
+                                                            when=move || confirming.get() == Some(id)
+                                                            fallback=move || view! {
+                                                                <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>"Delete"</button>
+                                                            }
+                                                        >
+                                                            <span role="alert">{format!("Delete {}? It is detached from {} user(s).", stored.get_value().name, stored.get_value().attached)}</span>
+                                                            <ActionForm action=delete attr:class="inline">
+                                                                <input type="hidden" name="id" value=id/>
+                                                                <button type="submit" class="danger">"Yes, delete"</button>
+                                                            </ActionForm>
+                                                        </Show>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </Frame>
+    }
+}

@@ -1,0 +1,1891 @@
+//! RAM users, policies, authorization, the management API and the audit log, against the
+//! real server: a RAM user's first login and forced password change, rules created by it
+//! through the console and the API, read-only and Deny policies, owner-only operations,
+//! isolation between accounts over every management route, disabled and deleted users,
+//! policy validation, the audit log with secrets masked, the OpenAPI document, and the
+//! API's request validation.
+
+mod common;
+
+use common::{Reply, TestApp, Visitor};
+use herald::domain::catalog;
+use herald::domain::ram::{read_only_policy, seed_policy};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+const BUS: &str = "pai-system-team";
+/// Nothing listens here; saving a rule only checks the address is allowed.
+const NOWHERE: &str = "http://127.0.0.1:9";
+/// A DingTalk access token long enough that its mask keeps only its ends.
+const DING_TOKEN: &str = "tok-SENSITIVE-0123456789abcdef";
+const DING_SECRET: &str = "SECdingtalk-fake-secret-0123456789";
+/// A RAM user's initial password, and the one it changes to.
+const INITIAL: &str = "initial-password-1";
+const CHANGED: &str = "changed-password-2";
+
+// ---------------------------------------------------------------------------------------
+// Helpers.
+
+/// A Herald that may reach loopback, with an owner whose workspace `team` is activated and
+/// whose service-linked role is granted.
+async fn herald() -> (TestApp, Visitor) {
+    let app = TestApp::spawn_with(|a| a.allow_target_networks = vec!["127.0.0.0/8".into()]).await;
+    let owner = app.team_owner("owner@example.com", true).await;
+    (app, owner)
+}
+
+fn ding_url() -> String {
+    format!("{NOWHERE}/robot/send?access_token={DING_TOKEN}")
+}
+
+/// A DingTalk target as the console sends it.
+fn ui_ding() -> Value {
+    json!({"config": {"kind": "dingtalk", "url": ding_url(), "secret": DING_SECRET}})
+}
+
+/// A DingTalk target as the management API takes it.
+fn api_ding() -> Value {
+    json!({"kind": "dingtalk", "url": ding_url(), "secret": DING_SECRET})
+}
+
+/// A DLC rule as the console's `save_rule` takes it.
+fn ui_rule(name: &str, description: &str, targets: Value) -> Value {
+    json!({
+        "name": name,
+        "description": description,
+        "enabled": true,
+        "source": "pai.dlc",
+        "types": ["dlc:Job:Failed"],
+        "pattern": "",
+        "targets": targets,
+    })
+}
+
+/// A DLC rule as the management API takes it.
+fn api_rule(name: &str, description: &str, targets: Value) -> Value {
+    json!({
+        "name": name,
+        "description": description,
+        "source": "pai.dlc",
+        "types": ["dlc:Job:Failed"],
+        "pattern": {"job": {"name": [{"prefix": "nightly-"}]}},
+        "enabled": true,
+        "targets": targets,
+    })
+}
+
+async fn save_rule(v: &mut Visitor, original: Option<&str>, rule: &Value) -> Reply {
+    v.call_json(
+        "save_rule",
+        &json!({"bus": BUS, "original": original, "rule": rule}),
+    )
+    .await
+}
+
+fn rule_arn(account: i64, bus: &str, rule: &str) -> String {
+    format!("acs:eventbridge:local:{account}:eventbus/{bus}/rule/{rule}")
+}
+
+/// The signed-in user's account number.
+async fn account_of(v: &mut Visitor) -> i64 {
+    let me = v.call("who_am_i", &[]).await;
+    assert_eq!(me.status, StatusCode::OK, "{me:?}");
+    me.json()["account_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no account_id: {me:?}"))
+}
+
+/// The owner saves a policy; returns its id.
+async fn create_policy(owner: &mut Visitor, name: &str, document: &str) -> i64 {
+    let r = owner
+        .call_json(
+            "save_policy",
+            &json!({"id": null, "name": name, "description": "test policy", "document": document}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    r.json()["id"].as_i64().unwrap()
+}
+
+/// The owner creates RAM user `login` (initial password [`INITIAL`]) holding `policies`;
+/// returns its id.
+async fn create_user(owner: &mut Visitor, login: &str, policies: &[i64]) -> i64 {
+    let r = owner
+        .call(
+            "create_user",
+            &[
+                ("login_name", login),
+                ("display_name", login),
+                ("password", INITIAL),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let user = r.json();
+    assert_eq!(user["must_change_password"], true, "{user}");
+    let id = user["id"].as_i64().unwrap();
+    for p in policies {
+        let r = owner
+            .call(
+                "set_policy_attached",
+                &[
+                    ("user_id", &id.to_string()),
+                    ("policy_id", &p.to_string()),
+                    ("attach", "true"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    }
+    id
+}
+
+/// A RAM user logged in with its initial password and then changed to [`CHANGED`].
+async fn ready_user(app: &TestApp, account: i64, login: &str) -> Visitor {
+    let mut v = app.visitor();
+    let r = v.log_in(&format!("{login}@{account}"), INITIAL).await;
+    assert!(r.is_redirect(), "{r:?}");
+    let r = v
+        .call(
+            "change_password",
+            &[("current", INITIAL), ("password", CHANGED)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    v
+}
+
+/// A new AccessKey of the signed-in user: (its id, its token).
+async fn access_key(v: &mut Visitor) -> (i64, String) {
+    let r = v.call("create_access_key", &[("name", "ci")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let k = r.json();
+    let token = k["token"].as_str().unwrap().to_string();
+    assert!(token.starts_with("hk_"), "{token}");
+    (k["key"]["id"].as_i64().unwrap(), token)
+}
+
+/// A management-API client holding one access key.
+struct Api {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Api {
+    fn new(app: &TestApp, token: &str) -> Api {
+        Api {
+            http: reqwest::Client::new(),
+            base: app.base(),
+            token: token.to_string(),
+        }
+    }
+
+    /// Any request; `body` goes as JSON with `Content-Type: application/json`.
+    async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Reply {
+        match body {
+            Some(b) => {
+                self.raw(
+                    method,
+                    path,
+                    "application/json",
+                    serde_json::to_vec(b).unwrap(),
+                )
+                .await
+            }
+            None => self.raw(method, path, "", Vec::new()).await,
+        }
+    }
+
+    /// A request with this content type (none when empty) and these bytes.
+    async fn raw(&self, method: Method, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("authorization", format!("Bearer {}", self.token))
+            .header("accept", "application/json");
+        if !content_type.is_empty() {
+            req = req.header("content-type", content_type);
+        }
+        if !body.is_empty() {
+            req = req.body(body);
+        }
+        let res = req.send().await.expect("request sent");
+        let status = res.status();
+        let body = res.text().await.unwrap_or_default();
+        Reply {
+            status,
+            location: None,
+            body,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Reply {
+        self.send(Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> Reply {
+        self.send(Method::POST, path, Some(body)).await
+    }
+
+    async fn put(&self, path: &str, body: &Value) -> Reply {
+        self.send(Method::PUT, path, Some(body)).await
+    }
+
+    async fn delete(&self, path: &str) -> Reply {
+        self.send(Method::DELETE, path, None).await
+    }
+}
+
+fn rules_path(bus: &str) -> String {
+    format!("/api/v1/buses/{bus}/rules")
+}
+
+fn rule_path(bus: &str, rule: &str) -> String {
+    format!("/api/v1/buses/{bus}/rules/{rule}")
+}
+
+/// The names in a JSON list of rules.
+fn names(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn assert_forbidden(r: &Reply, action: &str, resource: &str) {
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{r:?}");
+    let body = r.json();
+    assert_eq!(body["code"], "forbidden", "{r:?}");
+    assert_eq!(body["action"], action, "{r:?}");
+    assert_eq!(body["resource"], resource, "{r:?}");
+}
+
+/// 403 naming `action` (on whatever resource).
+fn assert_refused(r: &Reply, action: &str) {
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{r:?}");
+    assert_eq!(r.code(), "forbidden", "{r:?}");
+    assert_eq!(r.json()["action"], action, "{r:?}");
+}
+
+fn message(r: &Reply) -> String {
+    r.json()["message"].as_str().unwrap_or_default().to_string()
+}
+
+fn assert_invalid(r: &Reply, field: &str) {
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.code(), "invalid", "{r:?}");
+    assert_eq!(r.json()["field"], field, "{r:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. A RAM user with the seed policy: first login, forced password change, rules through
+//    the console and the API.
+
+#[tokio::test]
+async fn a_ram_user_with_the_seed_policy_changes_its_password_then_creates_rules_both_ways() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let full = create_policy(&mut owner, "EventBridgeFull", &seed_policy()).await;
+    let alice = create_user(&mut owner, "alice", &[full]).await;
+
+    let users = owner.call("list_users", &[]).await;
+    assert_eq!(users.status, StatusCode::OK, "{users:?}");
+    let users = users.json();
+    assert_eq!(users[0]["id"], alice);
+    assert_eq!(users[0]["login"], format!("alice@{account}"));
+    assert_eq!(users[0]["policies"], json!(["EventBridgeFull"]));
+
+    // A wrong password is refused like any other.
+    let mut v = app.visitor();
+    let r = v
+        .log_in(&format!("alice@{account}"), "not-the-password")
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+
+    let r = v.log_in(&format!("alice@{account}"), INITIAL).await;
+    assert!(r.is_redirect(), "{r:?}");
+    assert_eq!(r.location.as_deref(), Some("/password"), "{r:?}");
+    let me = v.call("who_am_i", &[]).await.json();
+    assert_eq!(me["login"], format!("alice@{account}"), "{me}");
+    assert_eq!(me["is_owner"], false, "{me}");
+    assert_eq!(me["must_change_password"], true, "{me}");
+
+    // Everything but changing the password waits for the new password.
+    let early = v.call("list_rules", &[("bus", BUS)]).await;
+    assert_eq!(early.status, StatusCode::PRECONDITION_FAILED, "{early:?}");
+    assert_eq!(early.code(), "precondition", "{early:?}");
+    let early = save_rule(&mut v, None, &ui_rule("too-early", "", json!([]))).await;
+    assert_eq!(early.status, StatusCode::PRECONDITION_FAILED, "{early:?}");
+    let early = v.call("create_access_key", &[("name", "ci")]).await;
+    assert_eq!(early.status, StatusCode::PRECONDITION_FAILED, "{early:?}");
+
+    // The current password must be proven, and the new one must differ.
+    let r = v
+        .call(
+            "change_password",
+            &[("current", "wrong-password-0"), ("password", CHANGED)],
+        )
+        .await;
+    assert_invalid(&r, "current");
+    let r = v
+        .call(
+            "change_password",
+            &[("current", INITIAL), ("password", INITIAL)],
+        )
+        .await;
+    assert_invalid(&r, "password");
+    let r = v
+        .call(
+            "change_password",
+            &[("current", INITIAL), ("password", CHANGED)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(
+        v.call("who_am_i", &[]).await.json()["must_change_password"],
+        false
+    );
+
+    // The console: save_rule.
+    let saved = save_rule(
+        &mut v,
+        None,
+        &ui_rule("console-rule", "made in the console", json!([ui_ding()])),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{saved:?}");
+    assert_eq!(saved.json()["rule"]["name"], "console-rule");
+
+    // The API, with the user's own key.
+    let (_, token) = access_key(&mut v).await;
+    let api = Api::new(&app, &token);
+    let created = api
+        .post(
+            &rules_path(BUS),
+            &api_rule("api-rule", "made over the API", json!([api_ding()])),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{created:?}");
+    let rule = &created.json()["rule"];
+    assert_eq!(rule["name"], "api-rule");
+    assert_eq!(rule["targets"][0]["kind"], "dingtalk");
+    assert!(!created.body.contains(DING_TOKEN) && !created.body.contains(DING_SECRET));
+
+    // Both are listed, over the API and in the console (and the owner sees them too).
+    let listed = api.get(&rules_path(BUS)).await;
+    assert_eq!(listed.status, StatusCode::OK, "{listed:?}");
+    let mut got = names(&listed.json());
+    got.sort();
+    assert_eq!(got, ["api-rule", "console-rule"]);
+    assert!(!listed.body.contains(DING_TOKEN) && !listed.body.contains(DING_SECRET));
+    let one = api.get(&rule_path(BUS, "console-rule")).await;
+    assert_eq!(one.status, StatusCode::OK, "{one:?}");
+    assert_eq!(one.json()["description"], "made in the console");
+
+    let listed = owner.call("list_rules", &[("bus", BUS)]).await;
+    let mut got = names(&listed.json());
+    got.sort();
+    assert_eq!(got, ["api-rule", "console-rule"]);
+
+    // The console's view of what the user may do: all fifteen.
+    let allowed = v.call("allowed_actions", &[("bus", BUS)]).await;
+    assert_eq!(allowed.status, StatusCode::OK, "{allowed:?}");
+    assert_eq!(allowed.json().as_array().unwrap().len(), 15, "{allowed:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Read-only: reads pass, writes are refused naming the action and the rule's ARN.
+
+#[tokio::test]
+async fn a_read_only_user_is_refused_create_rule_with_its_arn_but_may_list() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let ro = create_policy(&mut owner, "ReadOnly", &read_only_policy()).await;
+    create_user(&mut owner, "reader", &[ro]).await;
+    // A rule of the owner's, for the reader to see.
+    let r = save_rule(&mut owner, None, &ui_rule("owners", "", json!([ui_ding()]))).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+
+    let mut v = ready_user(&app, account, "reader").await;
+    let refused = save_rule(&mut v, None, &ui_rule("mine", "", json!([ui_ding()]))).await;
+    assert_forbidden(
+        &refused,
+        "eventbridge:CreateRule",
+        &rule_arn(account, BUS, "mine"),
+    );
+    assert!(
+        message(&refused).contains("eventbridge:CreateRule")
+            || refused.body.contains("eventbridge:CreateRule")
+    );
+
+    let (_, token) = access_key(&mut v).await;
+    let api = Api::new(&app, &token);
+    let refused = api
+        .post(&rules_path(BUS), &api_rule("mine", "", json!([api_ding()])))
+        .await;
+    assert_forbidden(
+        &refused,
+        "eventbridge:CreateRule",
+        &rule_arn(account, BUS, "mine"),
+    );
+    assert!(
+        message(&refused).contains("eventbridge:CreateRule"),
+        "{refused:?}"
+    );
+
+    // Other writes are refused as well.
+    let r = api.delete(&rule_path(BUS, "owners")).await;
+    assert_forbidden(
+        &r,
+        "eventbridge:DeleteRule",
+        &rule_arn(account, BUS, "owners"),
+    );
+    let r = v
+        .call(
+            "set_rule_enabled",
+            &[("bus", BUS), ("name", "owners"), ("enabled", "false")],
+        )
+        .await;
+    assert_forbidden(
+        &r,
+        "eventbridge:DisableRule",
+        &rule_arn(account, BUS, "owners"),
+    );
+
+    // Reads pass.
+    let listed = v.call("list_rules", &[("bus", BUS)]).await;
+    assert_eq!(listed.status, StatusCode::OK, "{listed:?}");
+    assert_eq!(names(&listed.json()), ["owners"]);
+    let listed = api.get(&rules_path(BUS)).await;
+    assert_eq!(listed.status, StatusCode::OK, "{listed:?}");
+    assert_eq!(names(&listed.json()), ["owners"]);
+    let targets = api
+        .get(&format!("{}/targets", rule_path(BUS, "owners")))
+        .await;
+    assert_eq!(targets.status, StatusCode::OK, "{targets:?}");
+
+    // Nothing was created or changed.
+    let listed = owner.call("list_rules", &[("bus", BUS)]).await.json();
+    assert_eq!(names(&listed), ["owners"]);
+    assert_eq!(listed[0]["enabled"], true);
+
+    let mut allowed: Vec<String> = v
+        .call("allowed_actions", &[("bus", BUS)])
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    allowed.sort();
+    assert_eq!(
+        allowed,
+        [
+            "eventbridge:GetEventBus",
+            "eventbridge:GetRule",
+            "eventbridge:ListEventBuses",
+            "eventbridge:ListRules",
+            "eventbridge:ListTargets",
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. Accounts are sealed from each other, over every management route and the console.
+
+/// One request account B makes against account A's things.
+struct Probe {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+}
+
+fn probe(method: Method, path: impl Into<String>, body: Option<Value>) -> Probe {
+    Probe {
+        method,
+        path: path.into(),
+        body,
+    }
+}
+
+/// A's things that must never show in B's answers, unless B itself wrote them in its
+/// request.
+fn assert_no_leak(label: &str, request: &str, answer: &str, secrets: &[&str]) {
+    for s in secrets {
+        if request.contains(s) {
+            continue;
+        }
+        assert!(
+            !answer.contains(s),
+            "{label}: the answer reveals {s:?}: {answer}"
+        );
+    }
+}
+
+/// A's rule as A sees it, without the delivery counters the worker may move.
+fn stable(rule: &Value) -> Value {
+    let mut r = rule.clone();
+    if let Some(o) = r.as_object_mut() {
+        for k in ["delivered", "failed", "pending"] {
+            o.remove(k);
+        }
+    }
+    r
+}
+
+#[tokio::test]
+async fn another_account_cannot_see_or_touch_anything_over_the_api_or_the_console() {
+    let (app, mut a) = herald().await;
+    const A_RULE: &str = "alpha-secret-rule";
+    const A_DESCRIPTION: &str = "alpha private description";
+    const A_CONTACT_EMAIL: &str = "alpha.oncall@example.com";
+    const A_CONTACT_PHONE: &str = "+8613800001234";
+    const A_CUSTOM_BUS: &str = "alpha-custom-bus";
+
+    let (_, a_token) = access_key(&mut a).await;
+    let a_api = Api::new(&app, &a_token);
+    let r = save_rule(
+        &mut a,
+        None,
+        &ui_rule(A_RULE, A_DESCRIPTION, json!([ui_ding()])),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let a_target = r.json()["rule"]["targets"][0]["id"].as_i64().unwrap();
+    let r = a
+        .call(
+            "create_contact",
+            &[
+                ("name", "Alpha Oncall"),
+                ("phone", A_CONTACT_PHONE),
+                ("email", A_CONTACT_EMAIL),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let a_contact = r.json()["id"].as_i64().unwrap();
+    let r = a_api
+        .post(
+            "/api/v1/buses",
+            &json!({"name": A_CUSTOM_BUS, "description": "alpha's own"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    let data = catalog::event_type("pai.dlc", "dlc:Job:Failed")
+        .unwrap()
+        .sample_data();
+    let put = a_api
+        .raw(
+            Method::POST,
+            &format!("/api/v1/buses/{BUS}/events"),
+            "application/cloudevents+json",
+            serde_json::to_vec(&json!({
+                "specversion": "1.0", "id": "alpha-event-1", "source": "pai.dlc",
+                "type": "dlc:Job:Failed", "time": "2025-11-07T03:19:30Z", "data": data
+            }))
+            .unwrap(),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{put:?}");
+    let a_event = put.json()["Entries"][0]["HeraldEventId"].as_i64().unwrap();
+
+    // What A has, before B tries anything.
+    let a_rules_before: Vec<Value> = a_api
+        .get(&rules_path(BUS))
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(stable)
+        .collect();
+    let a_contacts_before = a_api.get("/api/v1/contacts").await.json();
+    let a_buses_before = a_api.get("/api/v1/buses").await.json();
+
+    // B: another account, with a workspace, bus and role of its own.
+    let mut b = app.signed_up("bravo@example.com").await;
+    assert_eq!(b.create_workspace("bravo").await.status, StatusCode::OK);
+    assert_eq!(
+        b.call("activate_event_bridge", &[]).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        b.call("grant_permissions", &[]).await.status,
+        StatusCode::OK
+    );
+    assert_ne!(account_of(&mut a).await, account_of(&mut b).await);
+    let (_, b_token) = access_key(&mut b).await;
+    let b_api = Api::new(&app, &b_token);
+    const B_BUS: &str = "pai-system-bravo";
+
+    let secrets = [
+        A_RULE,
+        A_DESCRIPTION,
+        DING_TOKEN,
+        DING_SECRET,
+        A_CONTACT_EMAIL,
+        A_CONTACT_PHONE,
+        A_CUSTOM_BUS,
+        "alpha-event-1",
+        "Alpha Oncall",
+    ];
+
+    let rule = rule_path(BUS, A_RULE);
+    let b_rule = api_rule("bravo-rule", "bravo's", json!([]));
+    let contact_body = json!({"name": "Bravo", "phone": "+8613800009999", "email": ""});
+    let probes = vec![
+        probe(Method::GET, format!("/api/v1/buses/{BUS}"), None),
+        probe(Method::DELETE, format!("/api/v1/buses/{BUS}"), None),
+        probe(Method::GET, format!("/api/v1/buses/{A_CUSTOM_BUS}"), None),
+        probe(
+            Method::DELETE,
+            format!("/api/v1/buses/{A_CUSTOM_BUS}"),
+            None,
+        ),
+        probe(Method::GET, rules_path(BUS), None),
+        probe(Method::POST, rules_path(BUS), Some(b_rule.clone())),
+        probe(Method::GET, rule.clone(), None),
+        probe(Method::PUT, rule.clone(), Some(b_rule.clone())),
+        probe(Method::DELETE, rule.clone(), None),
+        probe(Method::POST, format!("{rule}/enable"), None),
+        probe(Method::POST, format!("{rule}/disable"), None),
+        probe(Method::GET, format!("{rule}/targets"), None),
+        probe(
+            Method::PUT,
+            format!("{rule}/targets"),
+            Some(
+                json!({"targets": [{"kind": "wecom", "url": format!("{NOWHERE}/cgi-bin/webhook/send?key=bravo")}]}),
+            ),
+        ),
+        probe(
+            Method::DELETE,
+            format!("{rule}/targets"),
+            Some(json!({"ids": [a_target]})),
+        ),
+        probe(Method::GET, format!("/api/v1/buses/{BUS}/events"), None),
+        probe(
+            Method::GET,
+            format!("/api/v1/buses/{BUS}/events/{a_event}"),
+            None,
+        ),
+        // A's ids under B's own bus.
+        probe(
+            Method::GET,
+            format!("/api/v1/buses/{B_BUS}/events/{a_event}"),
+            None,
+        ),
+        probe(Method::GET, rule_path(B_BUS, A_RULE), None),
+        probe(Method::DELETE, rule_path(B_BUS, A_RULE), None),
+        probe(
+            Method::DELETE,
+            format!("{}/targets", rule_path(B_BUS, A_RULE)),
+            Some(json!({"ids": [a_target]})),
+        ),
+        probe(
+            Method::PUT,
+            format!("/api/v1/contacts/{a_contact}"),
+            Some(contact_body.clone()),
+        ),
+        probe(
+            Method::DELETE,
+            format!("/api/v1/contacts/{a_contact}"),
+            None,
+        ),
+    ];
+    for p in &probes {
+        let label = format!("B's key: {} {}", p.method, p.path);
+        let r = b_api.send(p.method.clone(), &p.path, p.body.as_ref()).await;
+        assert!(
+            r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+            "{label}: {r:?}"
+        );
+        let request = format!("{} {}", p.path, p.body.clone().unwrap_or(Value::Null));
+        assert_no_leak(&label, &request, &r.body, &secrets);
+    }
+    // PutEvents onto A's bus.
+    let put = b_api
+        .raw(
+            Method::POST,
+            &format!("/api/v1/buses/{BUS}/events"),
+            "application/cloudevents+json",
+            serde_json::to_vec(&json!({
+                "specversion": "1.0", "id": "bravo-event-1", "source": "pai.dlc",
+                "type": "dlc:Job:Failed", "time": "2025-11-07T03:19:30Z", "data": data
+            }))
+            .unwrap(),
+        )
+        .await;
+    assert!(
+        put.status == StatusCode::FORBIDDEN || put.status == StatusCode::NOT_FOUND,
+        "{put:?}"
+    );
+    assert_no_leak("B's PutEvents", "", &put.body, &secrets);
+
+    // B's own lists answer, without A's things.
+    for path in [
+        "/api/v1/buses".to_string(),
+        "/api/v1/contacts".to_string(),
+        rules_path(B_BUS),
+        format!("/api/v1/buses/{B_BUS}/events"),
+    ] {
+        let r = b_api.get(&path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {r:?}");
+        assert_no_leak(&path, "", &r.body, &secrets);
+        assert!(!r.body.contains(BUS), "{path}: {}", r.body);
+    }
+
+    // B's console session, through the server functions.
+    let a_event_s = a_event.to_string();
+    let a_contact_s = a_contact.to_string();
+    let ui: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("get_rule", vec![("bus", BUS), ("name", A_RULE)]),
+        ("list_rules", vec![("bus", BUS)]),
+        ("get_bus_rules", vec![("bus", BUS)]),
+        ("list_events", vec![("bus", BUS)]),
+        ("get_event", vec![("bus", BUS), ("id", &a_event_s)]),
+        ("get_event", vec![("bus", B_BUS), ("id", &a_event_s)]),
+        ("delete_rule", vec![("bus", BUS), ("name", A_RULE)]),
+        (
+            "set_rule_enabled",
+            vec![("bus", BUS), ("name", A_RULE), ("enabled", "false")],
+        ),
+        (
+            "update_contact",
+            vec![
+                ("id", &a_contact_s),
+                ("name", "Bravo"),
+                ("phone", "+8613800009999"),
+                ("email", ""),
+            ],
+        ),
+        ("delete_contact", vec![("id", &a_contact_s)]),
+    ];
+    for (name, form) in &ui {
+        let label = format!("B's session: {name} {form:?}");
+        let r = b.call(name, form).await;
+        assert!(
+            r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+            "{label}: {r:?}"
+        );
+        assert_no_leak(&label, &format!("{form:?}"), &r.body, &secrets);
+    }
+    let r = b
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": A_RULE, "rule": ui_rule(A_RULE, "bravo was here", json!([]))}),
+        )
+        .await;
+    assert!(
+        r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+        "{r:?}"
+    );
+    assert_no_leak("B's save_rule", A_RULE, &r.body, &secrets);
+    for (name, form) in [
+        ("list_contacts", vec![]),
+        ("list_rules", vec![("bus", B_BUS)]),
+    ] {
+        let r = b.call(name, &form).await;
+        assert_eq!(r.status, StatusCode::OK, "{name}: {r:?}");
+        assert_no_leak(name, "", &r.body, &secrets);
+    }
+
+    // A's things are as they were.
+    let a_rules_after: Vec<Value> = a_api
+        .get(&rules_path(BUS))
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(stable)
+        .collect();
+    assert_eq!(a_rules_after, a_rules_before);
+    assert_eq!(a_rules_after[0]["enabled"], true);
+    assert_eq!(a_rules_after[0]["targets"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        a_api.get("/api/v1/contacts").await.json(),
+        a_contacts_before
+    );
+    assert_eq!(a_api.get("/api/v1/buses").await.json(), a_buses_before);
+    let event = a_api
+        .get(&format!("/api/v1/buses/{BUS}/events/{a_event}"))
+        .await;
+    assert_eq!(event.status, StatusCode::OK, "{event:?}");
+    assert_eq!(event.json()["event"]["ce_id"], "alpha-event-1");
+    let custom = a_api.get(&format!("/api/v1/buses/{A_CUSTOM_BUS}")).await;
+    assert_eq!(custom.status, StatusCode::OK, "{custom:?}");
+    // And B made nothing of its own on the way (its bravo-rule went nowhere).
+    let b_rules = b_api.get(&rules_path(B_BUS)).await.json();
+    assert_eq!(b_rules, json!([]));
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. An explicit Deny wins; account-level operations are the owner's.
+
+#[tokio::test]
+async fn an_explicit_deny_wins_and_account_operations_are_the_owners() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let full = create_policy(&mut owner, "EventBridgeFull", &seed_policy()).await;
+    let deny = create_policy(
+        &mut owner,
+        "NoRuleDeletes",
+        r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":"eventbridge:DeleteRule","Resource":"*"}]}"#,
+    )
+    .await;
+    create_user(&mut owner, "bob", &[full, deny]).await;
+    let saved = save_rule(
+        &mut owner,
+        None,
+        &ui_rule("guarded", "v1", json!([ui_ding()])),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{saved:?}");
+    let target = saved.json()["rule"]["targets"][0]["id"].as_i64().unwrap();
+
+    let mut v = ready_user(&app, account, "bob").await;
+    let (_, token) = access_key(&mut v).await;
+    let api = Api::new(&app, &token);
+    let arn = rule_arn(account, BUS, "guarded");
+
+    let r = v
+        .call("delete_rule", &[("bus", BUS), ("name", "guarded")])
+        .await;
+    assert_forbidden(&r, "eventbridge:DeleteRule", &arn);
+    let r = api.delete(&rule_path(BUS, "guarded")).await;
+    assert_forbidden(&r, "eventbridge:DeleteRule", &arn);
+
+    // Updating is allowed, in the console (keeping the saved target) and over the API.
+    let kept = json!([{"id": target, "config": {"kind": "dingtalk", "url": "", "secret": ""}}]);
+    let r = save_rule(&mut v, Some("guarded"), &ui_rule("guarded", "v2", kept)).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["rule"]["description"], "v2");
+    let r = api
+        .put(
+            &rule_path(BUS, "guarded"),
+            &api_rule(
+                "guarded",
+                "v3",
+                json!([{"id": target, "kind": "dingtalk", "url": "", "secret": ""}]),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = api
+        .post(
+            &format!("{}/disable", rule_path(BUS, "guarded")),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["enabled"], false);
+
+    let rule = owner
+        .call("get_rule", &[("bus", BUS), ("name", "guarded")])
+        .await;
+    assert_eq!(rule.status, StatusCode::OK, "{rule:?}");
+    let rule = rule.json();
+    assert_eq!(rule["description"], "v3");
+    assert_eq!(rule["targets"][0]["id"], target);
+    assert!(rule["targets"][0]["secret_masked"].is_string(), "{rule}");
+
+    let allowed = v
+        .call("allowed_actions", &[("bus", BUS), ("rule", "guarded")])
+        .await
+        .json();
+    let allowed: Vec<&str> = allowed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(allowed.contains(&"eventbridge:UpdateRule"), "{allowed:?}");
+    assert!(!allowed.contains(&"eventbridge:DeleteRule"), "{allowed:?}");
+    assert_eq!(allowed.len(), 14, "{allowed:?}");
+
+    // Account-level operations: the owner's alone.
+    let r = v
+        .call(
+            "create_user",
+            &[
+                ("login_name", "mallory"),
+                ("display_name", "Mallory"),
+                ("password", INITIAL),
+            ],
+        )
+        .await;
+    assert_refused(&r, "ram:CreateUser");
+    let r = v
+        .call_json(
+            "save_policy",
+            &json!({"id": null, "name": "Mine", "description": "", "document": seed_policy()}),
+        )
+        .await;
+    assert_refused(&r, "ram:CreatePolicy");
+    let r = v
+        .call_json(
+            "save_policy",
+            &json!({"id": deny, "name": "NoRuleDeletes", "description": "", "document": seed_policy()}),
+        )
+        .await;
+    assert_refused(&r, "ram:UpdatePolicy");
+    let r = v.call_json("list_audit", &json!({"filter": {}})).await;
+    assert_refused(&r, "herald:ListAuditLog");
+    let r = v
+        .call(
+            "create_contact",
+            &[
+                ("name", "Bob's pal"),
+                ("phone", "+8613800000077"),
+                ("email", ""),
+            ],
+        )
+        .await;
+    assert_refused(&r, "herald:CreateContact");
+    let r = api
+        .post(
+            "/api/v1/contacts",
+            &json!({"name": "Bob's pal", "phone": "+8613800000077"}),
+        )
+        .await;
+    assert_refused(&r, "herald:CreateContact");
+    let r = v.call("list_users", &[]).await;
+    assert_refused(&r, "ram:ListUsers");
+    let r = v
+        .call(
+            "set_policy_attached",
+            &[
+                ("user_id", "1"),
+                ("policy_id", &full.to_string()),
+                ("attach", "true"),
+            ],
+        )
+        .await;
+    assert_refused(&r, "ram:AttachPolicyToUser");
+    let r = v.create_workspace("bobs").await;
+    assert_refused(&r, "herald:CreateWorkspace");
+    // The policy Bob tried to widen is as it was.
+    let policies = owner.call("list_policies", &[]).await.json();
+    let kept = policies
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == deny)
+        .unwrap();
+    assert!(
+        kept["document"].as_str().unwrap().contains("\"Deny\""),
+        "{kept}"
+    );
+
+    // The account-wide reads stay open.
+    let r = v.call("list_contacts", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = api.get("/api/v1/contacts").await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = v.call("list_workspaces", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+
+    // The rule survived.
+    let r = owner.call("list_rules", &[("bus", BUS)]).await.json();
+    assert_eq!(names(&r), ["guarded"]);
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. Disabled and deleted users.
+
+#[tokio::test]
+async fn a_disabled_user_is_locked_out_until_enabled_and_a_deleted_one_for_good() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let full = create_policy(&mut owner, "EventBridgeFull", &seed_policy()).await;
+    let carol = create_user(&mut owner, "carol", &[full]).await;
+    let mut session = ready_user(&app, account, "carol").await;
+    let (_, token) = access_key(&mut session).await;
+    let api = Api::new(&app, &token);
+    assert_eq!(api.get(&rules_path(BUS)).await.status, StatusCode::OK);
+    let login = format!("carol@{account}");
+
+    let r = owner
+        .call(
+            "set_user_disabled",
+            &[("id", &carol.to_string()), ("disabled", "true")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["disabled"], true);
+
+    // Login refused, the open session is anonymous, the key is refused.
+    let mut fresh = app.visitor();
+    let r = fresh.log_in(&login, CHANGED).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    assert!(fresh.cookie.is_none() || fresh.call("who_am_i", &[]).await.body == "null");
+    let me = session.call("who_am_i", &[]).await;
+    assert_eq!(me.status, StatusCode::OK, "{me:?}");
+    assert_eq!(me.json(), Value::Null, "{me:?}");
+    let r = session.call("list_rules", &[("bus", BUS)]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    let r = api.get(&rules_path(BUS)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    let r = api
+        .post(&rules_path(BUS), &api_rule("while-disabled", "", json!([])))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+
+    // Enabled again: login and key work.
+    let r = owner
+        .call(
+            "set_user_disabled",
+            &[("id", &carol.to_string()), ("disabled", "false")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let mut again = app.visitor();
+    let r = again.log_in(&login, CHANGED).await;
+    assert!(r.is_redirect(), "{r:?}");
+    assert_eq!(r.location.as_deref(), Some("/workspaces"), "{r:?}");
+    assert_eq!(
+        again.call("who_am_i", &[]).await.json()["login"],
+        login.as_str()
+    );
+    assert_eq!(api.get(&rules_path(BUS)).await.status, StatusCode::OK);
+
+    // Deleted: the key, the session and the login are dead.
+    let r = owner
+        .call("delete_user", &[("id", &carol.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = api.get(&rules_path(BUS)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    assert_eq!(again.call("who_am_i", &[]).await.json(), Value::Null);
+    let r = app.visitor().log_in(&login, CHANGED).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    assert_eq!(
+        owner.call("list_users", &[]).await.json(),
+        json!([]),
+        "the user is gone"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. Policy validation.
+
+#[tokio::test]
+async fn invalid_policies_are_refused_naming_the_problem_and_nothing_is_stored() {
+    let (_app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let kept = create_policy(&mut owner, "Kept", &read_only_policy()).await;
+    let before = owner.call("list_policies", &[]).await;
+    assert_eq!(before.status, StatusCode::OK, "{before:?}");
+    let before = before.json();
+    assert_eq!(before.as_array().unwrap().len(), 1);
+
+    let statement = |body: &str| {
+        format!("{{\"Version\":\"1\",\"Statement\":[{{\"Effect\":\"Allow\",{body}}}]}}")
+    };
+    let cases: Vec<(&str, String, Vec<String>)> = vec![
+        (
+            "broken JSON",
+            "{\n  \"Version\": \"1\",\n  \"Statement\": [,]\n}".to_string(),
+            vec!["line 3".into(), "column 17".into(), "not valid JSON".into()],
+        ),
+        (
+            "unknown action",
+            statement(
+                r#""Action":["eventbridge:GetRule","eventbridge:createrule"],"Resource":"*""#,
+            ),
+            vec![
+                "Statement[0].Action[1]".into(),
+                "unknown action \"eventbridge:createrule\"".into(),
+                "eventbridge:CreateRule".into(),
+            ],
+        ),
+        (
+            "foreign region",
+            statement(
+                r#""Action":"eventbridge:*","Resource":"acs:eventbridge:cn-hangzhou:*:eventbus/*""#,
+            ),
+            vec![
+                "Statement[0].Resource".into(),
+                "region".into(),
+                "cn-hangzhou".into(),
+            ],
+        ),
+        (
+            "another account",
+            statement(&format!(
+                r#""Action":"eventbridge:*","Resource":"acs:eventbridge:*:{}:eventbus/*""#,
+                account + 1000
+            )),
+            vec!["account".into(), format!("{}", account + 1000)],
+        ),
+        (
+            "unsupported condition key",
+            statement(
+                r#""Action":"eventbridge:*","Resource":"*","Condition":{"StringEquals":{"acs:SourceIp":"10.0.0.1"}}"#,
+            ),
+            vec![
+                "unsupported condition key".into(),
+                "acs:SourceIp".into(),
+                "herald:Via".into(),
+            ],
+        ),
+        (
+            "unsupported operator",
+            statement(
+                r#""Action":"eventbridge:*","Resource":"*","Condition":{"IpAddress":{"herald:Via":"api"}}"#,
+            ),
+            vec!["unsupported condition operator \"IpAddress\"".into()],
+        ),
+    ];
+    for (what, document, expected) in &cases {
+        // As a new policy, and as a replacement of the stored one.
+        for id in [Value::Null, json!(kept)] {
+            let r = owner
+                .call_json(
+                    "save_policy",
+                    &json!({"id": id, "name": "Broken", "description": what, "document": document}),
+                )
+                .await;
+            assert_invalid(&r, "document");
+            let m = message(&r);
+            for e in expected {
+                assert!(m.contains(e.as_str()), "{what}: {e:?} not in {m:?}");
+            }
+        }
+    }
+    // A bad name is the name's fault.
+    let r = owner
+        .call_json(
+            "save_policy",
+            &json!({"id": null, "name": "has spaces", "description": "", "document": seed_policy()}),
+        )
+        .await;
+    assert_invalid(&r, "name");
+
+    let after = owner.call("list_policies", &[]).await.json();
+    assert_eq!(after, before, "nothing stored or changed");
+    // A valid policy with a supported condition is taken.
+    let ok = statement(
+        r#""Action":"eventbridge:*","Resource":"*","Condition":{"StringEquals":{"herald:Via":"api"}}"#,
+    );
+    create_policy(&mut owner, "ApiOnly", &ok).await;
+    assert_eq!(
+        owner
+            .call("list_policies", &[])
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 7. The audit log.
+
+#[tokio::test]
+async fn the_audit_log_records_logins_keys_and_rule_changes_with_secrets_masked() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+
+    let mut wrong = app.visitor();
+    let r = wrong.log_in("owner@example.com", "not-my-password").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    let mut owner = app.visitor();
+    let r = owner.log_in("owner@example.com", common::PASSWORD).await;
+    assert!(r.is_redirect(), "{r:?}");
+
+    let (key, _) = access_key(&mut owner).await;
+    let r = owner
+        .call("revoke_access_key", &[("id", &key.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+
+    let created = save_rule(
+        &mut owner,
+        None,
+        &ui_rule("audited", "v1", json!([ui_ding()])),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK, "{created:?}");
+    let target = created.json()["rule"]["targets"][0]["id"].as_i64().unwrap();
+    let kept = json!([{"id": target, "config": {"kind": "dingtalk", "url": "", "secret": ""}}]);
+    let updated = save_rule(&mut owner, Some("audited"), &ui_rule("audited", "v2", kept)).await;
+    assert_eq!(updated.status, StatusCode::OK, "{updated:?}");
+
+    let all = owner.call_json("list_audit", &json!({"filter": {}})).await;
+    assert_eq!(all.status, StatusCode::OK, "{all:?}");
+    assert!(
+        !all.body.contains(DING_TOKEN),
+        "the token leaked: {}",
+        all.body
+    );
+    assert!(
+        !all.body.contains(DING_SECRET),
+        "the secret leaked: {}",
+        all.body
+    );
+    let entries = all.json().as_array().unwrap().clone();
+    let ids: Vec<i64> = entries.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(ids, sorted, "newest first");
+
+    // The entries of this test, in the order they happened (the list is newest first).
+    let find = |action: &str, outcome: &str| -> (usize, Value) {
+        entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e["action"] == action && e["outcome"] == outcome)
+            .map(|(i, e)| (i, e.clone()))
+            .unwrap_or_else(|| panic!("no {action} {outcome} in {entries:#?}"))
+    };
+    let (failed_at, failed) = find("herald:Login", "failed");
+    let (login_at, login) = find("herald:Login", "ok");
+    let (key_at, key_entry) = find("herald:CreateAccessKey", "ok");
+    let (revoke_at, _) = find("herald:DeleteAccessKey", "ok");
+    let (create_at, create) = find("eventbridge:CreateRule", "ok");
+    let (update_at, update) = find("eventbridge:UpdateRule", "ok");
+    assert!(
+        update_at < create_at
+            && create_at < revoke_at
+            && revoke_at < key_at
+            && key_at < login_at
+            && login_at < failed_at,
+        "order: {entries:#?}"
+    );
+    assert_eq!(failed["actor"], "owner@example.com");
+    assert!(failed["detail"]
+        .as_str()
+        .unwrap()
+        .contains("wrong password"));
+    assert_eq!(login["actor"], "owner@example.com");
+    assert!(
+        key_entry["detail"].as_str().unwrap().contains("\"ci\""),
+        "{key_entry}"
+    );
+    assert_eq!(
+        create["resource"],
+        rule_arn(account, BUS, "audited"),
+        "{create}"
+    );
+    let detail: Value = serde_json::from_str(update["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(detail["before"]["description"], "v1", "{detail}");
+    assert_eq!(detail["after"]["description"], "v2", "{detail}");
+    let url = detail["after"]["targets"][0]["url_masked"]
+        .as_str()
+        .unwrap();
+    assert!(
+        url.starts_with(&format!("{NOWHERE}/robot/send?access_token=")),
+        "{url}"
+    );
+    let detail: Value = serde_json::from_str(create["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(detail["before"], Value::Null);
+    assert_eq!(detail["after"]["name"], "audited");
+    for e in &entries {
+        let d = e["detail"].as_str().unwrap();
+        assert!(!d.contains(DING_TOKEN) && !d.contains(DING_SECRET), "{e}");
+        assert!(!d.contains(common::PASSWORD), "{e}");
+    }
+
+    // Filters.
+    let logins = owner
+        .call_json("list_audit", &json!({"filter": {"action": "herald:Login"}}))
+        .await
+        .json();
+    let logins = logins.as_array().unwrap();
+    assert_eq!(logins.len(), 2, "{logins:#?}");
+    assert!(logins.iter().all(|e| e["action"] == "herald:Login"));
+    assert_eq!(logins[0]["outcome"], "ok");
+    assert_eq!(logins[1]["outcome"], "failed");
+    let failures = owner
+        .call_json("list_audit", &json!({"filter": {"outcome": "failed"}}))
+        .await
+        .json();
+    assert_eq!(failures.as_array().unwrap().len(), 1, "{failures:#}");
+    let rules = owner
+        .call_json("list_audit", &json!({"filter": {"action": "Rule"}}))
+        .await
+        .json();
+    let rules: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["eventbridge:UpdateRule", "eventbridge:CreateRule"]);
+    let page = owner
+        .call_json(
+            "list_audit",
+            &json!({"filter": {"before_id": update["id"]}}),
+        )
+        .await
+        .json();
+    assert_eq!(page[0]["id"], create["id"], "the next page starts below");
+    let r = owner
+        .call_json("list_audit", &json!({"filter": {"outcome": "maybe"}}))
+        .await;
+    assert_invalid(&r, "outcome");
+
+    // A RAM user may not read it, even with every EventBridge action.
+    let full = create_policy(&mut owner, "EventBridgeFull", &seed_policy()).await;
+    create_user(&mut owner, "dave", &[full]).await;
+    let mut dave = ready_user(&app, account, "dave").await;
+    let r = dave.call_json("list_audit", &json!({"filter": {}})).await;
+    assert_refused(&r, "herald:ListAuditLog");
+    // Its login and password change are in the owner's log, under its name.
+    let dave_entries = owner
+        .call_json(
+            "list_audit",
+            &json!({"filter": {"actor": format!("dave@{account}")}}),
+        )
+        .await
+        .json();
+    let actions: Vec<&str> = dave_entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["herald:ChangePassword", "herald:Login"]);
+}
+
+// ---------------------------------------------------------------------------------------
+// 8. The OpenAPI document.
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_route() {
+    let app = TestApp::spawn().await;
+    let res = reqwest::get(format!("{}/api/openapi.json", app.base()))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let ct = res.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(ct.starts_with("application/json"), "{ct}");
+    let doc: Value = res.json().await.unwrap();
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("3."),
+        "{}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, methods) in [
+        ("/api/v1/buses", &["get", "post"][..]),
+        ("/api/v1/buses/{bus}", &["get", "delete"]),
+        ("/api/v1/buses/{bus}/rules", &["get", "post"]),
+        (
+            "/api/v1/buses/{bus}/rules/{rule}",
+            &["get", "put", "delete"],
+        ),
+        ("/api/v1/buses/{bus}/rules/{rule}/enable", &["post"]),
+        ("/api/v1/buses/{bus}/rules/{rule}/disable", &["post"]),
+        (
+            "/api/v1/buses/{bus}/rules/{rule}/targets",
+            &["get", "put", "delete"],
+        ),
+        ("/api/v1/buses/{bus}/events", &["get", "post"]),
+        ("/api/v1/buses/{bus}/events/{id}", &["get"]),
+        ("/api/v1/contacts", &["get", "post"]),
+        ("/api/v1/contacts/{id}", &["put", "delete"]),
+    ] {
+        for m in methods {
+            assert!(
+                paths.get(path).and_then(|p| p.get(*m)).is_some(),
+                "{m} {path} missing from {:?}",
+                paths.keys().collect::<Vec<_>>()
+            );
+        }
+    }
+    assert!(
+        doc["components"]["securitySchemes"]["access_key"].is_object(),
+        "{}",
+        doc["components"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 9. The management API's request validation, buses, and target operations.
+
+#[tokio::test]
+async fn the_api_validates_requests_and_manages_buses_and_targets() {
+    let (app, mut owner) = herald().await;
+    let (_, token) = access_key(&mut owner).await;
+    let api = Api::new(&app, &token);
+    let rule = api_rule("validated", "", json!([api_ding()]));
+
+    // No key, a wrong key.
+    let anonymous = Api::new(&app, "garbage");
+    assert_eq!(
+        anonymous.get(&rules_path(BUS)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // The body: content type and JSON.
+    let r = api
+        .raw(
+            Method::POST,
+            &rules_path(BUS),
+            "text/plain",
+            serde_json::to_vec(&rule).unwrap(),
+        )
+        .await;
+    assert_invalid(&r, "content-type");
+    assert!(message(&r).contains("application/json"), "{r:?}");
+    let r = api
+        .raw(
+            Method::POST,
+            &rules_path(BUS),
+            "",
+            serde_json::to_vec(&rule).unwrap(),
+        )
+        .await;
+    assert_invalid(&r, "content-type");
+    let r = api
+        .raw(
+            Method::POST,
+            &rules_path(BUS),
+            "application/json",
+            b"{\"name\": \"validated\", ".to_vec(),
+        )
+        .await;
+    assert_invalid(&r, "body");
+    let r = api.post(&rules_path(BUS), &json!({"name": "x"})).await;
+    assert_invalid(&r, "body");
+
+    // The rule's fields.
+    let mut bad = rule.clone();
+    bad["source"] = json!("pai.nope");
+    let r = api.post(&rules_path(BUS), &bad).await;
+    assert_invalid(&r, "source");
+    assert!(message(&r).contains("pai.nope"), "{r:?}");
+    let mut bad = rule.clone();
+    bad["types"] = json!(["dlc:Job:Exploded"]);
+    let r = api.post(&rules_path(BUS), &bad).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert!(
+        r.json()["field"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("types"),
+        "{r:?}"
+    );
+    let r = api
+        .post(
+            &rules_path(BUS),
+            &api_rule(
+                "validated",
+                "",
+                json!([{"kind": "http", "url": format!("{NOWHERE}/hook")}]),
+            ),
+        )
+        .await;
+    assert_invalid(&r, "targets[0].kind");
+    assert_eq!(
+        api.get(&rules_path(BUS)).await.json(),
+        json!([]),
+        "nothing saved"
+    );
+
+    // Buses: the system prefix is reserved, a bus with rules is not deleted.
+    let r = api
+        .post("/api/v1/buses", &json!({"name": "pai-system-x"}))
+        .await;
+    assert_invalid(&r, "name");
+    let r = api
+        .post(
+            "/api/v1/buses",
+            &json!({"name": "custom-1", "description": "mine"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    assert_eq!(r.json()["name"], "custom-1");
+    let r = api
+        .post("/api/v1/buses", &json!({"name": "custom-1"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{r:?}");
+    let r = api.get("/api/v1/buses/custom-1").await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["description"], "mine");
+    let r = api
+        .post(
+            &rules_path("custom-1"),
+            &api_rule("on-custom", "", json!([])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    let r = api.delete("/api/v1/buses/custom-1").await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{r:?}");
+    assert_eq!(r.code(), "conflict");
+    let r = api.delete(&format!("/api/v1/buses/{BUS}")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "system buses stay: {r:?}");
+    let r = api.delete(&rule_path("custom-1", "on-custom")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{r:?}");
+    let r = api.delete("/api/v1/buses/custom-1").await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{r:?}");
+    let r = api.get("/api/v1/buses/custom-1").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{r:?}");
+
+    // Targets: a Model rule with a DingTalk robot; replace the list, then delete by id.
+    let model = json!({
+        "name": "models", "source": "pai.model", "types": ["model:ModelVersion:Approved"],
+        "targets": [api_ding()],
+    });
+    let r = api.post(&rules_path(BUS), &model).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    let targets_path = format!("{}/targets", rule_path(BUS, "models"));
+    let listed = api.get(&targets_path).await;
+    assert_eq!(listed.status, StatusCode::OK, "{listed:?}");
+    let ding_id = listed.json()[0]["id"].as_i64().unwrap();
+
+    const HOOK_TOKEN: &str = "hookTOKEN0123456789abcdefXYZ";
+    let hook = format!("{NOWHERE}/hooks/{HOOK_TOKEN}");
+    let r = api
+        .put(
+            &targets_path,
+            &json!({"targets": [
+                {"id": ding_id, "kind": "dingtalk", "url": "", "secret": ""},
+                {"kind": "http", "url": hook},
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let saved = r.json();
+    let generated = saved["new_secrets"][0]["secret"]
+        .as_str()
+        .expect("a generated secret, shown once")
+        .to_string();
+    assert_eq!(saved["new_secrets"][0]["position"], 1);
+    assert!(generated.starts_with("whsec_"), "{generated}");
+
+    let listed = api.get(&targets_path).await;
+    assert_eq!(listed.status, StatusCode::OK, "{listed:?}");
+    for s in [DING_TOKEN, DING_SECRET, HOOK_TOKEN, generated.as_str()] {
+        assert!(!listed.body.contains(s), "{s} leaked: {}", listed.body);
+    }
+    let targets = listed.json();
+    let kinds: Vec<&str> = targets
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["dingtalk", "http"], "{targets}");
+    assert_eq!(targets[0]["id"], ding_id, "the robot was kept");
+    assert!(
+        targets[0]["url_masked"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{NOWHERE}/robot/send?access_token=")),
+        "{targets}"
+    );
+    assert!(
+        targets[0]["secret_masked"]
+            .as_str()
+            .unwrap()
+            .starts_with("SEC"),
+        "the signing key was kept: {targets}"
+    );
+    let http_url = targets[1]["url_masked"].as_str().unwrap();
+    assert!(
+        http_url.starts_with(&format!("{NOWHERE}/hooks/")) && http_url.contains("••••"),
+        "{http_url}"
+    );
+    assert!(targets[1]["secret_masked"].is_string(), "{targets}");
+    let http_id = targets[1]["id"].as_i64().unwrap();
+    // The rule itself is unchanged by a target operation.
+    let r = api.get(&rule_path(BUS, "models")).await.json();
+    assert_eq!(r["source"], "pai.model");
+    assert_eq!(r["types"], json!(["model:ModelVersion:Approved"]));
+
+    // Delete by id: unknown ids are refused, known ones go.
+    let r = api
+        .send(
+            Method::DELETE,
+            &targets_path,
+            Some(&json!({"ids": [http_id + 1000]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{r:?}");
+    let r = api
+        .send(Method::DELETE, &targets_path, Some(&json!({"ids": []})))
+        .await;
+    assert_invalid(&r, "ids");
+    let r = api
+        .send(
+            Method::DELETE,
+            &targets_path,
+            Some(&json!({"ids": [ding_id]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let listed = api.get(&targets_path).await;
+    let targets = listed.json();
+    assert_eq!(targets.as_array().unwrap().len(), 1, "{targets}");
+    assert_eq!(targets[0]["id"], http_id);
+    assert_eq!(targets[0]["kind"], "http");
+    assert!(!listed.body.contains(HOOK_TOKEN) && !listed.body.contains(&generated));
+
+    // Enable / disable over the API.
+    let r = api
+        .post(&format!("{}/disable", rule_path(BUS, "models")), &json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["enabled"], false);
+    let r = api
+        .post(&format!("{}/enable", rule_path(BUS, "models")), &json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["enabled"], true);
+
+    // Contacts over the API.
+    let r = api
+        .post(
+            "/api/v1/contacts",
+            &json!({"name": "Oncall", "phone": "+8613800000000"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = api
+        .put(
+            &format!("/api/v1/contacts/{id}"),
+            &json!({"name": "Oncall", "phone": "+8613800000000", "email": "oncall@example.com"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["email"], "oncall@example.com");
+    let r = api
+        .post("/api/v1/contacts", &json!({"name": "Nobody"}))
+        .await;
+    assert_invalid(&r, "phone");
+    let r = api.delete(&format!("/api/v1/contacts/{id}")).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{r:?}");
+    assert_eq!(api.get("/api/v1/contacts").await.json(), json!([]));
+}
+
+// ---------------------------------------------------------------------------------------
+// 10. Conditions, policy changes taking effect at once, self-service keys, resets, and the
+//     owner out of reach of the user operations.
+
+#[tokio::test]
+async fn conditions_policy_changes_resets_and_keys_apply_at_once() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let (owner_key_id, owner_token) = access_key(&mut owner).await;
+    let owner_id = owner.call("who_am_i", &[]).await.json()["user_id"]
+        .as_i64()
+        .unwrap();
+    let api_only = create_policy(
+        &mut owner,
+        "ApiOnly",
+        r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":"eventbridge:*","Resource":"*","Condition":{"StringEquals":{"herald:Via":"api"}}}]}"#,
+    )
+    .await;
+    let erin = create_user(&mut owner, "erin", &[api_only]).await;
+
+    // A RAM login names its own account; another account's number does not work.
+    let r = app
+        .visitor()
+        .log_in(&format!("erin@{}", account + 1), INITIAL)
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+
+    let mut v = ready_user(&app, account, "erin").await;
+    let (_, token) = access_key(&mut v).await;
+    let api = Api::new(&app, &token);
+
+    // `herald:Via` = api: the console is refused, the API allowed.
+    let r = v.call("list_rules", &[("bus", BUS)]).await;
+    assert_forbidden(
+        &r,
+        "eventbridge:ListRules",
+        &format!("acs:eventbridge:local:{account}:eventbus/{BUS}"),
+    );
+    let r = api.get(&rules_path(BUS)).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = api
+        .post(
+            &rules_path(BUS),
+            &api_rule("by-api", "", json!([api_ding()])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+
+    // Keys are one's own: the owner's key id is not Erin's to revoke, and the owner's
+    // key still works.
+    let r = v
+        .call("revoke_access_key", &[("id", &owner_key_id.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{r:?}");
+    let keys = v.call("list_access_keys", &[]).await;
+    assert_eq!(keys.status, StatusCode::OK, "{keys:?}");
+    assert_eq!(keys.json().as_array().unwrap().len(), 1, "{keys:?}");
+    assert_eq!(
+        Api::new(&app, &owner_token)
+            .get(&rules_path(BUS))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    // Detaching takes effect at the next request of the live key.
+    let r = owner
+        .call(
+            "set_policy_attached",
+            &[
+                ("user_id", &erin.to_string()),
+                ("policy_id", &api_only.to_string()),
+                ("attach", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["policies"], json!([]));
+    let r = api.get(&rules_path(BUS)).await;
+    assert_forbidden(
+        &r,
+        "eventbridge:ListRules",
+        &format!("acs:eventbridge:local:{account}:eventbus/{BUS}"),
+    );
+    // So does editing an attached policy.
+    let r = owner
+        .call(
+            "set_policy_attached",
+            &[
+                ("user_id", &erin.to_string()),
+                ("policy_id", &api_only.to_string()),
+                ("attach", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(api.get(&rules_path(BUS)).await.status, StatusCode::OK);
+    let r = owner
+        .call_json(
+            "save_policy",
+            &json!({"id": api_only, "name": "ApiOnly", "description": "now read only", "document": read_only_policy()}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["attached"], 1, "{r:?}");
+    assert_eq!(
+        v.call("list_rules", &[("bus", BUS)]).await.status,
+        StatusCode::OK,
+        "read-only has no condition"
+    );
+    let r = api.delete(&rule_path(BUS, "by-api")).await;
+    assert_forbidden(
+        &r,
+        "eventbridge:DeleteRule",
+        &rule_arn(account, BUS, "by-api"),
+    );
+    // Deleting the policy detaches it.
+    let r = owner
+        .call("delete_policy", &[("id", &api_only.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(
+        api.get(&rules_path(BUS)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // A reset password must be changed again before anything else, key included.
+    let r = owner
+        .call(
+            "reset_password",
+            &[("id", &erin.to_string()), ("password", "another-initial-3")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["must_change_password"], true);
+    let r = api.get(&rules_path(BUS)).await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{r:?}");
+    let mut again = app.visitor();
+    let r = again
+        .log_in(&format!("erin@{account}"), "another-initial-3")
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/password"), "{r:?}");
+    let r = app
+        .visitor()
+        .log_in(&format!("erin@{account}"), CHANGED)
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "the old password is gone"
+    );
+
+    // The owner is not a RAM user: the user operations do not reach it.
+    for (name, form) in [
+        (
+            "set_user_disabled",
+            vec![("id", owner_id.to_string()), ("disabled", "true".into())],
+        ),
+        (
+            "reset_password",
+            vec![
+                ("id", owner_id.to_string()),
+                ("password", "hijacked-pass-9".into()),
+            ],
+        ),
+        ("delete_user", vec![("id", owner_id.to_string())]),
+    ] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = owner.call(name, &form).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{name}: {r:?}");
+    }
+    let mut back = app.visitor();
+    let r = back.log_in("owner@example.com", common::PASSWORD).await;
+    assert!(r.is_redirect(), "the owner is untouched: {r:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 11. A RAM user who asked for more quota can still be deleted.
+
+#[tokio::test]
+async fn a_user_who_filed_a_quota_request_can_be_deleted() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let full = create_policy(&mut owner, "EventBridgeFull", &seed_policy()).await;
+    let frank = create_user(&mut owner, "frank", &[full]).await;
+    let mut v = ready_user(&app, account, "frank").await;
+    let (_, token) = access_key(&mut v).await;
+    let r = save_rule(&mut v, None, &ui_rule("paging", "", json!([ui_ding()]))).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = v
+        .call(
+            "request_quota",
+            &[
+                ("bus", BUS),
+                ("name", "paging"),
+                ("requested", "8"),
+                ("reason", "the whole on-call team"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+
+    // BUG: quota_requests.requested_by REFERENCES users (id) without ON DELETE, so with
+    // foreign keys on, deleting a user who filed a request fails inside SQLite and the
+    // owner gets a 500 instead of the user being deleted.
+    let r = owner
+        .call("delete_user", &[("id", &frank.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(owner.call("list_users", &[]).await.json(), json!([]));
+    assert_eq!(
+        Api::new(&app, &token).get(&rules_path(BUS)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // The rule and the request stay with the account.
+    let requests = owner.call("list_quota_requests", &[]).await;
+    assert_eq!(requests.status, StatusCode::OK, "{requests:?}");
+    assert_eq!(requests.json().as_array().unwrap().len(), 1, "{requests:?}");
+}
