@@ -40,7 +40,7 @@ pub async fn sign_up(
             },
         )
         .await?;
-        session::log_in(&ctx::session().await?, actor.user_id).await?;
+        session::log_in(&ctx::session().await?, &actor).await?;
         leptos_axum::redirect("/workspaces");
         Ok(())
     }
@@ -74,7 +74,7 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
     let result = async {
         let state = ctx::state();
         let actor = accounts::log_in(&state, &email, &password).await?;
-        session::log_in(&ctx::session().await?, actor.user_id).await?;
+        session::log_in(&ctx::session().await?, &actor).await?;
         if actor.must_change_password {
             leptos_axum::redirect("/password");
         } else {

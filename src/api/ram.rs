@@ -141,13 +141,19 @@ pub async fn delete_policy(id: i64) -> Result<(), AppError> {
     ctx::respond(result)
 }
 
-/// Change one's own password (a RAM user's first duty after its first login).
+/// Change one's own password (a RAM user's first duty after its first login). Every other
+/// session of the user ends; this one goes on.
 #[server(prefix = "/api/ui", endpoint = "change_password")]
 pub async fn change_password(current: String, password: String) -> Result<(), AppError> {
     use super::ctx;
+    use crate::server::auth::{actor, session, Via};
     let result = async {
-        let (state, actor) = ctx::actor().await?;
-        crate::server::service::ram::change_password(&state, &actor, &current, &password).await
+        let (state, me) = ctx::actor().await?;
+        crate::server::service::ram::change_password(&state, &me, &current, &password).await?;
+        let renewed = actor::load(&state.pool, me.user_id, Via::Console)
+            .await?
+            .ok_or(AppError::Internal)?;
+        session::log_in(&ctx::session().await?, &renewed).await
     }
     .await;
     ctx::respond(result)

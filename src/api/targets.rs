@@ -22,9 +22,9 @@ pub async fn test_target(
     use crate::server::service::{rules, targets};
     let result = async {
         let (state, actor) = ctx::actor().await?;
-        let target = match (rule, saved) {
+        let target = match (&rule, saved) {
             (Some(rule), Some(id)) => {
-                let stored = rules::stored_target(&state, &actor, &bus, &rule, id).await?;
+                let stored = rules::stored_target(&state, &actor, &bus, rule, id).await?;
                 let input = crate::domain::rule::TargetInput {
                     id: Some(id),
                     config: target,
@@ -35,7 +35,7 @@ pub async fn test_target(
             }
             _ => target,
         };
-        targets::test_connection(&state, &actor, &bus, &target).await
+        targets::test_connection(&state, &actor, &bus, rule.as_deref(), &target).await
     }
     .await;
     ctx::respond(result)

@@ -1,12 +1,38 @@
 //! The frame of every signed-in page: header, navigation, the user, and logout.
 
 use crate::api::auth::{who_am_i, LogOut};
+use crate::domain::models::CurrentUser;
+use crate::domain::AppError;
 use leptos::prelude::*;
+
+/// The signed-in user, as the frame loaded it, for the pieces inside it.
+#[derive(Clone, Copy)]
+pub struct Me(pub Resource<Result<Option<CurrentUser>, AppError>>);
+
+/// Shows `children` only to the account owner: the controls of account-level operations,
+/// which the server refuses to everyone else anyway.
+#[component]
+pub fn OwnerOnly(children: ChildrenFn) -> impl IntoView {
+    let me = use_context::<Me>();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let owner = match me {
+                    Some(Me(user)) => matches!(user.await, Ok(Some(u)) if u.is_owner),
+                    None => false,
+                };
+                owner.then(|| children.with_value(|c| c()))
+            })}
+        </Suspense>
+    }
+}
 
 /// A signed-in page: header with navigation and a logout button, then `children`.
 #[component]
 pub fn Frame(children: Children) -> impl IntoView {
     let user = Resource::new(|| (), |_| who_am_i());
+    provide_context(Me(user));
     let log_out = ServerAction::<LogOut>::new();
     // Nothing else works for a RAM user until it replaces its initial password.
     let navigate = leptos_router::hooks::use_navigate();

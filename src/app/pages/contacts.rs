@@ -6,7 +6,7 @@ use crate::api::contacts::{
     contact_uses, list_contacts, CreateContact, DeleteContact, UpdateContact,
 };
 use crate::app::components::form::{outcome_of, FieldError, FormError};
-use crate::app::components::frame::Frame;
+use crate::app::components::frame::{Frame, OwnerOnly};
 use crate::domain::models::ContactView;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -66,12 +66,14 @@ pub fn ContactsPage() -> impl IntoView {
                                     when=move || confirming.get() == Some(id)
                                     fallback=move || {
                                         view! {
-                                            <button type="button" class="secondary" on:click=move |_| editing.set(Some(id))>
-                                                "Edit"
-                                            </button>
-                                            <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>
-                                                "Delete"
-                                            </button>
+                                            <OwnerOnly>
+                                                <button type="button" class="secondary" on:click=move |_| editing.set(Some(id))>
+                                                    "Edit"
+                                                </button>
+                                                <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>
+                                                    "Delete"
+                                                </button>
+                                            </OwnerOnly>
                                         }
                                     }
                                 >
@@ -100,6 +102,7 @@ pub fn ContactsPage() -> impl IntoView {
                 "Contacts are the people voice call, SMS and email targets reach. "
                 "Each contact chosen in a target uses one unit of the rule's quota."
             </p>
+            <OwnerOnly>
             <section class="card">
                 <h2>"Add contact"</h2>
                 <ActionForm action=create node_ref=form attr:aria-label="Add contact">
@@ -117,6 +120,7 @@ pub fn ContactsPage() -> impl IntoView {
                     <button type="submit" disabled=move || create.pending().get()>"Add contact"</button>
                 </ActionForm>
             </section>
+            </OwnerOnly>
             <FormError outcome=delete_outcome/>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {

@@ -5,7 +5,7 @@ use super::ErrorNotice;
 use crate::api::eventbridge::{get_notification_settings, ActivateEventBridge, GrantPermissions};
 use crate::api::workspaces::get_workspace;
 use crate::app::components::form::{outcome_of, FormError};
-use crate::app::components::frame::Frame;
+use crate::app::components::frame::{Frame, OwnerOnly};
 use crate::app::components::target_test::TargetTester;
 use crate::domain::policy::{system_bus_name, SERVICE_LINKED_ROLE};
 use leptos::prelude::*;
@@ -112,11 +112,13 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                                     " for this workspace and one for each of your other workspaces."
                                 </p>
                                 <FormError outcome=activate_outcome/>
-                                <ActionForm action=activate attr:aria-label="Activate EventBridge">
-                                    <button type="submit" disabled=move || activate.pending().get()>
-                                        "Activate for free"
-                                    </button>
-                                </ActionForm>
+                                <OwnerOnly>
+                                    <ActionForm action=activate attr:aria-label="Activate EventBridge">
+                                        <button type="submit" disabled=move || activate.pending().get()>
+                                            "Activate for free"
+                                        </button>
+                                    </ActionForm>
+                                </OwnerOnly>
                             </section>
                         }
                         .into_any(),
@@ -143,11 +145,13 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                                             "Event rules cannot be created until it exists."
                                         </p>
                                         <FormError outcome=grant_outcome/>
-                                        <ActionForm action=grant attr:aria-label="Grant permissions">
-                                            <button type="submit" disabled=move || grant.pending().get()>
-                                                "Grant permissions"
-                                            </button>
-                                        </ActionForm>
+                                        <OwnerOnly>
+                                            <ActionForm action=grant attr:aria-label="Grant permissions">
+                                                <button type="submit" disabled=move || grant.pending().get()>
+                                                    "Grant permissions"
+                                                </button>
+                                            </ActionForm>
+                                        </OwnerOnly>
                                     }
                                     .into_any(),
                                     Some(role) => view! {

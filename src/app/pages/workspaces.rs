@@ -3,7 +3,7 @@
 use super::ErrorNotice;
 use crate::api::workspaces::{get_workspace, list_workspaces, CreateWorkspace};
 use crate::app::components::form::{outcome_of, FieldError, FormError};
-use crate::app::components::frame::Frame;
+use crate::app::components::frame::{Frame, OwnerOnly};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -28,6 +28,7 @@ pub fn WorkspacesPage() -> impl IntoView {
         <Title text="Workspaces"/>
         <Frame>
             <h1>"Workspaces"</h1>
+            <OwnerOnly>
             <section class="card">
                 <h2>"Create workspace"</h2>
                 <ActionForm action=create attr:aria-label="Create workspace">
@@ -50,6 +51,7 @@ pub fn WorkspacesPage() -> impl IntoView {
                     </button>
                 </ActionForm>
             </section>
+            </OwnerOnly>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {

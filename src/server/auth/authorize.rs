@@ -41,6 +41,8 @@ pub struct Actor {
     /// account-wide reads and its own password and keys.
     pub policies: Arc<Vec<PolicyDocument>>,
     pub via: Via,
+    /// The user's current session nonce: a session holding another one is over.
+    pub session_nonce: String,
 }
 
 impl Actor {
@@ -56,6 +58,7 @@ impl Actor {
             must_change_password: row.must_change_password,
             policies: Arc::new(policies),
             via,
+            session_nonce: row.session_nonce,
         }
     }
 
@@ -195,6 +198,7 @@ mod tests {
             must_change_password: false,
             policies: Arc::new(Vec::new()),
             via: Via::Console,
+            session_nonce: String::new(),
         }
     }
 

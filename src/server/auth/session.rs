@@ -1,7 +1,8 @@
 //! Browser sessions: tower-sessions with a SQLite store, so sessions survive a restart.
 //!
-//! The session holds only the user id. Every request re-reads the user, so a deleted user's
-//! session stops working at once.
+//! The session holds the user id and the user's session nonce. Every request re-reads the
+//! user: a deleted or disabled user's session stops working at once, and so does every
+//! session from before a password reset or change.
 
 use super::super::error::internal;
 use super::{Actor, Via};
@@ -10,15 +11,20 @@ use sqlx::SqlitePool;
 use tower_sessions::Session;
 
 const USER_ID: &str = "user_id";
+const NONCE: &str = "nonce";
 
-/// Bind the session to `user_id`, under a fresh session id (prevents session fixation).
-pub async fn log_in(session: &Session, user_id: i64) -> Result<(), AppError> {
+/// Bind the session to `actor`, under a fresh session id (prevents session fixation).
+pub async fn log_in(session: &Session, actor: &Actor) -> Result<(), AppError> {
     session
         .cycle_id()
         .await
         .map_err(|e| internal("cycling the session id", e))?;
     session
-        .insert(USER_ID, user_id)
+        .insert(USER_ID, actor.user_id)
+        .await
+        .map_err(|e| internal("writing the session", e))?;
+    session
+        .insert(NONCE, actor.session_nonce.clone())
         .await
         .map_err(|e| internal("writing the session", e))
 }
@@ -40,7 +46,14 @@ pub async fn current(session: &Session, pool: &SqlitePool) -> Result<Option<Acto
     let Some(user_id) = user_id else {
         return Ok(None);
     };
-    super::actor::load(pool, user_id, Via::Console).await
+    let nonce: Option<String> = session
+        .get(NONCE)
+        .await
+        .map_err(|e| internal("reading the session", e))?;
+    let actor = super::actor::load(pool, user_id, Via::Console).await?;
+    // A session from before a disable, a password reset or change, or of a deleted user
+    // whose id was given to someone else, is over.
+    Ok(actor.filter(|a| nonce.as_deref() == Some(a.session_nonce.as_str())))
 }
 
 /// The signed-in actor, or an `Unauthorized` error asking the visitor to log in.

@@ -156,36 +156,43 @@ pub struct EventQuery {
     pub since: Option<String>,
 }
 
-/// The JSON body of a request, or a 400 that says what is wrong with it.
-fn body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, bytes: &Bytes) -> Result<T, Response> {
+/// The JSON body of a request, or an `Invalid` error that says what is wrong with it.
+fn parse_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    bytes: &Bytes,
+) -> Result<T, AppError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if !content_type.starts_with("application/json") {
-        return Err(error_response(AppError::invalid(
+        return Err(AppError::invalid(
             "content-type",
             format!("{content_type:?} is not accepted; send application/json"),
-        )));
+        ));
     }
-    serde_json::from_slice(bytes).map_err(|e| {
-        error_response(AppError::invalid(
-            "body",
-            format!("the body is not the expected JSON: {e}"),
-        ))
-    })
+    serde_json::from_slice(bytes)
+        .map_err(|e| AppError::invalid("body", format!("the body is not the expected JSON: {e}")))
+}
+
+/// [`parse_body`], answering its error at once.
+fn body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    bytes: &Bytes,
+) -> Result<T, Box<Response>> {
+    parse_body(headers, bytes).map_err(|e| Box::new(error_response(e)))
 }
 
 async fn authenticated(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<super::super::auth::Actor, Response> {
+) -> Result<super::super::auth::Actor, Box<Response>> {
     let auth = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     access_keys::authenticate(state, auth)
         .await
-        .map_err(error_response)
+        .map_err(|e| Box::new(error_response(e)))
 }
 
 fn answer<T: Serialize>(status: StatusCode, result: Result<T, AppError>) -> Response {
@@ -206,7 +213,7 @@ fn no_content(result: Result<(), AppError>) -> Response {
 macro_rules! with_actor {
     ($state:expr, $headers:expr, |$actor:ident| $body:expr) => {
         match authenticated(&$state, &$headers).await {
-            Err(r) => r,
+            Err(r) => *r,
             Ok($actor) => $body,
         }
     };
@@ -232,7 +239,7 @@ pub async fn create_bus(
 ) -> Response {
     with_actor!(state, headers, |actor| {
         match body::<NewBus>(&headers, &bytes) {
-            Err(r) => r,
+            Err(r) => *r,
             Ok(b) => answer(
                 StatusCode::CREATED,
                 eventbridge::create_bus(&state, &actor, &b.name, &b.description).await,
@@ -294,7 +301,7 @@ pub async fn create_rule(
 ) -> Response {
     with_actor!(state, headers, |actor| {
         match body::<ApiRule>(&headers, &bytes) {
-            Err(r) => r,
+            Err(r) => *r,
             Ok(rule) => answer(
                 StatusCode::CREATED,
                 rules::create(&state, &actor, &bus, &rule.into()).await,
@@ -330,7 +337,7 @@ pub async fn update_rule(
 ) -> Response {
     with_actor!(state, headers, |actor| {
         match body::<ApiRule>(&headers, &bytes) {
-            Err(r) => r,
+            Err(r) => *r,
             Ok(input) => answer(
                 StatusCode::OK,
                 rules::update(&state, &actor, &bus, &rule, &input.into()).await,
@@ -406,7 +413,7 @@ pub async fn update_targets(
 ) -> Response {
     with_actor!(state, headers, |actor| {
         match body::<ApiTargets>(&headers, &bytes) {
-            Err(r) => r,
+            Err(r) => *r,
             Ok(t) => answer(
                 StatusCode::OK,
                 rules::put_targets(
@@ -433,7 +440,7 @@ pub async fn delete_targets(
 ) -> Response {
     with_actor!(state, headers, |actor| {
         match body::<TargetIds>(&headers, &bytes) {
-            Err(r) => r,
+            Err(r) => *r,
             Ok(t) => answer(
                 StatusCode::OK,
                 rules::delete_targets(&state, &actor, &bus, &rule, &t.ids).await,
@@ -511,7 +518,7 @@ pub async fn create_contact(
 ) -> Response {
     with_actor!(state, headers, |actor| {
         match body::<ApiContact>(&headers, &bytes) {
-            Err(r) => r,
+            Err(r) => *r,
             Ok(c) => answer(
                 StatusCode::CREATED,
                 contacts::create(&state, &actor, c.into()).await,
@@ -531,7 +538,7 @@ pub async fn update_contact(
 ) -> Response {
     with_actor!(state, headers, |actor| {
         match body::<ApiContact>(&headers, &bytes) {
-            Err(r) => r,
+            Err(r) => *r,
             Ok(c) => answer(
                 StatusCode::OK,
                 contacts::update(&state, &actor, id, c.into()).await,

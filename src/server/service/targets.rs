@@ -13,17 +13,19 @@ use crate::domain::policy::{Action, Resource};
 use crate::domain::target::{Reason, TargetConfig, TestVerdict};
 use crate::domain::AppError;
 
-/// Send a test message to `target` on behalf of a rule on `bus`.
+/// Send a test message to `target` on behalf of rule `rule` on `bus` (`None`: a rule not
+/// yet saved, checked as `rule/*`). Needs UpdateTargets there, as saving the target does.
 pub async fn test_connection(
     state: &AppState,
     actor: &Actor,
     bus: &str,
+    rule: Option<&str>,
     target: &TargetConfig,
 ) -> Result<TestVerdict, AppError> {
     authorize(
         actor,
         Action::UpdateTargets,
-        &Resource::event_bus(actor.account_id, bus),
+        &Resource::rule(actor.account_id, bus, rule.unwrap_or("*")),
     )?;
     let bus_row = eventbridge::find_bus(&state.pool, actor.account_id, bus)
         .await

@@ -13,10 +13,15 @@ pub struct UserRow {
     pub is_owner: bool,
     pub disabled: bool,
     pub must_change_password: bool,
+    /// Sessions carry it; a new one (on disable, password reset or change) ends them.
+    pub session_nonce: String,
 }
 
-const USER_COLUMNS: &str =
-    "id, account_id, email, login_name, display_name, is_owner, disabled, must_change_password";
+const USER_COLUMNS: &str = "id, account_id, email, login_name, display_name, is_owner, disabled,
+     must_change_password, session_nonce";
+
+/// SQL for a fresh session nonce.
+const NEW_NONCE: &str = "lower(hex(randomblob(16)))";
 
 /// What a login needs: the user and the stored hash.
 #[derive(Clone, sqlx::FromRow)]
@@ -47,10 +52,10 @@ pub async fn insert_owner(
     let account_id: i64 = sqlx::query_scalar("INSERT INTO accounts DEFAULT VALUES RETURNING id")
         .fetch_one(&mut *conn)
         .await?;
-    sqlx::query_scalar(
-        "INSERT INTO users (account_id, email, display_name, password_hash, is_owner)
-         VALUES (?1, ?2, ?3, ?4, 1) RETURNING id",
-    )
+    sqlx::query_scalar(&format!(
+        "INSERT INTO users (account_id, email, display_name, password_hash, is_owner, session_nonce)
+         VALUES (?1, ?2, ?3, ?4, 1, {NEW_NONCE}) RETURNING id"
+    ))
     .bind(account_id)
     .bind(email)
     .bind(display_name)
@@ -136,11 +141,11 @@ pub async fn insert_ram_user(
     display_name: &str,
     password_hash: &str,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar(&format!(
         "INSERT INTO users (account_id, login_name, display_name, password_hash, is_owner,
-                            must_change_password)
-         VALUES (?1, ?2, ?3, ?4, 0, 1) RETURNING id",
-    )
+                            must_change_password, session_nonce)
+         VALUES (?1, ?2, ?3, ?4, 0, 1, {NEW_NONCE}) RETURNING id"
+    ))
     .bind(account_id)
     .bind(login_name)
     .bind(display_name)
@@ -178,20 +183,24 @@ pub async fn find_ram_user(
     .await
 }
 
-/// Disable or enable a RAM user of the account; false when there is none.
+/// Disable or enable a RAM user of the account (either ends its sessions); false when there
+/// is none.
 pub async fn set_disabled(
     pool: &SqlitePool,
     account_id: i64,
     user_id: i64,
     disabled: bool,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query("UPDATE users SET disabled = ?3 WHERE account_id = ?1 AND id = ?2 AND is_owner = 0")
-        .bind(account_id)
-        .bind(user_id)
-        .bind(disabled)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected() == 1)
+    sqlx::query(&format!(
+        "UPDATE users SET disabled = ?3, session_nonce = {NEW_NONCE}
+         WHERE account_id = ?1 AND id = ?2 AND is_owner = 0"
+    ))
+    .bind(account_id)
+    .bind(user_id)
+    .bind(disabled)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1)
 }
 
 /// Delete a RAM user of the account (its keys and attachments go with it).
@@ -208,20 +217,25 @@ pub async fn delete_ram_user(
         .map(|r| r.rows_affected() == 1)
 }
 
-/// Replace a user's password hash; `must_change` forces a change at the next login.
+/// Replace a user's password hash, ending its sessions; `must_change` forces a change at
+/// the next login.
 pub async fn set_password(
     pool: &SqlitePool,
     user_id: i64,
     password_hash: &str,
     must_change: bool,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1")
-        .bind(user_id)
-        .bind(password_hash)
-        .bind(must_change)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected() == 1)
+    sqlx::query(&format!(
+        "UPDATE users SET password_hash = ?2, must_change_password = ?3,
+                          session_nonce = {NEW_NONCE}
+         WHERE id = ?1"
+    ))
+    .bind(user_id)
+    .bind(password_hash)
+    .bind(must_change)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected() == 1)
 }
 
 /// True when the account exists.

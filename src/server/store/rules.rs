@@ -300,12 +300,16 @@ pub struct QuotaRequestRow {
 }
 
 const REQUEST_SELECT: &str = "SELECT q.id, q.rule_id, b.name AS bus, r.name AS rule,
-        q.current_quota, q.requested, q.reason, q.status, u.display_name AS requested_by,
-        q.created_at, d.display_name AS decided_by, q.decided_at
+        q.current_quota, q.requested, q.reason, q.status,
+        COALESCE(u.display_name, 'a deleted user') AS requested_by,
+        q.created_at,
+        CASE WHEN q.decided_at IS NULL THEN NULL
+             ELSE COALESCE(d.display_name, 'a deleted user') END AS decided_by,
+        q.decided_at
      FROM quota_requests q
      JOIN rules r ON r.id = q.rule_id
      JOIN event_buses b ON b.id = r.bus_id
-     JOIN users u ON u.id = q.requested_by
+     LEFT JOIN users u ON u.id = q.requested_by
      LEFT JOIN users d ON d.id = q.decided_by";
 
 /// File a request; a unique violation means one is already pending for the rule.
