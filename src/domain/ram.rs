@@ -443,12 +443,17 @@ impl Parser<'_> {
                 "service {service:?} is not eventbridge, the only service policies cover"
             )));
         }
-        if !region.is_empty() && !wildcard_match(region, REGION) {
+        if region.is_empty() || account.is_empty() {
+            return Err(bad(
+                "the region and the account may not be empty; write * for any".into(),
+            ));
+        }
+        if !wildcard_match(region, REGION) {
             return Err(bad(format!(
                 "region {region:?} never matches; this Herald's region is {REGION:?} (or write *)"
             )));
         }
-        if !account.is_empty() && !wildcard_match(account, &self.account_id.to_string()) {
+        if !wildcard_match(account, &self.account_id.to_string()) {
             return Err(bad(format!(
                 "account {account:?} is not this account ({}); write * or {}",
                 self.account_id, self.account_id
@@ -658,6 +663,7 @@ mod tests {
             ("acs:eventbridge:cn-hangzhou:*:eventbus/*", "region"),
             ("acs:eventbridge:*:8:eventbus/*", "account \"8\""),
             ("acs:eventbridge:*:*:role/x", "names no event bus"),
+            ("acs:eventbridge::7:eventbus/x", "may not be empty"),
         ] {
             let err = error_of(&doc(resource));
             assert_eq!(err.path, "Statement[0].Resource", "{resource}");

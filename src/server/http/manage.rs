@@ -73,8 +73,9 @@ pub struct ApiRule {
     pub name: String,
     #[serde(default)]
     pub description: String,
-    #[serde(default = "enabled_by_default")]
-    pub enabled: bool,
+    /// Default: `true` for a new rule; an update without it keeps the rule's state.
+    #[serde(default)]
+    pub enabled: Option<bool>,
     /// A catalog source, e.g. `pai.dlc`.
     pub source: String,
     pub types: Vec<String>,
@@ -86,24 +87,21 @@ pub struct ApiRule {
     pub targets: Vec<ApiTarget>,
 }
 
-fn enabled_by_default() -> bool {
-    true
-}
-
-impl From<ApiRule> for RuleInput {
-    fn from(r: ApiRule) -> Self {
+impl ApiRule {
+    /// The rule as the services take it; `enabled` when the body does not say.
+    fn into_input(self, enabled: bool) -> RuleInput {
         RuleInput {
-            name: r.name,
-            description: r.description,
-            enabled: r.enabled,
-            source: r.source,
-            types: r.types,
-            pattern: r
+            name: self.name,
+            description: self.description,
+            enabled: self.enabled.unwrap_or(enabled),
+            source: self.source,
+            types: self.types,
+            pattern: self
                 .pattern
                 .filter(|p| !p.is_null())
                 .map(|p| p.to_string())
                 .unwrap_or_default(),
-            targets: r.targets.into_iter().map(Into::into).collect(),
+            targets: self.targets.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -304,7 +302,7 @@ pub async fn create_rule(
             Err(r) => *r,
             Ok(rule) => answer(
                 StatusCode::CREATED,
-                rules::create(&state, &actor, &bus, &rule.into()).await,
+                rules::create(&state, &actor, &bus, &rule.into_input(true)).await,
             ),
         }
     })
@@ -338,10 +336,15 @@ pub async fn update_rule(
     with_actor!(state, headers, |actor| {
         match body::<ApiRule>(&headers, &bytes) {
             Err(r) => *r,
-            Ok(input) => answer(
-                StatusCode::OK,
-                rules::update(&state, &actor, &bus, &rule, &input.into()).await,
-            ),
+            Ok(input) => {
+                let result = match rules::get_enabled(&state, &actor, &bus, &rule).await {
+                    Ok(enabled) => {
+                        rules::update(&state, &actor, &bus, &rule, &input.into_input(enabled)).await
+                    }
+                    Err(e) => Err(e),
+                };
+                answer(StatusCode::OK, result)
+            }
         }
     })
 }
@@ -691,7 +694,7 @@ mod tests {
             "targets": [{"kind": "dingtalk", "url": "https://oapi.dingtalk.com/robot/send?access_token=x", "secret": "SEC1", "at_mobiles": ["+8613800000000"]}]
         }))
         .unwrap();
-        let input: RuleInput = rule.into();
+        let input: RuleInput = rule.into_input(true);
         assert!(input.enabled);
         assert_eq!(input.pattern, r#"{"job":{"name":[{"prefix":"nightly-"}]}}"#);
         assert!(matches!(

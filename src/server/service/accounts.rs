@@ -78,11 +78,22 @@ pub async fn log_in(state: &AppState, login: &str, password: &str) -> Result<Act
     if password.len() > validate::PASSWORD_MAX_BYTES {
         return Err(bad_credentials());
     }
-    let key = login.to_lowercase();
+    let ram = ram_login(login);
+    // A RAM login is throttled and audited under its one canonical spelling (`alice@7`
+    // whatever was typed: `ALICE@007` is the same user), and only if it could be a name at
+    // all, so the audit log never holds arbitrary text.
+    let key = match ram {
+        Some((name, account_id)) => {
+            if validate::login_name("email", name).is_err() {
+                return Err(bad_credentials());
+            }
+            format!("{}@{account_id}", name.to_lowercase())
+        }
+        None => login.to_lowercase(),
+    };
     throttle::check(&state.pool, &key).await?;
     let attempts = throttle::begin_attempt(&state.pool, &key).await?;
 
-    let ram = ram_login(login);
     let found = match ram {
         Some((name, account_id)) => accounts::find_login_by_name(&state.pool, account_id, name)
             .await
@@ -103,7 +114,7 @@ pub async fn log_in(state: &AppState, login: &str, password: &str) -> Result<Act
         Some(row) if matches && !row.disabled => {
             throttle::clear(&state.pool, &key).await?;
             tracing::info!(user_id = row.id, "login succeeded");
-            audit::login(state, row.account_id, Some(row.id), login, None).await;
+            audit::login(state, row.account_id, Some(row.id), &key, None).await;
             load(state, row.id).await
         }
         Some(row) if matches => {

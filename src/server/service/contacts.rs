@@ -178,9 +178,10 @@ pub async fn update(
 
 /// Where a contact is used: the targets that reach it.
 pub async fn uses(state: &AppState, actor: &Actor, id: i64) -> Result<Vec<ContactUse>, AppError> {
+    // It names rules on every bus: the owner's, for the delete dialog, not every reader's.
     authorize(
         actor,
-        Action::ListContacts,
+        Action::DeleteContact,
         &Resource::contact(actor.account_id, &id.to_string()),
     )?;
     contacts::find(&state.pool, actor.account_id, id)

@@ -2,7 +2,7 @@
 //! passwords; writes policies (validated with [`ram::parse`]) and attaches them. Any user
 //! changes its own password. Every change is audited.
 
-use super::super::auth::{authorize, password, Actor};
+use super::super::auth::{authorize, password, throttle, Actor};
 use super::super::error::{internal, is_unique_violation, Context};
 use super::super::state::AppState;
 use super::super::store::{accounts, policies};
@@ -206,6 +206,10 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let resource = Resource::user(actor.account_id, actor.user_id);
     authorize(actor, Action::ChangePassword, &resource)?;
+    // Guessing the current password from a stolen session is throttled like logins.
+    let key = format!("password-change:{}", actor.user_id);
+    throttle::check(&state.pool, &key).await?;
+    let attempts = throttle::begin_attempt(&state.pool, &key).await?;
     let stored = accounts::password_hash(&state.pool, actor.user_id)
         .await
         .context("loading a password hash")?
@@ -213,8 +217,11 @@ pub async fn change_password(
     if current.len() > validate::PASSWORD_MAX_BYTES
         || !password::verify(current.to_string(), stored).await?
     {
-        return Err(AppError::invalid("current", "is not your current password"));
+        return Err(throttle::after_failure(&state.pool, &key, attempts)
+            .await?
+            .unwrap_or_else(|| AppError::invalid("current", "is not your current password")));
     }
+    throttle::clear(&state.pool, &key).await?;
     let password = validate::new_password("password", new_password)?;
     if password == current {
         return Err(AppError::invalid(

@@ -338,6 +338,23 @@ pub async fn get(
     one(views(state, vec![row]).await?)
 }
 
+/// Whether rule `name` is enabled, for an update that leaves the state as it is (asks for
+/// UpdateRule, which that update needs anyway).
+pub async fn get_enabled(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    name: &str,
+) -> Result<bool, AppError> {
+    authorize(
+        actor,
+        Action::UpdateRule,
+        &Resource::rule(actor.account_id, bus, name),
+    )?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    Ok(find_rule(state, actor, bus_id, name).await?.enabled)
+}
+
 fn one(mut views: Vec<RuleView>) -> Result<RuleView, AppError> {
     views
         .pop()
@@ -824,11 +841,20 @@ async fn replace(
     }
     let new_name = input.name.trim();
     if new_name != row.name {
-        authorize(
-            actor,
-            Action::CreateRule,
-            &Resource::rule(actor.account_id, bus, new_name),
-        )?;
+        // A rename makes a rule under the new name and removes the old one: a Deny on
+        // either name must hold.
+        authorize(actor, Action::DeleteRule, &resource)?;
+        let renamed = Resource::rule(actor.account_id, bus, new_name);
+        authorize(actor, Action::CreateRule, &renamed)?;
+        authorize(actor, Action::UpdateTargets, &renamed)?;
+    }
+    if input.enabled != row.enabled {
+        let toggle = if input.enabled {
+            Action::EnableRule
+        } else {
+            Action::DisableRule
+        };
+        authorize(actor, toggle, &resource)?;
     }
     let (def, targets, new_secrets) =
         prepare(state, actor, input, &stored, row.quota as u32).await?;
@@ -878,9 +904,15 @@ pub async fn set_enabled(
     rules::set_enabled(&state.pool, row.id, enabled)
         .await
         .context("enabling or disabling a rule")?;
-    // Read back without asking for GetRule: enabling does not need the right to read.
     let row = find_rule(state, actor, bus_id, name).await?;
-    let rule = one(views(state, vec![row]).await?)?;
+    let mut rule = one(views(state, vec![row]).await?)?;
+    // Enabling needs no right to read the rule: without GetRule the answer says only the
+    // state, not the targets or the pattern.
+    if authorize(actor, Action::GetRule, &resource).is_err() {
+        rule.targets.clear();
+        rule.pattern.clear();
+        rule.description.clear();
+    }
     audit::change(
         state,
         actor,
