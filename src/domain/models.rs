@@ -82,6 +82,8 @@ pub struct AccessKeyView {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
+    /// Whose key it is: the owner's email or a RAM user's `name@account`.
+    pub user: String,
 }
 
 /// A key just created, with its token: shown once, never again.

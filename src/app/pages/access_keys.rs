@@ -29,7 +29,7 @@ pub fn AccessKeysPage() -> impl IntoView {
                 <code>"POST /api/v1/buses/{bus}/events"</code>
                 " and the header "
                 <code>"Authorization: Bearer <token>"</code>
-                ". A key acts as you."
+                ". A key acts as its user, with that user's permissions. The account owner sees and may revoke every user's keys."
             </p>
             <section class="card">
                 <h2>"Create access key"</h2>
@@ -62,6 +62,7 @@ pub fn AccessKeysPage() -> impl IntoView {
                                 <thead>
                                     <tr>
                                         <th scope="col">"Name"</th>
+                                        <th scope="col">"User"</th>
                                         <th scope="col">"Token starts"</th>
                                         <th scope="col">"Created"</th>
                                         <th scope="col">"Last used"</th>
@@ -79,6 +80,7 @@ pub fn AccessKeysPage() -> impl IntoView {
                                             view! {
                                                 <tr>
                                                     <td>{k.name.clone()}</td>
+                                                    <td>{k.user.clone()}</td>
                                                     <td><code>{format!("hk_{}_…", k.key_id)}</code></td>
                                                     <td>{k.created_at.clone()}</td>
                                                     <td>{k.last_used_at.clone().unwrap_or_else(|| "never".into())}</td>

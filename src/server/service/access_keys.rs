@@ -68,8 +68,15 @@ pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<NewAc
     Ok(NewAccessKey { key, token })
 }
 
-/// The actor's own keys.
+/// The keys the actor manages: its own, or (for whoever may list every user's keys: the
+/// owner) the whole account's.
 pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<AccessKeyView>, AppError> {
+    let everyone = Resource::users(actor.account_id);
+    if authorize(actor, Action::ListAccessKeys, &everyone).is_ok() {
+        return access_keys::list_account(&state.pool, actor.account_id)
+            .await
+            .context("listing access keys");
+    }
     authorize(
         actor,
         Action::ListAccessKeys,
@@ -80,24 +87,30 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<AccessKeyView>,
         .context("listing access keys")
 }
 
-/// Revoke a key: it stops working at once.
+/// Revoke a key (one's own; the owner any of the account's): it stops working at once.
 pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppError> {
-    let me = Resource::user(actor.account_id, actor.user_id);
-    authorize(actor, Action::DeleteAccessKey, &me)?;
-    if !access_keys::revoke(&state.pool, actor.user_id, id)
+    let not_found = || AppError::NotFound {
+        what: format!("Access key {id}"),
+    };
+    let user_id = access_keys::owner_of(&state.pool, actor.account_id, id)
+        .await
+        .context("finding an access key")?
+        .ok_or_else(not_found)?;
+    let holder = Resource::user(actor.account_id, user_id);
+    // Another user's key is as unknown to a RAM user as another account's.
+    authorize(actor, Action::DeleteAccessKey, &holder).map_err(|_| not_found())?;
+    if !access_keys::revoke(&state.pool, user_id, id)
         .await
         .context("revoking an access key")?
     {
-        return Err(AppError::NotFound {
-            what: format!("Access key {id}"),
-        });
+        return Err(not_found());
     }
     tracing::info!(account = actor.account_id, key = id, "access key revoked");
     audit::change(
         state,
         actor,
         Action::DeleteAccessKey.as_str(),
-        &me.arn,
+        &holder.arn,
         json!({ "id": id }),
         json!({ "revoked": true }),
     )

@@ -13,7 +13,9 @@ pub struct KeyAuthRow {
     pub stale: bool,
 }
 
-const COLUMNS: &str = "id, name, key_id, created_at, last_used_at, revoked_at";
+const COLUMNS: &str = "k.id, k.name, k.key_id, k.created_at, k.last_used_at, k.revoked_at,
+     COALESCE(u.login_name || '@' || u.account_id, u.email, '') AS user";
+const FROM: &str = "access_keys k JOIN users u ON u.id = k.user_id";
 
 /// Store a new key.
 pub async fn insert(
@@ -24,27 +26,57 @@ pub async fn insert(
     key_id: &str,
     token_hash: &str,
 ) -> Result<AccessKeyView, sqlx::Error> {
-    sqlx::query_as(&format!(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO access_keys (account_id, user_id, name, key_id, token_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING {COLUMNS}"
-    ))
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+    )
     .bind(account_id)
     .bind(user_id)
     .bind(name)
     .bind(key_id)
     .bind(token_hash)
     .fetch_one(pool)
-    .await
+    .await?;
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM {FROM} WHERE k.id = ?1"))
+        .bind(id)
+        .fetch_one(pool)
+        .await
 }
 
 /// A user's keys, newest first.
 pub async fn list(pool: &SqlitePool, user_id: i64) -> Result<Vec<AccessKeyView>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM access_keys WHERE user_id = ?1 ORDER BY id DESC"
+        "SELECT {COLUMNS} FROM {FROM} WHERE k.user_id = ?1 ORDER BY k.id DESC"
     ))
     .bind(user_id)
     .fetch_all(pool)
     .await
+}
+
+/// Every key of the account, newest first.
+pub async fn list_account(
+    pool: &SqlitePool,
+    account_id: i64,
+) -> Result<Vec<AccessKeyView>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE k.account_id = ?1 ORDER BY k.id DESC"
+    ))
+    .bind(account_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// The user a key of the account belongs to.
+pub async fn owner_of(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT user_id FROM access_keys WHERE account_id = ?1 AND id = ?2")
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await
 }
 
 /// Revoke a key of the user; false when it is not there or already revoked.
