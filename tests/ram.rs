@@ -2,8 +2,9 @@
 //! real server: a RAM user's first login and forced password change, rules created by it
 //! through the console and the API, read-only and Deny policies, owner-only operations,
 //! isolation between accounts over every management route, disabled and deleted users,
-//! policy validation, the audit log with secrets masked, the OpenAPI document, and the
-//! API's request validation.
+//! policy validation, the audit log with secrets masked, the OpenAPI document, the API's
+//! request validation, and the review fixes: login and password-change throttling, the
+//! enabled state and renames guarded, contact uses, and empty ARN parts.
 
 mod common;
 
@@ -2038,4 +2039,584 @@ async fn a_deleted_users_session_does_not_come_back_as_the_owner_of_a_new_accoun
     let r = stale.call("list_rules", &[("bus", BUS)]).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
     assert!(!r.body.contains("strangers-rule"), "{r:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 13. Review fixes: logins throttled and audited under their canonical name, disabled users
+//     answered like wrong passwords, the enabled state and renames guarded, contact uses
+//     the owner's, enable answers without GetRule, password changes throttled, empty ARN
+//     parts refused.
+
+/// The owner attaches `policy` to `user`.
+async fn attach(owner: &mut Visitor, user: i64, policy: i64) {
+    let r = owner
+        .call(
+            "set_policy_attached",
+            &[
+                ("user_id", &user.to_string()),
+                ("policy_id", &policy.to_string()),
+                ("attach", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+}
+
+/// A policy of one statement.
+fn one_statement(effect: &str, actions: &[&str], resource: &str) -> String {
+    json!({
+        "Version": "1",
+        "Statement": [{"Effect": effect, "Action": actions, "Resource": resource}]
+    })
+    .to_string()
+}
+
+/// The owner's audit entries for `action`, newest first.
+async fn audit_of(owner: &mut Visitor, action: &str) -> Vec<Value> {
+    let r = owner
+        .call_json("list_audit", &json!({"filter": {"action": action}}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    r.json().as_array().unwrap().clone()
+}
+
+/// The `reason` in an audit entry's detail.
+fn reason_of(entry: &Value) -> String {
+    let detail: Value = serde_json::from_str(entry["detail"].as_str().unwrap()).unwrap();
+    detail["reason"].as_str().unwrap_or_default().to_string()
+}
+
+/// A saved target kept as it is, in the console's form and the API's.
+fn ui_kept(id: i64) -> Value {
+    json!({"id": id, "config": {"kind": "dingtalk", "url": "", "secret": ""}})
+}
+
+fn api_kept(id: i64) -> Value {
+    json!({"id": id, "kind": "dingtalk", "url": "", "secret": ""})
+}
+
+/// The owner saves `rule` (with a DingTalk robot); returns the robot's target id.
+async fn owner_rule(owner: &mut Visitor, name: &str, description: &str) -> i64 {
+    let r = save_rule(owner, None, &ui_rule(name, description, json!([ui_ding()]))).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    r.json()["rule"]["targets"][0]["id"].as_i64().unwrap()
+}
+
+async fn set_enabled(v: &mut Visitor, name: &str, enabled: bool) -> Reply {
+    v.call(
+        "set_rule_enabled",
+        &[
+            ("bus", BUS),
+            ("name", name),
+            ("enabled", if enabled { "true" } else { "false" }),
+        ],
+    )
+    .await
+}
+
+async fn get_rule(v: &mut Visitor, name: &str) -> Value {
+    let r = v.call("get_rule", &[("bus", BUS), ("name", name)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    r.json()
+}
+
+const GENERIC_LOGIN_FAILURE: &str = "Login or password is incorrect.";
+
+#[tokio::test]
+async fn ram_logins_are_throttled_and_audited_under_their_canonical_spelling() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    create_user(&mut owner, "alice", &[]).await;
+    let canonical = format!("alice@{account}");
+
+    // Five wrong passwords, each spelled differently; all the same user.
+    let spellings = [
+        format!("alice@{account}"),
+        format!("ALICE@{account}"),
+        format!("alice@0{account}"),
+        format!("Alice@00{account}"),
+        format!("aLiCe@000{account}"),
+    ];
+    for (i, login) in spellings.iter().enumerate() {
+        let r = app.visitor().log_in(login, "not-the-password").await;
+        if i < 4 {
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{login}: {r:?}");
+            assert_eq!(message(&r), GENERIC_LOGIN_FAILURE, "{login}: {r:?}");
+        } else {
+            assert!(
+                r.status == StatusCode::UNAUTHORIZED || r.status == StatusCode::TOO_MANY_REQUESTS,
+                "{login}: {r:?}"
+            );
+        }
+    }
+    // The sixth, right password and yet another spelling: locked.
+    let mut v = app.visitor();
+    let r = v.log_in(&format!("ALICE@0000{account}"), INITIAL).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{r:?}");
+    assert_eq!(r.code(), "too_many_requests", "{r:?}");
+    assert_eq!(v.call("who_am_i", &[]).await.json(), Value::Null);
+    let r = app.visitor().log_in(&canonical, INITIAL).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{r:?}");
+
+    // Not a login name at all: refused, and nothing of it reaches the log.
+    let before = audit_of(&mut owner, "herald:Login").await;
+    let r = app
+        .visitor()
+        .log_in(&format!("x y<script>@{account}"), "whatever-password")
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    assert_eq!(message(&r), GENERIC_LOGIN_FAILURE, "{r:?}");
+    let after = audit_of(&mut owner, "herald:Login").await;
+    assert_eq!(after, before, "an invalid login name was audited");
+    let all = owner.call_json("list_audit", &json!({"filter": {}})).await;
+    assert!(!all.body.contains("<script>"), "{}", all.body);
+
+    // The failed logins are in the log under the canonical name, never the typed one.
+    let failed: Vec<&Value> = after.iter().filter(|e| e["outcome"] == "failed").collect();
+    assert_eq!(failed.len(), 5, "{after:#?}");
+    for e in &failed {
+        assert_eq!(reason_of(e), "wrong password", "{e}");
+        // Audited under the canonical `alice@<acct>`, whatever spelling was typed.
+        assert_eq!(
+            e["actor"],
+            canonical.as_str(),
+            "typed spelling audited: {e}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_disabled_users_right_password_gets_the_same_answer_as_a_wrong_one() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let dora = create_user(&mut owner, "dora", &[]).await;
+    ready_user(&app, account, "dora").await;
+    let login = format!("dora@{account}");
+    let r = owner
+        .call(
+            "set_user_disabled",
+            &[("id", &dora.to_string()), ("disabled", "true")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+
+    let wrong = app.visitor().log_in(&login, "not-the-password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{wrong:?}");
+    assert_eq!(message(&wrong), GENERIC_LOGIN_FAILURE, "{wrong:?}");
+    let mut v = app.visitor();
+    let right = v.log_in(&login, CHANGED).await;
+    assert_eq!(right.status, StatusCode::UNAUTHORIZED, "{right:?}");
+    assert_eq!(v.call("who_am_i", &[]).await.json(), Value::Null);
+
+    // The owner's log says why.
+    let entries = audit_of(&mut owner, "herald:Login").await;
+    let disabled = entries
+        .iter()
+        .find(|e| e["outcome"] == "failed" && reason_of(e) == "user disabled")
+        .unwrap_or_else(|| panic!("no 'user disabled' entry: {entries:#?}"));
+    assert_eq!(disabled["actor"], login.as_str(), "{disabled}");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["outcome"] == "failed" && reason_of(e) == "wrong password"),
+        "{entries:#?}"
+    );
+
+    // The right password of a disabled user must not be told apart from a wrong one.
+    assert_eq!(
+        message(&right),
+        GENERIC_LOGIN_FAILURE,
+        "a disabled user's right password is told apart: {right:?}"
+    );
+    assert_eq!(right.body, wrong.body);
+}
+
+#[tokio::test]
+async fn update_rule_cannot_flip_the_enabled_state_without_enable_rule() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let full = create_policy(&mut owner, "EventBridgeFull", &seed_policy()).await;
+    let no_enable = create_policy(
+        &mut owner,
+        "NoEnable",
+        &one_statement(
+            "Deny",
+            &["eventbridge:EnableRule"],
+            &format!("acs:eventbridge:*:*:eventbus/{BUS}/rule/*"),
+        ),
+    )
+    .await;
+    create_user(&mut owner, "gina", &[full, no_enable]).await;
+    let target = owner_rule(&mut owner, "paging", "v1").await;
+    let r = set_enabled(&mut owner, "paging", false).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["enabled"], false);
+
+    let mut v = ready_user(&app, account, "gina").await;
+    let (_, token) = access_key(&mut v).await;
+    let api = Api::new(&app, &token);
+    let arn = rule_arn(account, BUS, "paging");
+
+    // A PUT saying enabled: true needs EnableRule.
+    let mut body = api_rule("paging", "v2", json!([api_kept(target)]));
+    body["enabled"] = json!(true);
+    let r = api.put(&rule_path(BUS, "paging"), &body).await;
+    assert_forbidden(&r, "eventbridge:EnableRule", &arn);
+    let rule = get_rule(&mut owner, "paging").await;
+    assert_eq!(rule["enabled"], false, "{rule}");
+    assert_eq!(rule["description"], "v1", "{rule}");
+
+    // The same PUT without `enabled` keeps the state.
+    body.as_object_mut().unwrap().remove("enabled");
+    let r = api.put(&rule_path(BUS, "paging"), &body).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["rule"]["enabled"], false, "{r:?}");
+    assert_eq!(r.json()["rule"]["description"], "v2", "{r:?}");
+    let rule = get_rule(&mut owner, "paging").await;
+    assert_eq!(rule["enabled"], false, "{rule}");
+    assert_eq!(rule["description"], "v2", "{rule}");
+    assert_eq!(rule["targets"][0]["id"], target, "{rule}");
+
+    // The console's save_rule: enabled = true is refused, the unchanged state passes.
+    let r = save_rule(
+        &mut v,
+        Some("paging"),
+        &ui_rule("paging", "v3", json!([ui_kept(target)])),
+    )
+    .await;
+    assert_forbidden(&r, "eventbridge:EnableRule", &arn);
+    let mut disabled = ui_rule("paging", "v3", json!([ui_kept(target)]));
+    disabled["enabled"] = json!(false);
+    let r = save_rule(&mut v, Some("paging"), &disabled).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let rule = get_rule(&mut owner, "paging").await;
+    assert_eq!(rule["enabled"], false, "{rule}");
+    assert_eq!(rule["description"], "v3", "{rule}");
+}
+
+#[tokio::test]
+async fn renaming_a_rule_needs_delete_rule_on_the_old_name() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let full = create_policy(&mut owner, "EventBridgeFull", &seed_policy()).await;
+    let keep = create_policy(
+        &mut owner,
+        "KeepCritical",
+        &one_statement(
+            "Deny",
+            &["eventbridge:DeleteRule"],
+            &format!("acs:eventbridge:*:*:eventbus/{BUS}/rule/critical"),
+        ),
+    )
+    .await;
+    create_user(&mut owner, "hank", &[full, keep]).await;
+    let critical = owner_rule(&mut owner, "critical", "v1").await;
+    let other = owner_rule(&mut owner, "other", "v1").await;
+
+    let mut v = ready_user(&app, account, "hank").await;
+    let (_, token) = access_key(&mut v).await;
+    let api = Api::new(&app, &token);
+
+    let r = api
+        .put(
+            &rule_path(BUS, "critical"),
+            &api_rule("tmp", "renamed", json!([api_kept(critical)])),
+        )
+        .await;
+    assert_forbidden(
+        &r,
+        "eventbridge:DeleteRule",
+        &rule_arn(account, BUS, "critical"),
+    );
+    let r = save_rule(
+        &mut v,
+        Some("critical"),
+        &ui_rule("tmp", "renamed", json!([ui_kept(critical)])),
+    )
+    .await;
+    assert_forbidden(
+        &r,
+        "eventbridge:DeleteRule",
+        &rule_arn(account, BUS, "critical"),
+    );
+    let mut listed = names(&owner.call("list_rules", &[("bus", BUS)]).await.json());
+    listed.sort();
+    assert_eq!(listed, ["critical", "other"]);
+    assert_eq!(get_rule(&mut owner, "critical").await["description"], "v1");
+
+    // Updating it under its name is still allowed, and so is renaming another rule.
+    let r = api
+        .put(
+            &rule_path(BUS, "critical"),
+            &api_rule("critical", "v2", json!([api_kept(critical)])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = api
+        .put(
+            &rule_path(BUS, "other"),
+            &api_rule("other-renamed", "v2", json!([api_kept(other)])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let mut listed = names(&owner.call("list_rules", &[("bus", BUS)]).await.json());
+    listed.sort();
+    assert_eq!(listed, ["critical", "other-renamed"]);
+}
+
+#[tokio::test]
+async fn contact_uses_are_the_owners_but_contacts_are_listed_to_every_user() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let r = owner
+        .call(
+            "create_contact",
+            &[
+                ("name", "Oncall"),
+                ("phone", "+8613800000001"),
+                ("email", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let contact = r.json()["id"].as_i64().unwrap();
+    let r = save_rule(
+        &mut owner,
+        None,
+        &ui_rule(
+            "hidden-paging",
+            "",
+            json!([{"config": {"kind": "sms", "contacts": [contact]}}]),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let full = create_policy(&mut owner, "EventBridgeFull", &seed_policy()).await;
+    create_user(&mut owner, "ivan", &[full]).await;
+    let mut v = ready_user(&app, account, "ivan").await;
+
+    let id = contact.to_string();
+    let r = v.call("contact_uses", &[("id", &id)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{r:?}");
+    assert_eq!(r.code(), "forbidden", "{r:?}");
+    assert!(!r.body.contains("hidden-paging"), "{r:?}");
+
+    let r = owner.call("contact_uses", &[("id", &id)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(
+        r.json(),
+        json!([{"bus": BUS, "rule": "hidden-paging", "kind": "sms", "removes_target": true}])
+    );
+
+    let r = v.call("list_contacts", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let listed = r.json();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["name"], "Oncall", "{listed}");
+}
+
+#[tokio::test]
+async fn enabling_without_get_rule_answers_the_state_without_targets_or_pattern() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let toggle = create_policy(
+        &mut owner,
+        "ToggleOnly",
+        &one_statement(
+            "Allow",
+            &["eventbridge:EnableRule", "eventbridge:DisableRule"],
+            "acs:eventbridge:*:*:eventbus/*",
+        ),
+    )
+    .await;
+    let read = create_policy(
+        &mut owner,
+        "GetRule",
+        &one_statement(
+            "Allow",
+            &["eventbridge:GetRule"],
+            "acs:eventbridge:*:*:eventbus/*",
+        ),
+    )
+    .await;
+    let jack = create_user(&mut owner, "jack", &[toggle]).await;
+    let mut rule = ui_rule("paging", "private description", json!([ui_ding()]));
+    rule["pattern"] = json!(r#"{"job":{"name":[{"prefix":"nightly-"}]}}"#);
+    let r = save_rule(&mut owner, None, &rule).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_ne!(r.json()["rule"]["pattern"], "", "{r:?}");
+    let r = set_enabled(&mut owner, "paging", false).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+
+    let mut v = ready_user(&app, account, "jack").await;
+    let (_, token) = access_key(&mut v).await;
+    let api = Api::new(&app, &token);
+    let enable = format!("{}/enable", rule_path(BUS, "paging"));
+    let disable = format!("{}/disable", rule_path(BUS, "paging"));
+    assert_refused(
+        &api.get(&rule_path(BUS, "paging")).await,
+        "eventbridge:GetRule",
+    );
+
+    let r = api.post(&enable, &json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let answer = r.json();
+    assert_eq!(answer["enabled"], true, "{answer}");
+    assert_eq!(answer["targets"], json!([]), "{answer}");
+    assert_eq!(answer["pattern"], "", "{answer}");
+    for s in [DING_TOKEN, DING_SECRET, "nightly-", "private description"] {
+        assert!(!r.body.contains(s), "{s} in {}", r.body);
+    }
+    assert_eq!(get_rule(&mut owner, "paging").await["enabled"], true);
+    // The console's set_rule_enabled answers the same.
+    let r = set_enabled(&mut v, "paging", false).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["enabled"], false, "{r:?}");
+    assert_eq!(r.json()["targets"], json!([]), "{r:?}");
+    assert_eq!(r.json()["pattern"], "", "{r:?}");
+
+    // With GetRule the answer is the whole rule, targets masked.
+    attach(&mut owner, jack, read).await;
+    let r = api.post(&disable, &json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = api.post(&enable, &json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let answer = r.json();
+    assert_eq!(answer["enabled"], true, "{answer}");
+    assert_ne!(answer["pattern"], "", "{answer}");
+    let targets = answer["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 1, "{answer}");
+    assert_eq!(targets[0]["kind"], "dingtalk", "{answer}");
+    assert!(
+        targets[0]["url_masked"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{NOWHERE}/robot/send?access_token=")),
+        "{answer}"
+    );
+    assert!(
+        !r.body.contains(DING_TOKEN) && !r.body.contains(DING_SECRET),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn password_changes_are_throttled_without_ending_the_session() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let full = create_policy(&mut owner, "EventBridgeFull", &seed_policy()).await;
+    create_user(&mut owner, "kate", &[full]).await;
+    let mut v = ready_user(&app, account, "kate").await;
+
+    for i in 0..5 {
+        let r = v
+            .call(
+                "change_password",
+                &[
+                    ("current", "wrong-password-0"),
+                    ("password", "third-password-3"),
+                ],
+            )
+            .await;
+        if i < 4 {
+            assert_invalid(&r, "current");
+        } else {
+            assert!(
+                r.status == StatusCode::BAD_REQUEST || r.status == StatusCode::TOO_MANY_REQUESTS,
+                "{r:?}"
+            );
+        }
+    }
+    let r = v
+        .call(
+            "change_password",
+            &[("current", CHANGED), ("password", "third-password-3")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{r:?}");
+    assert_eq!(r.code(), "too_many_requests", "{r:?}");
+
+    // The session goes on; the password is the one it was.
+    let me = v.call("who_am_i", &[]).await.json();
+    assert_eq!(me["login"], format!("kate@{account}"), "{me}");
+    let r = v.call("list_rules", &[("bus", BUS)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = save_rule(&mut v, None, &ui_rule("after-lock", "", json!([ui_ding()]))).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let r = app
+        .visitor()
+        .log_in(&format!("kate@{account}"), CHANGED)
+        .await;
+    assert!(r.is_redirect(), "{r:?}");
+    let r = app
+        .visitor()
+        .log_in(&format!("kate@{account}"), "third-password-3")
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+}
+
+#[tokio::test]
+async fn anonymous_logins_cannot_lock_a_users_password_change() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let lena = create_user(&mut owner, "lena", &[]).await;
+    let mut v = app.visitor();
+    let r = v.log_in(&format!("lena@{account}"), INITIAL).await;
+    assert_eq!(r.location.as_deref(), Some("/password"), "{r:?}");
+
+    // Someone who knows (or counts up to) the user's id fails five logins under the name
+    // the password-change throttle uses.
+    let name = format!("password-change:{lena}");
+    for _ in 0..6 {
+        let r = app.visitor().log_in(&name, "whatever-password").await;
+        assert!(
+            r.status == StatusCode::UNAUTHORIZED || r.status == StatusCode::TOO_MANY_REQUESTS,
+            "{r:?}"
+        );
+    }
+
+    // Password changes and logins share the failure table: anonymous logins typed as a
+    // password change's key must not lock that change (a new RAM user could then do
+    // nothing at all).
+    let r = v
+        .call(
+            "change_password",
+            &[("current", INITIAL), ("password", CHANGED)],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "locked by anonymous logins: {r:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_resource_with_an_empty_region_or_account_is_refused() {
+    let (_app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let kept = create_policy(&mut owner, "Kept", &read_only_policy()).await;
+    let before = owner.call("list_policies", &[]).await.json();
+    for resource in [
+        format!("acs:eventbridge::{account}:eventbus/x"),
+        "acs:eventbridge:*::eventbus/x".to_string(),
+        "acs:eventbridge:::eventbus/*".to_string(),
+    ] {
+        let document = one_statement("Allow", &["eventbridge:*"], &resource);
+        for id in [Value::Null, json!(kept)] {
+            let r = owner
+                .call_json(
+                    "save_policy",
+                    &json!({"id": id, "name": "Empty", "description": "", "document": document}),
+                )
+                .await;
+            assert_invalid(&r, "document");
+            assert!(
+                message(&r).contains("may not be empty"),
+                "{resource}: {r:?}"
+            );
+        }
+    }
+    assert_eq!(owner.call("list_policies", &[]).await.json(), before);
 }

@@ -30,7 +30,7 @@ pub fn locked_error(retry_after_secs: i64) -> AppError {
     let minutes = secs.div_ceil(60);
     AppError::TooManyRequests {
         message: format!(
-            "Too many failed login attempts for this email. Try again in {minutes} minute{}.",
+            "Too many failed attempts for this login. Try again in {minutes} minute{}.",
             if minutes == 1 { "" } else { "s" }
         ),
         retry_after_secs: secs,

@@ -89,7 +89,14 @@ pub async fn log_in(state: &AppState, login: &str, password: &str) -> Result<Act
             }
             format!("{}@{account_id}", name.to_lowercase())
         }
-        None => login.to_lowercase(),
+        // Only what could be an email is counted: no login key contains whitespace, which
+        // keeps other counters (a password change's) out of an anonymous visitor's reach.
+        None => {
+            if validate::email("email", login).is_err() {
+                return Err(bad_credentials());
+            }
+            login.to_lowercase()
+        }
     };
     throttle::check(&state.pool, &key).await?;
     let attempts = throttle::begin_attempt(&state.pool, &key).await?;
@@ -118,18 +125,17 @@ pub async fn log_in(state: &AppState, login: &str, password: &str) -> Result<Act
             load(state, row.id).await
         }
         Some(row) if matches => {
+            // The same answer as a wrong password: it must not confirm a guessed one.
             tracing::info!(user_id = row.id, "login refused: user disabled");
             audit::login(
                 state,
                 row.account_id,
                 Some(row.id),
-                login,
+                &key,
                 Some("user disabled"),
             )
             .await;
-            Err(AppError::Unauthorized {
-                message: "This user is disabled. Ask the account owner to enable it.".into(),
-            })
+            Err(bad_credentials())
         }
         found => {
             tracing::info!("login failed");
@@ -143,7 +149,7 @@ pub async fn log_in(state: &AppState, login: &str, password: &str) -> Result<Act
                     } else {
                         "unknown user"
                     };
-                    audit::login(state, account_id, found.map(|r| r.id), login, Some(reason)).await;
+                    audit::login(state, account_id, found.map(|r| r.id), &key, Some(reason)).await;
                 }
             }
             match throttle::after_failure(&state.pool, &key, attempts).await? {

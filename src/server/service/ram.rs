@@ -207,7 +207,8 @@ pub async fn change_password(
     let resource = Resource::user(actor.account_id, actor.user_id);
     authorize(actor, Action::ChangePassword, &resource)?;
     // Guessing the current password from a stolen session is throttled like logins.
-    let key = format!("password-change:{}", actor.user_id);
+    // The space keeps it apart from every login's key (logins never contain one).
+    let key = format!("password change {}", actor.user_id);
     throttle::check(&state.pool, &key).await?;
     let attempts = throttle::begin_attempt(&state.pool, &key).await?;
     let stored = accounts::password_hash(&state.pool, actor.user_id)
