@@ -132,6 +132,39 @@ pub async fn put(
             }
         }
         let now_ms = super::super::delivery::channels::now_ms();
+        // The whole batch in a few statements: the events, then their deliveries.
+        let valid: Vec<&Incoming> = checked.iter().filter_map(|e| e.as_ref().ok()).collect();
+        let rows: Vec<events::NewEvent> = valid
+            .iter()
+            .map(|e| events::NewEvent {
+                source: &e.source,
+                ce_id: &e.id,
+                event_type: &e.event_type,
+                subject: e.subject.as_deref(),
+                time: &e.time,
+                envelope: &e.envelope,
+            })
+            .collect();
+        let stored = events::insert_events(&mut tx, actor.account_id, bus_id, &rows).await?;
+        let mut queued: Vec<events::NewDelivery> = Vec::new();
+        let mut per_event: Vec<u32> = Vec::with_capacity(valid.len());
+        for (e, (event_id, duplicate)) in valid.iter().zip(&stored) {
+            let before = queued.len();
+            if !duplicate {
+                for m in matchers.iter().filter(|m| m.matches(e)) {
+                    for t in targets.get(&m.id).map(Vec::as_slice).unwrap_or_default() {
+                        queued.push(events::NewDelivery {
+                            event_id: *event_id,
+                            target: t,
+                            webhook_id: webhook_id(),
+                        });
+                    }
+                }
+            }
+            per_event.push((queued.len() - before) as u32);
+        }
+        events::insert_deliveries(&mut tx, actor.account_id, &queued, now_ms).await?;
+        let mut stored = stored.iter().zip(per_event);
         for entry in &checked {
             let e = match entry {
                 Err(err) => {
@@ -149,45 +182,19 @@ pub async fn put(
                 }
                 Ok(e) => e,
             };
-            let (event_id, duplicate) = events::insert_event(
-                &mut tx,
-                actor.account_id,
-                bus_id,
-                &events::NewEvent {
-                    source: &e.source,
-                    ce_id: &e.id,
-                    event_type: &e.event_type,
-                    subject: e.subject.as_deref(),
-                    time: &e.time,
-                    envelope: &e.envelope,
-                },
-            )
-            .await?;
-            let mut deliveries = 0;
+            let Some((&(event_id, duplicate), deliveries)) = stored.next() else {
+                return Err(sqlx::Error::RowNotFound);
+            };
             if duplicate {
                 duplicates += 1;
             } else {
                 accepted += 1;
-                for m in matchers.iter().filter(|m| m.matches(e)) {
-                    for t in targets.get(&m.id).map(Vec::as_slice).unwrap_or_default() {
-                        events::insert_delivery(
-                            &mut tx,
-                            actor.account_id,
-                            event_id,
-                            t,
-                            &webhook_id(),
-                            now_ms,
-                        )
-                        .await?;
-                        deliveries += 1;
-                    }
-                }
             }
             results.push(PutEventsEntry {
                 event_id: Some(e.id.clone()),
                 herald_id: Some(event_id),
                 duplicate,
-                deliveries,
+                deliveries: deliveries as _,
                 ..PutEventsEntry::default()
             });
         }

@@ -61,63 +61,126 @@ pub struct NewEvent<'a> {
     pub envelope: &'a str,
 }
 
-/// Store an event; `(id, false)` when new, `(original id, true)` for a re-sent
-/// `(source, id)` on the same bus.
-pub async fn insert_event(
+/// Store a batch of events in one statement. Returns, for each `(source, ce_id)` given,
+/// the event's id and whether it was already there (a re-sent event, or the same one twice
+/// in the batch: the first is new, the rest duplicates of it), in the order given.
+pub async fn insert_events(
     conn: &mut SqliteConnection,
     account_id: i64,
     bus_id: i64,
-    e: &NewEvent<'_>,
-) -> Result<(i64, bool), sqlx::Error> {
-    let inserted: Option<i64> = sqlx::query_scalar(
+    batch: &[NewEvent<'_>],
+) -> Result<Vec<(i64, bool)>, sqlx::Error> {
+    use std::collections::HashMap;
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<serde_json::Value> = batch
+        .iter()
+        .map(|e| {
+            serde_json::json!([
+                e.source,
+                e.ce_id,
+                e.event_type,
+                e.subject,
+                e.time,
+                e.envelope
+            ])
+        })
+        .collect();
+    let rows = serde_json::Value::Array(rows).to_string();
+    // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT.
+    let inserted: Vec<(i64, String, String)> = sqlx::query_as(
         "INSERT INTO events (account_id, bus_id, source, ce_id, type, subject, time, envelope)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (bus_id, source, ce_id) DO NOTHING RETURNING id",
+         SELECT ?1, ?2, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3,
+                j.value ->> 4, j.value ->> 5
+         FROM json_each(?3) j WHERE true
+         ORDER BY j.key
+         ON CONFLICT (bus_id, source, ce_id) DO NOTHING
+         RETURNING id, source, ce_id",
     )
     .bind(account_id)
     .bind(bus_id)
-    .bind(e.source)
-    .bind(e.ce_id)
-    .bind(e.event_type)
-    .bind(e.subject)
-    .bind(e.time)
-    .bind(e.envelope)
-    .fetch_optional(&mut *conn)
+    .bind(&rows)
+    .fetch_all(&mut *conn)
     .await?;
-    if let Some(id) = inserted {
-        return Ok((id, false));
+    let mut new: HashMap<(String, String), i64> = inserted
+        .into_iter()
+        .map(|(id, source, ce_id)| ((source, ce_id), id))
+        .collect();
+    let mut seen: HashMap<(String, String), i64> = HashMap::new();
+    let missing: Vec<serde_json::Value> = batch
+        .iter()
+        .filter(|e| !new.contains_key(&(e.source.to_string(), e.ce_id.to_string())))
+        .map(|e| serde_json::json!([e.source, e.ce_id]))
+        .collect();
+    if !missing.is_empty() {
+        let originals: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT e.id, e.source, e.ce_id FROM events e
+             JOIN json_each(?2) j ON e.source = j.value ->> 0 AND e.ce_id = j.value ->> 1
+             WHERE e.bus_id = ?1",
+        )
+        .bind(bus_id)
+        .bind(serde_json::Value::Array(missing).to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+        seen.extend(
+            originals
+                .into_iter()
+                .map(|(id, source, ce_id)| ((source, ce_id), id)),
+        );
     }
-    let original: i64 = sqlx::query_scalar(
-        "SELECT id FROM events WHERE bus_id = ?1 AND source = ?2 AND ce_id = ?3",
-    )
-    .bind(bus_id)
-    .bind(e.source)
-    .bind(e.ce_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok((original, true))
+    let mut out = Vec::with_capacity(batch.len());
+    for e in batch {
+        let key = (e.source.to_string(), e.ce_id.to_string());
+        if let Some(id) = new.remove(&key) {
+            seen.insert(key, id);
+            out.push((id, false));
+        } else {
+            let id = seen.get(&key).copied().ok_or(sqlx::Error::RowNotFound)?;
+            out.push((id, true));
+        }
+    }
+    Ok(out)
 }
 
-/// Queue one delivery, due now.
-pub async fn insert_delivery(
+/// One delivery to queue.
+pub struct NewDelivery<'a> {
+    pub event_id: i64,
+    pub target: &'a MatchTarget,
+    pub webhook_id: String,
+}
+
+/// Queue deliveries, due at `now_ms`, in one statement.
+pub async fn insert_deliveries(
     conn: &mut SqliteConnection,
     account_id: i64,
-    event_id: i64,
-    target: &MatchTarget,
-    webhook_id: &str,
+    deliveries: &[NewDelivery<'_>],
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
+    if deliveries.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = deliveries
+        .iter()
+        .map(|d| {
+            serde_json::json!([
+                d.event_id,
+                d.target.rule_id,
+                d.target.id,
+                d.target.kind,
+                d.webhook_id
+            ])
+        })
+        .collect();
     sqlx::query(
-        "INSERT INTO deliveries (account_id, event_id, rule_id, target_id, kind, webhook_id, next_attempt_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO deliveries (account_id, event_id, rule_id, target_id, kind, webhook_id,
+                                 next_attempt_at)
+         SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, ?2
+         FROM json_each(?3) j ORDER BY j.key",
     )
     .bind(account_id)
-    .bind(event_id)
-    .bind(target.rule_id)
-    .bind(target.id)
-    .bind(&target.kind)
-    .bind(webhook_id)
     .bind(now_ms)
+    .bind(serde_json::Value::Array(rows).to_string())
     .execute(conn)
     .await
     .map(|_| ())
