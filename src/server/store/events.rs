@@ -353,60 +353,89 @@ pub async fn record(
     let mut last_by_target: std::collections::HashMap<i64, &AttemptRecord> =
         std::collections::HashMap::new();
     let mut tx = super::begin_write(pool).await?;
-    for r in records {
-        if r.deferred {
-            sqlx::query(
-                "UPDATE deliveries SET next_attempt_at = ?2, lease_until = NULL
-                 WHERE id = ?1 AND lease_until = ?3",
-            )
-            .bind(r.delivery_id)
-            .bind(r.next_attempt_at)
-            .bind(r.lease_until)
-            .execute(&mut *tx)
-            .await?;
-            continue;
-        }
-        let held = sqlx::query(
-            "UPDATE deliveries SET status = ?2, attempts = attempts + 1, next_attempt_at = ?3,
-                 lease_until = NULL, last_reason = ?4, last_detail = ?5,
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE id = ?1 AND status = 'pending' AND lease_until = ?6",
-        )
-        .bind(r.delivery_id)
-        .bind(r.status)
-        .bind(r.next_attempt_at)
-        .bind(&r.reason)
-        .bind(&r.detail)
-        .bind(r.lease_until)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if !held {
-            tracing::warn!(
-                delivery = r.delivery_id,
-                "an attempt outlived its lease; its result is dropped"
-            );
-            continue;
-        }
+    // A few statements for the whole batch (json_each), not two per delivery.
+    let deferred: Vec<serde_json::Value> = records
+        .iter()
+        .filter(|r| r.deferred)
+        .map(|r| serde_json::json!([r.delivery_id, r.next_attempt_at, r.lease_until]))
+        .collect();
+    if !deferred.is_empty() {
         sqlx::query(
-            "INSERT INTO attempts (delivery_id, number, started_at, latency_ms, request,
-                                   response_status, response_body, reason, detail)
-             VALUES (?1, (SELECT COUNT(*) + 1 FROM attempts WHERE delivery_id = ?1),
-                     ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "UPDATE deliveries SET next_attempt_at = j.value ->> 1, lease_until = NULL
+             FROM json_each(?1) j
+             WHERE deliveries.id = j.value ->> 0 AND deliveries.lease_until = j.value ->> 2",
         )
-        .bind(r.delivery_id)
-        .bind(&r.started_at)
-        .bind(r.latency_ms)
-        .bind(&r.request)
-        .bind(r.response_status)
-        .bind(&r.response_body)
-        .bind(&r.reason)
-        .bind(&r.detail)
+        .bind(serde_json::Value::Array(deferred).to_string())
         .execute(&mut *tx)
         .await?;
-        if let Some(target) = r.target_id {
-            last_by_target.insert(target, r);
+    }
+    let attempted: Vec<&AttemptRecord> = records.iter().filter(|r| !r.deferred).collect();
+    if !attempted.is_empty() {
+        let rows: Vec<serde_json::Value> = attempted
+            .iter()
+            .map(|r| {
+                serde_json::json!([
+                    r.delivery_id,
+                    r.status,
+                    r.next_attempt_at,
+                    r.reason,
+                    r.detail,
+                    r.lease_until
+                ])
+            })
+            .collect();
+        // Only attempts whose lease still holds count.
+        let held: std::collections::HashSet<i64> = sqlx::query_scalar(
+            "UPDATE deliveries SET status = j.value ->> 1, attempts = attempts + 1,
+                 next_attempt_at = j.value ->> 2, lease_until = NULL,
+                 last_reason = j.value ->> 3, last_detail = j.value ->> 4,
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             FROM json_each(?1) j
+             WHERE deliveries.id = j.value ->> 0 AND deliveries.status = 'pending'
+               AND deliveries.lease_until = j.value ->> 5
+             RETURNING deliveries.id",
+        )
+        .bind(serde_json::Value::Array(rows).to_string())
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+        let mut rows = Vec::with_capacity(held.len());
+        for r in attempted {
+            if !held.contains(&r.delivery_id) {
+                tracing::warn!(
+                    delivery = r.delivery_id,
+                    "an attempt outlived its lease; its result is dropped"
+                );
+                continue;
+            }
+            rows.push(serde_json::json!([
+                r.delivery_id,
+                r.started_at,
+                r.latency_ms,
+                r.request,
+                r.response_status,
+                r.response_body,
+                r.reason,
+                r.detail
+            ]));
+            if let Some(target) = r.target_id {
+                last_by_target.insert(target, r);
+            }
+        }
+        if !rows.is_empty() {
+            sqlx::query(
+                "INSERT INTO attempts (delivery_id, number, started_at, latency_ms, request,
+                                       response_status, response_body, reason, detail)
+                 SELECT j.value ->> 0,
+                        (SELECT COUNT(*) + 1 FROM attempts a WHERE a.delivery_id = j.value ->> 0),
+                        j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4,
+                        j.value ->> 5, j.value ->> 6, j.value ->> 7
+                 FROM json_each(?1) j ORDER BY j.key",
+            )
+            .bind(serde_json::Value::Array(rows).to_string())
+            .execute(&mut *tx)
+            .await?;
         }
     }
     for (target, r) in last_by_target {
