@@ -74,12 +74,45 @@ pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
 }
 
-/// Start a transaction that writes: `BEGIN IMMEDIATE` takes the write lock up front, so it
-/// waits (busy timeout) for other writers instead of failing when a read turns into a write.
-pub async fn begin_write(
-    pool: &sqlx::SqlitePool,
-) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-    pool.begin_with("BEGIN IMMEDIATE").await
+/// Writers of this process queue here, in order, before they ask SQLite for its one write
+/// lock: a writer that finds the lock taken would otherwise sleep in SQLite's busy handler
+/// (1, 2, 5, 10… ms) and wake late, which under load costs more than the writes themselves.
+static WRITE_GATE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A write transaction holding its turn at the write gate until it ends.
+pub struct WriteTx {
+    // Declared first: dropped (rolled back) before the turn is given up.
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+impl WriteTx {
+    /// Commit, then give up the turn.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+/// Start a transaction that writes: it waits its turn at the process's write gate, then
+/// `BEGIN IMMEDIATE` takes SQLite's write lock up front (waiting, with the busy timeout,
+/// only for another process), so it never fails when a read turns into a write.
+pub async fn begin_write(pool: &sqlx::SqlitePool) -> Result<WriteTx, sqlx::Error> {
+    let turn = WRITE_GATE.lock().await;
+    let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    Ok(WriteTx { tx, _turn: turn })
 }
 
 /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one bound parameter
