@@ -2620,3 +2620,48 @@ async fn a_resource_with_an_empty_region_or_account_is_refused() {
     }
     assert_eq!(owner.call("list_policies", &[]).await.json(), before);
 }
+
+/// A stored policy that stops parsing (changed under Herald, or by a stricter release) may
+/// have held a Deny: the user then gets nothing from any of its policies.
+#[tokio::test]
+async fn a_policy_that_no_longer_parses_grants_nothing() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    let full = create_policy(&mut owner, "full", &seed_policy()).await;
+    let deny = create_policy(
+        &mut owner,
+        "no-delete",
+        &one_statement("Deny", &["eventbridge:DeleteRule"], "*"),
+    )
+    .await;
+    create_user(&mut owner, "carol", &[full, deny]).await;
+    let mut carol = ready_user(&app, account, "carol").await;
+    let r = carol.call("list_rules", &[("bus", BUS)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+
+    // Break the Deny policy behind Herald's back.
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(app.db_path()))
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE policies SET document = '{\"Version\": \"1\", \"Statement\": [' WHERE id = ?1",
+    )
+    .bind(deny)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    // Not "the seed policy alone": nothing from policies at all.
+    let r = carol.call("list_rules", &[("bus", BUS)]).await;
+    assert_forbidden(
+        &r,
+        "eventbridge:ListRules",
+        &format!("acs:eventbridge:local:{account}:eventbus/{BUS}"),
+    );
+    // The account-wide reads stay open.
+    let r = carol.call("list_contacts", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+}

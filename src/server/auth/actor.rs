@@ -27,11 +27,14 @@ pub async fn load(pool: &SqlitePool, user_id: i64, via: Via) -> Result<Option<Ac
             .await
             .context("loading a user's policies")?
         {
-            // Documents are validated at save; one that no longer parses grants nothing.
+            // Documents are validated at save. One that no longer parses might have held a
+            // Deny, so the user gets nothing from any policy until it is fixed (fail closed).
             match ram::parse(&text, user.account_id) {
                 Ok(doc) => parsed.push(doc),
                 Err(e) => {
-                    tracing::error!(user_id, error = %e, "a stored policy does not parse; ignored")
+                    tracing::error!(user_id, error = %e, "a stored policy does not parse; the user's policies grant nothing");
+                    parsed.clear();
+                    break;
                 }
             }
         }
