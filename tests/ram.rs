@@ -2665,3 +2665,21 @@ async fn a_policy_that_no_longer_parses_grants_nothing() {
     let r = carol.call("list_contacts", &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
 }
+
+/// A path under `/api/v1/` that is no route answers JSON, like every other API error.
+#[tokio::test]
+async fn an_unknown_api_route_is_a_json_404() {
+    let (app, _owner) = herald().await;
+    let r = reqwest::Client::new()
+        .get(format!("{}/api/v1/buses/{BUS}/nothing-here", app.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "not_found", "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("/api/v1/buses/"),
+        "{body}"
+    );
+}

@@ -616,9 +616,17 @@ async fn openapi_json() -> Response {
     Json(openapi()).into_response()
 }
 
+/// Any other path under `/api/v1/`: a JSON 404, not the console's page.
+async fn no_such_route(uri: axum::http::Uri) -> Response {
+    error_response(AppError::NotFound {
+        what: format!("API route {}", uri.path()),
+    })
+}
+
 /// The management API's routes (outside the session layer: keys, not cookies).
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/api/v1/{*rest}", axum::routing::any(no_such_route))
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/v1/buses", get(list_buses).post(create_bus))
         .route("/api/v1/buses/{bus}", get(get_bus).delete(delete_bus))
