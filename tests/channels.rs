@@ -392,4 +392,28 @@ async fn the_owner_is_emailed_when_a_failing_target_is_disabled() {
         .call("get_rule", &[("bus", BUS), ("name", "on-call")])
         .await;
     assert!(r.json()["targets"][0]["disabled"].is_string(), "{r:?}");
+    // The audit log says Herald did it, with the key of the robot's URL nowhere.
+    let r = v
+        .call_json(
+            "list_audit",
+            &json!({"filter": {"action": "herald:DisableTarget"}}),
+        )
+        .await;
+    let entries = r.json();
+    let entry = &entries[0];
+    assert_eq!(entry["actor"], "herald", "{entries}");
+    assert!(
+        entry["resource"]
+            .as_str()
+            .unwrap()
+            .ends_with(":eventbus/pai-system-team/rule/on-call"),
+        "{entry}"
+    );
+    assert!(
+        entry["detail"]
+            .as_str()
+            .unwrap()
+            .contains("\"enabled\":false"),
+        "{entry}"
+    );
 }

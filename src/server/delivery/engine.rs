@@ -359,10 +359,9 @@ fn deferred(due: &Due, when: i64) -> AttemptRecord {
     }
 }
 
-/// Email the account owner that a target was disabled, when an SMTP relay is configured
-/// (the rule list flags it either way).
+/// Note in the audit log that Herald disabled a target, and email the account owner when
+/// an SMTP relay is configured (the rule list flags it either way).
 async fn tell_owner(state: &AppState, target: i64) {
-    let Some(mailer) = &state.mailer else { return };
     let found = match events::disabled_target(&state.pool, target).await {
         Ok(Some(found)) => found,
         Ok(None) => return,
@@ -371,6 +370,17 @@ async fn tell_owner(state: &AppState, target: i64) {
             return;
         }
     };
+    // Herald changed the configuration: the audit log says so, as for any change.
+    super::super::service::audit::by_herald(
+        state,
+        found.account_id,
+        "herald:DisableTarget",
+        &crate::domain::policy::Resource::rule(found.account_id, &found.bus, &found.rule).arn,
+        serde_json::json!({ "target": target, "kind": found.kind, "enabled": true }),
+        serde_json::json!({ "target": target, "enabled": false, "reason": found.reason }),
+    )
+    .await;
+    let Some(mailer) = &state.mailer else { return };
     let Some(email) = found.owner_email.clone() else {
         return;
     };

@@ -47,6 +47,31 @@ pub async fn change(
     .await;
 }
 
+/// Note a change Herald made by itself (a target disabled after failing for too long).
+pub async fn by_herald(
+    state: &AppState,
+    account_id: i64,
+    action: &str,
+    resource: &str,
+    before: Value,
+    after: Value,
+) {
+    let detail = json!({ "before": before, "after": after }).to_string();
+    write(
+        state,
+        NewEntry {
+            account_id,
+            actor_user_id: None,
+            actor: "herald",
+            action,
+            resource,
+            outcome: "ok",
+            detail: &detail,
+        },
+    )
+    .await;
+}
+
 /// Note a login of a user of `account_id`, successful or not.
 pub async fn login(
     state: &AppState,

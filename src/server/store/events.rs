@@ -277,6 +277,7 @@ pub async fn release_leases(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
 /// Who to tell that a target was disabled: the account owner, and where the target is.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DisabledTarget {
+    pub account_id: i64,
     pub owner_name: String,
     pub owner_email: Option<String>,
     pub bus: String,
@@ -291,7 +292,7 @@ pub async fn disabled_target(
     target_id: i64,
 ) -> Result<Option<DisabledTarget>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.display_name AS owner_name, u.email AS owner_email, b.name AS bus,
+        "SELECT r.account_id, u.display_name AS owner_name, u.email AS owner_email, b.name AS bus,
                 r.name AS rule, t.kind, t.disabled_reason AS reason
          FROM targets t JOIN rules r ON r.id = t.rule_id
          JOIN event_buses b ON b.id = r.bus_id
