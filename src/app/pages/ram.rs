@@ -55,6 +55,15 @@ pub fn UsersPage() -> impl IntoView {
     );
     let confirming = RwSignal::new(None::<i64>);
     let resetting = RwSignal::new(None::<i64>);
+    // A created user's initial password does not stay in the form.
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            if let Some(f) = form.get() {
+                f.reset();
+            }
+        }
+    });
     let row = move |u: RamUserView, policies: Vec<PolicyView>| {
         let id = u.id;
         let disabled = u.disabled;
@@ -165,7 +174,7 @@ pub fn UsersPage() -> impl IntoView {
             </p>
             <section class="card">
                 <h2>"Create user"</h2>
-                <ActionForm action=create attr:aria-label="Create user">
+                <ActionForm action=create node_ref=form attr:aria-label="Create user">
                     <FormError outcome=create_outcome/>
                     <label for="login_name">"Login name"</label>
                     <input id="login_name" name="login_name" type="text" required placeholder="alice"/>
