@@ -302,13 +302,7 @@ pub async fn stored_target(
     name: &str,
     id: i64,
 ) -> Result<TargetConfig, AppError> {
-    authorize(
-        actor,
-        Action::ListTargets,
-        &Resource::rule(actor.account_id, bus, name),
-    )?;
-    let bus_id = bus_id(state, actor, bus).await?;
-    let row = find_rule(state, actor, bus_id, name).await?;
+    let (_, row) = authorized_rule(state, actor, Action::ListTargets, bus, name).await?;
     load_targets(state, &[row.id])
         .await?
         .remove(&row.id)
@@ -328,13 +322,7 @@ pub async fn get(
     bus: &str,
     name: &str,
 ) -> Result<RuleView, AppError> {
-    authorize(
-        actor,
-        Action::GetRule,
-        &Resource::rule(actor.account_id, bus, name),
-    )?;
-    let bus_id = bus_id(state, actor, bus).await?;
-    let row = find_rule(state, actor, bus_id, name).await?;
+    let (_, row) = authorized_rule(state, actor, Action::GetRule, bus, name).await?;
     one(views(state, vec![row]).await?)
 }
 
@@ -353,6 +341,21 @@ pub async fn get_enabled(
     )?;
     let bus_id = bus_id(state, actor, bus).await?;
     Ok(find_rule(state, actor, bus_id, name).await?.enabled)
+}
+
+/// The first steps of an operation on one rule: authorize `action` on it, then load it
+/// (with its bus's id).
+async fn authorized_rule(
+    state: &AppState,
+    actor: &Actor,
+    action: Action,
+    bus: &str,
+    name: &str,
+) -> Result<(i64, rules::RuleRow), AppError> {
+    authorize(actor, action, &Resource::rule(actor.account_id, bus, name))?;
+    let bus_id = bus_id(state, actor, bus).await?;
+    let row = find_rule(state, actor, bus_id, name).await?;
+    Ok((bus_id, row))
 }
 
 fn one(mut views: Vec<RuleView>) -> Result<RuleView, AppError> {
@@ -708,13 +711,7 @@ pub async fn list_targets(
     bus: &str,
     name: &str,
 ) -> Result<Vec<TargetView>, AppError> {
-    authorize(
-        actor,
-        Action::ListTargets,
-        &Resource::rule(actor.account_id, bus, name),
-    )?;
-    let bus_id = bus_id(state, actor, bus).await?;
-    let row = find_rule(state, actor, bus_id, name).await?;
+    let (_, row) = authorized_rule(state, actor, Action::ListTargets, bus, name).await?;
     Ok(one(views(state, vec![row]).await?)?.targets)
 }
 
@@ -741,13 +738,7 @@ pub async fn put_targets(
     name: &str,
     targets: Vec<TargetInput>,
 ) -> Result<SavedRule, AppError> {
-    authorize(
-        actor,
-        Action::UpdateTargets,
-        &Resource::rule(actor.account_id, bus, name),
-    )?;
-    let bus_id = bus_id(state, actor, bus).await?;
-    let row = find_rule(state, actor, bus_id, name).await?;
+    let (bus_id, row) = authorized_rule(state, actor, Action::UpdateTargets, bus, name).await?;
     let input = with_targets(&row, targets);
     replace(
         state,
