@@ -663,35 +663,24 @@ pub fn routes() -> Router<AppState> {
 mod tests {
     use super::*;
 
+    /// The routes, the version and the security scheme are checked on the served document
+    /// by `tests/ram.rs`; here, that the types the routes exchange are described.
     #[test]
-    fn the_document_lists_every_route_of_the_spec_table() {
+    fn the_document_describes_the_exchanged_types() {
         let doc = serde_json::to_value(openapi()).unwrap();
-        let paths = doc["paths"].as_object().unwrap();
-        for (path, methods) in [
-            ("/api/v1/buses", &["get", "post"][..]),
-            ("/api/v1/buses/{bus}", &["get", "delete"]),
-            ("/api/v1/buses/{bus}/rules", &["get", "post"]),
-            (
-                "/api/v1/buses/{bus}/rules/{rule}",
-                &["get", "put", "delete"],
-            ),
-            ("/api/v1/buses/{bus}/rules/{rule}/enable", &["post"]),
-            ("/api/v1/buses/{bus}/rules/{rule}/disable", &["post"]),
-            (
-                "/api/v1/buses/{bus}/rules/{rule}/targets",
-                &["get", "put", "delete"],
-            ),
-            ("/api/v1/buses/{bus}/events", &["get", "post"]),
-            ("/api/v1/contacts", &["get", "post"]),
-            ("/api/v1/contacts/{id}", &["put", "delete"]),
+        for schema in [
+            "RuleView",
+            "TargetView",
+            "SavedRule",
+            "ApiRule",
+            "ApiError",
+            "EventBusView",
         ] {
-            for m in methods {
-                assert!(paths[path].get(*m).is_some(), "{m} {path} missing");
-            }
+            assert!(
+                doc["components"]["schemas"][schema].is_object(),
+                "schema {schema} missing"
+            );
         }
-        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-        assert!(doc["components"]["schemas"]["RuleView"].is_object());
-        assert!(doc["components"]["securitySchemes"]["access_key"].is_object());
     }
 
     #[test]
