@@ -38,9 +38,26 @@ impl TestApp {
 
     /// Stop the server and start a new one on the same database.
     pub async fn restart(self) -> TestApp {
+        self.restart_with(|_| {}).await
+    }
+
+    /// Stop the server and start a new one on the same database, with settings changed by
+    /// `tweak`.
+    pub async fn restart_with(self, tweak: impl FnOnce(&mut ServeArgs)) -> TestApp {
+        let dir = self.stop().await;
+        TestApp::start_in(dir, tweak).await
+    }
+
+    /// Stop the server gracefully; the directory keeps its database.
+    pub async fn stop(self) -> tempfile::TempDir {
         let TestApp { server, dir } = self;
         server.stop().await.expect("graceful stop");
-        let server = start(&db_url(&dir.path().join("herald.db")), |_| {}).await;
+        dir
+    }
+
+    /// Start Herald on the database a stopped app left in `dir`.
+    pub async fn start_in(dir: tempfile::TempDir, tweak: impl FnOnce(&mut ServeArgs)) -> TestApp {
+        let server = start(&db_url(&dir.path().join("herald.db")), tweak).await;
         TestApp { server, dir }
     }
 

@@ -4,14 +4,13 @@
 //! `Retry-After`, the providers' rate-limit codes) on the configured schedule with jitter;
 //! failed at once on a permanent error; dead when the schedule is used up.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use super::channels::{dingtalk, lark, now_ms, twilio, webhook, wecom, Message};
 use super::outcome::Outcome;
 use super::pacing;
+pub use super::queue::Wake;
 use super::render::{self, Context};
 use super::sign::WebhookSecret;
 use crate::domain::catalog::TargetKind;
@@ -20,7 +19,7 @@ use crate::server::crypto::mask_url;
 use crate::server::state::AppState;
 use crate::server::store::events::{self, AttemptRecord, Due};
 use serde_json::Value;
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 /// How long a claim holds before another worker may take the delivery: longer than any
@@ -36,21 +35,11 @@ const MAX_RETRY_AFTER_S: u64 = 3600;
 /// Attempt records keep this much of a request or response.
 const KEEP_BYTES: usize = 2048;
 
-/// Wakes workers when events arrive; shared through the state.
-#[derive(Clone, Default)]
-pub struct Wake(Arc<Notify>);
-
-impl Wake {
-    /// New deliveries are due: wake the idle workers.
-    pub fn now(&self) {
-        self.0.notify_waiters();
-    }
-}
-
 /// The running workers; [`Engine::stop`] lets them finish what they hold.
 pub struct Engine {
     stop: watch::Sender<bool>,
     workers: JoinSet<()>,
+    state: AppState,
 }
 
 impl Engine {
@@ -70,36 +59,69 @@ impl Engine {
         for _ in 0..state.config.workers.max(1) {
             workers.spawn(worker(state.clone(), rx.clone()));
         }
-        Engine { stop, workers }
+        state.wake.open();
+        Engine {
+            stop,
+            workers,
+            state: state.clone(),
+        }
     }
 
-    /// Stop claiming, finish the attempts in flight, and return when all workers are done.
+    /// Stop claiming, finish the attempts in flight, and return when all workers are done;
+    /// deliveries still queued in memory are released in the database for the next run.
     pub async fn stop(mut self) {
         let _ = self.stop.send(true);
         while self.workers.join_next().await.is_some() {}
+        let left: Vec<(i64, i64)> = self
+            .state
+            .wake
+            .close()
+            .iter()
+            .map(|d| (d.id, d.lease_until))
+            .collect();
+        if let Err(e) = events::release(&self.state.pool, &left).await {
+            // Their leases run out by themselves, and start-up releases them anyway.
+            tracing::warn!(error = %e, deliveries = left.len(), "releasing queued deliveries");
+        }
     }
 }
 
 async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
+    // When this worker last looked in the database; it looks at least every POLL even
+    // while the queue keeps it busy, so retries are not starved by fresh events.
+    let mut looked = Instant::now() - POLL;
     loop {
         if *stop.borrow() {
             return;
         }
         // Register for a wake-up before looking, so an event stored meanwhile is not missed.
-        let notified = state.wake.0.notified();
+        let notified = state.wake.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        let batch = match events::claim_due(&state.pool, now_ms(), LEASE_MS, BATCH).await {
-            Ok(batch) => batch,
-            Err(e) => {
-                if state.pool.is_closed() {
-                    return;
-                }
-                tracing::warn!(error = %e, "claiming deliveries");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
+        let mut batch = state.wake.take(BATCH as usize);
+        let room = if batch.is_empty() {
+            BATCH
+        } else if looked.elapsed() >= POLL {
+            BATCH / 4
+        } else {
+            0
         };
+        if room > 0 {
+            looked = Instant::now();
+            match events::claim_due(&state.pool, now_ms(), LEASE_MS, room).await {
+                Ok(claimed) => batch.extend(claimed),
+                Err(e) => {
+                    if state.pool.is_closed() {
+                        return;
+                    }
+                    tracing::warn!(error = %e, "claiming deliveries");
+                    if batch.is_empty() {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                }
+            }
+        }
         if batch.is_empty() {
             tokio::select! {
                 _ = notified => {}

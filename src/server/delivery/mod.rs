@@ -6,5 +6,6 @@ pub mod channels;
 pub mod engine;
 pub mod outcome;
 pub mod pacing;
+pub mod queue;
 pub mod render;
 pub mod sign;

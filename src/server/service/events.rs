@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 
 use super::super::auth::{authorize, Actor};
+use super::super::delivery::engine::{BATCH, LEASE_MS};
+use super::super::delivery::queue::Reservation;
 use super::super::error::Context;
 use super::super::ingest::{self, EntryError, Incoming};
 use super::super::state::AppState;
@@ -88,7 +90,7 @@ pub async fn put(
             ),
         ));
     }
-    let bus_id = rules::bus_id(&state.pool, actor.account_id, bus)
+    let (bus_id, workspace) = events::bus_for_ingest(&state.pool, actor.account_id, bus)
         .await
         .context("finding a bus")?
         .ok_or_else(|| AppError::NotFound {
@@ -102,7 +104,7 @@ pub async fn put(
 
     let mut results: Vec<PutEventsEntry> = Vec::with_capacity(checked.len());
     let (mut accepted, mut duplicates) = (0u64, 0u64);
-    let outcome: Result<(), sqlx::Error> = async {
+    let outcome: Result<Option<(Reservation, Vec<events::Due>)>, sqlx::Error> = async {
         let mut tx = super::super::store::begin_write(&state.pool).await?;
         let matchers: Vec<Matcher> = events::enabled_rules(&mut tx, bus_id)
             .await?
@@ -147,6 +149,8 @@ pub async fn put(
             .collect();
         let stored = events::insert_events(&mut tx, actor.account_id, bus_id, &rows).await?;
         let mut queued: Vec<events::NewDelivery> = Vec::new();
+        // The event of each queued delivery, for handing it to the workers.
+        let mut queued_events: Vec<&Incoming> = Vec::new();
         let mut per_event: Vec<u32> = Vec::with_capacity(valid.len());
         for (e, (event_id, duplicate)) in valid.iter().zip(&stored) {
             let before = queued.len();
@@ -158,12 +162,45 @@ pub async fn put(
                             target: t,
                             webhook_id: webhook_id(),
                         });
+                        queued_events.push(e);
                     }
                 }
             }
             per_event.push((queued.len() - before) as u32);
         }
-        events::insert_deliveries(&mut tx, actor.account_id, &queued, now_ms).await?;
+        // Leased to this process's workers and handed over in memory after the commit,
+        // when they run and have room; otherwise left for them to claim.
+        let reservation = state.wake.reserve(queued.len());
+        let lease_until = reservation.as_ref().map(|_| now_ms + LEASE_MS);
+        let ids =
+            events::insert_deliveries(&mut tx, actor.account_id, &queued, now_ms, lease_until)
+                .await?;
+        let handed = match (reservation, lease_until) {
+            (Some(reservation), Some(lease_until)) => {
+                let dues = queued
+                    .iter()
+                    .zip(&queued_events)
+                    .zip(ids)
+                    .map(|((d, e), id)| events::Due {
+                        id,
+                        account_id: actor.account_id,
+                        webhook_id: d.webhook_id.clone(),
+                        attempts: 0,
+                        kind: d.target.kind.clone(),
+                        event_id: d.event_id,
+                        envelope: e.envelope.clone(),
+                        bus: bus.to_string(),
+                        workspace: workspace.clone(),
+                        rule: Some(d.target.rule_name.clone()),
+                        target_id: Some(d.target.id),
+                        config: Some(d.target.config.clone()),
+                        lease_until,
+                    })
+                    .collect();
+                Some((reservation, dues))
+            }
+            _ => None,
+        };
         let mut stored = stored.iter().zip(per_event);
         for entry in &checked {
             let e = match entry {
@@ -199,14 +236,17 @@ pub async fn put(
             });
         }
         // Committed before the answer goes out: an accepted event is durable.
-        tx.commit().await
+        tx.commit().await?;
+        Ok(handed)
     }
     .await;
-    outcome.context("storing events")?;
+    let handed = outcome.context("storing events")?;
     let failed = results.iter().filter(|r| r.error_code.is_some()).count();
     state.metrics.events(accepted, duplicates, failed as u64);
-    if accepted > 0 {
-        state.wake.now();
+    match handed {
+        Some((reservation, dues)) => reservation.hand(dues, BATCH as usize),
+        None if accepted > 0 => state.wake.now(),
+        None => {}
     }
     Ok(PutEventsResult {
         failed_entry_count: failed,

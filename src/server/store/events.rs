@@ -21,6 +21,26 @@ pub struct MatchTarget {
     pub rule_id: i64,
     pub id: i64,
     pub kind: String,
+    /// The rule's name and the target's sealed settings, for handing deliveries to the
+    /// workers without reading them again.
+    pub rule_name: String,
+    pub config: String,
+}
+
+/// A bus as ingest needs it: its id and the name of its workspace.
+pub async fn bus_for_ingest(
+    pool: &SqlitePool,
+    account_id: i64,
+    bus: &str,
+) -> Result<Option<(i64, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT b.id, w.name FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
+         WHERE b.account_id = ?1 AND b.name = ?2",
+    )
+    .bind(account_id)
+    .bind(bus)
+    .fetch_optional(pool)
+    .await
 }
 
 /// The enabled rules of a bus.
@@ -42,7 +62,8 @@ pub async fn enabled_targets(
     bus_id: i64,
 ) -> Result<Vec<MatchTarget>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT t.rule_id, t.id, t.kind FROM targets t JOIN rules r ON r.id = t.rule_id
+        "SELECT t.rule_id, t.id, t.kind, r.name AS rule_name, t.config
+         FROM targets t JOIN rules r ON r.id = t.rule_id
          WHERE r.bus_id = ?1 AND r.enabled = 1 AND t.disabled_at IS NULL
          ORDER BY t.rule_id, t.position",
     )
@@ -150,15 +171,18 @@ pub struct NewDelivery<'a> {
     pub webhook_id: String,
 }
 
-/// Queue deliveries, due at `now_ms`, in one statement.
+/// Queue deliveries, due at `now_ms`, in one statement; with `lease_until`, already
+/// claimed by this process until then (to be handed to its workers in memory). Returns the
+/// new deliveries' ids, in the order given, when leased; nothing otherwise.
 pub async fn insert_deliveries(
     conn: &mut SqliteConnection,
     account_id: i64,
     deliveries: &[NewDelivery<'_>],
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+    lease_until: Option<i64>,
+) -> Result<Vec<i64>, sqlx::Error> {
     if deliveries.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let rows: Vec<serde_json::Value> = deliveries
         .iter()
@@ -172,16 +196,60 @@ pub async fn insert_deliveries(
             ])
         })
         .collect();
+    let rows = serde_json::Value::Array(rows).to_string();
+    const INSERT: &str = "INSERT INTO deliveries (account_id, event_id, rule_id, target_id, kind,
+                                 webhook_id, next_attempt_at, lease_until)
+         SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4,
+                ?2, ?4
+         FROM json_each(?3) j ORDER BY j.key";
+    let Some(lease_until) = lease_until else {
+        sqlx::query(INSERT)
+            .bind(account_id)
+            .bind(now_ms)
+            .bind(rows)
+            .bind(None::<i64>)
+            .execute(conn)
+            .await?;
+        return Ok(Vec::new());
+    };
+    // Matched back by webhook id (unique), as RETURNING promises no order.
+    let returned: Vec<(i64, String)> =
+        sqlx::query_as(&format!("{INSERT} RETURNING id, webhook_id"))
+            .bind(account_id)
+            .bind(now_ms)
+            .bind(rows)
+            .bind(lease_until)
+            .fetch_all(conn)
+            .await?;
+    let ids: std::collections::HashMap<String, i64> =
+        returned.into_iter().map(|(id, w)| (w, id)).collect();
+    deliveries
+        .iter()
+        .map(|d| {
+            ids.get(&d.webhook_id)
+                .copied()
+                .ok_or(sqlx::Error::RowNotFound)
+        })
+        .collect()
+}
+
+/// Give back leases this process holds but will not use (deliveries still queued in
+/// memory when the workers stop), so they are due again at once; `(id, lease_until)`.
+pub async fn release(pool: &SqlitePool, leases: &[(i64, i64)]) -> Result<(), sqlx::Error> {
+    if leases.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = leases
+        .iter()
+        .map(|(id, lease)| serde_json::json!([id, lease]))
+        .collect();
     sqlx::query(
-        "INSERT INTO deliveries (account_id, event_id, rule_id, target_id, kind, webhook_id,
-                                 next_attempt_at)
-         SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, ?2
-         FROM json_each(?3) j ORDER BY j.key",
+        "UPDATE deliveries SET lease_until = NULL FROM json_each(?1) j
+         WHERE deliveries.id = j.value ->> 0 AND deliveries.status = 'pending'
+           AND deliveries.lease_until = j.value ->> 1",
     )
-    .bind(account_id)
-    .bind(now_ms)
     .bind(serde_json::Value::Array(rows).to_string())
-    .execute(conn)
+    .execute(pool)
     .await
     .map(|_| ())
 }

@@ -39,6 +39,9 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
     }
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // A local file, not a network peer: pinging it before each use only costs a round
+        // trip to the connection's thread.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open the database {url}: {e}"))?;
