@@ -22,6 +22,8 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 const BUS: &str = "pai-system-team";
 const SID: &str = "ACtest0000000000000000000000000000";
 const TOKEN: &str = "twilio-test-token";
+/// The fake Twilio answers the first message to this number with a 503.
+const FLAKY: &str = "+8613800000003";
 
 /// Messages the SMTP sink accepted: (envelope recipients, the message text).
 #[derive(Clone, Default)]
@@ -109,7 +111,23 @@ async fn twilio_api(
             Json(json!({"code": 20003, "message": "Authenticate"})),
         );
     }
-    calls.0.lock().unwrap().push((resource, form.clone()));
+    let to = form.get("To").cloned().unwrap_or_default();
+    let earlier = {
+        let mut calls = calls.0.lock().unwrap();
+        let earlier = calls
+            .iter()
+            .filter(|(_, f)| f.get("To") == Some(&to))
+            .count();
+        calls.push((resource, form.clone()));
+        earlier
+    };
+    // A number whose carrier is briefly down: the first message to it fails with a 503.
+    if to == FLAKY && earlier == 0 {
+        return (
+            AxStatus::SERVICE_UNAVAILABLE,
+            Json(json!({"code": 20503, "message": "Service unavailable"})),
+        );
+    }
     if form.get("To").map(String::as_str) == Some("+15550000000") {
         return (
             AxStatus::BAD_REQUEST,
@@ -415,5 +433,65 @@ async fn the_owner_is_emailed_when_a_failing_target_is_disabled() {
             .unwrap()
             .contains("\"enabled\":false"),
         "{entry}"
+    );
+}
+
+/// A retry after a partial failure goes only to the contacts not reached yet: Alice is not
+/// texted twice because the message to Flaky failed the first time.
+#[tokio::test]
+async fn an_sms_retry_goes_only_to_the_contacts_not_reached_yet() {
+    let (base, calls) = fake_twilio().await;
+    let app = TestApp::spawn_with(|a| {
+        a.twilio_account_sid = Some(SID.into());
+        a.twilio_auth_token = Some(TOKEN.into());
+        a.twilio_from = Some("+15551230000".into());
+        a.twilio_base_url = base.clone();
+        a.retry_schedule = RetrySchedule::parse("100ms,100ms").unwrap();
+    })
+    .await;
+    let mut v = owner(&app).await;
+    let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
+    let flaky = contact(&mut v, "Flaky", FLAKY, "").await;
+    let token = rule_and_key(
+        &mut v,
+        json!([{"config": {"kind": "sms", "contacts": [alice, flaky]}}]),
+    )
+    .await;
+    put_failed_instance(&app, &token).await;
+
+    let rows = settled(&app).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].1, "delivered", "{rows:?}");
+    let to: Vec<String> = calls
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, f)| f["To"].clone())
+        .collect();
+    assert_eq!(
+        to,
+        vec!["+8613800000001", FLAKY, FLAKY],
+        "Alice once; Flaky failed, then was retried alone"
+    );
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(SqliteConnectOptions::new().filename(app.db_path()))
+        .await
+        .unwrap();
+    let attempts: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT reason, detail, request FROM attempts ORDER BY number")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(attempts.len(), 2, "{attempts:?}");
+    assert!(
+        attempts[0].1.contains("not reached: Flaky") && attempts[0].1.contains("1 of 2 reached"),
+        "{attempts:?}"
+    );
+    assert_eq!(attempts[1].0, "delivered");
+    assert!(
+        attempts[1].2.contains("to Flaky (reached before: Alice)"),
+        "{attempts:?}"
     );
 }

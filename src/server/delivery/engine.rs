@@ -359,6 +359,10 @@ fn settle(
         status,
         next_attempt_at,
         deferred: false,
+        reached: outcome
+            .reached
+            .as_ref()
+            .map(|r| serde_json::to_string(r).unwrap_or_default()),
     }
 }
 
@@ -378,6 +382,7 @@ fn deferred(due: &Due, when: i64) -> AttemptRecord {
         status: "pending",
         next_attempt_at: when,
         deferred: true,
+        reached: None,
     }
 }
 
@@ -659,19 +664,47 @@ async fn send_to_contacts(
     if to.is_empty() {
         return permanent("none of the target's contacts has a phone number");
     }
+    // A retry goes only to the numbers earlier attempts did not reach.
+    let already: Vec<String> = due
+        .reached
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default();
+    let (to, skipped): (Vec<_>, Vec<_>) = to.into_iter().partition(|(_, p)| !already.contains(p));
+    if to.is_empty() {
+        let mut done = Outcome::delivered(201);
+        done.detail = format!(
+            "every contact was reached by an earlier attempt ({})",
+            skipped
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        done.reached = Some(already);
+        return (done, 0, String::new());
+    }
     let (medium, path, content) = if matches!(config, TargetConfig::Sms { .. }) {
         (twilio::Medium::Sms, "Messages.json", twilio::sms_text(&msg))
     } else {
         (twilio::Medium::Voice, "Calls.json", twilio::twiml(&msg))
     };
     let names: Vec<&str> = to.iter().map(|(n, _)| n.as_str()).collect();
-    let request = format!(
-        "POST {}/2010-04-01/Accounts/{}/{path} to {}\n\n{content}",
+    let mut request = format!(
+        "POST {}/2010-04-01/Accounts/{}/{path} to {}",
         provider.base_url,
         provider.account_sid,
         names.join(", ")
     );
-    let (o, l) = twilio::deliver(state.sender.http(), provider, medium, &to, &msg).await;
+    if !skipped.is_empty() {
+        let names: Vec<&str> = skipped.iter().map(|(n, _)| n.as_str()).collect();
+        request.push_str(&format!(" (reached before: {})", names.join(", ")));
+    }
+    request.push_str(&format!("\n\n{content}"));
+    let (mut o, l) = twilio::deliver(state.sender.http(), provider, medium, &to, &msg).await;
+    let mut reached = already;
+    reached.extend(o.reached.take().unwrap_or_default());
+    o.reached = Some(reached);
     (o, l, request)
 }
 

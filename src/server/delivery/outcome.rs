@@ -15,6 +15,9 @@ pub struct Outcome {
     pub detail: String,
     /// The server's `Retry-After`, in seconds, when it sent one.
     pub retry_after_s: Option<u64>,
+    /// For targets that send to several contacts (SMS, voice): the numbers reached so far,
+    /// by this attempt and earlier ones, so a retry goes only to the others.
+    pub reached: Option<Vec<String>>,
 }
 
 impl Outcome {
@@ -25,6 +28,7 @@ impl Outcome {
             provider_code: None,
             detail: String::new(),
             retry_after_s: None,
+            reached: None,
         }
     }
 
@@ -40,6 +44,7 @@ impl Outcome {
             provider_code: code,
             detail: detail.into(),
             retry_after_s: None,
+            reached: None,
         }
     }
 

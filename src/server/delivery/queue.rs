@@ -140,6 +140,7 @@ mod tests {
             target_id: None,
             config: None,
             lease_until: 0,
+            reached: None,
         }
     }
 

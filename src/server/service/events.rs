@@ -195,6 +195,7 @@ pub async fn put(
                         target_id: Some(d.target.id),
                         config: Some(d.target.config.clone()),
                         lease_until,
+                        reached: None,
                     })
                     .collect();
                 Some((reservation, dues))

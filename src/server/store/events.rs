@@ -272,6 +272,8 @@ pub struct Due {
     pub config: Option<String>,
     /// The claim's lease: the record of this attempt counts only while it still holds.
     pub lease_until: i64,
+    /// Voice and SMS: the numbers earlier attempts reached (a JSON array).
+    pub reached: Option<String>,
 }
 
 /// Claim up to `limit` due deliveries for `lease_ms`: nobody else takes them until the
@@ -314,7 +316,7 @@ pub async fn claim_due(
     let rows = sqlx::query_as(
         "SELECT d.id, d.account_id, d.webhook_id, d.attempts, d.kind, d.event_id, e.envelope,
                 b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config,
-                d.lease_until
+                d.lease_until, d.reached
          FROM deliveries d
          JOIN events e ON e.id = d.event_id
          JOIN event_buses b ON b.id = e.bus_id
@@ -406,6 +408,8 @@ pub struct AttemptRecord {
     pub next_attempt_at: i64,
     /// Not an attempt: the delivery waits for its robot's budget (pacing).
     pub deferred: bool,
+    /// Voice and SMS: every number reached so far (a JSON array); `None` keeps the stored.
+    pub reached: Option<String>,
 }
 
 /// Write attempts and release their deliveries, in one transaction. A target that has
@@ -449,7 +453,8 @@ pub async fn record(
                     r.next_attempt_at,
                     r.reason,
                     r.detail,
-                    r.lease_until
+                    r.lease_until,
+                    r.reached
                 ])
             })
             .collect();
@@ -458,6 +463,7 @@ pub async fn record(
             "UPDATE deliveries SET status = j.value ->> 1, attempts = attempts + 1,
                  next_attempt_at = j.value ->> 2, lease_until = NULL,
                  last_reason = j.value ->> 3, last_detail = j.value ->> 4,
+                 reached = COALESCE(j.value ->> 6, deliveries.reached),
                  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
              FROM json_each(?1) j
              WHERE deliveries.id = j.value ->> 0 AND deliveries.status = 'pending'
@@ -669,7 +675,7 @@ pub async fn redeliver(
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?4,
-             lease_until = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             lease_until = NULL, reached = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE account_id = ?1 AND id = ?3 AND status <> 'pending'
            AND event_id IN (SELECT id FROM events WHERE bus_id = ?2)",
     )
@@ -692,7 +698,7 @@ pub async fn redeliver_failed_since(
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(
         "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?4,
-             lease_until = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             lease_until = NULL, reached = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE account_id = ?1 AND status IN ('failed', 'dead')
            AND event_id IN (SELECT id FROM events WHERE bus_id = ?2 AND received_at >= ?3)",
     )

@@ -1,6 +1,7 @@
 //! SMS and voice calls through Twilio's REST API (`Messages.json`, `Calls.json` with inline
 //! TwiML), with a configurable base URL so a local fake or a compatible gateway can stand
-//! in. One request per contact; the delivery succeeds when every contact was reached.
+//! in. One request per contact; the delivery succeeds when every contact was reached, and
+//! the outcome lists who was, so a retry goes only to the others.
 
 use super::{send, snippet, Message};
 use crate::domain::target::Reason;
@@ -94,6 +95,7 @@ pub fn classify(status: u16, body: &str) -> Outcome {
 }
 
 /// Send `msg` to each `(name, phone)`; the worst outcome wins, naming who was not reached.
+/// The outcome's `reached` lists the numbers that accepted it.
 pub async fn deliver(
     client: &reqwest::Client,
     twilio: &Twilio,
@@ -110,6 +112,7 @@ pub async fn deliver(
     let url = format!("{base}/2010-04-01/Accounts/{sid}/{path}");
     let mut total_ms = 0;
     let mut failures: Vec<(String, Outcome)> = Vec::new();
+    let mut reached: Vec<String> = Vec::new();
     for (name, phone) in to {
         let form = [
             ("To", phone.as_str()),
@@ -132,15 +135,20 @@ pub async fn deliver(
                 o
             }
         };
-        if !outcome.is_delivered() {
+        if outcome.is_delivered() {
+            reached.push(phone.clone());
+        } else {
             failures.push((name.clone(), outcome));
         }
     }
     match failures.len() {
-        0 => (Outcome::delivered(201), total_ms),
+        0 => {
+            let mut ok = Outcome::delivered(201);
+            ok.reached = Some(reached);
+            (ok, total_ms)
+        }
         _ => {
             let names: Vec<&str> = failures.iter().map(|(n, _)| n.as_str()).collect();
-            let reached = to.len() - failures.len();
             // Retry when any failure is worth it; otherwise the first permanent one stands.
             let (_, mut worst) = failures
                 .iter()
@@ -148,11 +156,13 @@ pub async fn deliver(
                 .cloned()
                 .unwrap_or_else(|| failures[0].clone());
             worst.detail = format!(
-                "not reached: {} ({}); {reached} of {} reached",
+                "not reached: {} ({}); {} of {} reached",
                 names.join(", "),
                 worst.detail,
+                reached.len(),
                 to.len()
             );
+            worst.reached = Some(reached);
             (worst, total_ms)
         }
     }
