@@ -1,6 +1,8 @@
 //! Email and SMS/voice deliveries against loopback fakes: an SMTP sink that speaks enough
-//! SMTP for a real client and keeps each message, and a Twilio-shaped API that checks Basic
-//! auth and answers 201 like Twilio (or 400 for a number it refuses).
+//! SMTP for a real client and keeps each message, a Twilio-shaped API that checks Basic
+//! auth and answers 201 like Twilio (or 400 for a number it refuses), and an Alibaba
+//! Cloud-shaped RPC endpoint that checks the AccessKey signature and answers like
+//! `SendSms` and `SingleCallByTts`.
 
 mod common;
 
@@ -493,5 +495,226 @@ async fn an_sms_retry_goes_only_to_the_contacts_not_reached_yet() {
     assert!(
         attempts[1].2.contains("to Flaky (reached before: Alice)"),
         "{attempts:?}"
+    );
+}
+
+const ALIYUN_ID: &str = "LTAItestkeyid";
+const ALIYUN_SECRET: &str = "aliyun-test-secret";
+
+/// The Alibaba Cloud fake: checks the signature over every parameter but `Signature` with
+/// the documented algorithm (its worked example is a unit test of `aliyun::sign`), keeps the
+/// form, and refuses one number as Alibaba does.
+async fn aliyun_api(
+    State(calls): State<Calls>,
+    Form(form): Form<HashMap<String, String>>,
+) -> (AxStatus, Json<Value>) {
+    let params: Vec<(String, String)> = form
+        .iter()
+        .filter(|(k, _)| k.as_str() != "Signature")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let expected = herald::server::delivery::channels::aliyun::sign(ALIYUN_SECRET, "POST", &params);
+    if form.get("AccessKeyId").map(String::as_str) != Some(ALIYUN_ID)
+        || form.get("Signature") != Some(&expected)
+    {
+        return (
+            AxStatus::BAD_REQUEST,
+            Json(
+                json!({"Code": "SignatureDoesNotMatch", "Message": "Specified signature is not matched with our calculation."}),
+            ),
+        );
+    }
+    let action = form.get("Action").cloned().unwrap_or_default();
+    calls.0.lock().unwrap().push((action, form.clone()));
+    let number = form
+        .get("PhoneNumbers")
+        .or_else(|| form.get("CalledNumber"))
+        .cloned()
+        .unwrap_or_default();
+    if number == "15550000000" {
+        return (
+            AxStatus::OK,
+            Json(
+                json!({"Code": "isv.MOBILE_NUMBER_ILLEGAL", "Message": "invalid mobile number", "RequestId": "r2"}),
+            ),
+        );
+    }
+    (
+        AxStatus::OK,
+        Json(
+            json!({"Code": "OK", "Message": "OK", "BizId": "900619746936498440^0", "RequestId": "r1"}),
+        ),
+    )
+}
+
+#[tokio::test]
+async fn sms_and_calls_go_through_alibaba_cloud_signed_with_the_access_key() {
+    let calls = Calls::default();
+    let router = Router::new()
+        .route("/", post(aliyun_api))
+        .with_state(calls.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let app = TestApp::spawn_with(|a| {
+        a.aliyun_access_key_id = Some(ALIYUN_ID.into());
+        a.aliyun_access_key_secret = Some(ALIYUN_SECRET.into());
+        a.aliyun_sms_sign_name = Some("Herald".into());
+        a.aliyun_sms_template_code = Some("SMS_123456".into());
+        a.aliyun_tts_code = Some("TTS_654321".into());
+        a.aliyun_called_show_number = Some("0571000000".into());
+        a.aliyun_sms_endpoint = base.clone();
+        a.aliyun_voice_endpoint = base.clone();
+        a.retry_schedule = RetrySchedule::parse("100ms").unwrap();
+    })
+    .await;
+    let mut v = owner(&app).await;
+    let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
+    let nobody = contact(&mut v, "Nobody", "+15550000000", "").await;
+    let token = rule_and_key(
+        &mut v,
+        json!([
+            {"config": {"kind": "sms", "contacts": [alice]}},
+            {"config": {"kind": "voice", "contacts": [alice]}},
+            {"config": {"kind": "sms", "contacts": [nobody]}},
+        ]),
+    )
+    .await;
+    put_failed_instance(&app, &token).await;
+
+    let rows = settled(&app).await;
+    assert_eq!(
+        rows[0],
+        ("sms".into(), "delivered".into(), Some(String::new()))
+    );
+    assert_eq!(rows[1].1, "delivered", "{rows:?}");
+    assert_eq!(
+        rows[2].1, "failed",
+        "a refused number is permanent: {rows:?}"
+    );
+    let detail = rows[2].2.clone().unwrap_or_default();
+    assert!(
+        detail.contains("Nobody") && detail.contains("isv.MOBILE_NUMBER_ILLEGAL"),
+        "{detail}"
+    );
+
+    let calls = calls.0.lock().unwrap().clone();
+    let sms = calls
+        .iter()
+        .find(|(a, f)| a == "SendSms" && f["PhoneNumbers"] == "13800000001")
+        .map(|(_, f)| f)
+        .expect("an SMS to Alice, +86 dropped");
+    assert_eq!(sms["SignName"], "Herald");
+    assert_eq!(sms["TemplateCode"], "SMS_123456");
+    assert_eq!(sms["Version"], "2017-05-25");
+    assert_eq!(sms["SignatureMethod"], "HMAC-SHA1");
+    let param: Value = serde_json::from_str(&sms["TemplateParam"]).unwrap();
+    assert!(
+        param["title"].as_str().unwrap().starts_with("[Herald]"),
+        "{param}"
+    );
+    assert!(param["detail"].as_str().is_some(), "{param}");
+    assert!(
+        time::OffsetDateTime::parse(
+            &sms["Timestamp"],
+            &time::format_description::well_known::Rfc3339
+        )
+        .is_ok(),
+        "{sms:?}"
+    );
+    let call = calls
+        .iter()
+        .find(|(a, _)| a == "SingleCallByTts")
+        .map(|(_, f)| f)
+        .expect("a call");
+    assert_eq!(call["CalledNumber"], "13800000001");
+    assert_eq!(call["CalledShowNumber"], "0571000000");
+    assert_eq!(call["TtsCode"], "TTS_654321");
+    let nonces: std::collections::HashSet<&String> =
+        calls.iter().map(|(_, f)| &f["SignatureNonce"]).collect();
+    assert_eq!(nonces.len(), calls.len(), "a fresh nonce for every request");
+}
+
+#[tokio::test]
+async fn a_wrong_alibaba_secret_fails_at_once_naming_the_signature() {
+    let calls = Calls::default();
+    let router = Router::new()
+        .route("/", post(aliyun_api))
+        .with_state(calls.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let app = TestApp::spawn_with(|a| {
+        a.aliyun_access_key_id = Some(ALIYUN_ID.into());
+        a.aliyun_access_key_secret = Some("not-the-secret".into());
+        a.aliyun_sms_sign_name = Some("Herald".into());
+        a.aliyun_sms_template_code = Some("SMS_123456".into());
+        a.aliyun_sms_endpoint = base.clone();
+        a.retry_schedule = RetrySchedule::parse("100ms").unwrap();
+    })
+    .await;
+    let mut v = owner(&app).await;
+    let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
+    let token = rule_and_key(
+        &mut v,
+        json!([
+            {"config": {"kind": "sms", "contacts": [alice]}},
+            {"config": {"kind": "voice", "contacts": [alice]}},
+        ]),
+    )
+    .await;
+    put_failed_instance(&app, &token).await;
+    let rows = settled(&app).await;
+    assert_eq!(rows[0].1, "failed", "a bad key is not retried: {rows:?}");
+    assert!(
+        rows[0]
+            .2
+            .clone()
+            .unwrap_or_default()
+            .contains("SignatureDoesNotMatch"),
+        "{rows:?}"
+    );
+    assert_eq!(rows[1].1, "failed", "{rows:?}");
+    assert!(
+        rows[1]
+            .2
+            .clone()
+            .unwrap_or_default()
+            .contains("--aliyun-tts-code"),
+        "voice without a TTS template names the missing options: {rows:?}"
+    );
+    assert!(calls.0.lock().unwrap().is_empty());
+}
+
+/// Half a provider, or two of them, is refused at start with the options to fix.
+#[tokio::test]
+async fn sms_provider_settings_are_checked_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("h.db").display());
+    let start = |tweak: &dyn Fn(&mut herald::server::config::ServeArgs)| {
+        let mut args = herald::server::config::ServeArgs::new("127.0.0.1:0".parse().unwrap(), &url);
+        tweak(&mut args);
+        herald::server::web::state(args)
+    };
+    let half = start(&|a| a.aliyun_access_key_id = Some(ALIYUN_ID.into()))
+        .await
+        .err()
+        .expect("a key id without its secret is refused")
+        .to_string();
+    assert!(half.contains("--aliyun-access-key-secret"), "{half}");
+    let both = start(&|a| {
+        a.aliyun_access_key_id = Some(ALIYUN_ID.into());
+        a.aliyun_access_key_secret = Some(ALIYUN_SECRET.into());
+        a.twilio_account_sid = Some(SID.into());
+        a.twilio_auth_token = Some(TOKEN.into());
+        a.twilio_from = Some("+15551230000".into());
+    })
+    .await
+    .err()
+    .expect("two providers are refused")
+    .to_string();
+    assert!(
+        both.contains("either the --aliyun-* or the --twilio-*"),
+        "{both}"
     );
 }

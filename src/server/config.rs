@@ -204,6 +204,46 @@ pub struct ServeArgs {
     )]
     pub twilio_base_url: String,
 
+    /// Alibaba Cloud SMS and voice (instead of Twilio): the AccessKey id.
+    #[arg(long, env = "HERALD_ALIYUN_ACCESS_KEY_ID")]
+    pub aliyun_access_key_id: Option<String>,
+
+    /// The AccessKey secret.
+    #[arg(long, env = "HERALD_ALIYUN_ACCESS_KEY_SECRET", hide_env_values = true)]
+    pub aliyun_access_key_secret: Option<String>,
+
+    /// The approved SMS signature name (`SignName`).
+    #[arg(long, env = "HERALD_ALIYUN_SMS_SIGN_NAME")]
+    pub aliyun_sms_sign_name: Option<String>,
+
+    /// The approved SMS template (`TemplateCode`); its variables are ${title} and ${detail}.
+    #[arg(long, env = "HERALD_ALIYUN_SMS_TEMPLATE_CODE")]
+    pub aliyun_sms_template_code: Option<String>,
+
+    /// The approved text-to-speech template (`TtsCode`); variables ${title} and ${detail}.
+    #[arg(long, env = "HERALD_ALIYUN_TTS_CODE")]
+    pub aliyun_tts_code: Option<String>,
+
+    /// The number voice calls show (`CalledShowNumber`).
+    #[arg(long, env = "HERALD_ALIYUN_CALLED_SHOW_NUMBER")]
+    pub aliyun_called_show_number: Option<String>,
+
+    /// Endpoint of Short Message Service.
+    #[arg(
+        long,
+        env = "HERALD_ALIYUN_SMS_ENDPOINT",
+        default_value = "https://dysmsapi.aliyuncs.com"
+    )]
+    pub aliyun_sms_endpoint: String,
+
+    /// Endpoint of Voice Messaging Service.
+    #[arg(
+        long,
+        env = "HERALD_ALIYUN_VOICE_ENDPOINT",
+        default_value = "https://dyvmsapi.aliyuncs.com"
+    )]
+    pub aliyun_voice_endpoint: String,
+
     /// How long a target may fail without a break before it is disabled (e.g. 72h).
     #[arg(long, env = "HERALD_DISABLE_FAILING_AFTER", default_value = "72h", value_parser = parse_one_duration)]
     pub disable_failing_after: std::time::Duration,
@@ -239,6 +279,17 @@ impl std::fmt::Debug for ServeArgs {
             )
             .field("twilio_from", &self.twilio_from)
             .field("twilio_base_url", &self.twilio_base_url)
+            .field("aliyun_access_key_id", &self.aliyun_access_key_id)
+            .field(
+                "aliyun_access_key_secret",
+                &self.aliyun_access_key_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("aliyun_sms_sign_name", &self.aliyun_sms_sign_name)
+            .field("aliyun_sms_template_code", &self.aliyun_sms_template_code)
+            .field("aliyun_tts_code", &self.aliyun_tts_code)
+            .field("aliyun_called_show_number", &self.aliyun_called_show_number)
+            .field("aliyun_sms_endpoint", &self.aliyun_sms_endpoint)
+            .field("aliyun_voice_endpoint", &self.aliyun_voice_endpoint)
             .field("disable_failing_after", &self.disable_failing_after)
             .finish()
     }
@@ -266,6 +317,14 @@ impl ServeArgs {
             twilio_auth_token: None,
             twilio_from: None,
             twilio_base_url: "https://api.twilio.com".into(),
+            aliyun_access_key_id: None,
+            aliyun_access_key_secret: None,
+            aliyun_sms_sign_name: None,
+            aliyun_sms_template_code: None,
+            aliyun_tts_code: None,
+            aliyun_called_show_number: None,
+            aliyun_sms_endpoint: "https://dysmsapi.aliyuncs.com".into(),
+            aliyun_voice_endpoint: "https://dyvmsapi.aliyuncs.com".into(),
             disable_failing_after: std::time::Duration::from_secs(72 * 3600),
         }
     }

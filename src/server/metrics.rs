@@ -52,8 +52,9 @@ impl Metrics {
             .fetch_add(latency_ms.saturating_mul(1000), Ordering::Relaxed);
     }
 
-    /// The exposition text, with the queue figures read at scrape time.
-    pub fn render(&self, queue_depth: i64, oldest_due_ms: i64) -> String {
+    /// The exposition text, with the queue figures read at scrape time and the database
+    /// writer's figures (transactions, seconds waiting for it, seconds holding it).
+    pub fn render(&self, queue_depth: i64, oldest_due_ms: i64, writes: (u64, f64, f64)) -> String {
         let mut out = String::new();
         let counter = |out: &mut String, name: &str, help: &str, value: u64| {
             let _ = writeln!(
@@ -117,6 +118,19 @@ impl Metrics {
             "# HELP herald_oldest_pending_seconds How long the oldest due delivery has waited.\n# TYPE herald_oldest_pending_seconds gauge\nherald_oldest_pending_seconds {}",
             oldest_due_ms as f64 / 1000.0
         );
+        let (count, wait_s, hold_s) = writes;
+        let _ = writeln!(
+            out,
+            "# HELP herald_db_write_transactions_total Write transactions (SQLite has one writer).\n# TYPE herald_db_write_transactions_total counter\nherald_db_write_transactions_total {count}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP herald_db_write_wait_seconds_total Time write transactions waited for their turn.\n# TYPE herald_db_write_wait_seconds_total counter\nherald_db_write_wait_seconds_total {wait_s}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP herald_db_write_busy_seconds_total Time the writer was held; its rate is how busy it is (1 = always).\n# TYPE herald_db_write_busy_seconds_total counter\nherald_db_write_busy_seconds_total {hold_s}"
+        );
         out
     }
 }
@@ -132,7 +146,7 @@ mod tests {
         m.attempt("http", "delivered", 7);
         m.attempt("http", "delivered", 40);
         m.attempt("dingtalk", "retry", 2000);
-        let text = m.render(5, 1500);
+        let text = m.render(5, 1500, (4, 0.25, 1.5));
         assert!(text.contains("herald_events_accepted_total 3"), "{text}");
         assert!(text.contains("herald_events_rejected_total 2"), "{text}");
         assert!(
@@ -149,5 +163,8 @@ mod tests {
         assert!(text.contains("herald_attempt_duration_seconds_count 3"));
         assert!(text.contains("herald_queue_depth 5"));
         assert!(text.contains("herald_oldest_pending_seconds 1.5"));
+        assert!(text.contains("herald_db_write_transactions_total 4"));
+        assert!(text.contains("herald_db_write_wait_seconds_total 0.25"));
+        assert!(text.contains("herald_db_write_busy_seconds_total 1.5"));
     }
 }

@@ -2,6 +2,7 @@
 
 use super::config::ServeArgs;
 use super::crypto::SecretBox;
+use super::delivery::channels::aliyun::Aliyun;
 use super::delivery::channels::email::Mailer;
 use super::delivery::channels::twilio::Twilio;
 use super::delivery::engine::Wake;
@@ -33,8 +34,9 @@ pub struct AppState {
     pub pacer: Arc<Pacer>,
     /// The SMTP relay, when configured.
     pub mailer: Option<Mailer>,
-    /// The SMS and voice provider, when configured.
+    /// The SMS and voice provider, when configured: Twilio or Alibaba Cloud (not both).
     pub twilio: Option<Twilio>,
+    pub aliyun: Option<Aliyun>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

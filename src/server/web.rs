@@ -3,6 +3,7 @@
 
 use super::config::ServeArgs;
 use super::crypto::SecretBox;
+use super::delivery::channels::aliyun::Aliyun;
 use super::delivery::channels::email::Mailer;
 use super::delivery::channels::twilio::Twilio;
 use super::delivery::engine::{Engine, Wake};
@@ -77,6 +78,27 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
             "SMS and voice need all of --twilio-account-sid, --twilio-auth-token and --twilio-from"
         ),
     };
+    let aliyun = match (&args.aliyun_access_key_id, &args.aliyun_access_key_secret) {
+        (Some(id), Some(secret)) => Some(Aliyun {
+            access_key_id: id.clone(),
+            access_key_secret: secret.clone(),
+            sms_endpoint: args.aliyun_sms_endpoint.clone(),
+            voice_endpoint: args.aliyun_voice_endpoint.clone(),
+            sms_sign_name: args.aliyun_sms_sign_name.clone(),
+            sms_template_code: args.aliyun_sms_template_code.clone(),
+            tts_code: args.aliyun_tts_code.clone(),
+            called_show_number: args.aliyun_called_show_number.clone(),
+        }),
+        (None, None) => None,
+        _ => anyhow::bail!(
+            "Alibaba Cloud SMS and voice need both --aliyun-access-key-id and --aliyun-access-key-secret"
+        ),
+    };
+    if aliyun.is_some() && twilio.is_some() {
+        anyhow::bail!(
+            "configure one SMS and voice provider: either the --aliyun-* or the --twilio-* options"
+        );
+    }
     let leptos_options = LeptosOptions::builder()
         .output_name("herald")
         .site_root(args.site_root.clone())
@@ -95,6 +117,7 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
         pacer: Arc::new(Pacer::default()),
         mailer,
         twilio,
+        aliyun,
     })
 }
 

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use super::channels::{dingtalk, lark, now_ms, twilio, webhook, wecom, Message};
+use super::channels::{aliyun, dingtalk, lark, now_ms, twilio, webhook, wecom, Message};
 use super::outcome::Outcome;
 use super::pacing;
 pub use super::queue::Wake;
@@ -652,10 +652,16 @@ async fn send_to_contacts(
         let (o, l) = mailer.deliver(&to, &msg).await;
         return (o, l, request);
     }
-    let Some(provider) = &state.twilio else {
-        return permanent(
-            "no SMS or voice provider is configured on this Herald (--twilio-*); the message was not sent",
-        );
+    enum Provider<'a> {
+        Aliyun(&'a aliyun::Aliyun),
+        Twilio(&'a twilio::Twilio),
+    }
+    let provider = match (&state.aliyun, &state.twilio) {
+        (Some(a), _) => Provider::Aliyun(a),
+        (None, Some(t)) => Provider::Twilio(t),
+        (None, None) => return permanent(
+            "no SMS or voice provider is configured on this Herald (--aliyun-* or --twilio-*); the message was not sent",
+        ),
     };
     let to: Vec<(String, String)> = contacts
         .into_iter()
@@ -684,24 +690,51 @@ async fn send_to_contacts(
         done.reached = Some(already);
         return (done, 0, String::new());
     }
-    let (medium, path, content) = if matches!(config, TargetConfig::Sms { .. }) {
-        (twilio::Medium::Sms, "Messages.json", twilio::sms_text(&msg))
+    let medium = if matches!(config, TargetConfig::Sms { .. }) {
+        twilio::Medium::Sms
     } else {
-        (twilio::Medium::Voice, "Calls.json", twilio::twiml(&msg))
+        twilio::Medium::Voice
+    };
+    // What the log shows: the provider's endpoint, who, and the content (no credentials).
+    let (endpoint, content) = match (&provider, medium) {
+        (Provider::Aliyun(a), _) => (
+            format!(
+                "{}{}",
+                aliyun::endpoint(a, medium),
+                match medium {
+                    twilio::Medium::Sms => "?Action=SendSms",
+                    twilio::Medium::Voice => "?Action=SingleCallByTts",
+                }
+            ),
+            aliyun::template_param(&msg),
+        ),
+        (Provider::Twilio(t), twilio::Medium::Sms) => (
+            format!(
+                "{}/2010-04-01/Accounts/{}/Messages.json",
+                t.base_url, t.account_sid
+            ),
+            twilio::sms_text(&msg),
+        ),
+        (Provider::Twilio(t), twilio::Medium::Voice) => (
+            format!(
+                "{}/2010-04-01/Accounts/{}/Calls.json",
+                t.base_url, t.account_sid
+            ),
+            twilio::twiml(&msg),
+        ),
     };
     let names: Vec<&str> = to.iter().map(|(n, _)| n.as_str()).collect();
-    let mut request = format!(
-        "POST {}/2010-04-01/Accounts/{}/{path} to {}",
-        provider.base_url,
-        provider.account_sid,
-        names.join(", ")
-    );
+    let mut request = format!("POST {endpoint} to {}", names.join(", "));
     if !skipped.is_empty() {
         let names: Vec<&str> = skipped.iter().map(|(n, _)| n.as_str()).collect();
         request.push_str(&format!(" (reached before: {})", names.join(", ")));
     }
     request.push_str(&format!("\n\n{content}"));
-    let (mut o, l) = twilio::deliver(state.sender.http(), provider, medium, &to, &msg).await;
+    let http = state.sender.http();
+    let (mut o, l) = match provider {
+        Provider::Aliyun(a) => aliyun::deliver(http, a, medium, &to, &msg).await,
+        Provider::Twilio(t) => twilio::deliver(http, t, medium, &to, &msg).await,
+    };
     let mut reached = already;
     reached.extend(o.reached.take().unwrap_or_default());
     o.reached = Some(reached);

@@ -1,7 +1,9 @@
 //! Pacing: each chat robot gets messages below its provider's limit (DingTalk and WeCom
 //! 20 a minute, Lark 5 a second and 100 a minute; Herald keeps a margin). A delivery that
 //! finds its robot's budget spent waits (it is never dropped), and when several wait for one
-//! robot they go out together as one digest message.
+//! robot they go out together as one digest message. Deliveries waiting for an HTTP target's
+//! own rate are spread over its next free slots, so they come back one slot apart rather
+//! than all at once.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -25,6 +27,8 @@ pub fn limits(kind: TargetKind) -> &'static [(usize, Duration)] {
 #[derive(Default)]
 pub struct Pacer {
     sent: Mutex<HashMap<i64, VecDeque<i64>>>,
+    /// The last slot a waiting delivery was given, per HTTP target.
+    slots: Mutex<HashMap<i64, i64>>,
 }
 
 impl Pacer {
@@ -34,10 +38,19 @@ impl Pacer {
         self.take_within(target, limits(kind), now_ms)
     }
 
-    /// As [`Pacer::take`], for an HTTP target's own limit of `per_second`.
+    /// As [`Pacer::take`], for an HTTP target's own limit of `per_second`; each delivery
+    /// that must wait gets the next free slot (`1000 / per_second` ms after the last one).
     pub fn take_rate(&self, target: i64, per_second: u32, now_ms: i64) -> Result<(), i64> {
         let window = [(per_second as usize, Duration::from_secs(1))];
-        self.take_within(target, &window, now_ms)
+        let when = self.take_within(target, &window, now_ms);
+        when.map_err(|when| {
+            let spacing = (1000 / i64::from(per_second.max(1))).max(1);
+            let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+            let last = slots.entry(target).or_insert(i64::MIN);
+            let slot = if *last >= when { *last + spacing } else { when };
+            *last = slot;
+            slot
+        })
     }
 
     fn take_within(
@@ -119,7 +132,20 @@ mod tests {
         assert!(p.take_rate(4, 2, 0).is_ok());
         assert!(p.take_rate(4, 2, 10).is_ok());
         assert_eq!(p.take_rate(4, 2, 20), Err(1000));
+        assert_eq!(
+            p.take_rate(4, 2, 30),
+            Err(1500),
+            "the next waits one slot more"
+        );
+        assert_eq!(p.take_rate(4, 2, 40), Err(2000));
+        assert_eq!(p.take_rate(5, 2, 40), Ok(()), "other targets are separate");
         assert!(p.take_rate(4, 2, 1000).is_ok());
+        assert!(p.take_rate(4, 2, 1500).is_ok());
+        assert_eq!(
+            p.take_rate(4, 2, 1600),
+            Err(2500),
+            "slots already given out are not given twice"
+        );
     }
 
     #[test]

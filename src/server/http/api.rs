@@ -111,7 +111,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         .unwrap_or((-1, -1));
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(depth, oldest),
+        state.metrics.render(depth, oldest, store::write_figures()),
     )
         .into_response()
 }

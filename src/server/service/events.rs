@@ -50,10 +50,10 @@ fn webhook_id() -> String {
 
 /// A rule, ready to match.
 struct Matcher {
-    id: i64,
     source: String,
     types: Vec<String>,
     pattern: Option<Pattern>,
+    targets: Vec<events::MatchTarget>,
 }
 
 impl Matcher {
@@ -109,7 +109,7 @@ pub async fn put(
         let matchers: Vec<Matcher> = events::enabled_rules(&mut tx, bus_id)
             .await?
             .into_iter()
-            .filter_map(|r| {
+            .filter_map(|(r, targets)| {
                 // A stored pattern that no longer parses must not widen into "everything".
                 let pattern = match r.pattern.as_deref().map(Pattern::parse_str) {
                     None => None,
@@ -120,19 +120,13 @@ pub async fn put(
                     }
                 };
                 Some(Matcher {
-                    id: r.id,
                     source: r.source,
                     types: serde_json::from_str(&r.types).unwrap_or_default(),
                     pattern,
+                    targets,
                 })
             })
             .collect();
-        let mut targets: HashMap<i64, Vec<events::MatchTarget>> = HashMap::new();
-        if !matchers.is_empty() {
-            for t in events::enabled_targets(&mut tx, bus_id).await? {
-                targets.entry(t.rule_id).or_default().push(t);
-            }
-        }
         let now_ms = super::super::delivery::channels::now_ms();
         // The whole batch in a few statements: the events, then their deliveries.
         let valid: Vec<&Incoming> = checked.iter().filter_map(|e| e.as_ref().ok()).collect();
@@ -156,7 +150,7 @@ pub async fn put(
             let before = queued.len();
             if !duplicate {
                 for m in matchers.iter().filter(|m| m.matches(e)) {
-                    for t in targets.get(&m.id).map(Vec::as_slice).unwrap_or_default() {
+                    for t in &m.targets {
                         queued.push(events::NewDelivery {
                             event_id: *event_id,
                             target: t,

@@ -43,33 +43,48 @@ pub async fn bus_for_ingest(
     .await
 }
 
-/// The enabled rules of a bus.
+#[derive(sqlx::FromRow)]
+struct RuleTargetRow {
+    #[sqlx(flatten)]
+    rule: MatchRule,
+    name: String,
+    target_id: Option<i64>,
+    kind: Option<String>,
+    config: Option<String>,
+}
+
+/// The enabled rules of a bus with their targets that are not disabled, in one query.
 pub async fn enabled_rules(
     conn: &mut SqliteConnection,
     bus_id: i64,
-) -> Result<Vec<MatchRule>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, source, types, pattern FROM rules WHERE bus_id = ?1 AND enabled = 1 ORDER BY id",
+) -> Result<Vec<(MatchRule, Vec<MatchTarget>)>, sqlx::Error> {
+    let rows: Vec<RuleTargetRow> = sqlx::query_as(
+        "SELECT r.id, r.source, r.types, r.pattern, r.name, t.id AS target_id, t.kind, t.config
+         FROM rules r LEFT JOIN targets t ON t.rule_id = r.id AND t.disabled_at IS NULL
+         WHERE r.bus_id = ?1 AND r.enabled = 1
+         ORDER BY r.id, t.position",
     )
     .bind(bus_id)
     .fetch_all(conn)
-    .await
-}
-
-/// The targets of the enabled rules of a bus.
-pub async fn enabled_targets(
-    conn: &mut SqliteConnection,
-    bus_id: i64,
-) -> Result<Vec<MatchTarget>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT t.rule_id, t.id, t.kind, r.name AS rule_name, t.config
-         FROM targets t JOIN rules r ON r.id = t.rule_id
-         WHERE r.bus_id = ?1 AND r.enabled = 1 AND t.disabled_at IS NULL
-         ORDER BY t.rule_id, t.position",
-    )
-    .bind(bus_id)
-    .fetch_all(conn)
-    .await
+    .await?;
+    let mut out: Vec<(MatchRule, Vec<MatchTarget>)> = Vec::new();
+    for row in rows {
+        if out.last().is_none_or(|(r, _)| r.id != row.rule.id) {
+            out.push((row.rule.clone(), Vec::new()));
+        }
+        if let (Some(id), Some(kind), Some(config), Some((rule, targets))) =
+            (row.target_id, row.kind, row.config, out.last_mut())
+        {
+            targets.push(MatchTarget {
+                rule_id: rule.id,
+                id,
+                kind,
+                rule_name: row.name,
+                config,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// A stored event's fields as ingest writes them.
@@ -412,137 +427,144 @@ pub struct AttemptRecord {
     pub reached: Option<String>,
 }
 
-/// Write attempts and release their deliveries, in one transaction. A target that has
-/// failed without a break for `disable_after_ms` is disabled; the ids of targets disabled
-/// now are returned.
+/// Write attempts and release their deliveries, in one transaction and one command (each
+/// statement sent to SQLite separately waits for its connection's thread, which under load
+/// costs more than the writes). Only attempts whose lease still holds count. A target that
+/// has failed without a break for `disable_after_ms` is disabled; the ids of targets
+/// disabled now are returned.
 pub async fn record(
     pool: &SqlitePool,
     records: &[AttemptRecord],
     now_ms: i64,
     disable_after_ms: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let mut disabled = Vec::new();
-    // Each target's health is written once per batch: its last result counts.
-    let mut last_by_target: std::collections::HashMap<i64, &AttemptRecord> =
-        std::collections::HashMap::new();
-    let mut tx = super::begin_write(pool).await?;
-    // A few statements for the whole batch (json_each), not two per delivery.
+    use serde_json::json;
     let deferred: Vec<serde_json::Value> = records
         .iter()
         .filter(|r| r.deferred)
-        .map(|r| serde_json::json!([r.delivery_id, r.next_attempt_at, r.lease_until]))
+        .map(|r| json!([r.delivery_id, r.next_attempt_at, r.lease_until]))
         .collect();
-    if !deferred.is_empty() {
-        sqlx::query(
-            "UPDATE deliveries SET next_attempt_at = j.value ->> 1, lease_until = NULL
-             FROM json_each(?1) j
-             WHERE deliveries.id = j.value ->> 0 AND deliveries.lease_until = j.value ->> 2",
-        )
-        .bind(serde_json::Value::Array(deferred).to_string())
-        .execute(&mut *tx)
-        .await?;
-    }
     let attempted: Vec<&AttemptRecord> = records.iter().filter(|r| !r.deferred).collect();
-    if !attempted.is_empty() {
-        let rows: Vec<serde_json::Value> = attempted
-            .iter()
-            .map(|r| {
-                serde_json::json!([
-                    r.delivery_id,
-                    r.status,
-                    r.next_attempt_at,
-                    r.reason,
-                    r.detail,
-                    r.lease_until,
-                    r.reached
-                ])
-            })
-            .collect();
-        // Only attempts whose lease still holds count.
-        let held: std::collections::HashSet<i64> = sqlx::query_scalar(
-            "UPDATE deliveries SET status = j.value ->> 1, attempts = attempts + 1,
-                 next_attempt_at = j.value ->> 2, lease_until = NULL,
-                 last_reason = j.value ->> 3, last_detail = j.value ->> 4,
-                 reached = COALESCE(j.value ->> 6, deliveries.reached),
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             FROM json_each(?1) j
-             WHERE deliveries.id = j.value ->> 0 AND deliveries.status = 'pending'
-               AND deliveries.lease_until = j.value ->> 5
-             RETURNING deliveries.id",
-        )
-        .bind(serde_json::Value::Array(rows).to_string())
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
-        let mut rows = Vec::with_capacity(held.len());
-        for r in attempted {
-            if !held.contains(&r.delivery_id) {
-                tracing::warn!(
-                    delivery = r.delivery_id,
-                    "an attempt outlived its lease; its result is dropped"
-                );
-                continue;
-            }
-            rows.push(serde_json::json!([
+    let rows: Vec<serde_json::Value> = attempted
+        .iter()
+        .map(|r| {
+            json!([
                 r.delivery_id,
+                r.status,
+                r.next_attempt_at,
+                r.reason,
+                r.detail,
+                r.lease_until,
+                r.reached,
                 r.started_at,
                 r.latency_ms,
                 r.request,
                 r.response_status,
-                r.response_body,
-                r.reason,
-                r.detail
-            ]));
-            if let Some(target) = r.target_id {
-                last_by_target.insert(target, r);
-            }
-        }
-        if !rows.is_empty() {
-            sqlx::query(
-                "INSERT INTO attempts (delivery_id, number, started_at, latency_ms, request,
-                                       response_status, response_body, reason, detail)
-                 SELECT j.value ->> 0,
-                        (SELECT COUNT(*) + 1 FROM attempts a WHERE a.delivery_id = j.value ->> 0),
-                        j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4,
-                        j.value ->> 5, j.value ->> 6, j.value ->> 7
-                 FROM json_each(?1) j ORDER BY j.key",
-            )
-            .bind(serde_json::Value::Array(rows).to_string())
-            .execute(&mut *tx)
-            .await?;
+                r.response_body
+            ])
+        })
+        .collect();
+    // Each target's health follows its last attempt in the batch.
+    let mut last_by_target: std::collections::HashMap<i64, &AttemptRecord> =
+        std::collections::HashMap::new();
+    for r in &attempted {
+        if let Some(target) = r.target_id {
+            last_by_target.insert(target, r);
         }
     }
-    for (target, r) in last_by_target {
-        if r.status == "delivered" {
-            sqlx::query(
-                "UPDATE targets SET failing_since = NULL WHERE id = ?1 AND failing_since IS NOT NULL",
-            )
-            .bind(target)
-            .execute(&mut *tx)
-            .await?;
-            continue;
-        }
-        sqlx::query(
-            "UPDATE targets SET failing_since = ?2 WHERE id = ?1 AND failing_since IS NULL",
-        )
-        .bind(target)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
-        let off: Option<i64> = sqlx::query_scalar(
-            "UPDATE targets SET disabled_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), disabled_reason = ?3
-             WHERE id = ?1 AND disabled_at IS NULL AND failing_since <= ?2 RETURNING id",
-        )
-        .bind(target)
-        .bind(now_ms - disable_after_ms)
-        .bind(format!("failing without a break; last: {} {}", r.reason, r.detail))
-        .fetch_optional(&mut *tx)
-        .await?;
-        disabled.extend(off);
-    }
+    let health: Vec<serde_json::Value> = last_by_target
+        .iter()
+        .map(|(target, r)| {
+            json!([
+                target,
+                r.delivery_id,
+                r.lease_until,
+                r.status == "delivered",
+                format!("failing without a break; last: {} {}", r.reason, r.detail)
+            ])
+        })
+        .collect();
+    let mut tx = super::begin_write(pool).await?;
+    // In order: waits; attempts and target health while the leases are still visible;
+    // then the deliveries' new state. A statement whose rows are not held changes nothing.
+    // One parameter for all: sqlx binds a later statement's `?N` only when no lower number
+    // is missing from it.
+    let tagged: Vec<(String, i64)> = sqlx::query_as(
+        "UPDATE deliveries SET next_attempt_at = j.value ->> 1, lease_until = NULL
+         FROM json_each(?1, '$.deferred') j
+         WHERE deliveries.id = j.value ->> 0 AND deliveries.lease_until = j.value ->> 2;
+
+         INSERT INTO attempts (delivery_id, number, started_at, latency_ms, request,
+                               response_status, response_body, reason, detail)
+         SELECT d.id,
+                (SELECT COUNT(*) + 1 FROM attempts a WHERE a.delivery_id = d.id),
+                j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11,
+                j.value ->> 3, j.value ->> 4
+         FROM json_each(?1, '$.attempted') j
+         JOIN deliveries d ON d.id = j.value ->> 0 AND d.status = 'pending'
+                          AND d.lease_until = j.value ->> 5
+         ORDER BY j.key;
+
+         UPDATE targets SET failing_since = NULL FROM json_each(?1, '$.health') j
+         WHERE targets.id = j.value ->> 0 AND j.value ->> 3 AND targets.failing_since IS NOT NULL
+           AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.value ->> 1
+                       AND d.status = 'pending' AND d.lease_until = j.value ->> 2);
+
+         UPDATE targets SET failing_since = ?1 ->> '$.now' FROM json_each(?1, '$.health') j
+         WHERE targets.id = j.value ->> 0 AND NOT j.value ->> 3 AND targets.failing_since IS NULL
+           AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.value ->> 1
+                       AND d.status = 'pending' AND d.lease_until = j.value ->> 2);
+
+         UPDATE targets SET disabled_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+                            disabled_reason = j.value ->> 4
+         FROM json_each(?1, '$.health') j
+         WHERE targets.id = j.value ->> 0 AND NOT j.value ->> 3 AND targets.disabled_at IS NULL
+           AND targets.failing_since <= ?1 ->> '$.cut'
+           AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.value ->> 1
+                       AND d.status = 'pending' AND d.lease_until = j.value ->> 2)
+         RETURNING 'disabled', targets.id;
+
+         UPDATE deliveries SET status = j.value ->> 1, attempts = attempts + 1,
+             next_attempt_at = j.value ->> 2, lease_until = NULL,
+             last_reason = j.value ->> 3, last_detail = j.value ->> 4,
+             reached = COALESCE(j.value ->> 6, deliveries.reached),
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         FROM json_each(?1, '$.attempted') j
+         WHERE deliveries.id = j.value ->> 0 AND deliveries.status = 'pending'
+           AND deliveries.lease_until = j.value ->> 5
+         RETURNING 'held', deliveries.id",
+    )
+    .bind(
+        json!({
+            "deferred": deferred,
+            "attempted": rows,
+            "health": health,
+            "now": now_ms,
+            "cut": now_ms - disable_after_ms,
+        })
+        .to_string(),
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok(disabled)
+    let held: std::collections::HashSet<i64> = tagged
+        .iter()
+        .filter(|(tag, _)| tag == "held")
+        .map(|(_, id)| *id)
+        .collect();
+    for r in attempted {
+        if !held.contains(&r.delivery_id) {
+            tracing::warn!(
+                delivery = r.delivery_id,
+                "an attempt outlived its lease; its result is dropped"
+            );
+        }
+    }
+    Ok(tagged
+        .into_iter()
+        .filter(|(tag, _)| tag == "disabled")
+        .map(|(_, id)| id)
+        .collect())
 }
 
 /// An event with the CloudEvent as received, for its page.

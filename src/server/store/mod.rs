@@ -16,7 +16,8 @@ pub mod workspaces;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// Open (creating if missing) the SQLite database at `url`, in WAL mode with foreign keys on.
 pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
@@ -82,11 +83,39 @@ pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
 /// (1, 2, 5, 10… ms) and wake late, which under load costs more than the writes themselves.
 static WRITE_GATE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Write transactions so far, and the microseconds they spent waiting at the gate and
+/// holding it: how busy the one writer is, for `/metrics`.
+static WRITES: AtomicU64 = AtomicU64::new(0);
+static WRITE_WAIT_US: AtomicU64 = AtomicU64::new(0);
+static WRITE_HOLD_US: AtomicU64 = AtomicU64::new(0);
+
+/// How the write gate has been used since start: (transactions, seconds spent waiting for
+/// it, seconds spent holding it).
+pub fn write_figures() -> (u64, f64, f64) {
+    (
+        WRITES.load(Ordering::Relaxed),
+        WRITE_WAIT_US.load(Ordering::Relaxed) as f64 / 1e6,
+        WRITE_HOLD_US.load(Ordering::Relaxed) as f64 / 1e6,
+    )
+}
+
+/// A turn at the gate; counts how long it was held when given up.
+struct Turn {
+    _guard: tokio::sync::MutexGuard<'static, ()>,
+    since: Instant,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        WRITE_HOLD_US.fetch_add(self.since.elapsed().as_micros() as u64, Ordering::Relaxed);
+    }
+}
+
 /// A write transaction holding its turn at the write gate until it ends.
 pub struct WriteTx {
     // Declared first: dropped (rolled back) before the turn is given up.
     tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-    _turn: tokio::sync::MutexGuard<'static, ()>,
+    _turn: Turn,
 }
 
 impl std::ops::Deref for WriteTx {
@@ -113,7 +142,17 @@ impl WriteTx {
 /// `BEGIN IMMEDIATE` takes SQLite's write lock up front (waiting, with the busy timeout,
 /// only for another process), so it never fails when a read turns into a write.
 pub async fn begin_write(pool: &sqlx::SqlitePool) -> Result<WriteTx, sqlx::Error> {
-    let turn = WRITE_GATE.lock().await;
+    let asked = Instant::now();
+    let guard = WRITE_GATE.lock().await;
+    let turn = Turn {
+        _guard: guard,
+        since: Instant::now(),
+    };
+    WRITES.fetch_add(1, Ordering::Relaxed);
+    WRITE_WAIT_US.fetch_add(
+        turn.since.duration_since(asked).as_micros() as u64,
+        Ordering::Relaxed,
+    );
     let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     Ok(WriteTx { tx, _turn: turn })
 }

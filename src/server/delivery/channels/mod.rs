@@ -1,6 +1,7 @@
 //! A file per target kind: how a message is rendered, signed and sent, and how the
 //! provider's answer is read. "Test connection" and delivery both come through here.
 
+pub mod aliyun;
 pub mod dingtalk;
 pub mod email;
 pub mod lark;
@@ -172,4 +173,47 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// Send to each `(name, phone)` in turn with `send_one`; the worst outcome wins, naming who
+/// was not reached, and the outcome's `reached` lists the numbers that accepted it (SMS and
+/// voice providers take one number a request).
+pub async fn per_contact<F, Fut>(to: &[(String, String)], mut send_one: F) -> (Outcome, u64)
+where
+    F: FnMut(String) -> Fut,
+    Fut: std::future::Future<Output = (Outcome, u64)>,
+{
+    let mut total_ms = 0;
+    let mut failures: Vec<(String, Outcome)> = Vec::new();
+    let mut reached: Vec<String> = Vec::new();
+    for (name, phone) in to {
+        let (outcome, ms) = send_one(phone.clone()).await;
+        total_ms += ms;
+        if outcome.is_delivered() {
+            reached.push(phone.clone());
+        } else {
+            failures.push((name.clone(), outcome));
+        }
+    }
+    if failures.is_empty() {
+        let mut ok = Outcome::delivered(200);
+        ok.reached = Some(reached);
+        return (ok, total_ms);
+    }
+    let names: Vec<&str> = failures.iter().map(|(n, _)| n.as_str()).collect();
+    // Retry when any failure is worth it; otherwise the first permanent one stands.
+    let (_, mut worst) = failures
+        .iter()
+        .find(|(_, o)| o.is_retryable())
+        .cloned()
+        .unwrap_or_else(|| failures[0].clone());
+    worst.detail = format!(
+        "not reached: {} ({}); {} of {} reached",
+        names.join(", "),
+        worst.detail,
+        reached.len(),
+        to.len()
+    );
+    worst.reached = Some(reached);
+    (worst, total_ms)
 }

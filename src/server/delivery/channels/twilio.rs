@@ -3,7 +3,7 @@
 //! in. One request per contact; the delivery succeeds when every contact was reached, and
 //! the outcome lists who was, so a retry goes only to the others.
 
-use super::{send, snippet, Message};
+use super::{per_contact, send, snippet, Message};
 use crate::domain::target::Reason;
 use crate::server::delivery::outcome::Outcome;
 
@@ -94,8 +94,7 @@ pub fn classify(status: u16, body: &str) -> Outcome {
     }
 }
 
-/// Send `msg` to each `(name, phone)`; the worst outcome wins, naming who was not reached.
-/// The outcome's `reached` lists the numbers that accepted it.
+/// Send `msg` to each `(name, phone)` (see [`per_contact`]).
 pub async fn deliver(
     client: &reqwest::Client,
     twilio: &Twilio,
@@ -110,62 +109,28 @@ pub async fn deliver(
         Medium::Voice => ("Calls.json", "Twiml", twiml(msg)),
     };
     let url = format!("{base}/2010-04-01/Accounts/{sid}/{path}");
-    let mut total_ms = 0;
-    let mut failures: Vec<(String, Outcome)> = Vec::new();
-    let mut reached: Vec<String> = Vec::new();
-    for (name, phone) in to {
+    per_contact(to, |phone| {
         let form = [
-            ("To", phone.as_str()),
-            ("From", twilio.from.as_str()),
-            (content_key, content.as_str()),
+            ("To", phone),
+            ("From", twilio.from.clone()),
+            (content_key, content.clone()),
         ];
         let request = client
             .post(&url)
             .basic_auth(sid, Some(&twilio.auth_token))
             .form(&form);
-        let outcome = match send(request).await {
-            Err((o, ms)) => {
-                total_ms += ms;
-                o
+        async move {
+            match send(request).await {
+                Err(failed) => failed,
+                Ok(reply) => {
+                    let mut o = classify(reply.status, &reply.body);
+                    o.retry_after_s = reply.retry_after_s;
+                    (o, reply.latency_ms)
+                }
             }
-            Ok(reply) => {
-                total_ms += reply.latency_ms;
-                let mut o = classify(reply.status, &reply.body);
-                o.retry_after_s = reply.retry_after_s;
-                o
-            }
-        };
-        if outcome.is_delivered() {
-            reached.push(phone.clone());
-        } else {
-            failures.push((name.clone(), outcome));
         }
-    }
-    match failures.len() {
-        0 => {
-            let mut ok = Outcome::delivered(201);
-            ok.reached = Some(reached);
-            (ok, total_ms)
-        }
-        _ => {
-            let names: Vec<&str> = failures.iter().map(|(n, _)| n.as_str()).collect();
-            // Retry when any failure is worth it; otherwise the first permanent one stands.
-            let (_, mut worst) = failures
-                .iter()
-                .find(|(_, o)| o.is_retryable())
-                .cloned()
-                .unwrap_or_else(|| failures[0].clone());
-            worst.detail = format!(
-                "not reached: {} ({}); {} of {} reached",
-                names.join(", "),
-                worst.detail,
-                reached.len(),
-                to.len()
-            );
-            worst.reached = Some(reached);
-            (worst, total_ms)
-        }
-    }
+    })
+    .await
 }
 
 #[cfg(test)]
