@@ -195,6 +195,20 @@ fn spawn_session_cleanup(state: &AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Checkpoint the database's write-ahead log every second, away from the writers.
+fn spawn_checkpoints(state: &AppState) -> tokio::task::JoinHandle<()> {
+    let pool = state.pool.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store::checkpoint(&pool).await {
+                tracing::warn!(error = %e, "checkpointing the database");
+            }
+        }
+    })
+}
+
 /// Serve on `listener` until `shutdown` resolves, then finish in-flight requests.
 pub async fn serve(
     state: AppState,
@@ -204,6 +218,7 @@ pub async fn serve(
     // The router migrates the session table, so clean-up starts after it.
     let app = router(state.clone()).await?;
     let cleanup = spawn_session_cleanup(&state);
+    let checkpoints = spawn_checkpoints(&state);
     let engine = Engine::start(&state).await;
     let result = axum::serve(listener, app.into_make_service())
         .with_graceful_shutdown(shutdown)
@@ -211,6 +226,7 @@ pub async fn serve(
     // Requests are done; let the workers finish the attempts they hold.
     engine.stop().await;
     cleanup.abort();
+    checkpoints.abort();
     state.pool.close().await;
     result.map_err(|e| anyhow::anyhow!("serving HTTP: {e}"))
 }

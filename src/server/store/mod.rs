@@ -27,7 +27,12 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // No checkpoint inside a commit: it would hold the one writer while it copies the
+        // log into the database and syncs it (hundreds of ms here). The server checkpoints
+        // in the background instead ([`checkpoint`]), and the last connection to close
+        // checkpoints what is left.
+        .pragma("wal_autocheckpoint", "0");
     if let Some(dir) = options.get_filename().parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir).map_err(|e| {
@@ -71,6 +76,15 @@ pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
         .run(pool)
         .await
         .map_err(|e| anyhow::anyhow!("applying database migrations: {e}"))
+}
+
+/// Copy what the write-ahead log holds into the database, without blocking writers
+/// (`PASSIVE`): (frames in the log, frames copied).
+pub async fn checkpoint(pool: &SqlitePool) -> Result<(i64, i64), sqlx::Error> {
+    let (_busy, log, copied): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+        .fetch_one(pool)
+        .await?;
+    Ok((log, copied))
 }
 
 /// A trivial query, to tell whether the database answers.
