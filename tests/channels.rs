@@ -155,6 +155,19 @@ async fn fake_twilio() -> (String, Calls) {
     (format!("http://{addr}"), calls)
 }
 
+/// A Herald that sends SMS and calls through the Twilio fake at `base`, retrying on
+/// `schedule`.
+async fn with_twilio(base: &str, schedule: &str) -> TestApp {
+    TestApp::spawn_with(|a| {
+        a.twilio_account_sid = Some(SID.into());
+        a.twilio_auth_token = Some(TOKEN.into());
+        a.twilio_from = Some("+15551230000".into());
+        a.twilio_base_url = base.to_string();
+        a.retry_schedule = RetrySchedule::parse(schedule).unwrap();
+    })
+    .await
+}
+
 async fn owner(app: &TestApp) -> Visitor {
     app.team_owner("ada@example.com", true).await
 }
@@ -266,14 +279,7 @@ async fn email_goes_through_the_smtp_relay_to_every_contact_with_text_and_html()
 #[tokio::test]
 async fn sms_and_calls_go_through_the_twilio_api_and_a_refused_number_is_named() {
     let (base, calls) = fake_twilio().await;
-    let app = TestApp::spawn_with(|a| {
-        a.twilio_account_sid = Some(SID.into());
-        a.twilio_auth_token = Some(TOKEN.into());
-        a.twilio_from = Some("+15551230000".into());
-        a.twilio_base_url = base.clone();
-        a.retry_schedule = RetrySchedule::parse("100ms").unwrap();
-    })
-    .await;
+    let app = with_twilio(&base, "100ms").await;
     let mut v = owner(&app).await;
     let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
     let tony = contact(&mut v, "Tony", "+8613800000002", "").await;
@@ -443,14 +449,7 @@ async fn the_owner_is_emailed_when_a_failing_target_is_disabled() {
 #[tokio::test]
 async fn an_sms_retry_goes_only_to_the_contacts_not_reached_yet() {
     let (base, calls) = fake_twilio().await;
-    let app = TestApp::spawn_with(|a| {
-        a.twilio_account_sid = Some(SID.into());
-        a.twilio_auth_token = Some(TOKEN.into());
-        a.twilio_from = Some("+15551230000".into());
-        a.twilio_base_url = base.clone();
-        a.retry_schedule = RetrySchedule::parse("100ms,100ms").unwrap();
-    })
-    .await;
+    let app = with_twilio(&base, "100ms,100ms").await;
     let mut v = owner(&app).await;
     let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
     let flaky = contact(&mut v, "Flaky", FLAKY, "").await;
@@ -547,8 +546,7 @@ async fn aliyun_api(
     )
 }
 
-#[tokio::test]
-async fn sms_and_calls_go_through_alibaba_cloud_signed_with_the_access_key() {
+async fn fake_aliyun() -> (String, Calls) {
     let calls = Calls::default();
     let router = Router::new()
         .route("/", post(aliyun_api))
@@ -556,6 +554,12 @@ async fn sms_and_calls_go_through_alibaba_cloud_signed_with_the_access_key() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (base, calls)
+}
+
+#[tokio::test]
+async fn sms_and_calls_go_through_alibaba_cloud_signed_with_the_access_key() {
+    let (base, calls) = fake_aliyun().await;
     let app = TestApp::spawn_with(|a| {
         a.aliyun_access_key_id = Some(ALIYUN_ID.into());
         a.aliyun_access_key_secret = Some(ALIYUN_SECRET.into());
@@ -637,13 +641,7 @@ async fn sms_and_calls_go_through_alibaba_cloud_signed_with_the_access_key() {
 
 #[tokio::test]
 async fn a_wrong_alibaba_secret_fails_at_once_naming_the_signature() {
-    let calls = Calls::default();
-    let router = Router::new()
-        .route("/", post(aliyun_api))
-        .with_state(calls.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let (base, calls) = fake_aliyun().await;
     let app = TestApp::spawn_with(|a| {
         a.aliyun_access_key_id = Some(ALIYUN_ID.into());
         a.aliyun_access_key_secret = Some("not-the-secret".into());

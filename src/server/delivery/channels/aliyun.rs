@@ -5,7 +5,7 @@
 //! variables are `${title}` and `${detail}`. One request per number; endpoints are
 //! configurable so a local fake or a regional endpoint can stand in.
 
-use super::{per_contact, send, snippet, Message};
+use super::{per_contact, send_classified, snippet, Message};
 use crate::domain::target::Reason;
 use crate::server::delivery::outcome::Outcome;
 use base64::Engine as _;
@@ -253,16 +253,7 @@ pub async fn deliver(
         let nonce = format!("{:032x}", rand::random::<u128>());
         let form = request_form(aliyun, medium, &phone, msg, &timestamp, &nonce);
         let request = client.post(&url).form(&form);
-        async move {
-            match send(request).await {
-                Err(failed) => failed,
-                Ok(reply) => {
-                    let mut o = classify(reply.status, &reply.body);
-                    o.retry_after_s = reply.retry_after_s;
-                    (o, reply.latency_ms)
-                }
-            }
-        }
+        send_classified(request, classify)
     })
     .await
 }

@@ -175,6 +175,21 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// Send a prepared request and read the answer with `classify`, honouring `Retry-After`.
+pub async fn send_classified(
+    request: reqwest::RequestBuilder,
+    classify: fn(u16, &str) -> Outcome,
+) -> (Outcome, u64) {
+    match send(request).await {
+        Err(failed) => failed,
+        Ok(reply) => {
+            let mut o = classify(reply.status, &reply.body);
+            o.retry_after_s = reply.retry_after_s;
+            (o, reply.latency_ms)
+        }
+    }
+}
+
 /// Send to each `(name, phone)` in turn with `send_one`; the worst outcome wins, naming who
 /// was not reached, and the outcome's `reached` lists the numbers that accepted it (SMS and
 /// voice providers take one number a request).

@@ -3,7 +3,7 @@
 //! in. One request per contact; the delivery succeeds when every contact was reached, and
 //! the outcome lists who was, so a retry goes only to the others.
 
-use super::{per_contact, send, snippet, Message};
+use super::{per_contact, send_classified, snippet, Message};
 use crate::domain::target::Reason;
 use crate::server::delivery::outcome::Outcome;
 
@@ -119,16 +119,7 @@ pub async fn deliver(
             .post(&url)
             .basic_auth(sid, Some(&twilio.auth_token))
             .form(&form);
-        async move {
-            match send(request).await {
-                Err(failed) => failed,
-                Ok(reply) => {
-                    let mut o = classify(reply.status, &reply.body);
-                    o.retry_after_s = reply.retry_after_s;
-                    (o, reply.latency_ms)
-                }
-            }
-        }
+        send_classified(request, classify)
     })
     .await
 }
