@@ -618,13 +618,14 @@ async fn sms_and_calls_go_through_alibaba_cloud_signed_with_the_access_key() {
         "{param}"
     );
     assert!(param["detail"].as_str().is_some(), "{param}");
+    // Alibaba wants `YYYY-MM-DDThh:mm:ssZ`: UTC, whole seconds.
+    let ts = &sms["Timestamp"];
     assert!(
-        time::OffsetDateTime::parse(
-            &sms["Timestamp"],
-            &time::format_description::well_known::Rfc3339
-        )
-        .is_ok(),
-        "{sms:?}"
+        ts.len() == 20
+            && ts.ends_with('Z')
+            && time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339)
+                .is_ok(),
+        "{ts}"
     );
     let call = calls
         .iter()

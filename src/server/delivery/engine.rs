@@ -99,6 +99,11 @@ async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
         tokio::pin!(notified);
         notified.as_mut().enable();
         let mut batch = state.wake.take(BATCH as usize);
+        // A delivery that waited in memory for half its lease is left to the database:
+        // once the lease runs out a claim takes it (with the target's current settings),
+        // and this copy must not be sent as well.
+        let fresh_until = now_ms() + LEASE_MS / 2;
+        batch.retain(|d| d.lease_until > fresh_until);
         let room = if batch.is_empty() {
             BATCH
         } else if looked.elapsed() >= POLL {

@@ -137,7 +137,12 @@ pub fn classify(status: u16, body: &str) -> Outcome {
     if status == 429 || is_rate_limit(code) {
         return Outcome::failed(Reason::RateLimited, Some(status), None, detail(code));
     }
-    if status >= 500 || code == "InternalError" || code == "ServiceUnavailable" {
+    if status >= 500
+        || matches!(
+            code,
+            "InternalError" | "ServiceUnavailable" | "isp.SYSTEM_ERROR"
+        )
+    {
         return Outcome::failed(
             Reason::HttpStatus,
             Some(status.max(500)),
@@ -331,5 +336,13 @@ mod tests {
         assert_eq!(bad_key.reason, Reason::InvalidToken);
         assert!(!bad_key.is_retryable());
         assert!(classify(503, "busy").is_retryable());
+        assert!(
+            classify(
+                200,
+                r#"{"Code":"isp.SYSTEM_ERROR","Message":"isp.SYSTEM_ERROR"}"#
+            )
+            .is_retryable(),
+            "Alibaba's own trouble is worth a retry"
+        );
     }
 }

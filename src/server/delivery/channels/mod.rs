@@ -201,19 +201,21 @@ where
     let mut total_ms = 0;
     let mut failures: Vec<(String, Outcome)> = Vec::new();
     let mut reached: Vec<String> = Vec::new();
+    // The provider's own success answer (Twilio's 201, Alibaba's 200) is what is recorded.
+    let mut accepted = Outcome::delivered(200);
     for (name, phone) in to {
         let (outcome, ms) = send_one(phone.clone()).await;
         total_ms += ms;
         if outcome.is_delivered() {
             reached.push(phone.clone());
+            accepted = outcome;
         } else {
             failures.push((name.clone(), outcome));
         }
     }
     if failures.is_empty() {
-        let mut ok = Outcome::delivered(200);
-        ok.reached = Some(reached);
-        return (ok, total_ms);
+        accepted.reached = Some(reached);
+        return (accepted, total_ms);
     }
     let names: Vec<&str> = failures.iter().map(|(n, _)| n.as_str()).collect();
     // Retry when any failure is worth it; otherwise the first permanent one stands.
