@@ -701,32 +701,9 @@ async fn send_to_contacts(
         twilio::Medium::Voice
     };
     // What the log shows: the provider's endpoint, who, and the content (no credentials).
-    let (endpoint, content) = match (&provider, medium) {
-        (Provider::Aliyun(a), _) => (
-            format!(
-                "{}{}",
-                aliyun::endpoint(a, medium),
-                match medium {
-                    twilio::Medium::Sms => "?Action=SendSms",
-                    twilio::Medium::Voice => "?Action=SingleCallByTts",
-                }
-            ),
-            aliyun::template_param(&msg),
-        ),
-        (Provider::Twilio(t), twilio::Medium::Sms) => (
-            format!(
-                "{}/2010-04-01/Accounts/{}/Messages.json",
-                t.base_url, t.account_sid
-            ),
-            twilio::sms_text(&msg),
-        ),
-        (Provider::Twilio(t), twilio::Medium::Voice) => (
-            format!(
-                "{}/2010-04-01/Accounts/{}/Calls.json",
-                t.base_url, t.account_sid
-            ),
-            twilio::twiml(&msg),
-        ),
+    let (endpoint, content) = match provider {
+        Provider::Aliyun(a) => aliyun::describe(a, medium, &msg),
+        Provider::Twilio(t) => twilio::describe(t, medium, &msg),
     };
     let names: Vec<&str> = to.iter().map(|(n, _)| n.as_str()).collect();
     let mut request = format!("POST {endpoint} to {}", names.join(", "));

@@ -188,7 +188,7 @@ pub struct NewDelivery<'a> {
 
 /// Queue deliveries, due at `now_ms`, in one statement; with `lease_until`, already
 /// claimed by this process until then (to be handed to its workers in memory). Returns the
-/// new deliveries' ids, in the order given, when leased; nothing otherwise.
+/// new deliveries' ids, in the order given.
 pub async fn insert_deliveries(
     conn: &mut SqliteConnection,
     account_id: i64,
@@ -211,31 +211,21 @@ pub async fn insert_deliveries(
             ])
         })
         .collect();
-    let rows = serde_json::Value::Array(rows).to_string();
-    const INSERT: &str = "INSERT INTO deliveries (account_id, event_id, rule_id, target_id, kind,
-                                 webhook_id, next_attempt_at, lease_until)
+    // Matched back by webhook id (unique), as RETURNING promises no order.
+    let returned: Vec<(i64, String)> = sqlx::query_as(
+        "INSERT INTO deliveries (account_id, event_id, rule_id, target_id, kind, webhook_id,
+                                 next_attempt_at, lease_until)
          SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4,
                 ?2, ?4
-         FROM json_each(?3) j ORDER BY j.key";
-    let Some(lease_until) = lease_until else {
-        sqlx::query(INSERT)
-            .bind(account_id)
-            .bind(now_ms)
-            .bind(rows)
-            .bind(None::<i64>)
-            .execute(conn)
-            .await?;
-        return Ok(Vec::new());
-    };
-    // Matched back by webhook id (unique), as RETURNING promises no order.
-    let returned: Vec<(i64, String)> =
-        sqlx::query_as(&format!("{INSERT} RETURNING id, webhook_id"))
-            .bind(account_id)
-            .bind(now_ms)
-            .bind(rows)
-            .bind(lease_until)
-            .fetch_all(conn)
-            .await?;
+         FROM json_each(?3) j ORDER BY j.key
+         RETURNING id, webhook_id",
+    )
+    .bind(account_id)
+    .bind(now_ms)
+    .bind(serde_json::Value::Array(rows).to_string())
+    .bind(lease_until)
+    .fetch_all(conn)
+    .await?;
     let ids: std::collections::HashMap<String, i64> =
         returned.into_iter().map(|(id, w)| (w, id)).collect();
     deliveries

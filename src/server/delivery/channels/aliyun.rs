@@ -226,6 +226,19 @@ pub fn endpoint(aliyun: &Aliyun, medium: Medium) -> String {
     format!("{}/", base.trim_end_matches('/'))
 }
 
+/// What an attempt's record shows: the endpoint with its action, and the template
+/// variables (never the key or the signature).
+pub fn describe(aliyun: &Aliyun, medium: Medium, msg: &Message) -> (String, String) {
+    let action = match medium {
+        Medium::Sms => "SendSms",
+        Medium::Voice => "SingleCallByTts",
+    };
+    (
+        format!("{}?Action={action}", endpoint(aliyun, medium)),
+        template_param(msg),
+    )
+}
+
 /// Send `msg` to each `(name, phone)` (see [`per_contact`]).
 pub async fn deliver(
     client: &reqwest::Client,

@@ -94,6 +94,22 @@ pub fn classify(status: u16, body: &str) -> Outcome {
     }
 }
 
+/// Where `medium` goes and what it carries: (resource URL, `Body` or `Twiml`).
+pub fn describe(twilio: &Twilio, medium: Medium, msg: &Message) -> (String, String) {
+    let base = twilio.base_url.trim_end_matches('/');
+    let sid = &twilio.account_sid;
+    match medium {
+        Medium::Sms => (
+            format!("{base}/2010-04-01/Accounts/{sid}/Messages.json"),
+            sms_text(msg),
+        ),
+        Medium::Voice => (
+            format!("{base}/2010-04-01/Accounts/{sid}/Calls.json"),
+            twiml(msg),
+        ),
+    }
+}
+
 /// Send `msg` to each `(name, phone)` (see [`per_contact`]).
 pub async fn deliver(
     client: &reqwest::Client,
@@ -102,13 +118,12 @@ pub async fn deliver(
     to: &[(String, String)],
     msg: &Message,
 ) -> (Outcome, u64) {
-    let base = twilio.base_url.trim_end_matches('/');
     let sid = &twilio.account_sid;
-    let (path, content_key, content) = match medium {
-        Medium::Sms => ("Messages.json", "Body", sms_text(msg)),
-        Medium::Voice => ("Calls.json", "Twiml", twiml(msg)),
+    let (url, content) = describe(twilio, medium, msg);
+    let content_key = match medium {
+        Medium::Sms => "Body",
+        Medium::Voice => "Twiml",
     };
-    let url = format!("{base}/2010-04-01/Accounts/{sid}/{path}");
     per_contact(to, |phone| {
         let form = [
             ("To", phone),
