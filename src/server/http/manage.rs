@@ -664,7 +664,7 @@ mod tests {
     use super::*;
 
     /// The routes, the version and the security scheme are checked on the served document
-    /// by `tests/ram.rs`; here, that the types the routes exchange are described.
+    /// by `tests/it/ram.rs`; here, that the types the routes exchange are described.
     #[test]
     fn the_document_describes_the_exchanged_types() {
         let doc = serde_json::to_value(openapi()).unwrap();

@@ -6,13 +6,11 @@
 //! Deliveries a killed server had claimed come back when their lease ends
 //! (`delivery::engine::LEASE_MS`, 60 s), so this test takes a little over a minute.
 
-mod common;
-
+use crate::common::Visitor;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxStatus};
 use axum::routing::post;
 use axum::Router;
-use common::Visitor;
 use herald::domain::catalog;
 use herald::server::delivery::sign::{standard_webhooks_verify, WebhookSecret};
 use reqwest::StatusCode;
@@ -154,7 +152,7 @@ async fn receive(
             h("webhook-timestamp").parse().unwrap_or(0),
             &body,
             &h("webhook-signature"),
-            common::now_s(),
+            crate::common::now_s(),
         )
     });
     let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
@@ -302,7 +300,9 @@ async fn every_accepted_event_is_delivered_across_a_sigkill() {
         base: base.clone(),
         cookie: None,
     };
-    let r = v.sign_up("ada@example.com", "Ada", common::PASSWORD).await;
+    let r = v
+        .sign_up("ada@example.com", "Ada", crate::common::PASSWORD)
+        .await;
     assert!(r.is_redirect(), "{r:?}");
     assert_eq!(v.create_workspace("team").await.status, StatusCode::OK);
     for f in ["activate_event_bridge", "grant_permissions"] {

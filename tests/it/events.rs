@@ -7,13 +7,11 @@
 //! The delivery log UI does not exist yet, so deliveries and attempts are read straight from
 //! the SQLite file.
 
-mod common;
-
+use crate::common::{TestApp, Visitor};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode as AxStatus};
 use axum::routing::post;
 use axum::{Json, Router};
-use common::{TestApp, Visitor};
 use herald::domain::catalog;
 use herald::server::config::RetrySchedule;
 use herald::server::delivery::sign::{standard_webhooks_verify, WebhookSecret};
@@ -133,7 +131,7 @@ async fn dingtalk(
         fakes.ding.lock().unwrap().push((code, body.clone()));
         Json(json!({"errcode": code, "errmsg": msg}))
     };
-    let (code, msg) = common::dingtalk_verdict(&q, DING_TOKEN, DING_SECRET);
+    let (code, msg) = crate::common::dingtalk_verdict(&q, DING_TOKEN, DING_SECRET);
     if code != 0 {
         return answer(code, msg);
     }
@@ -166,7 +164,7 @@ async fn receiver(
             h("webhook-timestamp").parse().unwrap_or(0),
             &body,
             &h("webhook-signature"),
-            common::now_s(),
+            crate::common::now_s(),
         ),
         None => false,
     };

@@ -4,14 +4,12 @@
 //! Cloud-shaped RPC endpoint that checks the AccessKey signature and answers like
 //! `SendSms` and `SingleCallByTts`.
 
-mod common;
-
+use crate::common::{TestApp, Visitor};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode as AxStatus};
 use axum::routing::post;
 use axum::{Form, Json, Router};
 use base64::Engine;
-use common::{TestApp, Visitor};
 use herald::server::config::RetrySchedule;
 use reqwest::StatusCode;
 use serde_json::{json, Value};

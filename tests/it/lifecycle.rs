@@ -2,12 +2,10 @@
 //! a time) with the same webhook-id, WeCom and Lark deliveries rendered and signed, and a
 //! target disabled after failing without a break, flagged, and turned back on by a save.
 
-mod common;
-
+use crate::common::{TestApp, Visitor};
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
-use common::{TestApp, Visitor};
 use herald::server::config::RetrySchedule;
 use herald::server::delivery::sign::lark_sign;
 use reqwest::StatusCode;

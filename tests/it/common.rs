@@ -1,7 +1,6 @@
 //! Test harness: a real Herald server on 127.0.0.1:0 with a fresh database, and a small
 //! client that calls its server functions the way the browser does and keeps the session
 //! cookie.
-#![allow(dead_code)]
 
 use herald::server::config::ServeArgs;
 use herald::server::web::RunningServer;

@@ -3,12 +3,10 @@
 //! stored URL and secret, enabling and deleting, the save-time network check, contacts taken
 //! out of targets, isolation between accounts, and validation naming each field.
 
-mod common;
-
+use crate::common::{Reply, TestApp, Visitor};
 use axum::extract::{Query, State};
 use axum::routing::post;
 use axum::{Json, Router};
-use common::{Reply, TestApp, Visitor};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -31,7 +29,7 @@ async fn dingtalk(
     Json(body): Json<Value>,
 ) -> Json<Value> {
     seen.0.lock().unwrap().push(body);
-    let (code, msg) = common::dingtalk_verdict(&q, DING_TOKEN, DING_SECRET);
+    let (code, msg) = crate::common::dingtalk_verdict(&q, DING_TOKEN, DING_SECRET);
     Json(json!({"errcode": code, "errmsg": msg}))
 }
 

@@ -1,12 +1,15 @@
 //! Contacts ("Message receiving settings"): validation, conflicts, edits, deletion, and
 //! isolation between accounts, against the real server.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use reqwest::StatusCode;
 
-async fn create(v: &mut common::Visitor, name: &str, phone: &str, email: &str) -> common::Reply {
+async fn create(
+    v: &mut crate::common::Visitor,
+    name: &str,
+    phone: &str,
+    email: &str,
+) -> crate::common::Reply {
     v.call(
         "create_contact",
         &[("name", name), ("phone", phone), ("email", email)],

@@ -2,13 +2,11 @@
 //! services do (DingTalk's query signature, Lark's body signature, WeCom's key, a Standard
 //! Webhooks receiver) and answer with the real services' codes.
 
-mod common;
-
+use crate::common::TestApp;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode as AxStatus};
 use axum::routing::post;
 use axum::{Json, Router};
-use common::TestApp;
 use herald::server::delivery::sign::{lark_sign, standard_webhooks_verify, WebhookSecret};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -31,7 +29,7 @@ async fn dingtalk(
     Json(body): Json<Value>,
 ) -> Json<Value> {
     seen.0.lock().unwrap().push(body.clone());
-    let (code, msg) = common::dingtalk_verdict(&q, DING_TOKEN, DING_SECRET);
+    let (code, msg) = crate::common::dingtalk_verdict(&q, DING_TOKEN, DING_SECRET);
     if code != 0 {
         return Json(json!({"errcode": code, "errmsg": msg}));
     }
@@ -61,7 +59,7 @@ async fn lark(
         .and_then(|t| t.parse().ok())
         .unwrap_or(0);
     let ok = body["sign"].as_str() == Some(&lark_sign(ts, LARK_SECRET))
-        && (common::now_s() - ts).abs() < 3600;
+        && (crate::common::now_s() - ts).abs() < 3600;
     if !ok {
         return Json(
             json!({"code": 19021, "msg": "sign match fail or timestamp is not within one hour from current time", "data": {}}),
@@ -102,7 +100,7 @@ async fn receiver(
         ts,
         &body,
         &h("webhook-signature"),
-        common::now_s(),
+        crate::common::now_s(),
     );
     seen.0.lock().unwrap().push(json!({
         "content_type": h("content-type"),
@@ -139,7 +137,7 @@ async fn fakes() -> (String, Seen) {
 }
 
 /// A Herald that may reach loopback, with a signed-in owner and an activated workspace.
-async fn herald(allow_loopback: bool) -> (TestApp, common::Visitor) {
+async fn herald(allow_loopback: bool) -> (TestApp, crate::common::Visitor) {
     let app = TestApp::spawn_with(|a| {
         if allow_loopback {
             a.allow_target_networks = vec!["127.0.0.0/8".into()];
@@ -152,7 +150,7 @@ async fn herald(allow_loopback: bool) -> (TestApp, common::Visitor) {
     (app, v)
 }
 
-async fn test(v: &mut common::Visitor, target: Value) -> Value {
+async fn test(v: &mut crate::common::Visitor, target: Value) -> Value {
     let r = v
         .call_json(
             "test_target",

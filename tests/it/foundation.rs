@@ -2,9 +2,7 @@
 //! grant, isolation between accounts, and refusal of bad requests. Each test runs the real
 //! server on 127.0.0.1:0 with a database of its own.
 
-mod common;
-
-use common::{TestApp, PASSWORD};
+use crate::common::{TestApp, PASSWORD};
 use reqwest::StatusCode;
 
 /// The raw `Set-Cookie` header a sign-up answers with.

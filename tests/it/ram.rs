@@ -6,9 +6,7 @@
 //! request validation, and the review fixes: login and password-change throttling, the
 //! enabled state and renames guarded, contact uses, and empty ARN parts.
 
-mod common;
-
-use common::{Reply, TestApp, Visitor};
+use crate::common::{Reply, TestApp, Visitor};
 use herald::domain::catalog;
 use herald::domain::ram::{read_only_policy, seed_policy};
 use reqwest::{Method, StatusCode};
@@ -1245,7 +1243,9 @@ async fn the_audit_log_records_logins_keys_and_rule_changes_with_secrets_masked(
     let r = wrong.log_in("owner@example.com", "not-my-password").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
     let mut owner = app.visitor();
-    let r = owner.log_in("owner@example.com", common::PASSWORD).await;
+    let r = owner
+        .log_in("owner@example.com", crate::common::PASSWORD)
+        .await;
     assert!(r.is_redirect(), "{r:?}");
 
     let (key, key_token) = access_key(&mut owner).await;
@@ -1349,7 +1349,7 @@ async fn the_audit_log_records_logins_keys_and_rule_changes_with_secrets_masked(
     for e in &entries {
         let d = e["detail"].as_str().unwrap();
         assert!(!d.contains(DING_TOKEN) && !d.contains(DING_SECRET), "{e}");
-        assert!(!d.contains(common::PASSWORD), "{e}");
+        assert!(!d.contains(crate::common::PASSWORD), "{e}");
     }
 
     // Filters.
@@ -1902,13 +1902,20 @@ async fn conditions_policy_changes_resets_and_keys_apply_at_once() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{name}: {r:?}");
     }
     let mut back = app.visitor();
-    let r = back.log_in("owner@example.com", common::PASSWORD).await;
+    let r = back
+        .log_in("owner@example.com", crate::common::PASSWORD)
+        .await;
     assert!(r.is_redirect(), "the owner is untouched: {r:?}");
 
     // The log has the user, policy and password changes, and no password.
     let log = owner.call_json("list_audit", &json!({"filter": {}})).await;
     assert_eq!(log.status, StatusCode::OK, "{log:?}");
-    for p in [INITIAL, CHANGED, "another-initial-3", common::PASSWORD] {
+    for p in [
+        INITIAL,
+        CHANGED,
+        "another-initial-3",
+        crate::common::PASSWORD,
+    ] {
         assert!(!log.body.contains(p), "{p} in the audit log: {}", log.body);
     }
     let actions: Vec<String> = log

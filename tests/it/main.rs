@@ -1,0 +1,15 @@
+//! Integration tests against the real app on 127.0.0.1:0, in one binary: one link instead of
+//! one per file (each was over a gigabyte with debug info, and ten of them filled the disk).
+//! Each module covers one area; `common` is the shared harness.
+
+mod binary;
+mod channels;
+mod common;
+mod contacts;
+mod crash;
+mod events;
+mod foundation;
+mod lifecycle;
+mod ram;
+mod rules;
+mod targets;
