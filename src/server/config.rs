@@ -79,7 +79,8 @@ pub fn parse_schedule(text: &str) -> Result<Vec<std::time::Duration>, String> {
             "s" | "" => n,
             "m" => n * 60,
             "h" => n * 3600,
-            _ => return Err(format!("{part:?}: the unit must be ms, s, m or h")),
+            "d" => n * 86_400,
+            _ => return Err(format!("{part:?}: the unit must be ms, s, m, h or d")),
         };
         out.push(std::time::Duration::from_secs(secs));
     }
@@ -248,6 +249,11 @@ pub struct ServeArgs {
     #[arg(long, env = "HERALD_DISABLE_FAILING_AFTER", default_value = "72h", value_parser = parse_one_duration)]
     pub disable_failing_after: std::time::Duration,
 
+    /// How long an event is kept, with its deliveries and attempts, once none of them is
+    /// pending (e.g. 30d); 0 keeps everything. The newest event is always kept.
+    #[arg(long, env = "HERALD_EVENT_RETENTION", default_value = "30d", value_parser = parse_one_duration)]
+    pub event_retention: std::time::Duration,
+
     /// How long one delivery attempt may take.
     #[arg(long, env = "HERALD_DELIVERY_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=120))]
     pub delivery_timeout_secs: u64,
@@ -291,6 +297,7 @@ impl std::fmt::Debug for ServeArgs {
             .field("aliyun_sms_endpoint", &self.aliyun_sms_endpoint)
             .field("aliyun_voice_endpoint", &self.aliyun_voice_endpoint)
             .field("disable_failing_after", &self.disable_failing_after)
+            .field("event_retention", &self.event_retention)
             .finish()
     }
 }
@@ -326,6 +333,7 @@ impl ServeArgs {
             aliyun_sms_endpoint: "https://dysmsapi.aliyuncs.com".into(),
             aliyun_voice_endpoint: "https://dyvmsapi.aliyuncs.com".into(),
             disable_failing_after: std::time::Duration::from_secs(72 * 3600),
+            event_retention: std::time::Duration::from_secs(30 * 86_400),
         }
     }
 
@@ -350,6 +358,7 @@ mod tests {
 
     #[test]
     fn flags_parse_and_default_as_documented() {
+        use std::time::Duration;
         let cli = Cli::try_parse_from(["herald", "serve"]).unwrap();
         let Command::Serve(args) = cli.command else {
             panic!("serve")
@@ -358,6 +367,11 @@ mod tests {
         assert_eq!(args.database_url, "sqlite://data/herald.db");
         assert_eq!(args.signup, SignupMode::Open);
         assert!(!args.secure_cookies());
+        assert_eq!(args.event_retention, Duration::from_secs(30 * 86_400));
+        assert_eq!(
+            args.event_retention,
+            ServeArgs::new(args.listen, "sqlite::memory:").event_retention
+        );
 
         let cli = Cli::try_parse_from([
             "herald",
@@ -368,11 +382,14 @@ mod tests {
             "closed",
             "--public-url",
             "https://herald.example.com/",
+            "--event-retention",
+            "7d",
         ])
         .unwrap();
         let Command::Serve(args) = cli.command else {
             panic!("serve")
         };
+        assert_eq!(args.event_retention, Duration::from_secs(7 * 86_400));
         assert_eq!(args.listen.port(), 8080);
         assert_eq!(args.signup, SignupMode::Closed);
         assert_eq!(args.public_url(), "https://herald.example.com");
@@ -403,6 +420,8 @@ mod tests {
                 Duration::from_millis(250)
             ]
         );
+        assert_eq!(parse_one_duration("2d"), Ok(Duration::from_secs(172_800)));
+        assert_eq!(parse_one_duration("0"), Ok(Duration::ZERO));
         assert!(parse_schedule("5x").is_err());
         assert!(parse_schedule("").is_err());
     }
@@ -411,5 +430,10 @@ mod tests {
     fn bad_flag_values_are_refused() {
         assert!(Cli::try_parse_from(["herald", "serve", "--signup", "maybe"]).is_err());
         assert!(Cli::try_parse_from(["herald", "serve", "--listen", "nowhere"]).is_err());
+        let e = Cli::try_parse_from(["herald", "serve", "--event-retention", "1y"]).unwrap_err();
+        assert!(
+            e.to_string().contains("the unit must be ms, s, m, h or d"),
+            "{e}"
+        );
     }
 }

@@ -1,5 +1,5 @@
 //! Counters behind `/metrics`, in the Prometheus text format: events accepted, rejected and
-//! duplicated, attempts by target kind and outcome, an attempt latency histogram, and (read
+//! duplicated, PutEvents requests refused as a whole, attempts by target kind and outcome, an attempt latency histogram, and (read
 //! from the database when scraped) the queue depth and the age of the oldest due delivery.
 
 use std::collections::BTreeMap;
@@ -18,6 +18,8 @@ pub struct Metrics {
     events_accepted: AtomicU64,
     events_rejected: AtomicU64,
     events_duplicate: AtomicU64,
+    /// HTTP status → PutEvents requests refused as a whole.
+    refused: Mutex<BTreeMap<u16, u64>>,
     /// (kind, outcome) → attempts.
     attempts: Mutex<BTreeMap<(String, String), u64>>,
     latency_buckets: [AtomicU64; BUCKETS.len()],
@@ -32,6 +34,13 @@ impl Metrics {
         self.events_duplicate
             .fetch_add(duplicate, Ordering::Relaxed);
         self.events_rejected.fetch_add(rejected, Ordering::Relaxed);
+    }
+
+    /// Count a PutEvents request refused as a whole, by the status it was answered with.
+    pub fn refused(&self, status: u16) {
+        if let Ok(mut map) = self.refused.lock() {
+            *map.entry(status).or_default() += 1;
+        }
     }
 
     /// Count one attempt: its kind, its outcome (`delivered`, `retry`, `failed`, `dead`) and
@@ -80,6 +89,18 @@ impl Metrics {
             "Event entries refused by validation.",
             self.events_rejected.load(Ordering::Relaxed),
         );
+        let _ = writeln!(
+            out,
+            "# HELP herald_put_events_refused_total PutEvents requests refused as a whole (bad key, wrong content type, too large, unreadable), by HTTP status.\n# TYPE herald_put_events_refused_total counter"
+        );
+        if let Ok(map) = self.refused.lock() {
+            for (status, n) in map.iter() {
+                let _ = writeln!(
+                    out,
+                    "herald_put_events_refused_total{{status=\"{status}\"}} {n}"
+                );
+            }
+        }
         let _ = writeln!(
             out,
             "# HELP herald_delivery_attempts_total Delivery attempts by target kind and outcome.\n# TYPE herald_delivery_attempts_total counter"
@@ -143,12 +164,23 @@ mod tests {
     fn counters_and_histogram_render_in_the_text_format() {
         let m = Metrics::default();
         m.events(3, 1, 2);
+        m.refused(401);
+        m.refused(401);
+        m.refused(413);
         m.attempt("http", "delivered", 7);
         m.attempt("http", "delivered", 40);
         m.attempt("dingtalk", "retry", 2000);
         let text = m.render(5, 1500, (4, 0.25, 1.5));
         assert!(text.contains("herald_events_accepted_total 3"), "{text}");
         assert!(text.contains("herald_events_rejected_total 2"), "{text}");
+        assert!(
+            text.contains("herald_put_events_refused_total{status=\"401\"} 2\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("herald_put_events_refused_total{status=\"413\"} 1\n"),
+            "{text}"
+        );
         assert!(
             text.contains("herald_delivery_attempts_total{kind=\"http\",outcome=\"delivered\"} 2")
         );

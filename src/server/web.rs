@@ -1,5 +1,6 @@
 //! The axum router (Leptos pages, server functions, health) and the server's lifecycle:
-//! open the database, migrate, serve until a shutdown signal, finish in-flight requests.
+//! open the database, migrate, serve until a shutdown signal, finish in-flight requests; and
+//! its background tasks (session clean-up, WAL checkpoints, deleting old settled events).
 
 use super::config::ServeArgs;
 use super::crypto::SecretBox;
@@ -161,9 +162,13 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
         ))
         .layer(axum::middleware::from_fn(pages::same_origin_posts))
         .layer(sessions)
-        .with_state(state)
+        .with_state(state.clone())
         .merge(api)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            api::body_limit_errors,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             http::header::X_CONTENT_TYPE_OPTIONS,
             http::HeaderValue::from_static("nosniff"),
@@ -209,6 +214,59 @@ fn spawn_checkpoints(state: &AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Events deleted per write transaction by the clean-up: small enough that ingest never
+/// waits long for the one writer.
+const PURGE_BATCH: i64 = 500;
+
+/// Delete settled events older than `--event-retention`, with their deliveries and attempts,
+/// until the process ends: hourly (more often for a retention under ten hours), a batch per
+/// write transaction. A retention of 0 keeps everything.
+fn spawn_retention(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
+    let keep = state.config.event_retention;
+    if keep.is_zero() {
+        return None;
+    }
+    let every = (keep / 10).clamp(
+        std::time::Duration::from_secs(1),
+        std::time::Duration::from_secs(3600),
+    );
+    let older_than_s = keep.as_secs().max(1) as i64;
+    let pool = state.pool.clone();
+    Some(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let mut deleted = 0;
+            loop {
+                let batch = async {
+                    let mut tx = store::begin_write(&pool).await?;
+                    let n =
+                        store::events::purge_settled(&mut tx, older_than_s, PURGE_BATCH).await?;
+                    tx.commit().await?;
+                    Ok::<u64, sqlx::Error>(n)
+                }
+                .await;
+                match batch {
+                    Ok(n) => {
+                        deleted += n;
+                        if n < PURGE_BATCH as u64 {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "deleting old events");
+                        break;
+                    }
+                }
+            }
+            if deleted > 0 {
+                tracing::info!(deleted, retention = ?keep, "deleted old settled events");
+            }
+        }
+    }))
+}
+
 /// Serve on `listener` until `shutdown` resolves, then finish in-flight requests.
 pub async fn serve(
     state: AppState,
@@ -219,6 +277,7 @@ pub async fn serve(
     let app = router(state.clone()).await?;
     let cleanup = spawn_session_cleanup(&state);
     let checkpoints = spawn_checkpoints(&state);
+    let retention = spawn_retention(&state);
     let engine = Engine::start(&state).await;
     let result = axum::serve(listener, app.into_make_service())
         .with_graceful_shutdown(shutdown)
@@ -227,6 +286,9 @@ pub async fn serve(
     engine.stop().await;
     cleanup.abort();
     checkpoints.abort();
+    if let Some(task) = retention {
+        task.abort();
+    }
     state.pool.close().await;
     result.map_err(|e| anyhow::anyhow!("serving HTTP: {e}"))
 }

@@ -890,6 +890,16 @@ async fn batches_report_each_entry_and_limits_are_enforced() {
     huge["data"]["padding"] = json!("x".repeat(1024 * 1024 + 10));
     let p = put_batch(&app, &token, &[huge]).await;
     assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE, "{:?}", p.status);
+    // In the API's error shape, like every other refusal.
+    assert_eq!(p.body["code"], "payload_too_large", "{p:?}");
+    assert_eq!(p.body["field"], "body", "{p:?}");
+    assert!(
+        p.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("1048576 bytes"),
+        "{p:?}"
+    );
     // One event over 256 KiB inside an acceptable body: that entry is refused.
     let mut big = dlc_failed("big", "x");
     big["data"]["padding"] = json!("x".repeat(300 * 1024));
@@ -1120,9 +1130,36 @@ async fn metrics_count_events_attempts_and_the_queue() {
         assert_eq!(ds[0].status, "delivered", "{ds:#?}");
     }
     assert_eq!(fakes.hits("m").len(), 3);
+    // Requests refused as a whole: a wrong key twice, a wrong content type, a body over
+    // 1 MiB. They count by status, not as rejected events.
+    for _ in 0..2 {
+        let p = put_one(&app, "hk_nope_nope", &event(MODEL, APPROVED, "m-3")).await;
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{p:?}");
+    }
+    let p = put_raw(
+        &app,
+        Some(&bearer(&token)),
+        "text/plain",
+        &[],
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{p:?}");
+    let p = put_raw(
+        &app,
+        Some(&bearer(&token)),
+        STRUCTURED,
+        &[],
+        vec![b' '; 1024 * 1024 + 1],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE, "{p:?}");
 
     let m = metrics(&app).await;
     for line in [
+        "herald_put_events_refused_total{status=\"401\"} 2\n",
+        "herald_put_events_refused_total{status=\"413\"} 1\n",
+        "herald_put_events_refused_total{status=\"415\"} 1\n",
         "herald_events_accepted_total 2\n",
         "herald_events_rejected_total 1\n",
         "herald_events_duplicate_total 0\n",
@@ -1400,4 +1437,83 @@ async fn deliveries_queued_in_memory_at_a_stop_are_sent_by_the_next_run() {
     let unique: std::collections::HashSet<&String> = got.iter().collect();
     assert_eq!(unique.len(), 100, "every delivery reached the receiver");
     assert_eq!(got.len(), 100, "none was sent twice");
+}
+
+// ---------------------------------------------------------------------------------------
+// 10. Retention.
+
+/// With `--event-retention 2s`, a delivered event is deleted with its deliveries and
+/// attempts; an event still pending stays, and so does the newest event.
+#[tokio::test]
+async fn old_settled_events_are_deleted_with_their_deliveries_and_attempts() {
+    const CHANGED: &str = "model:ModelVersion:StatusChanged";
+    let (base, fakes) = fakes().await;
+    let app = TestApp::spawn_with(|a| {
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+        // A failed attempt waits an hour: its delivery stays pending through the test.
+        a.retry_schedule = RetrySchedule::parse("1h").unwrap();
+        a.event_retention = Duration::from_secs(2);
+    })
+    .await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let done = save_ok(
+        &mut v,
+        &json!({"name": "done", "source": MODEL, "types": [APPROVED], "targets": [http(&base, "ok", "standard")]}),
+    )
+    .await;
+    fakes.learn_secrets(&done, &["ok"]);
+    let stuck = save_ok(
+        &mut v,
+        &json!({"name": "stuck", "source": MODEL, "types": [CHANGED], "targets": [http(&base, "stuck", "standard")]}),
+    )
+    .await;
+    fakes.learn_secrets(&stuck, &["stuck"]);
+    fakes.answer_first("stuck", &[503]);
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+
+    let old = put_ok(&app, &token, &event(MODEL, APPROVED, "r-old"))
+        .await
+        .herald_id(0);
+    assert_eq!(settled(&pool, old).await[0].status, "delivered");
+    let old_delivery = deliveries(&pool, old).await[0].id;
+    assert_eq!(attempts(&pool, old_delivery).await.len(), 1);
+    let pending = put_ok(&app, &token, &event(MODEL, CHANGED, "r-pending"))
+        .await
+        .herald_id(0);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while fakes.hits("stuck").is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the stuck target was never tried"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let newest = put_ok(&app, &token, &event(MODEL, APPROVED, "r-new"))
+        .await
+        .herald_id(0);
+    assert_eq!(settled(&pool, newest).await[0].status, "delivered");
+
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !deliveries(&pool, old).await.is_empty() {
+        assert!(Instant::now() < deadline, "the old event was never deleted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Wait out one more round of the clean-up (every second) past the retention.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let stored = |id: i64| format!("SELECT COUNT(*) FROM events WHERE id = {id}");
+    assert_eq!(count(&pool, &stored(old)).await, 0);
+    assert!(attempts(&pool, old_delivery).await.is_empty());
+    assert_eq!(count(&pool, &stored(pending)).await, 1);
+    let ds = deliveries(&pool, pending).await;
+    assert_eq!(ds[0].status, "pending", "{ds:#?}");
+    assert_eq!(attempts(&pool, ds[0].id).await.len(), 1);
+    assert_eq!(count(&pool, &stored(newest)).await, 1);
+    assert_eq!(deliveries(&pool, newest).await[0].status, "delivered");
+    // The delivery log lists the two that are left.
+    let log = v.call("list_events", &[("bus", BUS)]).await;
+    assert_eq!(log.status, StatusCode::OK, "{log:?}");
+    assert!(!log.body.contains("r-old"), "{}", log.body);
+    assert!(log.body.contains("r-pending"), "{}", log.body);
+    assert!(log.body.contains("r-new"), "{}", log.body);
 }

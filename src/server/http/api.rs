@@ -6,10 +6,12 @@ use super::super::ingest::{self, Mode};
 use super::super::service::{access_keys, events};
 use super::super::state::AppState;
 use super::super::store;
+use super::super::web::MAX_BODY_BYTES;
 use crate::domain::AppError;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
@@ -34,26 +36,44 @@ pub fn error_response(e: AppError) -> Response {
     res
 }
 
-/// PutEvents: CloudEvents in structured, batch or binary mode.
+/// PutEvents: CloudEvents in structured, batch or binary mode. A request refused as a whole
+/// (bad key, wrong content type, unreadable body, unknown bus…) is counted by its status in
+/// `herald_put_events_refused_total`; refused entries of an accepted request are counted as
+/// rejected events instead.
 pub async fn put_events(
     State(state): State<AppState>,
     Path(bus): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    match accept_events(&state, &bus, &headers, &body).await {
+        Ok(res) => res,
+        Err(refusal) => {
+            state.metrics.refused(refusal.status().as_u16());
+            refusal
+        }
+    }
+}
+
+/// PutEvents' work: `Err` is a refusal of the whole request.
+async fn accept_events(
+    state: &AppState,
+    bus: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Response, Response> {
     let auth = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let actor = match access_keys::authenticate(&state, auth).await {
-        Ok(a) => a,
-        Err(e) => return error_response(e),
-    };
+    let actor = access_keys::authenticate(state, auth)
+        .await
+        .map_err(error_response)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let Some(mode) = ingest::mode(content_type) else {
-        return (
+        return Err((
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Json(serde_json::json!({
                 "code": "unsupported_media_type",
@@ -61,7 +81,7 @@ pub async fn put_events(
                 "message": format!("{content_type:?} is not accepted; send application/cloudevents+json, application/cloudevents-batch+json, or binary mode with ce-* headers"),
             })),
         )
-            .into_response();
+            .into_response());
     };
     let unreadable = |e: serde_json::Error| {
         error_response(AppError::invalid(
@@ -70,38 +90,74 @@ pub async fn put_events(
         ))
     };
     let entries = match mode {
-        Mode::Structured => match serde_json::from_slice::<Value>(&body) {
-            Ok(v) => vec![Ok(v)],
-            Err(e) => return unreadable(e),
-        },
-        Mode::Batch => match serde_json::from_slice::<Value>(&body) {
-            Ok(Value::Array(items)) => items.into_iter().map(Ok).collect(),
-            Ok(_) => {
-                return error_response(AppError::invalid(
+        Mode::Structured => vec![Ok(
+            serde_json::from_slice::<Value>(body).map_err(unreadable)?
+        )],
+        Mode::Batch => match serde_json::from_slice::<Value>(body).map_err(unreadable)? {
+            Value::Array(items) => items.into_iter().map(Ok).collect(),
+            _ => {
+                return Err(error_response(AppError::invalid(
                     "body",
                     "a batch is a JSON array of CloudEvents",
-                ))
+                )))
             }
-            Err(e) => return unreadable(e),
         },
         Mode::Binary => {
             let pairs = headers
                 .iter()
                 .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)));
-            vec![ingest::from_binary(pairs, content_type, &body)]
+            vec![ingest::from_binary(pairs, content_type, body)]
         }
     };
-    match events::put(&state, &actor, &bus, entries).await {
-        Err(e) => error_response(e),
-        Ok(result) => {
-            let status = if result.failed_entry_count == result.entries.len() {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::OK
-            };
-            (status, Json(result)).into_response()
-        }
+    let result = events::put(state, &actor, bus, entries)
+        .await
+        .map_err(error_response)?;
+    let status = if result.failed_entry_count == result.entries.len() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(result)).into_response())
+}
+
+/// The API's bodies are limited to [`MAX_BODY_BYTES`] before any handler runs, and the
+/// limit's own 413 is plain text. This gives it the API's JSON error shape, naming `body`
+/// and the limit, and counts it as a refused PutEvents when it was one. Pages and server
+/// functions keep the plain answer.
+pub async fn body_limit_errors(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let put_events = req.method() == Method::POST
+        && req.uri().path().starts_with("/api/v1/buses/")
+        && req.uri().path().ends_with("/events");
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if res.status() != StatusCode::PAYLOAD_TOO_LARGE || !api || json {
+        return res;
     }
+    if put_events {
+        state
+            .metrics
+            .refused(StatusCode::PAYLOAD_TOO_LARGE.as_u16());
+    }
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        Json(serde_json::json!({
+            "code": "payload_too_large",
+            "field": "body",
+            "message": format!(
+                "the request body is over {} bytes (1 MiB); send fewer events per request",
+                MAX_BODY_BYTES
+            ),
+        })),
+    )
+        .into_response()
 }
 
 /// Prometheus text.

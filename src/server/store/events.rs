@@ -1,6 +1,6 @@
 //! Events, deliveries and attempts: ingest (event, matching rules' deliveries, one
-//! transaction), the workers' claims with a lease, attempt records, the delivery log, and
-//! the figures behind `/metrics`.
+//! transaction), the workers' claims with a lease, attempt records, the delivery log, the
+//! figures behind `/metrics`, and the clean-up of old settled events.
 
 use crate::domain::models::{AttemptView, EventView};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -719,6 +719,38 @@ pub async fn redeliver_failed_since(
     .bind(since)
     .bind(now_ms)
     .execute(pool)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// Delete the oldest events received more than `older_than_s` seconds ago, up to `limit`,
+/// with their deliveries and attempts (by cascade); the number deleted. An event with a
+/// pending delivery stays, and so does the newest event, so ids are never used twice.
+///
+/// Ids grow with `received_at`, so the first event young enough bounds the scan: only the
+/// old rows are read, never the whole table.
+pub async fn purge_settled(
+    tx: &mut SqliteConnection,
+    older_than_s: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "WITH bound(id) AS (
+             SELECT COALESCE(
+                 (SELECT id FROM events
+                  WHERE received_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ?1 || ' seconds')
+                  ORDER BY id LIMIT 1),
+                 (SELECT MAX(id) FROM events)))
+         DELETE FROM events WHERE id IN (
+             SELECT e.id FROM events e, bound
+             WHERE e.id < bound.id
+               AND NOT EXISTS (SELECT 1 FROM deliveries d
+                               WHERE d.event_id = e.id AND d.status = 'pending')
+             ORDER BY e.id LIMIT ?2)",
+    )
+    .bind(older_than_s)
+    .bind(limit)
+    .execute(tx)
     .await
     .map(|r| r.rows_affected())
 }
