@@ -391,6 +391,9 @@ pub enum Reason {
     Connect,
     Blocked,
     InvalidTarget,
+    /// An HTTP endpoint answered 410 Gone: it asks not to be sent to again, so the target
+    /// is disabled at once (Standard Webhooks).
+    Gone,
 }
 
 /// The verdict of "Test connection", shown to the user.

@@ -49,6 +49,15 @@ pub fn parse_one_duration(text: &str) -> Result<std::time::Duration, String> {
     }
 }
 
+/// How long events are kept: one duration, at most 100 years (0 keeps them forever).
+pub fn parse_retention(text: &str) -> Result<std::time::Duration, String> {
+    let keep = parse_one_duration(text)?;
+    if keep > std::time::Duration::from_secs(36_500 * 86_400) {
+        return Err("at most 36500d (100 years); 0 keeps events forever".into());
+    }
+    Ok(keep)
+}
+
 /// Delays before each retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetrySchedule(pub Vec<std::time::Duration>);
@@ -71,17 +80,20 @@ pub fn parse_schedule(text: &str) -> Result<Vec<std::time::Duration>, String> {
         let n: u64 = number
             .parse()
             .map_err(|_| format!("{part:?} is not a duration like 30s, 2m or 1h"))?;
-        let secs = match unit {
+        let scale: u64 = match unit {
             "ms" => {
                 out.push(std::time::Duration::from_millis(n));
                 continue;
             }
-            "s" | "" => n,
-            "m" => n * 60,
-            "h" => n * 3600,
-            "d" => n * 86_400,
+            "s" | "" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
             _ => return Err(format!("{part:?}: the unit must be ms, s, m, h or d")),
         };
+        let secs = n
+            .checked_mul(scale)
+            .ok_or_else(|| format!("{part:?} is too long"))?;
         out.push(std::time::Duration::from_secs(secs));
     }
     if out.is_empty() {
@@ -251,7 +263,7 @@ pub struct ServeArgs {
 
     /// How long an event is kept, with its deliveries and attempts, once none of them is
     /// pending (e.g. 30d); 0 keeps everything. The newest event is always kept.
-    #[arg(long, env = "HERALD_EVENT_RETENTION", default_value = "30d", value_parser = parse_one_duration)]
+    #[arg(long, env = "HERALD_EVENT_RETENTION", default_value = "30d", value_parser = parse_retention)]
     pub event_retention: std::time::Duration,
 
     /// How long one delivery attempt may take.
@@ -422,6 +434,9 @@ mod tests {
         );
         assert_eq!(parse_one_duration("2d"), Ok(Duration::from_secs(172_800)));
         assert_eq!(parse_one_duration("0"), Ok(Duration::ZERO));
+        assert!(parse_one_duration("999999999999999999d").is_err());
+        assert!(parse_retention("36501d").is_err());
+        assert_eq!(parse_retention("0"), Ok(Duration::ZERO));
         assert!(parse_schedule("5x").is_err());
         assert!(parse_schedule("").is_err());
     }

@@ -230,19 +230,44 @@ fn spawn_retention(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
         std::time::Duration::from_secs(1),
         std::time::Duration::from_secs(3600),
     );
-    let older_than_s = keep.as_secs().max(1) as i64;
     let pool = state.pool.clone();
     Some(tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
+            // In `received_at`'s form, so the two compare as text. No cutoff, no clean-up.
+            let Some(cutoff) = time::OffsetDateTime::now_utc()
+                .checked_sub(time::Duration::seconds(keep.as_secs() as i64))
+                .map(|at| {
+                    format!(
+                        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                        at.year(),
+                        u8::from(at.month()),
+                        at.day(),
+                        at.hour(),
+                        at.minute(),
+                        at.second(),
+                        at.millisecond()
+                    )
+                })
+            else {
+                continue;
+            };
+            // Found once per round, outside the write transactions.
+            let bound = match store::events::purge_bound(&pool, &cutoff).await {
+                Ok(Some(bound)) => bound,
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "finding old events");
+                    continue;
+                }
+            };
             let mut deleted = 0;
             loop {
                 let batch = async {
                     let mut tx = store::begin_write(&pool).await?;
-                    let n =
-                        store::events::purge_settled(&mut tx, older_than_s, PURGE_BATCH).await?;
+                    let n = store::events::purge_settled(&mut tx, bound, PURGE_BATCH).await?;
                     tx.commit().await?;
                     Ok::<u64, sqlx::Error>(n)
                 }

@@ -261,6 +261,85 @@ async fn a_target_failing_without_a_break_is_disabled_flagged_and_saved_back_on(
     assert_eq!(ds[0]["status"], "delivered");
 }
 
+/// Send a Model "approved" test event through the UI; its Herald id.
+async fn model_test_event(v: &mut Visitor) -> i64 {
+    let data = herald::domain::catalog::event_type("pai.model", "model:ModelVersion:Approved")
+        .unwrap()
+        .sample_data()
+        .to_string();
+    let r = v
+        .call(
+            "send_test_event",
+            &[
+                ("bus", BUS),
+                ("source", "pai.model"),
+                ("event_type", "model:ModelVersion:Approved"),
+                ("data", &data),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    r.json().as_i64().unwrap()
+}
+
+/// An HTTP endpoint that answers 410 Gone is not retried, and its target is disabled at
+/// once (Standard Webhooks), long before `--disable-failing-after`.
+#[tokio::test]
+async fn an_http_endpoint_answering_410_gone_disables_its_target_at_once() {
+    let hits = Arc::new(Mutex::new(0u32));
+    let counted = hits.clone();
+    let gone = Router::new().route(
+        "/hook",
+        post(move || {
+            let counted = counted.clone();
+            async move {
+                *counted.lock().unwrap() += 1;
+                (axum::http::StatusCode::GONE, "endpoint deleted")
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, gone).await.unwrap() });
+    let app = TestApp::spawn_with(|a| {
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+        a.retry_schedule = RetrySchedule::parse("100ms,100ms").unwrap();
+    })
+    .await;
+    let mut v = owner(&app).await;
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": null, "rule": {
+                "name": "models", "source": "pai.model", "types": ["model:ModelVersion:Approved"],
+                "targets": [{"config": {"kind": "http", "url": url}}]
+            }}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let id = model_test_event(&mut v).await;
+    let ds = settled(&mut v, id).await;
+    assert_eq!(ds[0]["status"], "failed", "{ds:?}");
+    assert_eq!(ds[0]["last_reason"], "gone", "{ds:?}");
+    assert_eq!(ds[0]["attempts"].as_array().unwrap().len(), 1, "{ds:?}");
+    assert_eq!(*hits.lock().unwrap(), 1, "no retry");
+
+    let r = v
+        .call("get_rule", &[("bus", BUS), ("name", "models")])
+        .await;
+    let disabled = r.json()["targets"][0]["disabled"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(disabled.contains("410 Gone"), "{r:?}");
+    let id2 = model_test_event(&mut v).await;
+    let r = v
+        .call("get_event", &[("bus", BUS), ("id", &id2.to_string())])
+        .await;
+    assert_eq!(r.json()["deliveries"], json!([]), "{r:?}");
+    assert_eq!(*hits.lock().unwrap(), 1);
+}
+
 /// An HTTP receiver that notes when each request arrived.
 async fn clock_sink() -> (String, Arc<Mutex<Vec<Instant>>>) {
     let times: Arc<Mutex<Vec<Instant>>> = Arc::default();
@@ -299,23 +378,8 @@ async fn an_http_target_with_a_rate_limit_gets_events_spaced_and_none_dropped() 
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     assert_eq!(r.json()["rule"]["targets"][0]["max_per_second"], 1);
 
-    let data = herald::domain::catalog::event_type("pai.model", "model:ModelVersion:Approved")
-        .unwrap()
-        .sample_data()
-        .to_string();
     for _ in 0..3 {
-        let r = v
-            .call(
-                "send_test_event",
-                &[
-                    ("bus", BUS),
-                    ("source", "pai.model"),
-                    ("event_type", "model:ModelVersion:Approved"),
-                    ("data", &data),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        model_test_event(&mut v).await;
     }
     let deadline = Instant::now() + Duration::from_secs(15);
     while times.lock().unwrap().len() < 3 {

@@ -173,7 +173,7 @@ async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
                 for target in disabled {
                     tracing::warn!(
                         target,
-                        "target disabled: it has failed without a break for too long"
+                        "target disabled: it failed without a break for too long, or its endpoint answered 410 Gone"
                     );
                     let state = state.clone();
                     tokio::spawn(async move { tell_owner(&state, target).await });
@@ -460,6 +460,7 @@ pub fn reason_name(reason: Reason) -> &'static str {
         Reason::Connect => "connect",
         Reason::Blocked => "blocked",
         Reason::InvalidTarget => "invalid_target",
+        Reason::Gone => "gone",
     }
 }
 

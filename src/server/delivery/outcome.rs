@@ -169,6 +169,11 @@ impl Outcome {
                     .to_string(),
             ),
             Reason::InvalidTarget => (format!("The target is not valid: {}.", self.detail), String::new()),
+            Reason::Gone => (
+                "The endpoint answered 410 Gone: it takes no more deliveries.".to_string(),
+                "Check the URL with the receiver's owner. After a delivery gets this answer, Herald disables the target until the rule is saved again."
+                    .to_string(),
+            ),
         };
         TestVerdict {
             ok: self.is_delivered(),

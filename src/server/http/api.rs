@@ -123,7 +123,7 @@ async fn accept_events(
 /// The API's bodies are limited to [`MAX_BODY_BYTES`] before any handler runs, and the
 /// limit's own 413 is plain text. This gives it the API's JSON error shape, naming `body`
 /// and the limit, and counts it as a refused PutEvents when it was one. Pages and server
-/// functions keep the plain answer.
+/// functions (`/api/ui/`) keep the plain answer.
 pub async fn body_limit_errors(
     State(state): State<AppState>,
     req: Request,
@@ -132,7 +132,7 @@ pub async fn body_limit_errors(
     let put_events = req.method() == Method::POST
         && req.uri().path().starts_with("/api/v1/buses/")
         && req.uri().path().ends_with("/events");
-    let api = req.uri().path().starts_with("/api/");
+    let api = req.uri().path().starts_with("/api/v1/");
     let res = next.run(req).await;
     let json = res
         .headers()

@@ -417,11 +417,14 @@ pub struct AttemptRecord {
     pub reached: Option<String>,
 }
 
+/// The reason of an attempt answered 410 Gone (`engine::reason_name(Reason::Gone)`).
+const GONE: &str = "gone";
+
 /// Write attempts and release their deliveries, in one transaction and one command (each
 /// statement sent to SQLite separately waits for its connection's thread, which under load
 /// costs more than the writes). Only attempts whose lease still holds count. A target that
-/// has failed without a break for `disable_after_ms` is disabled; the ids of targets
-/// disabled now are returned.
+/// has failed without a break for `disable_after_ms`, or whose endpoint answered 410 Gone,
+/// is disabled; the ids of targets disabled now are returned.
 pub async fn record(
     pool: &SqlitePool,
     records: &[AttemptRecord],
@@ -454,23 +457,31 @@ pub async fn record(
             ])
         })
         .collect();
-    // Each target's health follows its last attempt in the batch.
-    let mut last_by_target: std::collections::HashMap<i64, &AttemptRecord> =
+    // Each target's health follows its last attempt in the batch; an endpoint that answered
+    // 410 Gone to any of them is disabled at once.
+    let mut last_by_target: std::collections::HashMap<i64, (&AttemptRecord, bool)> =
         std::collections::HashMap::new();
     for r in &attempted {
         if let Some(target) = r.target_id {
-            last_by_target.insert(target, r);
+            let gone = r.reason == GONE || last_by_target.get(&target).is_some_and(|(_, g)| *g);
+            last_by_target.insert(target, (r, gone));
         }
     }
     let health: Vec<serde_json::Value> = last_by_target
         .iter()
-        .map(|(target, r)| {
+        .map(|(target, (r, gone))| {
+            let reason = if *gone {
+                "the endpoint answered 410 Gone".to_string()
+            } else {
+                format!("failing without a break; last: {} {}", r.reason, r.detail)
+            };
             json!([
                 target,
                 r.delivery_id,
                 r.lease_until,
                 r.status == "delivered",
-                format!("failing without a break; last: {} {}", r.reason, r.detail)
+                reason,
+                *gone
             ])
         })
         .collect();
@@ -509,7 +520,7 @@ pub async fn record(
                             disabled_reason = j.value ->> 4
          FROM json_each(?1, '$.health') j
          WHERE targets.id = j.value ->> 0 AND NOT j.value ->> 3 AND targets.disabled_at IS NULL
-           AND targets.failing_since <= ?1 ->> '$.cut'
+           AND (targets.failing_since <= ?1 ->> '$.cut' OR j.value ->> 5)
            AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.value ->> 1
                        AND d.status = 'pending' AND d.lease_until = j.value ->> 2)
          RETURNING 'disabled', targets.id;
@@ -723,32 +734,40 @@ pub async fn redeliver_failed_since(
     .map(|r| r.rows_affected())
 }
 
-/// Delete the oldest events received more than `older_than_s` seconds ago, up to `limit`,
-/// with their deliveries and attempts (by cascade); the number deleted. An event with a
-/// pending delivery stays, and so does the newest event, so ids are never used twice.
-///
-/// Ids grow with `received_at`, so the first event young enough bounds the scan: only the
-/// old rows are read, never the whole table.
+/// The id below which events are old enough to delete: the first event received at or
+/// after `cutoff` (same form as `received_at`). Ids grow with `received_at`, so finding it
+/// reads only the old rows. Never above the newest event, nor above the event of the newest
+/// delivery, so no event or delivery id is used twice. `None` when there are no events.
+pub async fn purge_bound(pool: &SqlitePool, cutoff: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT MIN(
+             COALESCE((SELECT id FROM events WHERE received_at >= ?1 ORDER BY id LIMIT 1),
+                      (SELECT MAX(id) FROM events)),
+             COALESCE((SELECT event_id FROM deliveries ORDER BY id DESC LIMIT 1),
+                      9223372036854775807))",
+    )
+    .bind(cutoff)
+    .fetch_one(pool)
+    .await
+}
+
+/// Delete up to `limit` of the events below `bound` ([`purge_bound`]) that have no pending
+/// delivery, oldest first, with their deliveries and attempts (by cascade); the number
+/// deleted.
 pub async fn purge_settled(
     tx: &mut SqliteConnection,
-    older_than_s: i64,
+    bound: i64,
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(
-        "WITH bound(id) AS (
-             SELECT COALESCE(
-                 (SELECT id FROM events
-                  WHERE received_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ?1 || ' seconds')
-                  ORDER BY id LIMIT 1),
-                 (SELECT MAX(id) FROM events)))
-         DELETE FROM events WHERE id IN (
-             SELECT e.id FROM events e, bound
-             WHERE e.id < bound.id
+        "DELETE FROM events WHERE id IN (
+             SELECT e.id FROM events e
+             WHERE e.id < ?1
                AND NOT EXISTS (SELECT 1 FROM deliveries d
                                WHERE d.event_id = e.id AND d.status = 'pending')
              ORDER BY e.id LIMIT ?2)",
     )
-    .bind(older_than_s)
+    .bind(bound)
     .bind(limit)
     .execute(tx)
     .await

@@ -42,6 +42,7 @@ pub fn classify(status: u16, body: &str) -> Outcome {
     match status {
         200..=299 => Outcome::delivered(status),
         429 => Outcome::failed(Reason::RateLimited, Some(status), None, snippet(body)),
+        410 => Outcome::failed(Reason::Gone, Some(status), None, snippet(body)),
         _ => Outcome::failed(Reason::HttpStatus, Some(status), None, snippet(body)),
     }
 }
@@ -104,9 +105,12 @@ mod tests {
     }
 
     #[test]
-    fn any_2xx_is_success_and_429_is_a_rate_limit() {
+    fn any_2xx_is_success_429_is_a_rate_limit_and_410_is_gone() {
         assert!(classify(204, "").is_delivered());
         assert_eq!(classify(429, "").reason, Reason::RateLimited);
         assert_eq!(classify(404, "nope").reason, Reason::HttpStatus);
+        // Gone: no retry, and the target is disabled (store::events::record).
+        assert_eq!(classify(410, "").reason, Reason::Gone);
+        assert!(!classify(410, "").is_retryable());
     }
 }
