@@ -13,6 +13,8 @@ pub const MAX_EVENT_BYTES: usize = 256 * 1024;
 pub const MAX_BATCH: usize = 100;
 /// Longest `id`, `subject`.
 const MAX_ID: usize = 256;
+/// The longest attribute name taken (CloudEvents recommends at most 20 characters).
+const MAX_ATTRIBUTE_NAME: usize = 64;
 
 /// A valid event, ready to store.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +68,30 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
             ))
         }
         None => return Err(bad("specversion", "is required (\"1.0\")")),
+    }
+    // CloudEvents 1.0: attribute names are lower-case ASCII letters and digits (they become
+    // `ce-` headers in binary mode), and extension values are strings, integers or booleans.
+    for (name, value) in &obj {
+        if matches!(name.as_str(), "data" | "data_base64") {
+            continue;
+        }
+        if name.is_empty()
+            || name.len() > MAX_ATTRIBUTE_NAME
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            return Err(bad(
+                name,
+                format!("{name:?} is not a CloudEvents attribute name: use 1 to {MAX_ATTRIBUTE_NAME} lower-case letters a-z and digits 0-9"),
+            ));
+        }
+        if !matches!(value, Value::String(_) | Value::Bool(_) | Value::Null) && !value.is_i64() {
+            return Err(bad(
+                name,
+                "must be a string, an integer or a boolean (CloudEvents attribute types)",
+            ));
+        }
     }
     let id = text(&obj, "id")?.unwrap_or_default();
     if id.trim().is_empty() {
@@ -298,6 +324,39 @@ mod tests {
         let mut v = dlc_failed();
         v["datacontenttype"] = json!("text/plain");
         assert_eq!(field_of(v), "datacontenttype");
+    }
+
+    #[test]
+    fn attribute_names_and_extension_values_follow_cloudevents() {
+        // Extensions: lower-case letters and digits, string / integer / boolean values.
+        let mut v = dlc_failed();
+        v["traceparent2"] = json!("00-abc");
+        v["retries"] = json!(3);
+        v["replay"] = json!(true);
+        assert!(check(v, NOW).is_ok());
+        for name in ["my attr", "Tenant", "tenant_id", "x-trace", &"a".repeat(65)] {
+            let mut v = dlc_failed();
+            v[name] = json!("1");
+            let e = check(v, NOW).unwrap_err();
+            assert_eq!(e.field, name);
+            assert!(e.message.contains("lower-case letters"), "{e:?}");
+        }
+        for value in [json!({"a": 1}), json!([1]), json!(1.5)] {
+            let mut v = dlc_failed();
+            v["tenant"] = value;
+            assert_eq!(field_of(v), "tenant");
+        }
+        // Binary mode: a header that is no attribute name is refused by name too.
+        let data = dlc_failed()["data"].to_string();
+        let headers = [
+            ("ce-specversion", "1.0"),
+            ("ce-id", "b-1"),
+            ("ce-source", "pai.dlc"),
+            ("ce-type", "dlc:Job:Failed"),
+            ("ce-my_attr", "x"),
+        ];
+        let v = from_binary(headers.into_iter(), "application/json", data.as_bytes()).unwrap();
+        assert_eq!(field_of(v), "my_attr");
     }
 
     #[test]

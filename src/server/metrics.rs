@@ -1,7 +1,9 @@
 //! Counters behind `/metrics`, in the Prometheus text format: events accepted, rejected and
 //! duplicated, PutEvents requests refused as a whole, attempts by target kind and outcome, an attempt latency histogram, and (read
-//! from the database when scraped) the queue depth and the age of the oldest due delivery.
+//! from the database when scraped) the queue depth, the age of the oldest pending delivery
+//! and how late the most overdue one is.
 
+use super::store::events::QueueFigures;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -61,9 +63,10 @@ impl Metrics {
             .fetch_add(latency_ms.saturating_mul(1000), Ordering::Relaxed);
     }
 
-    /// The exposition text, with the queue figures read at scrape time and the database
-    /// writer's figures (transactions, seconds waiting for it, seconds holding it).
-    pub fn render(&self, queue_depth: i64, oldest_due_ms: i64, writes: (u64, f64, f64)) -> String {
+    /// The exposition text, with the queue figures read at scrape time (left out when they
+    /// could not be read) and the database writer's figures (transactions, seconds waiting
+    /// for it, seconds holding it).
+    pub fn render(&self, queue: Option<QueueFigures>, writes: (u64, f64, f64)) -> String {
         let mut out = String::new();
         let counter = |out: &mut String, name: &str, help: &str, value: u64| {
             let _ = writeln!(
@@ -130,15 +133,23 @@ impl Metrics {
             "herald_attempt_duration_seconds_bucket{{le=\"+Inf\"}} {count}\nherald_attempt_duration_seconds_sum {}\nherald_attempt_duration_seconds_count {count}",
             self.latency_sum_us.load(Ordering::Relaxed) as f64 / 1e6
         );
-        let _ = writeln!(
-            out,
-            "# HELP herald_queue_depth Deliveries waiting to be sent (due now or later).\n# TYPE herald_queue_depth gauge\nherald_queue_depth {queue_depth}"
-        );
-        let _ = writeln!(
-            out,
-            "# HELP herald_oldest_pending_seconds How long the oldest due delivery has waited.\n# TYPE herald_oldest_pending_seconds gauge\nherald_oldest_pending_seconds {}",
-            oldest_due_ms as f64 / 1000.0
-        );
+        if let Some(q) = queue {
+            let _ = writeln!(
+                out,
+                "# HELP herald_queue_depth Deliveries waiting to be sent (due now or later).\n# TYPE herald_queue_depth gauge\nherald_queue_depth {}",
+                q.depth
+            );
+            let _ = writeln!(
+                out,
+                "# HELP herald_oldest_pending_seconds Age of the oldest delivery not sent yet (waiting for a retry or a robot's pace included).\n# TYPE herald_oldest_pending_seconds gauge\nherald_oldest_pending_seconds {:.3}",
+                q.oldest_pending_s.max(0.0)
+            );
+            let _ = writeln!(
+                out,
+                "# HELP herald_due_lag_seconds How long the most overdue delivery has been due without being sent.\n# TYPE herald_due_lag_seconds gauge\nherald_due_lag_seconds {}",
+                q.due_lag_ms as f64 / 1000.0
+            );
+        }
         let (count, wait_s, hold_s) = writes;
         let _ = writeln!(
             out,
@@ -170,7 +181,12 @@ mod tests {
         m.attempt("http", "delivered", 7);
         m.attempt("http", "delivered", 40);
         m.attempt("dingtalk", "retry", 2000);
-        let text = m.render(5, 1500, (4, 0.25, 1.5));
+        let queue = QueueFigures {
+            depth: 5,
+            oldest_pending_s: 90.25,
+            due_lag_ms: 1500,
+        };
+        let text = m.render(Some(queue), (4, 0.25, 1.5));
         assert!(text.contains("herald_events_accepted_total 3"), "{text}");
         assert!(text.contains("herald_events_rejected_total 2"), "{text}");
         assert!(
@@ -194,7 +210,14 @@ mod tests {
         );
         assert!(text.contains("herald_attempt_duration_seconds_count 3"));
         assert!(text.contains("herald_queue_depth 5"));
-        assert!(text.contains("herald_oldest_pending_seconds 1.5"));
+        assert!(
+            text.contains("herald_oldest_pending_seconds 90.250\n"),
+            "{text}"
+        );
+        assert!(text.contains("herald_due_lag_seconds 1.5\n"), "{text}");
+        // Figures that could not be read are left out, not made up.
+        let text = m.render(None, (4, 0.25, 1.5));
+        assert!(!text.contains("herald_queue_depth"), "{text}");
         assert!(text.contains("herald_db_write_transactions_total 4"));
         assert!(text.contains("herald_db_write_wait_seconds_total 0.25"));
         assert!(text.contains("herald_db_write_busy_seconds_total 1.5"));

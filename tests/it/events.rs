@@ -1516,4 +1516,15 @@ async fn old_settled_events_are_deleted_with_their_deliveries_and_attempts() {
     assert!(!log.body.contains("r-old"), "{}", log.body);
     assert!(log.body.contains("r-pending"), "{}", log.body);
     assert!(log.body.contains("r-new"), "{}", log.body);
+
+    // The waiting delivery shows in the metrics by its age, though it is not due for an hour.
+    let m = metrics(&app).await;
+    assert!(m.contains("herald_queue_depth 1\n"), "{m}");
+    assert!(m.contains("herald_due_lag_seconds 0\n"), "{m}");
+    let age: f64 = m
+        .lines()
+        .find_map(|l| l.strip_prefix("herald_oldest_pending_seconds "))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no oldest pending age in {m}"));
+    assert!((2.0..60.0).contains(&age), "{age}");
 }

@@ -94,7 +94,11 @@ impl Outcome {
         }
         let text = text.trim_end_matches(": ").to_string();
         let lower = text.to_lowercase();
-        if err.is_timeout() {
+        if err.is_builder() {
+            // The request could not even be built (a header value, say): trying again later
+            // builds the same request.
+            Outcome::failed(Reason::InvalidTarget, None, None, text)
+        } else if err.is_timeout() {
             Outcome::failed(Reason::Timeout, None, None, text)
         } else if lower.contains("certificate")
             || lower.contains("tls")
@@ -190,6 +194,18 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_that_cannot_be_built_fails_at_once() {
+        let err = reqwest::Client::new()
+            .post("http://example.com/hook")
+            .header("ce-my attr", "x")
+            .build()
+            .unwrap_err();
+        let outcome = Outcome::from_transport(&err);
+        assert_eq!(outcome.reason, Reason::InvalidTarget, "{outcome:?}");
+        assert!(!outcome.is_retryable());
+    }
 
     #[test]
     fn rate_limits_and_server_errors_are_retried_but_signature_problems_are_not() {

@@ -162,12 +162,16 @@ pub async fn body_limit_errors(
 
 /// Prometheus text.
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    let (depth, oldest) = store::events::queue_figures(&state.pool, now_ms())
-        .await
-        .unwrap_or((-1, -1));
+    let queue = match store::events::queue_figures(&state.pool, now_ms()).await {
+        Ok(q) => Some(q),
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the queue for /metrics");
+            None
+        }
+    };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(depth, oldest, store::write_figures()),
+        state.metrics.render(queue, store::write_figures()),
     )
         .into_response()
 }

@@ -321,6 +321,11 @@ pub async fn get(
     let envelope = serde_json::from_str::<Value>(&row.envelope)
         .and_then(|v| serde_json::to_string_pretty(&v))
         .unwrap_or_else(|_| row.envelope.clone());
+    // Deliveries first: an attempt is recorded in the same transaction as its delivery's
+    // new state, so reading attempts second never shows a settled delivery without them.
+    let rows = events::deliveries_of(&state.pool, actor.account_id, id)
+        .await
+        .context("reading deliveries")?;
     let mut attempts: HashMap<i64, Vec<AttemptView>> = HashMap::new();
     for a in events::attempts_of_event(&state.pool, actor.account_id, id)
         .await
@@ -328,9 +333,7 @@ pub async fn get(
     {
         attempts.entry(a.delivery_id).or_default().push(a);
     }
-    let deliveries = events::deliveries_of(&state.pool, actor.account_id, id)
-        .await
-        .context("reading deliveries")?
+    let deliveries = rows
         .into_iter()
         .map(|d| DeliveryView {
             attempts: attempts.remove(&d.id).unwrap_or_default(),

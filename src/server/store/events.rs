@@ -792,11 +792,30 @@ pub async fn rule_counts(
     .await
 }
 
-/// Deliveries waiting, and the age in ms of the oldest one that is due.
-pub async fn queue_figures(pool: &SqlitePool, now_ms: i64) -> Result<(i64, i64), sqlx::Error> {
+/// The delivery queue at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, sqlx::FromRow)]
+pub struct QueueFigures {
+    /// Deliveries pending (due now or later).
+    pub depth: i64,
+    /// Seconds since the oldest pending delivery was created (its event arrived): waiting
+    /// behind a robot's pace or for a retry counts.
+    pub oldest_pending_s: f64,
+    /// Milliseconds the most overdue delivery has been due without being sent.
+    pub due_lag_ms: i64,
+}
+
+/// The queue's figures, for `/metrics`. Delivery ids grow with `created_at`, so the oldest
+/// pending delivery is the one with the lowest id.
+pub async fn queue_figures(pool: &SqlitePool, now_ms: i64) -> Result<QueueFigures, sqlx::Error> {
     sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(MAX(0, ?1 - MIN(next_attempt_at)), 0)
-         FROM deliveries WHERE status = 'pending'",
+        "SELECT q.depth,
+                COALESCE((julianday('now') - julianday(
+                    (SELECT created_at FROM deliveries WHERE id = q.oldest))) * 86400.0, 0.0)
+                    AS oldest_pending_s,
+                q.due_lag_ms
+         FROM (SELECT COUNT(*) AS depth, MIN(id) AS oldest,
+                      COALESCE(MAX(0, ?1 - MIN(next_attempt_at)), 0) AS due_lag_ms
+               FROM deliveries WHERE status = 'pending') q",
     )
     .bind(now_ms)
     .fetch_one(pool)
