@@ -1329,6 +1329,84 @@ async fn put_events_keeps_working_while_deliveries_are_recorded() {
     );
 }
 
+/// Events put in one request for one robot reach it as one digest message that lists each
+/// of them with its link.
+#[tokio::test]
+async fn a_burst_for_one_robot_goes_out_as_one_digest() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    save_ok(&mut v, &dlc_rule("ding", json!([ding(&base, DING_SECRET)]))).await;
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+    let burst: Vec<Value> = (0..10)
+        .map(|i| dlc_failed(&format!("burst-{i}"), &format!("job-{i}")))
+        .collect();
+    let p = put_batch(&app, &token, &burst).await;
+    assert_eq!(p.body["FailedEntryCount"], 0, "{p:?}");
+    for i in 0..10 {
+        let ds = settled(&pool, p.herald_id(i)).await;
+        assert_eq!(ds[0].status, "delivered", "{ds:#?}");
+    }
+    let messages = fakes.ding_with(0);
+    assert_eq!(messages.len(), 1, "one digest: {messages:#?}");
+    let text = messages[0]["markdown"]["text"].as_str().unwrap();
+    assert_eq!(text.matches("[open](").count(), 10, "{text}");
+    for i in 0..10 {
+        assert!(
+            text.contains(&format!("job-{i}")),
+            "job-{i} missing from {text}"
+        );
+    }
+}
+
+/// Two rules posting to one DingTalk robot share its budget, as DingTalk counts per robot:
+/// 24 deliveries, sent one by one, reach it as at most 18 messages in the minute, and the
+/// rest wait.
+#[tokio::test]
+async fn rules_posting_to_one_robot_share_its_pace() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    for name in ["ding-a", "ding-b"] {
+        save_ok(&mut v, &dlc_rule(name, json!([ding(&base, DING_SECRET)]))).await;
+    }
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+    for i in 0..12 {
+        let id = put_ok(&app, &token, &dlc_failed(&format!("shared-{i}"), "a"))
+            .await
+            .herald_id(0);
+        // Each event's two deliveries are sent or told to wait before the next event.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let due = format!(
+            "SELECT COUNT(*) FROM deliveries WHERE event_id = {id} AND status = 'pending'
+             AND next_attempt_at <= CAST(strftime('%s', 'now') AS INTEGER) * 1000 + 1000"
+        );
+        while count(&pool, &due).await > 0 {
+            assert!(Instant::now() < deadline, "event {i} was not handled");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let messages = fakes.ding_with(0).len();
+    let delivered = count(
+        &pool,
+        "SELECT COUNT(*) FROM deliveries WHERE status = 'delivered'",
+    )
+    .await;
+    let waiting = count(
+        &pool,
+        "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'",
+    )
+    .await;
+    assert!(
+        (1..=18).contains(&messages),
+        "{messages} messages to one robot within a minute"
+    );
+    assert_eq!(delivered + waiting, 24, "nothing dropped");
+    assert!(waiting >= 6, "{waiting} waiting, {delivered} delivered");
+}
+
 /// Fresh deliveries reach the workers in memory, leased in the database. A graceful stop
 /// with some still queued finishes the attempts in flight and gives the queued ones'
 /// leases back, and the next run sends each of them once. One worker and a receiver that

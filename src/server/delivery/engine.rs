@@ -137,22 +137,36 @@ async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         let mut set = JoinSet::new();
         let mut records = Vec::with_capacity(BATCH as usize);
-        // Chat robots are paced; what waits for one robot goes out together as a digest.
-        let mut robots: HashMap<i64, Vec<Due>> = HashMap::new();
+        // Chat robots are paced by their URL (targets of several rules may share one);
+        // what waits for one target goes out together as a digest.
+        let mut robots: HashMap<i64, (String, Vec<Due>)> = HashMap::new();
         for due in batch {
             let paced = TargetKind::parse(&due.kind).is_some_and(|k| !pacing::limits(k).is_empty());
-            match (paced, due.target_id, &due.config) {
-                (true, Some(target), Some(_)) => robots.entry(target).or_default().push(due),
-                _ => {
+            let robot = match (paced, due.target_id) {
+                (true, Some(target)) => robots
+                    .get(&target)
+                    .map(|(url, _)| url.clone())
+                    .or_else(|| open_config(&state, &due).ok()?.url().map(str::to_string))
+                    .map(|url| (target, url)),
+                _ => None,
+            };
+            match robot {
+                Some((target, url)) => robots
+                    .entry(target)
+                    .or_insert_with(|| (url, Vec::new()))
+                    .1
+                    .push(due),
+                // Not paced, or settings that cannot be opened (the attempt says so).
+                None => {
                     let state = state.clone();
                     set.spawn(async move { vec![attempt(&state, due).await] });
                 }
             }
         }
         let now = now_ms();
-        for (target, group) in robots {
+        for (url, group) in robots.into_values() {
             let kind = TargetKind::parse(&group[0].kind).unwrap_or(TargetKind::DingTalk);
-            match state.pacer.take(target, kind, now) {
+            match state.pacer.take(&url, kind, now) {
                 Ok(()) => {
                     let state = state.clone();
                     set.spawn(async move { attempt_digest(&state, group).await });

@@ -1,7 +1,8 @@
 //! Pacing: each chat robot gets messages below its provider's limit (DingTalk and WeCom
-//! 20 a minute, Lark 5 a second and 100 a minute; Herald keeps a margin). A delivery that
-//! finds its robot's budget spent waits (it is never dropped), and when several wait for one
-//! robot they go out together as one digest message. Deliveries waiting for an HTTP target's
+//! 20 a minute, Lark 5 a second and 100 a minute; Herald keeps a margin). A robot is its
+//! webhook URL, so targets of several rules that post to one robot share its budget. A
+//! delivery that finds the budget spent waits (it is never dropped), and when several wait
+//! for one target they go out together as one digest message. Deliveries waiting for an HTTP target's
 //! own rate are spread over its next free slots, so they come back one slot apart rather
 //! than all at once.
 
@@ -23,26 +24,40 @@ pub fn limits(kind: TargetKind) -> &'static [(usize, Duration)] {
     }
 }
 
-/// Recent sends per target, in Unix milliseconds.
+/// Recent sends per robot (its webhook URL) and per rate-limited HTTP target, in Unix
+/// milliseconds.
 #[derive(Default)]
 pub struct Pacer {
-    sent: Mutex<HashMap<i64, VecDeque<i64>>>,
+    robots: Mutex<HashMap<String, VecDeque<i64>>>,
+    targets: Mutex<HashMap<i64, VecDeque<i64>>>,
     /// The last slot a waiting delivery was given, per HTTP target.
     slots: Mutex<HashMap<i64, i64>>,
 }
 
 impl Pacer {
-    /// Take one send for `target` at `now_ms`: `Ok(())`, or `Err(when)` — the earliest time
-    /// (ms) a send will fit.
-    pub fn take(&self, target: i64, kind: TargetKind, now_ms: i64) -> Result<(), i64> {
-        self.take_within(target, limits(kind), now_ms)
+    /// Take one send to the robot at `url` at `now_ms`: `Ok(())`, or `Err(when)` — the
+    /// earliest time (ms) a send will fit.
+    pub fn take(&self, url: &str, kind: TargetKind, now_ms: i64) -> Result<(), i64> {
+        let windows = limits(kind);
+        if windows.is_empty() {
+            return Ok(());
+        }
+        let mut map = self.robots.lock().unwrap_or_else(|e| e.into_inner());
+        if !map.contains_key(url) {
+            map.insert(url.to_string(), VecDeque::new());
+        }
+        let times = map.get_mut(url).expect("inserted above");
+        take_within(times, windows, now_ms)
     }
 
     /// As [`Pacer::take`], for an HTTP target's own limit of `per_second`; each delivery
     /// that must wait gets the next free slot (`1000 / per_second` ms after the last one).
     pub fn take_rate(&self, target: i64, per_second: u32, now_ms: i64) -> Result<(), i64> {
         let window = [(per_second as usize, Duration::from_secs(1))];
-        let when = self.take_within(target, &window, now_ms);
+        let when = {
+            let mut map = self.targets.lock().unwrap_or_else(|e| e.into_inner());
+            take_within(map.entry(target).or_default(), &window, now_ms)
+        };
         when.map_err(|when| {
             let spacing = (1000 / i64::from(per_second.max(1))).max(1);
             let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
@@ -52,42 +67,38 @@ impl Pacer {
             slot
         })
     }
+}
 
-    fn take_within(
-        &self,
-        target: i64,
-        windows: &[(usize, Duration)],
-        now_ms: i64,
-    ) -> Result<(), i64> {
-        if windows.is_empty() {
-            return Ok(());
-        }
-        let longest = windows
-            .iter()
-            .map(|(_, w)| w.as_millis() as i64)
-            .max()
-            .unwrap_or(0);
-        let mut map = self.sent.lock().unwrap_or_else(|e| e.into_inner());
-        let times = map.entry(target).or_default();
-        while times.front().is_some_and(|t| *t <= now_ms - longest) {
-            times.pop_front();
-        }
-        let mut wait_until = now_ms;
-        for (max, window) in windows {
-            let w = window.as_millis() as i64;
-            let in_window: Vec<i64> = times.iter().copied().filter(|t| *t > now_ms - w).collect();
-            if in_window.len() >= *max {
-                // The send that leaves the window first makes room.
-                let oldest = in_window[in_window.len() - max];
-                wait_until = wait_until.max(oldest + w);
-            }
-        }
-        if wait_until > now_ms {
-            return Err(wait_until);
-        }
-        times.push_back(now_ms);
-        Ok(())
+/// Take one send from the sliding `windows` over `times` (the recent sends), or say when one
+/// fits.
+fn take_within(
+    times: &mut VecDeque<i64>,
+    windows: &[(usize, Duration)],
+    now_ms: i64,
+) -> Result<(), i64> {
+    let longest = windows
+        .iter()
+        .map(|(_, w)| w.as_millis() as i64)
+        .max()
+        .unwrap_or(0);
+    while times.front().is_some_and(|t| *t <= now_ms - longest) {
+        times.pop_front();
     }
+    let mut wait_until = now_ms;
+    for (max, window) in windows {
+        let w = window.as_millis() as i64;
+        let in_window: Vec<i64> = times.iter().copied().filter(|t| *t > now_ms - w).collect();
+        if in_window.len() >= *max {
+            // The send that leaves the window first makes room.
+            let oldest = in_window[in_window.len() - max];
+            wait_until = wait_until.max(oldest + w);
+        }
+    }
+    if wait_until > now_ms {
+        return Err(wait_until);
+    }
+    times.push_back(now_ms);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -98,32 +109,32 @@ mod tests {
     fn dingtalk_gets_eighteen_a_minute_then_waits_for_the_window() {
         let p = Pacer::default();
         for i in 0..18 {
-            assert!(p.take(1, TargetKind::DingTalk, 1_000 + i).is_ok());
+            assert!(p.take("robot-1", TargetKind::DingTalk, 1_000 + i).is_ok());
         }
-        assert_eq!(p.take(1, TargetKind::DingTalk, 2_000), Err(61_000));
+        assert_eq!(p.take("robot-1", TargetKind::DingTalk, 2_000), Err(61_000));
         assert!(
-            p.take(2, TargetKind::DingTalk, 2_000).is_ok(),
+            p.take("robot-2", TargetKind::DingTalk, 2_000).is_ok(),
             "other robots are separate"
         );
-        assert!(p.take(1, TargetKind::DingTalk, 61_001).is_ok());
+        assert!(p.take("robot-1", TargetKind::DingTalk, 61_001).is_ok());
     }
 
     #[test]
     fn lark_is_limited_per_second_and_per_minute() {
         let p = Pacer::default();
         for i in 0..4 {
-            assert!(p.take(9, TargetKind::Lark, 10_000 + i).is_ok());
+            assert!(p.take("lark-9", TargetKind::Lark, 10_000 + i).is_ok());
         }
-        assert_eq!(p.take(9, TargetKind::Lark, 10_100), Err(11_000));
+        assert_eq!(p.take("lark-9", TargetKind::Lark, 10_100), Err(11_000));
         let mut t = 11_000;
         let mut sent = 4;
         while sent < 90 {
-            if p.take(9, TargetKind::Lark, t).is_ok() {
+            if p.take("lark-9", TargetKind::Lark, t).is_ok() {
                 sent += 1;
             }
             t += 250;
         }
-        assert!(p.take(9, TargetKind::Lark, t).unwrap_err() >= 70_000);
+        assert!(p.take("lark-9", TargetKind::Lark, t).unwrap_err() >= 70_000);
     }
 
     #[test]
@@ -152,7 +163,7 @@ mod tests {
     fn http_and_contact_targets_are_not_paced() {
         let p = Pacer::default();
         for i in 0..1000 {
-            assert!(p.take(3, TargetKind::Http, i).is_ok());
+            assert!(p.take("http-3", TargetKind::Http, i).is_ok());
         }
     }
 }
