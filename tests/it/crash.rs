@@ -3,8 +3,8 @@
 //! started again on the same database; every event PutEvents accepted reaches the receiver,
 //! and a delivery sent twice carries the same webhook-id both times.
 //!
-//! Deliveries a killed server had claimed come back when their lease ends
-//! (`delivery::engine::LEASE_MS`, 60 s), so this test takes a little over a minute.
+//! Deliveries a killed server had leased are released when the next run starts
+//! (`store::events::release_leases`), so none waits for its lease (`LEASE_MS`) to end.
 
 use crate::common::Visitor;
 use axum::extract::State;

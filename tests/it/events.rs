@@ -390,6 +390,7 @@ struct Delivery {
 struct Attempt {
     number: i64,
     response_status: Option<i64>,
+    response_body: Option<String>,
     reason: String,
     request: String,
 }
@@ -409,7 +410,7 @@ async fn deliveries(pool: &SqlitePool, event_id: i64) -> Vec<Delivery> {
 
 async fn attempts(pool: &SqlitePool, delivery_id: i64) -> Vec<Attempt> {
     sqlx::query_as(
-        "SELECT number, response_status, reason, request FROM attempts
+        "SELECT number, response_status, response_body, reason, request FROM attempts
          WHERE delivery_id = ?1 ORDER BY number",
     )
     .bind(delivery_id)
@@ -772,9 +773,16 @@ async fn dingtalk_gets_a_signed_markdown_message_and_a_wrong_key_fails_without_r
         "{msg}"
     );
     // The recorded request never shows the token or the signing key.
-    let recorded = &attempts(&pool, ok.id).await[0].request;
+    let attempt = &attempts(&pool, ok.id).await[0];
+    let recorded = &attempt.request;
     assert!(!recorded.contains(DING_TOKEN), "{recorded}");
     assert!(!recorded.contains(DING_SECRET), "{recorded}");
+    // The robot's answer is kept, success included.
+    assert_eq!(
+        attempt.response_body.as_deref(),
+        Some(r#"{"errcode":0,"errmsg":"ok"}"#),
+        "{attempt:?}"
+    );
 
     let bad = of_rule(&ds, "ding-bad");
     assert_eq!(bad.status, "failed", "{bad:?}");

@@ -322,6 +322,11 @@ async fn an_http_endpoint_answering_410_gone_disables_its_target_at_once() {
     assert_eq!(ds[0]["status"], "failed", "{ds:?}");
     assert_eq!(ds[0]["last_reason"], "gone", "{ds:?}");
     assert_eq!(ds[0]["attempts"].as_array().unwrap().len(), 1, "{ds:?}");
+    assert_eq!(ds[0]["attempts"][0]["response_status"], 410, "{ds:?}");
+    assert_eq!(
+        ds[0]["attempts"][0]["response_body"], "endpoint deleted",
+        "{ds:?}"
+    );
     assert_eq!(*hits.lock().unwrap(), 1, "no retry");
 
     let r = v

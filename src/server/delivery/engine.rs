@@ -372,7 +372,12 @@ fn settle(
         latency_ms: latency_ms as i64,
         request: keep(&request),
         response_status: outcome.status.map(i64::from),
-        response_body: (!outcome.detail.is_empty()).then(|| keep(&outcome.detail)),
+        // The answer as received; a failure without one (a timeout, say) keeps its detail.
+        response_body: if !outcome.response.is_empty() {
+            Some(keep(&outcome.response))
+        } else {
+            (!outcome.detail.is_empty()).then(|| keep(&outcome.detail))
+        },
         reason: reason_name(outcome.reason).to_string(),
         detail: keep(&outcome.detail),
         status,

@@ -15,6 +15,8 @@ pub struct Outcome {
     pub detail: String,
     /// The server's `Retry-After`, in seconds, when it sent one.
     pub retry_after_s: Option<u64>,
+    /// The body of the answer, when there was one (for the attempt record).
+    pub response: String,
     /// For targets that send to several contacts (SMS, voice): the numbers reached so far,
     /// by this attempt and earlier ones, so a retry goes only to the others.
     pub reached: Option<Vec<String>>,
@@ -28,6 +30,7 @@ impl Outcome {
             provider_code: None,
             detail: String::new(),
             retry_after_s: None,
+            response: String::new(),
             reached: None,
         }
     }
@@ -44,6 +47,7 @@ impl Outcome {
             provider_code: code,
             detail: detail.into(),
             retry_after_s: None,
+            response: String::new(),
             reached: None,
         }
     }

@@ -40,10 +40,31 @@ impl Message {
 /// A response as read from the wire.
 pub struct Reply {
     pub status: u16,
-    /// `Retry-After` in seconds (the delay form; a date is ignored).
+    /// `Retry-After` in seconds (either form: a delay, or an HTTP date).
     pub retry_after_s: Option<u64>,
     pub body: String,
     pub latency_ms: u64,
+}
+
+impl Reply {
+    /// The outcome this answer was classified as, with the answer's `Retry-After` and body;
+    /// and the latency.
+    pub fn read_as(self, mut outcome: Outcome) -> (Outcome, u64) {
+        outcome.retry_after_s = self.retry_after_s;
+        outcome.response = self.body;
+        (outcome, self.latency_ms)
+    }
+}
+
+/// A `Retry-After` value in seconds from `now`: a delay, or an HTTP date (a date already
+/// past is 0). `None` when it is neither.
+pub fn retry_after(value: &str, now: std::time::SystemTime) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(secs);
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).map(|d| d.as_secs()).unwrap_or(0))
 }
 
 /// Send a prepared request; transport failures become outcomes.
@@ -56,7 +77,7 @@ pub async fn send(request: reqwest::RequestBuilder) -> Result<Reply, (Outcome, u
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
+            .and_then(|v| retry_after(v, std::time::SystemTime::now()));
         // Providers answer in a few hundred bytes; cap what is read so a hostile endpoint
         // cannot make Herald buffer gigabytes.
         let bytes = read_capped(res, 64 * 1024).await?;
@@ -101,12 +122,11 @@ pub async fn send_to_robot(
     match send(request).await {
         Err(failed) => failed,
         Ok(reply) => {
-            let mut outcome = match robot_answer(&reply, code_key, msg_key) {
+            let outcome = match robot_answer(&reply, code_key, msg_key) {
                 Ok((code, msg)) => classify(code, &msg, reply.status),
                 Err(outcome) => outcome,
             };
-            outcome.retry_after_s = reply.retry_after_s;
-            (outcome, reply.latency_ms)
+            reply.read_as(outcome)
         }
     }
 }
@@ -183,9 +203,8 @@ pub async fn send_classified(
     match send(request).await {
         Err(failed) => failed,
         Ok(reply) => {
-            let mut o = classify(reply.status, &reply.body);
-            o.retry_after_s = reply.retry_after_s;
-            (o, reply.latency_ms)
+            let outcome = classify(reply.status, &reply.body);
+            reply.read_as(outcome)
         }
     }
 }
@@ -233,4 +252,28 @@ where
     );
     worst.reached = Some(reached);
     (worst, total_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn retry_after_takes_a_delay_or_an_http_date() {
+        // Sun, 06 Nov 1994 08:49:37 GMT, as RFC 9110 writes it.
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777 - 120);
+        assert_eq!(retry_after(" 30 ", now), Some(30));
+        assert_eq!(retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(120));
+        // The obsolete forms a server may still send.
+        assert_eq!(
+            retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now),
+            Some(120)
+        );
+        assert_eq!(retry_after("Sun Nov  6 08:49:37 1994", now), Some(120));
+        let later = now + Duration::from_secs(3600);
+        assert_eq!(retry_after("Sun, 06 Nov 1994 08:49:37 GMT", later), Some(0));
+        assert_eq!(retry_after("soon", now), None);
+        assert_eq!(retry_after("-5", now), None);
+    }
 }

@@ -2,7 +2,7 @@
 //! (`webhook-id`, `webhook-timestamp`, `webhook-signature`) and the target's custom headers.
 //! Any 2xx is success.
 
-use super::{send, snippet};
+use super::snippet;
 use crate::domain::target::{ContentType, Reason};
 use crate::server::delivery::outcome::Outcome;
 use crate::server::delivery::sign::{standard_webhooks_sign, WebhookSecret};
@@ -80,14 +80,7 @@ pub async fn deliver_bytes(
         .header("webhook-timestamp", timestamp_s.to_string())
         .header("webhook-signature", signature)
         .body(body);
-    match send(request).await {
-        Err(failed) => failed,
-        Ok(reply) => {
-            let mut outcome = classify(reply.status, &reply.body);
-            outcome.retry_after_s = reply.retry_after_s;
-            (outcome, reply.latency_ms)
-        }
-    }
+    super::send_classified(request, classify).await
 }
 
 #[cfg(test)]
