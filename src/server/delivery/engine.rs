@@ -260,25 +260,23 @@ async fn attempt(state: &AppState, due: Due) -> AttemptRecord {
     let started_at = rfc3339_now();
     let (outcome, latency_ms, request) = match config {
         Ok(config) => send(state, &due, &config, None).await,
-        Err(refused) => refused,
+        Err(why) => permanent(why),
     };
     settle(state, &due, started_at, outcome, latency_ms, request)
 }
 
-/// The target's settings, opened once per attempt; a permanent failure when they are gone
-/// or cannot be opened.
-fn open_config(state: &AppState, due: &Due) -> Result<TargetConfig, (Outcome, u64, String)> {
+/// The target's settings, opened once per attempt; why not (a permanent failure, see
+/// [`permanent`]) when they are gone or cannot be opened.
+fn open_config(state: &AppState, due: &Due) -> Result<TargetConfig, &'static str> {
     let Some(sealed) = &due.config else {
-        return Err(permanent("the target was deleted after this event arrived"));
+        return Err("the target was deleted after this event arrived");
     };
     state
         .secrets
         .open(sealed)
         .ok()
         .and_then(|json| serde_json::from_str(&json).ok())
-        .ok_or_else(|| {
-            permanent("the target's settings cannot be opened (was the secret key changed?)")
-        })
+        .ok_or("the target's settings cannot be opened (was the secret key changed?)")
 }
 
 /// Several deliveries waiting for one robot: one digest message, one outcome for all.
@@ -307,7 +305,7 @@ async fn attempt_digest(state: &AppState, group: Vec<Due>) -> Vec<AttemptRecord>
     let digest = render::digest(&workspace, &items[..group.len()]);
     let (outcome, latency_ms, request) = match open_config(state, &group[0]) {
         Ok(config) => send(state, &group[0], &config, Some(&digest)).await,
-        Err(refused) => refused,
+        Err(why) => permanent(why),
     };
     let request = format!("digest of {} events\n{request}", group.len());
     let now = now_ms();
