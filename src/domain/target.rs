@@ -246,6 +246,7 @@ impl TargetConfig {
                 headers,
                 secret,
                 max_per_second,
+                payload_format,
                 ..
             } => {
                 if max_per_second.is_some_and(|n| !(1..=1000).contains(&n)) {
@@ -276,6 +277,14 @@ impl TargetConfig {
                         return Err(AppError::invalid(
                             &f,
                             format!("{name} is set by Herald and cannot be overridden"),
+                        ));
+                    }
+                    if *payload_format == PayloadFormat::CloudeventsBinary
+                        && name.to_ascii_lowercase().starts_with("ce-")
+                    {
+                        return Err(AppError::invalid(
+                            &f,
+                            format!("{name}: in CloudEvents binary mode the ce- headers carry the event's attributes"),
                         ));
                     }
                     if value.chars().any(|c| c.is_control()) {
@@ -498,6 +507,26 @@ mod tests {
             .for_field("t.headers[0]")
             .unwrap()
             .contains("set by Herald"));
+        // ce- headers are the event's own in binary mode, free otherwise.
+        let with = |format| TargetConfig::Http {
+            url: "https://example.com/hook".into(),
+            content_type: ContentType::Json,
+            headers: vec![
+                ("X-Team".into(), "ml".into()),
+                ("Ce-Source".into(), "x".into()),
+            ],
+            payload_format: format,
+            secret: None,
+            max_per_second: None,
+        };
+        let e = with(PayloadFormat::CloudeventsBinary)
+            .validate("t")
+            .unwrap_err();
+        assert!(e
+            .for_field("t.headers[1]")
+            .unwrap()
+            .contains("ce- headers carry the event's attributes"));
+        assert!(with(PayloadFormat::Standard).validate("t").is_ok());
     }
 
     #[test]
