@@ -139,3 +139,53 @@ test("a test event is delivered to an HTTP receiver and its failed DingTalk deli
   }
   expect(errors).toEqual([]);
 });
+
+// 60 events put through the API: the list shows the newest 50, "Older events" the other 10,
+// and "Newest events" goes back.
+test("the event list pages back through older events", async ({ page }) => {
+  const errors = watchForErrors(page);
+  await readyWorkspace(page, "pages");
+
+  await page.goto("/access-keys");
+  await hydrated(page);
+  await page.getByLabel("Name").fill("pager");
+  await page.getByRole("button", { name: "Create access key" }).click();
+  const token = (await page.getByTestId("new-token").locator("code").textContent())?.trim() ?? "";
+  expect(token).toMatch(/^hk_/);
+
+  // The catalog's sample, as "Send test event" offers it.
+  await page.goto("/buses/pai-system-pages/events");
+  await hydrated(page);
+  await page.getByText("Send test event").click();
+  const source = await page.locator("#test-source").inputValue();
+  const type = await page.locator("#test-type").inputValue();
+  const data = JSON.parse(await page.locator("#test-data").inputValue());
+  const events = Array.from({ length: 60 }, (_, i) => ({
+    specversion: "1.0",
+    id: `paged-${i}`,
+    source,
+    type,
+    data,
+  }));
+  const put = await page.request.post("/api/v1/buses/pai-system-pages/events", {
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/cloudevents-batch+json" },
+    data: JSON.stringify(events),
+  });
+  expect(put.status()).toBe(200);
+  expect((await put.json()).FailedEntryCount).toBe(0);
+
+  await page.reload();
+  await hydrated(page);
+  const rows = page.getByRole("table", { name: "Events" }).locator("tbody tr");
+  await expect(rows).toHaveCount(50);
+  await expect(rows.first()).toContainText("paged-59");
+  await page.getByRole("button", { name: "Older events" }).click();
+  await expect(rows).toHaveCount(10);
+  await expect(rows.first()).toContainText("paged-9");
+  await expect(rows.last()).toContainText("paged-0");
+  await expect(page.getByRole("button", { name: "Older events" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Newest events" }).click();
+  await expect(rows).toHaveCount(50);
+  await expect(rows.first()).toContainText("paged-59");
+  expect(errors).toEqual([]);
+});

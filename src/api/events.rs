@@ -4,23 +4,33 @@ use crate::domain::models::{EventDetail, EventView};
 use crate::domain::AppError;
 use leptos::prelude::*;
 
-/// The newest events of a bus. Empty filters mean "any".
+/// The newest events of a bus, a page at a time: `before` an event id for older ones.
+/// Empty filters mean "any".
 #[server(prefix = "/api/ui", endpoint = "list_events")]
 pub async fn list_events(
     bus: String,
     #[server(default)] event_type: String,
     #[server(default)] status: String,
     #[server(default)] since: String,
+    #[server(default)] before: String,
 ) -> Result<Vec<EventView>, AppError> {
     use super::ctx;
     use crate::server::store::events::EventFilter;
     let some = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    let filter = EventFilter {
-        event_type: some(event_type),
-        status: some(status),
-        since: some(since),
-    };
     let result = async {
+        let before =
+            match some(before) {
+                None => None,
+                Some(b) => Some(b.parse::<i64>().map_err(|_| {
+                    AppError::invalid("before", format!("{b:?} is not an event id"))
+                })?),
+            };
+        let filter = EventFilter {
+            event_type: some(event_type),
+            status: some(status),
+            since: some(since),
+            before,
+        };
         let (state, actor) = ctx::actor().await?;
         crate::server::service::events::list(&state, &actor, &bus, filter).await
     }

@@ -152,6 +152,9 @@ pub struct PutEventsEntry {
     pub error_field: Option<String>,
 }
 
+/// Events the delivery log lists per page.
+pub const EVENTS_PAGE: usize = 50;
+
 /// An event in the delivery log, with its deliveries' tally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

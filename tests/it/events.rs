@@ -1614,3 +1614,75 @@ async fn old_settled_events_are_deleted_with_their_deliveries_and_attempts() {
         .unwrap_or_else(|| panic!("no oldest pending age in {m}"));
     assert!((2.0..60.0).contains(&age), "{age}");
 }
+
+// ---------------------------------------------------------------------------------------
+// 11. The delivery log, a page at a time.
+
+/// 120 events list as pages of 50, 50 and 20, newest first, in the UI and in the API; a
+/// bad page mark is refused by name.
+#[tokio::test]
+async fn the_event_list_pages_back_through_older_events() {
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let (_, token) = access_key(&mut v).await;
+    let mut ids = Vec::new();
+    for part in 0..2 {
+        let batch: Vec<Value> = (0..60)
+            .map(|i| dlc_failed(&format!("page-{part}-{i}"), "a"))
+            .collect();
+        let p = put_batch(&app, &token, &batch).await;
+        assert_eq!(p.body["FailedEntryCount"], 0, "{p:?}");
+        ids.extend((0..60).map(|i| p.herald_id(i)));
+    }
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    let page = |before: Option<i64>| {
+        let mut v = v.against(&app);
+        async move {
+            let before = before.map(|b| b.to_string()).unwrap_or_default();
+            let r = v
+                .call("list_events", &[("bus", BUS), ("before", &before)])
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{r:?}");
+            r.json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_i64().unwrap())
+                .collect::<Vec<i64>>()
+        }
+    };
+    let first = page(None).await;
+    assert_eq!(first, ids[..50]);
+    let second = page(first.last().copied()).await;
+    assert_eq!(second, ids[50..100]);
+    let third = page(second.last().copied()).await;
+    assert_eq!(third, ids[100..]);
+    assert!(page(third.last().copied()).await.is_empty());
+
+    // The API takes the same mark.
+    let res = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/buses/{BUS}/events?before={}",
+            app.base(),
+            first[49]
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let listed: Vec<i64> = res
+        .json::<Vec<Value>>()
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, second);
+
+    let r = v
+        .call("list_events", &[("bus", BUS), ("before", "yesterday")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.json()["field"], "before");
+}

@@ -10,7 +10,7 @@ use crate::api::events::{get_event, list_events, Redeliver, RedeliverFailed};
 use crate::app::components::form::{outcome_of, FieldError, FormError};
 use crate::app::components::frame::Frame;
 use crate::domain::catalog;
-use crate::domain::models::{DeliveryView, EventView};
+use crate::domain::models::{DeliveryView, EventView, EVENTS_PAGE};
 use crate::domain::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -41,11 +41,12 @@ pub fn EventsPage() -> impl IntoView {
                 q("event_type"),
                 q("status"),
                 q("since"),
+                q("before"),
                 refresh.get(),
                 redeliver.version().get(),
             )
         },
-        |(bus, t, s, since, _, _)| list_events(bus, t, s, since),
+        |(bus, t, s, since, before, _, _)| list_events(bus, t, s, since, before),
     );
     view! {
         <Title text=move || format!("Events of {}", bus())/>
@@ -102,14 +103,48 @@ pub fn EventsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                        Ok(items) if items.is_empty() => {
+                        Ok(items) if items.is_empty() && q("before").is_empty() => {
                             view! { <p class="empty">"No events yet."</p> }.into_any()
                         }
-                        Ok(items) => view! { <EventTable items/> }.into_any(),
+                        Ok(items) => {
+                            // A full page may have older events behind it.
+                            let older = (items.len() == EVENTS_PAGE)
+                                .then(|| items.last().map(|e| e.id.to_string()))
+                                .flatten();
+                            view! {
+                                <EventTable items/>
+                                <nav class="pages" aria-label="Pages">
+                                    <Show when=move || !q("before").is_empty()>
+                                        <PageLink q=q label="Newest events" before=String::new()/>
+                                    </Show>
+                                    {older.map(|before| view! { <PageLink q=q label="Older events" before/> })}
+                                </nav>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             </Transition>
         </Frame>
+    }
+}
+
+/// A link to another page of the list, keeping the filters: a GET form, so the browser
+/// encodes them.
+#[component]
+fn PageLink(
+    q: impl Fn(&str) -> String + Copy + Send + Sync + 'static,
+    label: &'static str,
+    before: String,
+) -> impl IntoView {
+    view! {
+        <form method="get" class="inline">
+            <input type="hidden" name="event_type" value=q("event_type")/>
+            <input type="hidden" name="status" value=q("status")/>
+            <input type="hidden" name="since" value=q("since")/>
+            {(!before.is_empty()).then(|| view! { <input type="hidden" name="before" value=before/> })}
+            <button type="submit" class="secondary">{label}</button>
+        </form>
     }
 }
 

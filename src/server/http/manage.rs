@@ -152,6 +152,9 @@ pub struct EventQuery {
     /// RFC 3339; events received at or after it.
     #[serde(default)]
     pub since: Option<String>,
+    /// An event id: only older events (the next page; 50 events a page).
+    #[serde(default)]
+    pub before: Option<i64>,
 }
 
 /// The JSON body of a request, or an `Invalid` error that says what is wrong with it.
@@ -466,6 +469,7 @@ pub async fn list_events(
         event_type: some(q.event_type),
         status: some(q.status),
         since: some(q.since),
+        before: q.before,
     };
     with_actor!(state, headers, |actor| answer(
         StatusCode::OK,

@@ -12,7 +12,7 @@ use super::super::ingest::{self, EntryError, Incoming};
 use super::super::state::AppState;
 use super::super::store::{events, rules};
 use crate::domain::models::{
-    AttemptView, DeliveryView, EventDetail, EventView, PutEventsEntry, PutEventsResult,
+    AttemptView, DeliveryView, EventDetail, EventView, PutEventsEntry, PutEventsResult, EVENTS_PAGE,
 };
 use crate::domain::pattern::Pattern;
 use crate::domain::policy::{Action, Resource};
@@ -258,7 +258,8 @@ async fn bus_id(state: &AppState, actor: &Actor, bus: &str) -> Result<i64, AppEr
         })
 }
 
-/// The newest events of a bus (at most 200), filtered by type, delivery status and time.
+/// The newest events of a bus, a page ([`EVENTS_PAGE`]) at a time (`before` an event for
+/// the next), filtered by type, delivery status and time.
 pub async fn list(
     state: &AppState,
     actor: &Actor,
@@ -283,9 +284,21 @@ pub async fn list(
         filter.since = Some(stored_time("since", since)?);
     }
     let bus_id = bus_id(state, actor, bus).await?;
-    events::list_events(&state.pool, actor.account_id, bus_id, &filter, 200)
-        .await
-        .context("listing events")
+    if filter.before.is_some_and(|b| b < 1) {
+        return Err(AppError::invalid(
+            "before",
+            "must be an event id (1 or more)",
+        ));
+    }
+    events::list_events(
+        &state.pool,
+        actor.account_id,
+        bus_id,
+        &filter,
+        EVENTS_PAGE as i64,
+    )
+    .await
+    .context("listing events")
 }
 
 fn rfc3339_of_ms(ms: i64) -> String {

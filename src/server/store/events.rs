@@ -591,6 +591,8 @@ pub struct EventFilter {
     pub status: Option<String>,
     /// Received at or after this RFC 3339 instant.
     pub since: Option<String>,
+    /// Older than this event (its id): the next page.
+    pub before: Option<i64>,
 }
 
 /// The newest events of a bus, filtered.
@@ -608,6 +610,7 @@ pub async fn list_events(
            AND (?4 IS NULL OR EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id
                 AND (d.status = ?4 OR (?4 = 'failed' AND d.status = 'dead'))))
            AND (?5 IS NULL OR e.received_at >= ?5)
+           AND (?7 IS NULL OR e.id < ?7)
          ORDER BY e.id DESC LIMIT ?6"
     ))
     .bind(account_id)
@@ -616,6 +619,7 @@ pub async fn list_events(
     .bind(&filter.status)
     .bind(&filter.since)
     .bind(limit)
+    .bind(filter.before)
     .fetch_all(pool)
     .await
 }
