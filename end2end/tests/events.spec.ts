@@ -156,7 +156,7 @@ test("the event list pages back through older events", async ({ page }) => {
   // The catalog's sample, as "Send test event" offers it.
   await page.goto("/buses/pai-system-pages/events");
   await hydrated(page);
-  await page.getByText("Send test event").click();
+  await page.locator("details.send-test summary").click();
   const source = await page.locator("#test-source").inputValue();
   const type = await page.locator("#test-type").inputValue();
   const data = JSON.parse(await page.locator("#test-data").inputValue());
