@@ -1283,7 +1283,7 @@ async fn put_events_keeps_working_while_deliveries_are_recorded() {
         failed.len()
     );
     // One robot, 150 events at once: pacing keeps it under DingTalk's 20 a minute, and
-    // what waits goes out merged into digests; nothing is dropped.
+    // nothing is dropped.
     let pool = db(&app).await;
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -1331,10 +1331,7 @@ async fn put_events_keeps_working_while_deliveries_are_recorded() {
         150,
         "nothing dropped: delivered or waiting"
     );
-    assert!(
-        messages.len() < delivered as usize || waiting > 0,
-        "the burst was merged or paced"
-    );
+    // How a burst is merged is checked exactly by a_burst_for_one_robot_goes_out_as_one_digest.
 }
 
 /// Events put in one request for one robot reach it as one digest message that lists each

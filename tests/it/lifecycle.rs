@@ -77,7 +77,13 @@ async fn save(v: &mut Visitor, original: Option<&str>, targets: Value) -> Value 
 
 /// Send a test event through the UI's "Send test event"; its Herald id.
 async fn test_event(v: &mut Visitor) -> i64 {
-    let data = herald::domain::catalog::event_type("pai.flow", "flow:Task:Failed")
+    send_test(v, "pai.flow", "flow:Task:Failed").await
+}
+
+/// Send a catalog event of `source` and `event_type` with its sample data, through "Send
+/// test event"; its Herald id.
+async fn send_test(v: &mut Visitor, source: &str, event_type: &str) -> i64 {
+    let data = herald::domain::catalog::event_type(source, event_type)
         .unwrap()
         .sample_data()
         .to_string();
@@ -86,8 +92,8 @@ async fn test_event(v: &mut Visitor) -> i64 {
             "send_test_event",
             &[
                 ("bus", BUS),
-                ("source", "pai.flow"),
-                ("event_type", "flow:Task:Failed"),
+                ("source", source),
+                ("event_type", event_type),
                 ("data", &data),
             ],
         )
@@ -263,23 +269,7 @@ async fn a_target_failing_without_a_break_is_disabled_flagged_and_saved_back_on(
 
 /// Send a Model "approved" test event through the UI; its Herald id.
 async fn model_test_event(v: &mut Visitor) -> i64 {
-    let data = herald::domain::catalog::event_type("pai.model", "model:ModelVersion:Approved")
-        .unwrap()
-        .sample_data()
-        .to_string();
-    let r = v
-        .call(
-            "send_test_event",
-            &[
-                ("bus", BUS),
-                ("source", "pai.model"),
-                ("event_type", "model:ModelVersion:Approved"),
-                ("data", &data),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    r.json().as_i64().unwrap()
+    send_test(v, "pai.model", "model:ModelVersion:Approved").await
 }
 
 /// An HTTP endpoint that answers 410 Gone is not retried, and its target is disabled at
