@@ -152,8 +152,8 @@ pub async fn body_limit_errors(
             "code": "payload_too_large",
             "field": "body",
             "message": format!(
-                "the request body is over {} bytes (1 MiB); send fewer events per request",
-                MAX_BODY_BYTES
+                "the request body is over {MAX_BODY_BYTES} bytes (1 MiB){}",
+                if put_events { "; send fewer events per request" } else { "" }
             ),
         })),
     )
