@@ -136,6 +136,21 @@ pub fn mask(secret: &str) -> String {
     format!("{head}••••••{tail}")
 }
 
+/// `text` with each of `secrets` (those of 6 characters or more: shorter ones are not worth
+/// hiding and would garble the text) replaced by `[redacted]`.
+pub fn scrub(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_string();
+    let mut long: Vec<&str> = secrets.iter().copied().filter(|s| s.len() >= 6).collect();
+    // Longest first, so a secret that contains another is replaced whole.
+    long.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for s in long {
+        if out.contains(s) {
+            out = out.replace(s, "[redacted]");
+        }
+    }
+    out
+}
+
 /// A webhook URL as the browser may see it: scheme, host and path kept, the values of its
 /// query parameters and any path segment that looks like a token masked.
 pub fn mask_url(url: &str) -> String {
@@ -240,6 +255,15 @@ mod tests {
         let err = SecretBox::from_base64(&B64.encode([1u8; 16])).unwrap_err();
         assert!(err.to_string().contains("32 bytes"), "{err}");
         assert!(SecretBox::from_base64("%%%").is_err());
+    }
+
+    #[test]
+    fn scrub_hides_each_secret_and_leaves_words() {
+        let text = "echo: key=abc123secret&x=1 auth=Bearer tok-0123456789 ok";
+        assert_eq!(
+            scrub(text, &["abc123secret", "Bearer tok-0123456789", "1", "ok"]),
+            "echo: key=[redacted]&x=1 auth=[redacted] ok"
+        );
     }
 
     #[test]

@@ -1676,6 +1676,27 @@ async fn the_event_list_pages_back_through_older_events() {
         .map(|e| e["id"].as_i64().unwrap())
         .collect();
     assert_eq!(listed, second);
+    for bad in ["abc", "1.5"] {
+        let res = reqwest::Client::new()
+            .get(format!(
+                "{}/api/v1/buses/{BUS}/events?before={bad}",
+                app.base()
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(res.json::<Value>().await.unwrap()["field"], "before");
+    }
+    // An empty mark, as a form sends it, is the first page.
+    let res = reqwest::Client::new()
+        .get(format!("{}/api/v1/buses/{BUS}/events?before=", app.base()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.json::<Vec<Value>>().await.unwrap().len(), 50);
 
     let r = v
         .call("list_events", &[("bus", BUS), ("before", "yesterday")])

@@ -335,6 +335,50 @@ async fn an_http_endpoint_answering_410_gone_disables_its_target_at_once() {
     assert_eq!(*hits.lock().unwrap(), 1);
 }
 
+/// A receiver that echoes the request's headers in its answer: the attempt keeps the
+/// answer without the target's secrets (a custom header's value, the signing secret).
+#[tokio::test]
+async fn an_answer_that_echoes_a_secret_is_kept_without_it() {
+    let echo = Router::new().route(
+        "/hook",
+        post(|headers: axum::http::HeaderMap| async move {
+            let lines: Vec<String> = headers
+                .iter()
+                .map(|(n, v)| format!("{n}: {}", v.to_str().unwrap_or_default()))
+                .collect();
+            lines.join("\n")
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, echo).await.unwrap() });
+    let app = TestApp::spawn_with(|a| a.allow_target_networks = vec!["127.0.0.0/8".into()]).await;
+    let mut v = owner(&app).await;
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": null, "rule": {
+                "name": "models", "source": "pai.model", "types": ["model:ModelVersion:Approved"],
+                "targets": [{"config": {"kind": "http", "url": url,
+                    "headers": [["X-Api-Key", "key-0123456789-secret"], ["X-Team", "ml"]]}}]
+            }}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let id = model_test_event(&mut v).await;
+    let ds = settled(&mut v, id).await;
+    assert_eq!(ds[0]["status"], "delivered", "{ds:?}");
+    let body = ds[0]["attempts"][0]["response_body"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(body.contains("x-api-key: [redacted]"), "{body}");
+    assert!(!body.contains("key-0123456789-secret"), "{body}");
+    // What is no secret stays readable.
+    assert!(body.contains("x-team: ml"), "{body}");
+    assert!(body.contains("webhook-signature: v1,"), "{body}");
+}
+
 /// An HTTP receiver that notes when each request arrived.
 async fn clock_sink() -> (String, Arc<Mutex<Vec<Instant>>>) {
     let times: Arc<Mutex<Vec<Instant>>> = Arc::default();

@@ -15,7 +15,7 @@ use super::render::{self, Context};
 use super::sign::WebhookSecret;
 use crate::domain::catalog::TargetKind;
 use crate::domain::target::{Reason, TargetConfig};
-use crate::server::crypto::mask_url;
+use crate::server::crypto::{mask_url, scrub};
 use crate::server::state::AppState;
 use crate::server::store::events::{self, AttemptRecord, Due};
 use serde_json::Value;
@@ -490,8 +490,22 @@ fn permanent(detail: &str) -> (Outcome, u64, String) {
 }
 
 /// Render and send; returns the outcome, the latency, and the request as recorded (secrets
-/// masked).
+/// masked). An answer that echoes a secret of the target (a debugging receiver, say) is
+/// kept without it.
 async fn send(
+    state: &AppState,
+    due: &Due,
+    config: &TargetConfig,
+    digest: Option<&Message>,
+) -> (Outcome, u64, String) {
+    let (mut outcome, latency_ms, request) = send_unscrubbed(state, due, config, digest).await;
+    let secrets = config.secret_values();
+    outcome.response = scrub(&outcome.response, &secrets);
+    outcome.detail = scrub(&outcome.detail, &secrets);
+    (outcome, latency_ms, request)
+}
+
+async fn send_unscrubbed(
     state: &AppState,
     due: &Due,
     config: &TargetConfig,

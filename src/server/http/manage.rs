@@ -154,7 +154,7 @@ pub struct EventQuery {
     pub since: Option<String>,
     /// An event id: only older events (the next page; 50 events a page).
     #[serde(default)]
-    pub before: Option<i64>,
+    pub before: Option<String>,
 }
 
 /// The JSON body of a request, or an `Invalid` error that says what is wrong with it.
@@ -465,11 +465,21 @@ pub async fn list_events(
     headers: HeaderMap,
 ) -> Response {
     let some = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let before = match some(q.before).map(|b| b.parse::<i64>().map_err(|_| b)) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(b)) => {
+            return error_response(AppError::invalid(
+                "before",
+                format!("{b:?} is not an event id"),
+            ))
+        }
+    };
     let filter = EventFilter {
         event_type: some(q.event_type),
         status: some(q.status),
         since: some(q.since),
-        before: q.before,
+        before,
     };
     with_actor!(state, headers, |actor| answer(
         StatusCode::OK,
