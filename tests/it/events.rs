@@ -1612,6 +1612,59 @@ async fn old_settled_events_are_deleted_with_their_deliveries_and_attempts() {
     assert!((2.0..60.0).contains(&age), "{age}");
 }
 
+/// A delivery redelivered by hand counts as queued then, not when its event arrived.
+#[tokio::test]
+async fn a_redelivered_delivery_is_as_old_as_its_redelivery() {
+    let (base, fakes) = fakes().await;
+    let app = TestApp::spawn_with(|a| {
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+        a.retry_schedule = RetrySchedule::parse("1h").unwrap();
+    })
+    .await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let saved = save_ok(
+        &mut v,
+        &json!({"name": "hook", "source": MODEL, "types": [APPROVED], "targets": [http(&base, "t", "standard")]}),
+    )
+    .await;
+    fakes.learn_secrets(&saved, &["t"]);
+    fakes.answer_first("t", &[404]);
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+    let id = put_ok(&app, &token, &event(MODEL, APPROVED, "q-1"))
+        .await
+        .herald_id(0);
+    let d = settled(&pool, id).await[0].clone();
+    assert_eq!(d.status, "failed", "{d:?}");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+
+    // Redelivered; its attempt gets a 503 and waits an hour, pending.
+    fakes.answer_first("t", &[503]);
+    let r = v
+        .call(
+            "redeliver",
+            &[("bus", BUS), ("delivery", &d.id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while attempts(&pool, d.id).await.len() < 2 {
+        assert!(Instant::now() < deadline, "the redelivery was not tried");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let m = metrics(&app).await;
+    assert!(m.contains("herald_queue_depth 1\n"), "{m}");
+    let age: f64 = m
+        .lines()
+        .find_map(|l| l.strip_prefix("herald_oldest_pending_seconds "))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no oldest pending age in {m}"));
+    assert!(
+        age < 2.0,
+        "{age} s: counted from the event, not the redelivery"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // 11. The delivery log, a page at a time.
 

@@ -702,7 +702,8 @@ pub async fn redeliver(
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?4,
-             lease_until = NULL, reached = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             lease_until = NULL, reached = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+             queued_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE account_id = ?1 AND id = ?3 AND status <> 'pending'
            AND event_id IN (SELECT id FROM events WHERE bus_id = ?2)",
     )
@@ -725,7 +726,8 @@ pub async fn redeliver_failed_since(
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(
         "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?4,
-             lease_until = NULL, reached = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             lease_until = NULL, reached = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+             queued_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE account_id = ?1 AND status IN ('failed', 'dead')
            AND event_id IN (SELECT id FROM events WHERE bus_id = ?2 AND received_at >= ?3)",
     )
@@ -801,25 +803,21 @@ pub async fn rule_counts(
 pub struct QueueFigures {
     /// Deliveries pending (due now or later).
     pub depth: i64,
-    /// Seconds since the oldest pending delivery was created (its event arrived): waiting
-    /// behind a robot's pace or for a retry counts.
+    /// Seconds since the oldest pending delivery was queued (its event arrived, or someone
+    /// redelivered it): waiting behind a robot's pace or for a retry counts.
     pub oldest_pending_s: f64,
     /// Milliseconds the most overdue delivery has been due without being sent.
     pub due_lag_ms: i64,
 }
 
-/// The queue's figures, for `/metrics`. Delivery ids grow with `created_at`, so the oldest
-/// pending delivery is the one with the lowest id.
+/// The queue's figures, for `/metrics`.
 pub async fn queue_figures(pool: &SqlitePool, now_ms: i64) -> Result<QueueFigures, sqlx::Error> {
     sqlx::query_as(
-        "SELECT q.depth,
-                COALESCE((julianday('now') - julianday(
-                    (SELECT created_at FROM deliveries WHERE id = q.oldest))) * 86400.0, 0.0)
-                    AS oldest_pending_s,
-                q.due_lag_ms
-         FROM (SELECT COUNT(*) AS depth, MIN(id) AS oldest,
-                      COALESCE(MAX(0, ?1 - MIN(next_attempt_at)), 0) AS due_lag_ms
-               FROM deliveries WHERE status = 'pending') q",
+        "SELECT COUNT(*) AS depth,
+                COALESCE((julianday('now') - julianday(MIN(COALESCE(queued_at, created_at))))
+                         * 86400.0, 0.0) AS oldest_pending_s,
+                COALESCE(MAX(0, ?1 - MIN(next_attempt_at)), 0) AS due_lag_ms
+         FROM deliveries WHERE status = 'pending'",
     )
     .bind(now_ms)
     .fetch_one(pool)
