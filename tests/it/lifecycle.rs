@@ -52,10 +52,7 @@ async fn robots() -> (String, Robot) {
         .route("/cgi-bin/webhook/send", post(wecom))
         .route("/open-apis/bot/v2/hook/{id}", post(lark))
         .with_state(robot.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}"), robot)
+    (loopback(app).await, robot)
 }
 
 async fn owner(app: &TestApp) -> Visitor {
@@ -73,6 +70,37 @@ async fn save(v: &mut Visitor, original: Option<&str>, targets: Value) -> Value 
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     r.json()
+}
+
+/// Serve `app` on a loopback port; its base URL.
+async fn loopback(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+/// The first target of `rule` is flagged disabled, saying `why`.
+async fn assert_disabled(v: &mut Visitor, rule: &str, why: &str) {
+    let r = v.call("get_rule", &[("bus", BUS), ("name", rule)]).await;
+    let disabled = r.json()["targets"][0]["disabled"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(disabled.contains(why), "{r:?}");
+}
+
+/// The event got no delivery: a disabled target gets nothing.
+async fn assert_no_deliveries(v: &mut Visitor, id: i64) {
+    let r = v
+        .call("get_event", &[("bus", BUS), ("id", &id.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(
+        r.json()["deliveries"],
+        json!([]),
+        "a disabled target gets nothing: {r:?}"
+    );
 }
 
 /// Send a test event through the UI's "Send test event"; its Herald id.
@@ -236,21 +264,9 @@ async fn a_target_failing_without_a_break_is_disabled_flagged_and_saved_back_on(
     settled(&mut v, id).await;
 
     // Flagged in the rule list, and new events no longer go to it.
-    let r = v.call("get_rule", &[("bus", BUS), ("name", "flows")]).await;
-    let disabled = r.json()["targets"][0]["disabled"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert!(disabled.contains("failing without a break"), "{r:?}");
+    assert_disabled(&mut v, "flows", "failing without a break").await;
     let id2 = test_event(&mut v).await;
-    let r = v
-        .call("get_event", &[("bus", BUS), ("id", &id2.to_string())])
-        .await;
-    assert_eq!(
-        r.json()["deliveries"],
-        json!([]),
-        "a disabled target gets nothing"
-    );
+    assert_no_deliveries(&mut v, id2).await;
 
     // Saving the rule (target kept) turns it back on.
     robot.fail.store(false, Ordering::Relaxed);
@@ -288,9 +304,7 @@ async fn an_http_endpoint_answering_410_gone_disables_its_target_at_once() {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, gone).await.unwrap() });
+    let url = format!("{}/hook", loopback(gone).await);
     let app = TestApp::spawn_with(|a| {
         a.allow_target_networks = vec!["127.0.0.0/8".into()];
         a.retry_schedule = RetrySchedule::parse("100ms,100ms").unwrap();
@@ -319,19 +333,9 @@ async fn an_http_endpoint_answering_410_gone_disables_its_target_at_once() {
     );
     assert_eq!(*hits.lock().unwrap(), 1, "no retry");
 
-    let r = v
-        .call("get_rule", &[("bus", BUS), ("name", "models")])
-        .await;
-    let disabled = r.json()["targets"][0]["disabled"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert!(disabled.contains("410 Gone"), "{r:?}");
+    assert_disabled(&mut v, "models", "410 Gone").await;
     let id2 = model_test_event(&mut v).await;
-    let r = v
-        .call("get_event", &[("bus", BUS), ("id", &id2.to_string())])
-        .await;
-    assert_eq!(r.json()["deliveries"], json!([]), "{r:?}");
+    assert_no_deliveries(&mut v, id2).await;
     assert_eq!(*hits.lock().unwrap(), 1);
 }
 
@@ -349,9 +353,7 @@ async fn an_answer_that_echoes_a_secret_is_kept_without_it() {
             lines.join("\n")
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, echo).await.unwrap() });
+    let url = format!("{}/hook", loopback(echo).await);
     let app = TestApp::spawn_with(|a| a.allow_target_networks = vec!["127.0.0.0/8".into()]).await;
     let mut v = owner(&app).await;
     let r = v
@@ -393,10 +395,7 @@ async fn clock_sink() -> (String, Arc<Mutex<Vec<Instant>>>) {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}/hook"), times)
+    (format!("{}/hook", loopback(app).await), times)
 }
 
 #[tokio::test]
