@@ -438,6 +438,9 @@ pub enum Reason {
     /// An HTTP endpoint answered 410 Gone: it asks not to be sent to again, so the target
     /// is disabled at once (Standard Webhooks).
     Gone,
+    /// Not sent: the target kept timing out or refusing connections, and its circuit
+    /// breaker is open until a probe gets an answer.
+    CircuitOpen,
 }
 
 /// The verdict of "Test connection", shown to the user.

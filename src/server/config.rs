@@ -180,9 +180,14 @@ pub struct ServeArgs {
     )]
     pub retry_schedule: RetrySchedule,
 
-    /// Delivery workers; each sends up to 64 deliveries at a time.
-    #[arg(long, env = "HERALD_WORKERS", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub workers: u16,
+    /// Most delivery attempts running at once, over all targets.
+    #[arg(long, env = "HERALD_MAX_IN_FLIGHT", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_in_flight: u32,
+
+    /// Most delivery attempts running at once for one HTTP, email, SMS or voice target (a
+    /// chat robot gets one, paced below its provider's limit).
+    #[arg(long, env = "HERALD_MAX_IN_FLIGHT_PER_TARGET", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    pub max_in_flight_per_target: u32,
 
     /// SMTP relay for email targets: smtps://user:pass@host:465 (implicit TLS),
     /// smtp://user:pass@host:587?tls=required (STARTTLS), or smtp://host:25 for a local relay.
@@ -286,7 +291,8 @@ impl std::fmt::Debug for ServeArgs {
             )
             .field("log_format", &self.log_format)
             .field("retry_schedule", &self.retry_schedule)
-            .field("workers", &self.workers)
+            .field("max_in_flight", &self.max_in_flight)
+            .field("max_in_flight_per_target", &self.max_in_flight_per_target)
             .field("delivery_timeout_secs", &self.delivery_timeout_secs)
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "[redacted]"))
             .field("smtp_from", &self.smtp_from)
@@ -328,7 +334,8 @@ impl ServeArgs {
             log_format: LogFormat::Text,
             retry_schedule: RetrySchedule::parse("5s,30s,2m,10m,30m,1h,3h,6h")
                 .expect("the default schedule parses"),
-            workers: 4,
+            max_in_flight: 256,
+            max_in_flight_per_target: 4,
             delivery_timeout_secs: 15,
             smtp_url: None,
             smtp_from: "Herald <herald@localhost>".into(),

@@ -5,6 +5,7 @@ use super::crypto::SecretBox;
 use super::delivery::channels::aliyun::Aliyun;
 use super::delivery::channels::email::Mailer;
 use super::delivery::channels::twilio::Twilio;
+use super::delivery::breaker::Breakers;
 use super::delivery::engine::Wake;
 use super::delivery::pacing::Pacer;
 use super::metrics::Metrics;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Keeps each chat robot below its provider's rate limit.
     pub pacer: Arc<Pacer>,
+    /// The targets' circuit breakers (the rule list and `/metrics` show them).
+    pub breakers: Arc<Breakers>,
     /// The SMTP relay, when configured.
     pub mailer: Option<Mailer>,
     /// The SMS and voice provider, when configured: Twilio or Alibaba Cloud (not both).

@@ -7,7 +7,8 @@ use super::crypto::SecretBox;
 use super::delivery::channels::aliyun::Aliyun;
 use super::delivery::channels::email::Mailer;
 use super::delivery::channels::twilio::Twilio;
-use super::delivery::engine::{Engine, Wake};
+use super::delivery::breaker::Breakers;
+use super::delivery::engine::{self, Engine, Wake};
 use super::delivery::pacing::Pacer;
 use super::http::{api, health, manage, pages};
 use super::metrics::Metrics;
@@ -116,6 +117,7 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
         wake: Wake::default(),
         metrics: Arc::new(Metrics::default()),
         pacer: Arc::new(Pacer::default()),
+        breakers: Arc::new(Breakers::default()),
         mailer,
         twilio,
         aliyun,
@@ -292,6 +294,37 @@ fn spawn_retention(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
     }))
 }
 
+/// What the delivery engine needs of the state: its own context.
+fn engine_context(state: &AppState) -> engine::Ctx {
+    let config = &state.config;
+    let told = state.clone();
+    engine::Ctx {
+        pool: state.pool.clone(),
+        wake: state.wake.clone(),
+        secrets: state.secrets.clone(),
+        sender: state.sender.clone(),
+        mailer: state.mailer.clone(),
+        twilio: state.twilio.clone(),
+        aliyun: state.aliyun.clone(),
+        pacer: state.pacer.clone(),
+        metrics: state.metrics.clone(),
+        breakers: state.breakers.clone(),
+        config: engine::EngineConfig {
+            retry_schedule: config.retry_schedule.0.clone(),
+            disable_after: config.disable_failing_after,
+            public_url: config.public_url(),
+            max_in_flight: config.max_in_flight as usize,
+            max_in_flight_per_target: config.max_in_flight_per_target as usize,
+        },
+        on_disabled: Arc::new(move |target| {
+            let state = told.clone();
+            tokio::spawn(async move {
+                super::service::target_health::report_disabled(&state, target).await
+            });
+        }),
+    }
+}
+
 /// Serve on `listener` until `shutdown` resolves, then finish in-flight requests.
 pub async fn serve(
     state: AppState,
@@ -303,7 +336,7 @@ pub async fn serve(
     let cleanup = spawn_session_cleanup(&state);
     let checkpoints = spawn_checkpoints(&state);
     let retention = spawn_retention(&state);
-    let engine = Engine::start(&state).await;
+    let engine = Engine::start(engine_context(&state)).await;
     let result = axum::serve(listener, app.into_make_service())
         .with_graceful_shutdown(shutdown)
         .await;

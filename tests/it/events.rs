@@ -1414,8 +1414,9 @@ async fn rules_posting_to_one_robot_share_its_pace() {
 
 /// Fresh deliveries reach the workers in memory, leased in the database. A graceful stop
 /// with some still queued finishes the attempts in flight and gives the queued ones'
-/// leases back, and the next run sends each of them once. One worker and a receiver that
-/// takes a second per request keep 36 of 100 deliveries queued when the stop comes.
+/// leases back, and the next run sends each of them once. The target's four attempt slots
+/// and a receiver that takes a second per request keep 96 of 100 deliveries queued when
+/// the stop comes.
 #[tokio::test]
 async fn deliveries_queued_in_memory_at_a_stop_are_sent_by_the_next_run() {
     #[derive(Clone, Default)]
@@ -1440,7 +1441,6 @@ async fn deliveries_queued_in_memory_at_a_stop_are_sent_by_the_next_run() {
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let tweak = |a: &mut herald::server::config::ServeArgs| {
         a.allow_target_networks = vec!["127.0.0.0/8".into()];
-        a.workers = 1;
     };
     let app = TestApp::spawn_with(tweak).await;
     let mut v = owner(&app, "ada@example.com").await;
@@ -1463,7 +1463,7 @@ async fn deliveries_queued_in_memory_at_a_stop_are_sent_by_the_next_run() {
     let p = put_batch(&app, &token, &events).await;
     assert_eq!(p.status, StatusCode::OK, "{p:?}");
     assert_eq!(p.body["FailedEntryCount"], 0, "{p:?}");
-    // The first batch is in flight; stop now, with the rest queued in memory.
+    // Four are in flight; stop now, with the rest queued in memory.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let pool = db(&app).await;
     let leased = count(

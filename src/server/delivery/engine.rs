@@ -1,52 +1,126 @@
-//! The delivery engine: workers claim due deliveries with a lease (so a crashed worker's
-//! claims come back), send each through its channel, record the attempt, and decide what
-//! comes next: delivered; retried later (timeouts, connection errors, 5xx, 429 honouring
-//! `Retry-After`, the providers' rate-limit codes) on the configured schedule with jitter;
-//! failed at once on a permanent error; dead when the schedule is used up.
+//! The delivery engine: a dispatcher starts each delivery's attempt as soon as a slot is
+//! free, every attempt runs on its own, and a recorder writes the results as they come.
+//!
+//! - **Independent attempts.** Nothing waits for another attempt's network: the dispatcher
+//!   keeps up to `--max-in-flight` attempts running, starts the next one the moment one
+//!   ends, and each result goes to the recorder, which writes whatever has arrived in one
+//!   transaction (group commit of results; the waits are never batched).
+//! - **Fair and isolated.** Deliveries wait in the fair queue ([`super::queue`]) and are
+//!   claimed from the database ([`events::claim_due`]) round-robin across accounts and
+//!   targets. A target has at most `--max-in-flight-per-target` attempts running (a chat
+//!   robot one: what waits for it goes out as one digest, paced below its provider's
+//!   limit), so a slow receiver holds a handful of slots, never all of them; deliveries that
+//!   wait in memory too long go back to the database without a lease. A target that keeps
+//!   timing out or refusing connections is short-circuited ([`super::breaker`]).
+//! - **Leases.** A claim holds a delivery for [`LEASE_MS`]; a running attempt renews it,
+//!   and SMS and voice store each contact reached as they go, so a lease that runs out
+//!   never resends to someone already reached. A killed process's leases come back.
+//! - **What next.** Delivered; retried later (timeouts, connection errors, 5xx, 429
+//!   honouring `Retry-After`, the providers' rate-limit codes) on the configured schedule
+//!   with jitter; failed at once on a permanent error; dead when the schedule is used up.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::breaker::{Admit, Breakers, Change};
+use super::channels::aliyun::Aliyun;
+use super::channels::email::Mailer;
+use super::channels::twilio::Twilio;
 use super::channels::{aliyun, dingtalk, lark, now_ms, twilio, webhook, wecom, Message};
 use super::outcome::Outcome;
-use super::pacing;
+use super::pacing::{self, Pacer};
 pub use super::queue::Wake;
 use super::render::{self, Context};
 use super::sign::WebhookSecret;
 use crate::domain::catalog::TargetKind;
+use crate::domain::models::DeliveryStatus;
 use crate::domain::target::{Reason, TargetConfig};
-use crate::server::crypto::{mask_url, scrub};
-use crate::server::state::AppState;
-use crate::server::store::events::{self, AttemptRecord, Due};
+use crate::server::crypto::{mask_url, scrub, SecretBox};
+use crate::server::metrics::Metrics;
+use crate::server::net::client::Outbound;
+use crate::server::store::events::{self, AttemptRecord, ClaimLimits, Due};
 use serde_json::Value;
-use tokio::sync::watch;
+use sqlx::SqlitePool;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
-/// How long a claim holds before another worker may take the delivery: longer than any
-/// attempt (a call to several contacts, each up to the timeout). A restart releases claims
-/// at once, so this only matters for a hung worker.
-pub const LEASE_MS: i64 = 600_000;
-/// Deliveries a worker claims at once (and sends concurrently).
+/// How long a claim holds before another claimer may take the delivery. A running attempt
+/// renews it every [`RENEW_EVERY`]; a restart releases this process's claims at once.
+pub const LEASE_MS: i64 = 120_000;
+/// How often a running attempt renews its lease.
+const RENEW_EVERY: Duration = Duration::from_secs(30);
+/// Kept for callers that hand deliveries over in batches.
 pub const BATCH: i64 = 64;
-/// How often an idle worker looks for due retries.
+/// How often the dispatcher looks in the database for due retries while busy.
 const POLL: Duration = Duration::from_millis(250);
+/// A delivery that waited this long in memory (its target cannot keep up) goes back to
+/// the database, where it waits without a lease.
+const SPILL_AFTER_MS: i64 = 30_000;
+/// Most deliveries of one chat robot taken at once: they go out as one digest.
+const ROBOT_TAKE: usize = 64;
 /// The longest `Retry-After` honoured.
 const MAX_RETRY_AFTER_S: u64 = 3600;
 /// Attempt records keep this much of a request or response.
 const KEEP_BYTES: usize = 2048;
+/// Most results written in one transaction.
+const RECORD_BATCH: usize = 1024;
 
-/// The running workers; [`Engine::stop`] lets them finish what they hold.
+/// What the engine works with: its own context, not the whole application state.
+pub struct Ctx {
+    pub pool: SqlitePool,
+    pub wake: Wake,
+    /// Opens the targets' sealed settings.
+    pub secrets: SecretBox,
+    /// The guarded HTTP client for deliveries.
+    pub sender: Outbound,
+    pub mailer: Option<Mailer>,
+    pub twilio: Option<Twilio>,
+    pub aliyun: Option<Aliyun>,
+    pub pacer: Arc<Pacer>,
+    pub metrics: Arc<Metrics>,
+    pub breakers: Arc<Breakers>,
+    pub config: EngineConfig,
+    /// Told the id of each target Herald disables (to audit it and tell the owner).
+    pub on_disabled: Arc<dyn Fn(i64) + Send + Sync>,
+}
+
+/// The engine's settings.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Delays before each retry.
+    pub retry_schedule: Vec<Duration>,
+    /// A target failing without a break this long is disabled.
+    pub disable_after: Duration,
+    /// Where users reach Herald (for links in messages).
+    pub public_url: String,
+    /// Most attempts running at once.
+    pub max_in_flight: usize,
+    /// Most attempts running at once for one target (HTTP, email, SMS, voice).
+    pub max_in_flight_per_target: usize,
+}
+
+/// A message to the recorder.
+enum Note {
+    /// An attempt's result, or a delivery that waits without an attempt.
+    Record(AttemptRecord),
+    /// The target's circuit closed: what waited for it is due now.
+    Wake(i64),
+}
+
+/// The running engine; [`Engine::stop`] lets it finish what it holds.
 pub struct Engine {
     stop: watch::Sender<bool>,
-    workers: JoinSet<()>,
-    state: AppState,
+    dispatcher: tokio::task::JoinHandle<()>,
+    recorder: tokio::task::JoinHandle<()>,
 }
 
 impl Engine {
-    /// Start `state.config.workers` workers, after releasing the claims a previous process
+    /// Start the dispatcher and the recorder, after releasing the claims a previous process
     /// may have left behind.
-    pub async fn start(state: &AppState) -> Engine {
-        match events::release_leases(&state.pool).await {
+    pub async fn start(ctx: Ctx) -> Engine {
+        match events::release_leases(&ctx.pool).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(
                 deliveries = n,
@@ -54,143 +128,338 @@ impl Engine {
             ),
             Err(e) => tracing::warn!(error = %e, "releasing old delivery claims"),
         }
+        let ctx = Arc::new(ctx);
         let (stop, rx) = watch::channel(false);
-        let mut workers = JoinSet::new();
-        for _ in 0..state.config.workers.max(1) {
-            workers.spawn(worker(state.clone(), rx.clone()));
-        }
-        state.wake.open();
+        let (notes, inbox) = mpsc::channel(8192);
+        let recorder = tokio::spawn(recorder(ctx.clone(), inbox));
+        let dispatcher = tokio::spawn(dispatcher(ctx.clone(), notes, rx));
+        ctx.wake.open();
         Engine {
             stop,
-            workers,
-            state: state.clone(),
+            dispatcher,
+            recorder,
         }
     }
 
-    /// Stop claiming, finish the attempts in flight, and return when all workers are done;
-    /// deliveries still queued in memory are released in the database for the next run.
-    pub async fn stop(mut self) {
+    /// Stop starting attempts, finish those in flight, write their results, and return;
+    /// deliveries still waiting in memory are released in the database for the next run.
+    pub async fn stop(self) {
         let _ = self.stop.send(true);
-        while self.workers.join_next().await.is_some() {}
-        let left: Vec<(i64, i64)> = self
-            .state
-            .wake
-            .close()
-            .iter()
-            .map(|d| (d.id, d.lease_until))
-            .collect();
-        if let Err(e) = events::release(&self.state.pool, &left).await {
-            // Their leases run out by themselves, and start-up releases them anyway.
-            tracing::warn!(error = %e, deliveries = left.len(), "releasing queued deliveries");
+        if let Err(e) = self.dispatcher.await {
+            tracing::error!(error = %e, "the delivery dispatcher ended badly");
+        }
+        if let Err(e) = self.recorder.await {
+            tracing::error!(error = %e, "the delivery recorder ended badly");
         }
     }
 }
 
-async fn worker(state: AppState, mut stop: watch::Receiver<bool>) {
-    // When this worker last looked in the database; it looks at least every POLL even
-    // while the queue keeps it busy, so retries are not starved by fresh events.
+/// Attempts running, in all and per target.
+#[derive(Default)]
+struct Flight {
+    total: usize,
+    per_target: HashMap<i64, usize>,
+}
+
+impl Flight {
+    fn start(&mut self, target: Option<i64>) {
+        self.total += 1;
+        if let Some(t) = target {
+            *self.per_target.entry(t).or_default() += 1;
+        }
+    }
+
+    fn end(&mut self, target: Option<i64>) {
+        self.total = self.total.saturating_sub(1);
+        if let Some(t) = target {
+            if let Some(n) = self.per_target.get_mut(&t) {
+                *n -= 1;
+                if *n == 0 {
+                    self.per_target.remove(&t);
+                }
+            }
+        }
+    }
+
+    fn running(&self, target: i64) -> usize {
+        self.per_target.get(&target).copied().unwrap_or(0)
+    }
+}
+
+fn is_robot(kind: &str) -> bool {
+    TargetKind::parse(kind).is_some_and(|k| !pacing::limits(k).is_empty())
+}
+
+/// What the dispatcher decided for one target's deliveries this round.
+#[derive(Clone, Copy)]
+struct Grant {
+    admit: Admit,
+    /// Deliveries granted so far.
+    n: usize,
+}
+
+async fn dispatcher(ctx: Arc<Ctx>, notes: mpsc::Sender<Note>, mut stop: watch::Receiver<bool>) {
+    let mut flight = Flight::default();
+    let mut running: JoinSet<Option<i64>> = JoinSet::new();
     let mut looked = Instant::now() - POLL;
+    let mut spilled = Instant::now();
+    // More was due in the database than the last claim took.
+    let mut more = true;
+    let turn = AtomicUsize::new(0);
+    let cap = ctx.config.max_in_flight_per_target.max(1);
     loop {
         if *stop.borrow() {
-            return;
+            break;
         }
         // Register for a wake-up before looking, so an event stored meanwhile is not missed.
-        let notified = state.wake.notified();
+        let notified = ctx.wake.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        let mut batch = state.wake.take(BATCH as usize);
-        // A delivery that waited in memory for half its lease is left to the database:
-        // once the lease runs out a claim takes it (with the target's current settings),
-        // and this copy must not be sent as well.
-        let fresh_until = now_ms() + LEASE_MS / 2;
-        batch.retain(|d| d.lease_until > fresh_until);
-        let room = if batch.is_empty() {
-            BATCH
-        } else if looked.elapsed() >= POLL {
-            BATCH / 4
-        } else {
-            0
-        };
-        if room > 0 {
-            looked = Instant::now();
-            match events::claim_due(&state.pool, now_ms(), LEASE_MS, room).await {
-                Ok(claimed) => batch.extend(claimed),
-                Err(e) => {
-                    if state.pool.is_closed() {
-                        return;
-                    }
-                    tracing::warn!(error = %e, "claiming deliveries");
-                    if batch.is_empty() {
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                        continue;
-                    }
-                }
-            }
+        while let Some(done) = running.try_join_next() {
+            flight.end(done.unwrap_or_else(panicked));
         }
-        if batch.is_empty() {
-            tokio::select! {
-                _ = notified => {}
-                _ = tokio::time::sleep(POLL) => {}
-                _ = stop.changed() => {}
-            }
-            continue;
-        }
-        let mut set = JoinSet::new();
-        let mut records = Vec::with_capacity(BATCH as usize);
-        // Chat robots are paced by their URL (targets of several rules may share one);
-        // what waits for one target goes out together as a digest.
-        let mut robots: HashMap<i64, (String, Vec<Due>)> = HashMap::new();
-        for due in batch {
-            let paced = TargetKind::parse(&due.kind).is_some_and(|k| !pacing::limits(k).is_empty());
-            let robot = match (paced, due.target_id) {
-                (true, Some(target)) => robots
-                    .get(&target)
-                    .map(|(url, _)| url.clone())
-                    .or_else(|| open_config(&state, &due).ok()?.url().map(str::to_string))
-                    .map(|url| (target, url)),
-                _ => None,
-            };
-            match robot {
-                Some((target, url)) => robots
-                    .entry(target)
-                    .or_insert_with(|| (url, Vec::new()))
-                    .1
-                    .push(due),
-                // Not paced, or settings that cannot be opened (the attempt says so).
-                None => {
-                    let state = state.clone();
-                    set.spawn(async move { vec![attempt(&state, due).await] });
-                }
-            }
+        if spilled.elapsed() >= Duration::from_secs(1) {
+            spilled = Instant::now();
+            spill(&ctx).await;
         }
         let now = now_ms();
-        for (url, group) in robots.into_values() {
-            let kind = TargetKind::parse(&group[0].kind).unwrap_or(TargetKind::DingTalk);
-            match state.pacer.take(&url, kind, now) {
-                Ok(()) => {
-                    let state = state.clone();
-                    set.spawn(async move { attempt_digest(&state, group).await });
+        let mut room = ctx.config.max_in_flight.saturating_sub(flight.total);
+        let mut grants: HashMap<i64, Grant> = HashMap::new();
+        let mut taken = Vec::new();
+        if room > 0 {
+            taken = ctx.wake.take(room, |first, waiting| {
+                quota(&ctx, &flight, &mut grants, cap, first, waiting, now)
+            });
+            room -= taken.len().min(room);
+        }
+        // The database: due retries and whatever did not fit in memory. At most every POLL
+        // unless someone asked, or the last claim left more behind.
+        if room > 0 && (ctx.wake.take_look() || more || looked.elapsed() >= POLL) {
+            looked = Instant::now();
+            let busy: Vec<i64> = flight
+                .per_target
+                .iter()
+                .filter(|(_, n)| **n >= cap)
+                .map(|(t, _)| *t)
+                .collect();
+            let limits = ClaimLimits {
+                total: room,
+                per_target: cap,
+                per_robot: ROBOT_TAKE,
+                busy: &busy,
+                turn: turn.fetch_add(1, Ordering::Relaxed),
+            };
+            match events::claim_due(&ctx.pool, now, LEASE_MS, &limits).await {
+                Ok(claimed) => {
+                    more = claimed.len() >= room;
+                    if !claimed.is_empty() {
+                        ctx.wake.push(claimed, now);
+                        taken.extend(ctx.wake.take(room, |first, waiting| {
+                            quota(&ctx, &flight, &mut grants, cap, first, waiting, now)
+                        }));
+                    }
                 }
-                Err(when) => records.extend(group.iter().map(|d| deferred(d, when))),
+                Err(e) => {
+                    more = false;
+                    if ctx.pool.is_closed() {
+                        break;
+                    }
+                    tracing::warn!(error = %e, "claiming deliveries");
+                }
             }
         }
-        while let Some(done) = set.join_next().await {
-            match done {
-                Ok(done) => records.extend(done),
-                Err(e) => tracing::error!(error = %e, "a delivery attempt panicked"),
+        if !taken.is_empty() {
+            start(&ctx, &notes, &mut flight, &mut running, &grants, taken, now).await;
+            // Look again at once: what ended meanwhile freed slots.
+            if flight.total < ctx.config.max_in_flight && ctx.wake.queued() > 0 {
+                tokio::task::yield_now().await;
+            }
+        }
+        tokio::select! {
+            Some(done) = running.join_next(), if !running.is_empty() => {
+                flight.end(done.unwrap_or_else(panicked));
+            }
+            _ = &mut notified => {}
+            _ = tokio::time::sleep(POLL) => {}
+            _ = stop.changed() => {}
+        }
+    }
+    // Finish what runs; what waits in memory goes back to the database.
+    while let Some(done) = running.join_next().await {
+        flight.end(done.unwrap_or_else(panicked));
+    }
+    let left: Vec<(i64, i64)> = ctx
+        .wake
+        .close()
+        .iter()
+        .map(|d| (d.id, d.lease_until))
+        .collect();
+    if let Err(e) = events::release(&ctx.pool, &left).await {
+        // Their leases run out by themselves, and start-up releases them anyway.
+        tracing::warn!(error = %e, deliveries = left.len(), "releasing queued deliveries");
+    }
+}
+
+fn panicked(e: tokio::task::JoinError) -> Option<i64> {
+    tracing::error!(error = %e, "a delivery attempt panicked");
+    None
+}
+
+/// How many of a target's `waiting` deliveries may start now: its free slots (a robot: all
+/// of them as one digest when nothing is running for it), one probe when its circuit is
+/// half-open, and all of them when it is open (they are short-circuited, using no slot).
+fn quota(
+    ctx: &Ctx,
+    flight: &Flight,
+    grants: &mut HashMap<i64, Grant>,
+    cap: usize,
+    first: &Due,
+    waiting: usize,
+    now: i64,
+) -> usize {
+    let Some(target) = first.target_id else {
+        // The target was deleted: each fails at once.
+        return waiting;
+    };
+    let grant = grants.entry(target).or_insert_with(|| Grant {
+        admit: ctx.breakers.admit(target, now),
+        n: 0,
+    });
+    let n = match grant.admit {
+        Admit::ShortCircuit { .. } => waiting,
+        Admit::Probe => usize::from(grant.n == 0),
+        Admit::Send if is_robot(&first.kind) => {
+            if flight.running(target) + grant.n == 0 {
+                waiting.min(ROBOT_TAKE)
+            } else {
+                0
+            }
+        }
+        Admit::Send => cap
+            .saturating_sub(flight.running(target) + grant.n)
+            .min(waiting),
+    };
+    grant.n += n;
+    n
+}
+
+/// Give the deliveries that waited too long in memory back to the database.
+async fn spill(ctx: &Ctx) {
+    let old: Vec<(i64, i64)> = ctx
+        .wake
+        .spill(now_ms() - SPILL_AFTER_MS)
+        .iter()
+        .map(|d| (d.id, d.lease_until))
+        .collect();
+    if old.is_empty() {
+        return;
+    }
+    tracing::debug!(
+        deliveries = old.len(),
+        "deliveries waited too long for their target; back to the database"
+    );
+    if let Err(e) = events::release(&ctx.pool, &old).await {
+        // Their leases run out by themselves.
+        tracing::warn!(error = %e, "releasing deliveries that waited in memory");
+    }
+}
+
+/// Start what the dispatcher took: an attempt per delivery (a digest per robot), and a
+/// short-circuit record for each delivery of an open circuit.
+async fn start(
+    ctx: &Arc<Ctx>,
+    notes: &mpsc::Sender<Note>,
+    flight: &mut Flight,
+    running: &mut JoinSet<Option<i64>>,
+    grants: &HashMap<i64, Grant>,
+    taken: Vec<Due>,
+    now: i64,
+) {
+    // Robots' deliveries, by target, in the order taken.
+    let mut robots: Vec<(i64, Vec<Due>)> = Vec::new();
+    for due in taken {
+        let admit = due
+            .target_id
+            .and_then(|t| grants.get(&t))
+            .map(|g| g.admit)
+            .unwrap_or(Admit::Send);
+        match (admit, due.target_id) {
+            (Admit::ShortCircuit { until_ms }, _) => {
+                let record = short_circuit(ctx, &due, until_ms);
+                let _ = notes.send(Note::Record(record)).await;
+            }
+            (_, Some(target)) if is_robot(&due.kind) => {
+                match robots.iter_mut().find(|(t, _)| *t == target) {
+                    Some((_, group)) => group.push(due),
+                    None => robots.push((target, vec![due])),
+                }
+            }
+            (admit, target) => {
+                flight.start(target);
+                let (ctx, notes) = (ctx.clone(), notes.clone());
+                let probe = admit == Admit::Probe;
+                running.spawn(async move {
+                    let record = attempt(&ctx, &notes, due, probe).await;
+                    let _ = notes.send(Note::Record(record)).await;
+                    target
+                });
+            }
+        }
+    }
+    for (target, group) in robots {
+        let probe = grants.get(&target).is_some_and(|g| g.admit == Admit::Probe);
+        // Paced by the robot's URL: targets of several rules may share one robot.
+        let url = open_config(ctx, &group[0])
+            .ok()
+            .and_then(|c| c.url().map(str::to_string));
+        let kind = TargetKind::parse(&group[0].kind).unwrap_or(TargetKind::DingTalk);
+        if let Some(url) = &url {
+            if let Err(when) = ctx.pacer.take(url, kind, now) {
+                if probe {
+                    ctx.breakers.probe_not_sent(target, now);
+                }
+                for due in &group {
+                    let _ = notes.send(Note::Record(deferred(due, when))).await;
+                }
+                continue;
+            }
+        }
+        flight.start(Some(target));
+        let (ctx, notes) = (ctx.clone(), notes.clone());
+        running.spawn(async move {
+            for record in attempt_digest(&ctx, &notes, group).await {
+                let _ = notes.send(Note::Record(record)).await;
+            }
+            Some(target)
+        });
+    }
+}
+
+/// The recorder: writes results as they arrive, whatever has arrived in one transaction.
+async fn recorder(ctx: Arc<Ctx>, mut inbox: mpsc::Receiver<Note>) {
+    let disable_after = ctx.config.disable_after.as_millis() as i64;
+    while let Some(first) = inbox.recv().await {
+        let mut records = Vec::new();
+        let mut wake = Vec::new();
+        let mut next = Some(first);
+        while let Some(note) = next.take() {
+            match note {
+                Note::Record(r) => records.push(r),
+                Note::Wake(t) => wake.push(t),
+            }
+            if records.len() + wake.len() < RECORD_BATCH {
+                next = inbox.try_recv().ok();
             }
         }
         // If this fails the leases run out and the deliveries are tried again: at least once.
-        let disable_after = state.config.disable_failing_after.as_millis() as i64;
-        match events::record(&state.pool, &records, now_ms(), disable_after).await {
+        match events::record(&ctx.pool, &records, &wake, now_ms(), disable_after).await {
             Ok(disabled) => {
                 for target in disabled {
                     tracing::warn!(
                         target,
                         "target disabled: it failed without a break for too long, or its endpoint answered 410 Gone"
                     );
-                    let state = state.clone();
-                    tokio::spawn(async move { tell_owner(&state, target).await });
+                    (ctx.on_disabled)(target);
                 }
             }
             Err(e) => tracing::error!(error = %e, "recording delivery attempts"),
@@ -216,34 +485,71 @@ fn keep(text: &str) -> String {
     format!("{}…", &text[..end])
 }
 
-/// What the next step is after `outcome`, as (status, due at).
+/// What the next step is after `outcome`: the delivery's status and when it is due.
 pub fn next_step(
     outcome: &Outcome,
     attempts_before: usize,
     schedule: &[Duration],
     now_ms: i64,
     jitter: f64,
-) -> (&'static str, i64) {
+) -> (DeliveryStatus, i64) {
     if outcome.is_delivered() {
-        return ("delivered", now_ms);
+        return (DeliveryStatus::Delivered, now_ms);
     }
     if !outcome.is_retryable() {
-        return ("failed", now_ms);
+        return (DeliveryStatus::Failed, now_ms);
     }
     let Some(delay) = schedule.get(attempts_before) else {
-        return ("dead", now_ms);
+        return (DeliveryStatus::Dead, now_ms);
     };
     // ±20 % so retries of many deliveries spread out.
     let mut wait_ms = (delay.as_millis() as f64 * (1.0 + 0.4 * (jitter - 0.5))) as i64;
     if let Some(after) = outcome.retry_after_s {
         wait_ms = wait_ms.max(after.min(MAX_RETRY_AFTER_S) as i64 * 1000);
     }
-    ("pending", now_ms + wait_ms.max(0))
+    (DeliveryStatus::Pending, now_ms + wait_ms.max(0))
 }
 
-/// Send one delivery and say what happened.
-async fn attempt(state: &AppState, due: Due) -> AttemptRecord {
-    let config = open_config(state, &due);
+/// Run `send` while renewing the leases `leases` (`(delivery, lease)`) every
+/// [`RENEW_EVERY`], so a long attempt keeps its deliveries; the leases are updated in place.
+/// Numbers reached arrive on `reached` and are stored at once under the current lease.
+async fn holding_leases<T>(
+    ctx: &Ctx,
+    leases: &mut [(i64, i64)],
+    mut reached: Option<mpsc::UnboundedReceiver<Vec<String>>>,
+    send: impl std::future::Future<Output = T>,
+) -> T {
+    tokio::pin!(send);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + RENEW_EVERY, RENEW_EVERY);
+    loop {
+        tokio::select! {
+            out = &mut send => return out,
+            _ = tick.tick() => {
+                let new = now_ms() + LEASE_MS;
+                for (id, lease) in leases.iter_mut() {
+                    match events::renew_lease(&ctx.pool, *id, *lease, new).await {
+                        Ok(true) => *lease = new,
+                        Ok(false) => tracing::warn!(delivery = *id, "lost the lease of a running attempt"),
+                        Err(e) => tracing::warn!(delivery = *id, error = %e, "renewing a lease"),
+                    }
+                }
+            }
+            Some(numbers) = async { reached.as_mut()?.recv().await }, if reached.is_some() => {
+                if let Some((id, lease)) = leases.first() {
+                    let json = serde_json::to_string(&numbers).unwrap_or_default();
+                    if let Err(e) = events::save_reached(&ctx.pool, *id, *lease, &json).await {
+                        tracing::warn!(delivery = *id, error = %e, "storing the contacts reached");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Send one delivery and say what happened. A probe that is not sent (the target's own
+/// rate makes it wait) lets the next delivery probe.
+async fn attempt(ctx: &Ctx, notes: &mpsc::Sender<Note>, mut due: Due, probe: bool) -> AttemptRecord {
+    let config = open_config(ctx, &due);
     // An HTTP target may limit its own rate: beyond it the delivery waits.
     if let (
         Some(target),
@@ -253,26 +559,54 @@ async fn attempt(state: &AppState, due: Due) -> AttemptRecord {
         }),
     ) = (due.target_id, &config)
     {
-        if let Err(when) = state.pacer.take_rate(target, *limit, now_ms()) {
+        if let Err(when) = ctx.pacer.take_rate(target, *limit, now_ms()) {
+            if probe {
+                ctx.breakers.probe_not_sent(target, now_ms());
+            }
             return deferred(&due, when);
         }
     }
     let started_at = rfc3339_now();
+    let mut leases = [(due.id, due.lease_until)];
     let (outcome, latency_ms, request) = match config {
-        Ok(config) => send(state, &due, &config, None).await,
+        Ok(config) => holding_leases(ctx, &mut leases, None, send(ctx, &due, &config, None)).await,
         Err(why) => permanent(why),
     };
-    settle(state, &due, started_at, outcome, latency_ms, request)
+    due.lease_until = leases[0].1;
+    observe(ctx, notes, due.target_id, &outcome).await;
+    settle(ctx, &due, started_at, outcome, latency_ms, request)
+}
+
+/// Tell the target's circuit how an attempt ended; when that closed it, the deliveries
+/// that waited for it are due now (the recorder wakes them, after this attempt's record).
+async fn observe(ctx: &Ctx, notes: &mpsc::Sender<Note>, target: Option<i64>, outcome: &Outcome) {
+    let Some(target) = target else { return };
+    if outcome.reason == Reason::InvalidTarget {
+        // Nothing was sent: says nothing about the receiver.
+        return;
+    }
+    match ctx.breakers.record(target, outcome.reason, now_ms()) {
+        Change::None => {}
+        Change::Opened { until_ms } => tracing::warn!(
+            target,
+            retry_in_ms = until_ms - now_ms(),
+            "circuit opened: the target keeps timing out or refusing connections"
+        ),
+        Change::Closed => {
+            tracing::info!(target, "circuit closed: the target answers again");
+            let _ = notes.send(Note::Wake(target)).await;
+            ctx.wake.now();
+        }
+    }
 }
 
 /// The target's settings, opened once per attempt; why not (a permanent failure, see
 /// [`permanent`]) when they are gone or cannot be opened.
-fn open_config(state: &AppState, due: &Due) -> Result<TargetConfig, &'static str> {
+fn open_config(ctx: &Ctx, due: &Due) -> Result<TargetConfig, &'static str> {
     let Some(sealed) = &due.config else {
         return Err("the target was deleted after this event arrived");
     };
-    state
-        .secrets
+    ctx.secrets
         .open(sealed)
         .ok()
         .and_then(|json| serde_json::from_str(&json).ok())
@@ -280,10 +614,14 @@ fn open_config(state: &AppState, due: &Due) -> Result<TargetConfig, &'static str
 }
 
 /// Several deliveries waiting for one robot: one digest message, one outcome for all.
-async fn attempt_digest(state: &AppState, group: Vec<Due>) -> Vec<AttemptRecord> {
+async fn attempt_digest(
+    ctx: &Ctx,
+    notes: &mpsc::Sender<Note>,
+    group: Vec<Due>,
+) -> Vec<AttemptRecord> {
     if group.len() == 1 {
         let due = group.into_iter().next().expect("one delivery");
-        return vec![attempt(state, due).await];
+        return vec![attempt(ctx, notes, due, false).await];
     }
     let started_at = rfc3339_now();
     let workspace = group[0]
@@ -295,7 +633,7 @@ async fn attempt_digest(state: &AppState, group: Vec<Due>) -> Vec<AttemptRecord>
         .map(|d| {
             (
                 serde_json::from_str(&d.envelope).unwrap_or(Value::Null),
-                event_link(state, d),
+                event_link(ctx, d),
             )
         })
         .collect();
@@ -303,18 +641,33 @@ async fn attempt_digest(state: &AppState, group: Vec<Due>) -> Vec<AttemptRecord>
     let fits = render::digest_fit(&workspace, &items, render::DIGEST_MAX_BYTES);
     let (group, later) = group.split_at(fits.max(1).min(group.len()));
     let digest = render::digest(&workspace, &items[..group.len()]);
-    let (outcome, latency_ms, request) = match open_config(state, &group[0]) {
-        Ok(config) => send(state, &group[0], &config, Some(&digest)).await,
+    let mut leases: Vec<(i64, i64)> = group.iter().map(|d| (d.id, d.lease_until)).collect();
+    let (outcome, latency_ms, request) = match open_config(ctx, &group[0]) {
+        Ok(config) => {
+            holding_leases(
+                ctx,
+                &mut leases,
+                None,
+                send(ctx, &group[0], &config, Some(&digest)),
+            )
+            .await
+        }
         Err(why) => permanent(why),
     };
+    observe(ctx, notes, group[0].target_id, &outcome).await;
     let request = format!("digest of {} events\n{request}", group.len());
     let now = now_ms();
     group
         .iter()
-        .map(|due| {
+        .zip(&leases)
+        .map(|(due, (_, lease))| {
+            let due = Due {
+                lease_until: *lease,
+                ..due.clone()
+            };
             settle(
-                state,
-                due,
+                ctx,
+                &due,
                 started_at.clone(),
                 outcome.clone(),
                 latency_ms,
@@ -325,18 +678,16 @@ async fn attempt_digest(state: &AppState, group: Vec<Due>) -> Vec<AttemptRecord>
         .collect()
 }
 
-fn event_link(state: &AppState, due: &Due) -> String {
+fn event_link(ctx: &Ctx, due: &Due) -> String {
     format!(
         "{}/buses/{}/events/{}",
-        state.config.public_url(),
-        due.bus,
-        due.event_id
+        ctx.config.public_url, due.bus, due.event_id
     )
 }
 
 /// Turn an attempt's outcome into its record and the delivery's next state.
 fn settle(
-    state: &AppState,
+    ctx: &Ctx,
     due: &Due,
     started_at: String,
     outcome: Outcome,
@@ -347,18 +698,37 @@ fn settle(
     let (status, next_attempt_at) = next_step(
         &outcome,
         due.attempts.max(0) as usize,
-        &state.config.retry_schedule.0,
+        &ctx.config.retry_schedule,
         now,
         rand::random::<f64>(),
     );
-    let metric = if status == "pending" { "retry" } else { status };
-    state.metrics.attempt(&due.kind, metric, latency_ms);
-    if status != "delivered" {
+    record_of(ctx, due, started_at, outcome, latency_ms, request, status, next_attempt_at)
+}
+
+/// The record of an attempt that ended as `outcome`, with the delivery's next state.
+#[allow(clippy::too_many_arguments)]
+fn record_of(
+    ctx: &Ctx,
+    due: &Due,
+    started_at: String,
+    outcome: Outcome,
+    latency_ms: u64,
+    request: String,
+    status: DeliveryStatus,
+    next_attempt_at: i64,
+) -> AttemptRecord {
+    let metric = match (status, outcome.reason) {
+        (_, Reason::CircuitOpen) => "short_circuit",
+        (DeliveryStatus::Pending, _) => "retry",
+        (status, _) => status.as_str(),
+    };
+    ctx.metrics.attempt(&due.kind, metric, latency_ms);
+    if status != DeliveryStatus::Delivered {
         tracing::info!(
             delivery = due.id,
             kind = %due.kind,
             reason = ?outcome.reason,
-            status,
+            status = status.as_str(),
             "delivery attempt did not succeed"
         );
     }
@@ -388,6 +758,45 @@ fn settle(
     }
 }
 
+/// A delivery whose target's circuit is open: recorded as an attempt that was not sent
+/// (the retry schedule goes on, so it still dies when the schedule is used up), due again
+/// at its next retry and no earlier than the circuit's next probe.
+fn short_circuit(ctx: &Ctx, due: &Due, until_ms: i64) -> AttemptRecord {
+    let now = now_ms();
+    let outcome = Outcome::failed(
+        Reason::CircuitOpen,
+        None,
+        None,
+        format!(
+            "not sent: the target timed out or refused connections {} times in a row, so its circuit is open; the next try is in {} s",
+            super::breaker::THRESHOLD,
+            ((until_ms - now).max(0) + 999) / 1000
+        ),
+    );
+    let (status, next) = next_step(
+        &outcome,
+        due.attempts.max(0) as usize,
+        &ctx.config.retry_schedule,
+        now,
+        rand::random::<f64>(),
+    );
+    let next = if status == DeliveryStatus::Pending {
+        next.max(until_ms)
+    } else {
+        next
+    };
+    record_of(
+        ctx,
+        due,
+        rfc3339_now(),
+        outcome,
+        0,
+        String::from("(not sent: circuit open)"),
+        status,
+        next,
+    )
+}
+
 /// A delivery that waits for its robot's budget: no attempt, due again at `when`.
 fn deferred(due: &Due, when: i64) -> AttemptRecord {
     AttemptRecord {
@@ -401,62 +810,10 @@ fn deferred(due: &Due, when: i64) -> AttemptRecord {
         response_body: None,
         reason: String::new(),
         detail: String::new(),
-        status: "pending",
+        status: DeliveryStatus::Pending,
         next_attempt_at: when,
         deferred: true,
         reached: None,
-    }
-}
-
-/// Note in the audit log that Herald disabled a target, and email the account owner when
-/// an SMTP relay is configured (the rule list flags it either way).
-async fn tell_owner(state: &AppState, target: i64) {
-    let found = match events::disabled_target(&state.pool, target).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return,
-        Err(e) => {
-            tracing::warn!(error = %e, "reading a disabled target's owner");
-            return;
-        }
-    };
-    // Herald changed the configuration: the audit log says so, as for any change.
-    super::super::service::audit::by_herald(
-        state,
-        found.account_id,
-        "herald:DisableTarget",
-        &crate::domain::policy::Resource::rule(found.account_id, &found.bus, &found.rule).arn,
-        serde_json::json!({ "target": target, "kind": found.kind, "enabled": true }),
-        serde_json::json!({ "target": target, "enabled": false, "reason": found.reason }),
-    )
-    .await;
-    let Some(mailer) = &state.mailer else { return };
-    let Some(email) = found.owner_email.clone() else {
-        return;
-    };
-    let link = format!("{}/buses/{}", state.config.public_url(), found.bus);
-    let msg = Message {
-        title: format!(
-            "[Herald] A {} target of rule {} was disabled",
-            found.kind, found.rule
-        ),
-        markdown: String::new(),
-        lines: vec![
-            format!("Bus: {}", found.bus),
-            format!("Rule: {}", found.rule),
-            format!(
-                "Why: {}",
-                found
-                    .reason
-                    .clone()
-                    .unwrap_or_else(|| "it kept failing".into())
-            ),
-            "No events go to it until the rule is saved again.".into(),
-            link,
-        ],
-    };
-    let (outcome, _) = mailer.deliver(&[(found.owner_name, email)], &msg).await;
-    if !outcome.is_delivered() {
-        tracing::warn!(detail = %outcome.detail, "telling the owner about a disabled target");
     }
 }
 
@@ -478,6 +835,7 @@ pub fn reason_name(reason: Reason) -> &'static str {
         Reason::Blocked => "blocked",
         Reason::InvalidTarget => "invalid_target",
         Reason::Gone => "gone",
+        Reason::CircuitOpen => "circuit_open",
     }
 }
 
@@ -493,7 +851,7 @@ fn permanent(detail: &str) -> (Outcome, u64, String) {
 /// masked). An answer that echoes a secret of the target (a debugging receiver, say) is
 /// kept without it.
 async fn send(
-    state: &AppState,
+    state: &Ctx,
     due: &Due,
     config: &TargetConfig,
     digest: Option<&Message>,
@@ -506,7 +864,7 @@ async fn send(
 }
 
 async fn send_unscrubbed(
-    state: &AppState,
+    state: &Ctx,
     due: &Due,
     config: &TargetConfig,
     digest: Option<&Message>,
@@ -641,7 +999,7 @@ async fn send_unscrubbed(
 /// Voice, SMS and email: to each contact of the target, through the configured provider,
 /// or a plain refusal when none is configured.
 async fn send_to_contacts(
-    state: &AppState,
+    state: &Ctx,
     due: &Due,
     config: &TargetConfig,
     envelope: &Value,
@@ -766,26 +1124,26 @@ mod tests {
     #[test]
     fn delivered_failed_retried_and_dead() {
         let ok = Outcome::delivered(200);
-        assert_eq!(next_step(&ok, 0, &schedule(), 1000, 0.5).0, "delivered");
+        assert_eq!(next_step(&ok, 0, &schedule(), 1000, 0.5).0, DeliveryStatus::Delivered);
         let sig = Outcome::failed(
             Reason::SignatureMismatch,
             Some(200),
             Some(310000),
             "sign not match",
         );
-        assert_eq!(next_step(&sig, 0, &schedule(), 1000, 0.5).0, "failed");
+        assert_eq!(next_step(&sig, 0, &schedule(), 1000, 0.5).0, DeliveryStatus::Failed);
         let not_found = Outcome::failed(Reason::HttpStatus, Some(404), None, "");
-        assert_eq!(next_step(&not_found, 0, &schedule(), 1000, 0.5).0, "failed");
+        assert_eq!(next_step(&not_found, 0, &schedule(), 1000, 0.5).0, DeliveryStatus::Failed);
         let busy = Outcome::failed(Reason::HttpStatus, Some(503), None, "");
         assert_eq!(
             next_step(&busy, 0, &schedule(), 1000, 0.5),
-            ("pending", 6000)
+            (DeliveryStatus::Pending, 6000)
         );
         assert_eq!(
             next_step(&busy, 1, &schedule(), 1000, 0.5),
-            ("pending", 31000)
+            (DeliveryStatus::Pending, 31000)
         );
-        assert_eq!(next_step(&busy, 2, &schedule(), 1000, 0.5).0, "dead");
+        assert_eq!(next_step(&busy, 2, &schedule(), 1000, 0.5).0, DeliveryStatus::Dead);
     }
 
     #[test]
@@ -812,14 +1170,14 @@ mod tests {
             wecom::classify(45009, "api freq out of limit", 200),
             lark::classify(11232, "frequency limited", 200),
         ] {
-            assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, "pending");
+            assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, DeliveryStatus::Pending);
         }
         for o in [
             dingtalk::classify(310000, "sign not match", 200),
             wecom::classify(93000, "invalid webhook url", 200),
             lark::classify(19021, "sign match fail", 200),
         ] {
-            assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, "failed");
+            assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, DeliveryStatus::Failed);
         }
     }
 }

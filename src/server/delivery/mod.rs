@@ -2,6 +2,7 @@
 //! reason, and a channel per target kind. "Test connection" and delivery share the channel
 //! code, so a green test means a working target.
 
+pub mod breaker;
 pub mod channels;
 pub mod engine;
 pub mod outcome;

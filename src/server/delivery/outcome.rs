@@ -60,9 +60,13 @@ impl Outcome {
     pub fn is_retryable(&self) -> bool {
         match self.reason {
             // A TLS failure may be a handshake cut short or a certificate renewed late.
-            Reason::RateLimited | Reason::Timeout | Reason::Connect | Reason::Dns | Reason::Tls => {
-                true
-            }
+            // A short circuit sent nothing: the delivery waits for the circuit to close.
+            Reason::RateLimited
+            | Reason::Timeout
+            | Reason::Connect
+            | Reason::Dns
+            | Reason::Tls
+            | Reason::CircuitOpen => true,
             Reason::HttpStatus => matches!(self.status, Some(408) | Some(500..=599)),
             Reason::ProviderError => matches!(self.status, Some(500..=599)),
             _ => false,
@@ -180,6 +184,11 @@ impl Outcome {
             Reason::Gone => (
                 "The endpoint answered 410 Gone: it takes no more deliveries.".to_string(),
                 "Check the URL with the receiver's owner. After a delivery gets this answer, Herald disables the target until the rule is saved again."
+                    .to_string(),
+            ),
+            Reason::CircuitOpen => (
+                format!("Not sent: {}.", self.detail),
+                "The target kept timing out or refusing connections; Herald tries it again by itself and sends what waited once it answers."
                     .to_string(),
             ),
         };

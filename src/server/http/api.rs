@@ -171,7 +171,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(queue, store::write_figures()),
+        state.metrics.render(queue, store::write_figures()) + &state.breakers.render(),
     )
         .into_response()
 }

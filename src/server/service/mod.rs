@@ -10,5 +10,6 @@ pub mod eventbridge;
 pub mod events;
 pub mod ram;
 pub mod rules;
+pub mod target_health;
 pub mod targets;
 pub mod workspaces;

@@ -2,7 +2,7 @@
 //! transaction), the workers' claims with a lease, attempt records, the delivery log, the
 //! figures behind `/metrics`, and the clean-up of old settled events.
 
-use crate::domain::models::{AttemptView, EventView};
+use crate::domain::models::{AttemptView, DeliveryStatus, EventView};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// An enabled rule of a bus, as matching needs it.
@@ -281,14 +281,60 @@ pub struct Due {
     pub reached: Option<String>,
 }
 
-/// Claim up to `limit` due deliveries for `lease_ms`: nobody else takes them until the
-/// lease ends, so a crashed worker's claims come back by themselves.
+/// How [`claim_due`] shares a claim out.
+pub struct ClaimLimits<'a> {
+    /// Most deliveries in all.
+    pub total: usize,
+    /// Most deliveries of one target (of a chat robot, which takes them as one digest).
+    pub per_target: usize,
+    pub per_robot: usize,
+    /// Targets to leave out: this process cannot start anything for them now.
+    pub busy: &'a [i64],
+    /// Where the round-robin over accounts starts, so that small claims are fair too.
+    pub turn: usize,
+}
+
+/// Targets with deliveries due now that nobody holds, with their account and kind; a
+/// `None` target stands for an account's deliveries whose target was deleted.
+const DUE_TARGETS: &str = "SELECT t.id, r.account_id, t.kind FROM targets t JOIN rules r ON r.id = t.rule_id
+     WHERE t.id NOT IN (SELECT value FROM json_each(?2))
+       AND EXISTS (SELECT 1 FROM deliveries d
+                   WHERE d.target_id = t.id AND d.status = 'pending' AND d.next_attempt_at <= ?1
+                     AND (d.lease_until IS NULL OR d.lease_until <= ?1))
+     UNION ALL
+     SELECT DISTINCT NULL, d.account_id, d.kind FROM deliveries d
+     WHERE d.target_id IS NULL AND d.status = 'pending' AND d.next_attempt_at <= ?1
+       AND (d.lease_until IS NULL OR d.lease_until <= ?1)";
+
+/// The oldest due deliveries of one target that nobody holds.
+const DUE_OF_TARGET: &str = "SELECT id FROM deliveries
+     WHERE target_id = ?2 AND status = 'pending' AND next_attempt_at <= ?1
+       AND (lease_until IS NULL OR lease_until <= ?1)
+     ORDER BY next_attempt_at LIMIT ?3";
+
+/// The same, for deliveries of an account whose target was deleted.
+const DUE_WITHOUT_TARGET: &str = "SELECT id FROM deliveries
+     WHERE target_id IS NULL AND account_id = ?2 AND status = 'pending'
+       AND next_attempt_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1)
+     ORDER BY next_attempt_at LIMIT ?3";
+
+/// The statements of the claim, for the query-plan test.
+pub const CLAIM_STATEMENTS: [&str; 3] = [DUE_TARGETS, DUE_OF_TARGET, DUE_WITHOUT_TARGET];
+
+/// Claim due deliveries for `lease_ms`: nobody else takes them until the lease ends (or the
+/// holder renews it), so a crashed process's claims come back by themselves.
+///
+/// Fair: targets are served round-robin across accounts (one target of each account with
+/// work, then the next target of each, …), each target up to its share, so one account's or
+/// one target's backlog cannot fill a claim. The search is index-backed (a seek per target
+/// with work); only the lease itself is written, in a short transaction.
 pub async fn claim_due(
     pool: &SqlitePool,
     now_ms: i64,
     lease_ms: i64,
-    limit: i64,
+    limits: &ClaimLimits<'_>,
 ) -> Result<Vec<Due>, sqlx::Error> {
+    use std::collections::BTreeMap;
     // A read first: idle workers must not take the write lock four times a second.
     let any: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?1
@@ -297,28 +343,99 @@ pub async fn claim_due(
     .bind(now_ms)
     .fetch_optional(pool)
     .await?;
-    if any.is_none() {
+    if any.is_none() || limits.total == 0 {
+        return Ok(Vec::new());
+    }
+    let targets: Vec<(Option<i64>, i64, String)> = sqlx::query_as(DUE_TARGETS)
+        .bind(now_ms)
+        .bind(super::id_list(limits.busy))
+        .fetch_all(pool)
+        .await?;
+    let mut by_account: BTreeMap<i64, Vec<(Option<i64>, String)>> = BTreeMap::new();
+    for (target, account, kind) in targets {
+        by_account.entry(account).or_default().push((target, kind));
+    }
+    let mut accounts: Vec<(i64, Vec<(Option<i64>, String)>)> = by_account.into_iter().collect();
+    if accounts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let start = limits.turn % accounts.len();
+    accounts.rotate_left(start);
+    // Round after round, the next target of each account, until the shares cover the claim.
+    let mut picked: Vec<(Option<i64>, i64, usize)> = Vec::new();
+    let mut covered = 0;
+    let deepest = accounts.iter().map(|(_, t)| t.len()).max().unwrap_or(0);
+    'rounds: for round in 0..deepest {
+        for (account, targets) in &accounts {
+            if let Some((target, kind)) = targets.get(round) {
+                let robot = matches!(kind.as_str(), "dingtalk" | "wecom" | "lark");
+                let share = if robot {
+                    limits.per_robot
+                } else {
+                    limits.per_target
+                };
+                picked.push((*target, *account, share));
+                covered += share;
+                if covered >= limits.total {
+                    break 'rounds;
+                }
+            }
+        }
+    }
+    // Each picked target's oldest due deliveries; deleted targets by account.
+    let mut lists: Vec<Vec<i64>> = Vec::with_capacity(picked.len());
+    for (target, account, share) in &picked {
+        let (sql, key) = match target {
+            Some(t) => (DUE_OF_TARGET, *t),
+            None => (DUE_WITHOUT_TARGET, *account),
+        };
+        let ids: Vec<i64> = sqlx::query_scalar(sql)
+            .bind(now_ms)
+            .bind(key)
+            .bind(*share as i64)
+            .fetch_all(pool)
+            .await?;
+        lists.push(ids);
+    }
+    // Interleaved, so a claim cut short still has a little of every target.
+    let mut ids: Vec<i64> = Vec::new();
+    let longest = lists.iter().map(Vec::len).max().unwrap_or(0);
+    'fill: for i in 0..longest {
+        for list in &lists {
+            if let Some(id) = list.get(i) {
+                ids.push(*id);
+                if ids.len() >= limits.total {
+                    break 'fill;
+                }
+            }
+        }
+    }
+    if ids.is_empty() {
         return Ok(Vec::new());
     }
     let mut tx = super::begin_write(pool).await?;
+    // Taken only if still due and free: another claimer may have been quicker.
     let ids: Vec<i64> = sqlx::query_scalar(
         "UPDATE deliveries SET lease_until = ?1 + ?2
-         WHERE id IN (SELECT id FROM deliveries
-                      WHERE status = 'pending' AND next_attempt_at <= ?1
-                        AND (lease_until IS NULL OR lease_until <= ?1)
-                      ORDER BY next_attempt_at LIMIT ?3)
+         WHERE id IN (SELECT value FROM json_each(?3)) AND status = 'pending'
+           AND next_attempt_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1)
          RETURNING id",
     )
     .bind(now_ms)
     .bind(lease_ms)
-    .bind(limit)
+    .bind(super::id_list(&ids))
     .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     if ids.is_empty() {
-        tx.commit().await?;
         return Ok(Vec::new());
     }
-    let rows = sqlx::query_as(
+    due_by_ids(pool, &ids).await
+}
+
+/// What the workers need to send the deliveries `ids` (already leased).
+async fn due_by_ids(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Due>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT d.id, d.account_id, d.webhook_id, d.attempts, d.kind, d.event_id, e.envelope,
                 b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config,
                 d.lease_until, d.reached
@@ -331,11 +448,9 @@ pub async fn claim_due(
          WHERE d.id IN (SELECT value FROM json_each(?1))
          ORDER BY d.next_attempt_at",
     )
-    .bind(super::id_list(&ids))
-    .fetch_all(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(rows)
+    .bind(super::id_list(ids))
+    .fetch_all(pool)
+    .await
 }
 
 /// At start-up (one process owns the database): release every claim, so deliveries a
@@ -408,8 +523,8 @@ pub struct AttemptRecord {
     pub response_body: Option<String>,
     pub reason: String,
     pub detail: String,
-    /// `pending` (retry at `next_attempt_at`), `delivered`, `failed` (permanent) or `dead`.
-    pub status: &'static str,
+    /// Pending means a retry at `next_attempt_at`.
+    pub status: DeliveryStatus,
     pub next_attempt_at: i64,
     /// Not an attempt: the delivery waits for its robot's budget (pacing).
     pub deferred: bool,
@@ -419,15 +534,67 @@ pub struct AttemptRecord {
 
 /// The reason of an attempt answered 410 Gone (`engine::reason_name(Reason::Gone)`).
 const GONE: &str = "gone";
+/// The reason of a short-circuited attempt (`engine::reason_name(Reason::CircuitOpen)`).
+const CIRCUIT_OPEN: &str = "circuit_open";
+
+/// Extend the lease of a delivery whose attempt is still running (a call to many contacts
+/// can take minutes), from `old` to `new`; false when the lease was lost meanwhile.
+pub async fn renew_lease(
+    pool: &SqlitePool,
+    id: i64,
+    old: i64,
+    new: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = super::begin_write(pool).await?;
+    let done = sqlx::query(
+        "UPDATE deliveries SET lease_until = ?3
+         WHERE id = ?1 AND status = 'pending' AND lease_until = ?2",
+    )
+    .bind(id)
+    .bind(old)
+    .bind(new)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// Store the numbers a running attempt has reached so far (a JSON array), while its lease
+/// holds, so that whoever sends the delivery next never calls them again.
+pub async fn save_reached(
+    pool: &SqlitePool,
+    id: i64,
+    lease: i64,
+    reached: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = super::begin_write(pool).await?;
+    let done = sqlx::query(
+        "UPDATE deliveries SET reached = ?3
+         WHERE id = ?1 AND status = 'pending' AND lease_until = ?2",
+    )
+    .bind(id)
+    .bind(lease)
+    .bind(reached)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    tx.commit().await?;
+    Ok(done)
+}
 
 /// Write attempts and release their deliveries, in one transaction and one command (each
 /// statement sent to SQLite separately waits for its connection's thread, which under load
 /// costs more than the writes). Only attempts whose lease still holds count. A target that
 /// has failed without a break for `disable_after_ms`, or whose endpoint answered 410 Gone,
-/// is disabled; the ids of targets disabled now are returned.
+/// is disabled; the ids of targets disabled now are returned. Then the deliveries of the
+/// targets in `wake` that wait because their circuit was open are due at once (it closed).
 pub async fn record(
     pool: &SqlitePool,
     records: &[AttemptRecord],
+    wake: &[i64],
     now_ms: i64,
     disable_after_ms: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
@@ -443,7 +610,7 @@ pub async fn record(
         .map(|r| {
             json!([
                 r.delivery_id,
-                r.status,
+                r.status.as_str(),
                 r.next_attempt_at,
                 r.reason,
                 r.detail,
@@ -479,7 +646,7 @@ pub async fn record(
                 target,
                 r.delivery_id,
                 r.lease_until,
-                r.status == "delivered",
+                r.status == DeliveryStatus::Delivered,
                 reason,
                 *gone
             ])
@@ -533,10 +700,17 @@ pub async fn record(
          FROM json_each(?1, '$.attempted') j
          WHERE deliveries.id = j.value ->> 0 AND deliveries.status = 'pending'
            AND deliveries.lease_until = j.value ->> 5
-         RETURNING 'held', deliveries.id",
+         RETURNING 'held', deliveries.id;
+
+         UPDATE deliveries SET next_attempt_at = ?1 ->> '$.now' FROM json_each(?1, '$.wake') j
+         WHERE deliveries.target_id = j.value AND deliveries.status = 'pending'
+           AND deliveries.last_reason = ?1 ->> '$.circuit_open'
+           AND deliveries.next_attempt_at > ?1 ->> '$.now'",
     )
     .bind(
         json!({
+            "wake": wake,
+            "circuit_open": CIRCUIT_OPEN,
             "deferred": deferred,
             "attempted": rows,
             "health": health,
