@@ -274,6 +274,10 @@ pub struct TargetView {
     /// it back on.
     #[serde(default)]
     pub disabled: Option<String>,
+    /// The target's circuit breaker, when it is not closed: deliveries wait because the
+    /// target kept timing out or refusing connections.
+    #[serde(default)]
+    pub circuit: Option<String>,
 }
 
 impl TargetView {

@@ -274,6 +274,21 @@ pub struct ServeArgs {
     /// How long one delivery attempt may take.
     #[arg(long, env = "HERALD_DELIVERY_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=120))]
     pub delivery_timeout_secs: u64,
+
+    /// How long a claim holds a delivery; a running attempt renews it every quarter of
+    /// this, so only a killed or hung process's deliveries wait this long to come back.
+    #[arg(long, env = "HERALD_DELIVERY_LEASE_SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(2..=3600))]
+    pub delivery_lease_secs: u64,
+
+    /// Attempts in a row that time out or cannot connect before a target's circuit opens
+    /// (its deliveries then wait instead of holding attempt slots).
+    #[arg(long, env = "HERALD_CIRCUIT_THRESHOLD", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub circuit_threshold: u32,
+
+    /// How long an open circuit first waits before a probe (doubling after each failed
+    /// probe, up to 10 minutes), e.g. 30s.
+    #[arg(long, env = "HERALD_CIRCUIT_OPEN", default_value = "30s", value_parser = parse_one_duration)]
+    pub circuit_open: std::time::Duration,
 }
 
 impl std::fmt::Debug for ServeArgs {
@@ -294,6 +309,9 @@ impl std::fmt::Debug for ServeArgs {
             .field("max_in_flight", &self.max_in_flight)
             .field("max_in_flight_per_target", &self.max_in_flight_per_target)
             .field("delivery_timeout_secs", &self.delivery_timeout_secs)
+            .field("delivery_lease_secs", &self.delivery_lease_secs)
+            .field("circuit_threshold", &self.circuit_threshold)
+            .field("circuit_open", &self.circuit_open)
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "[redacted]"))
             .field("smtp_from", &self.smtp_from)
             .field("twilio_account_sid", &self.twilio_account_sid)
@@ -337,6 +355,9 @@ impl ServeArgs {
             max_in_flight: 256,
             max_in_flight_per_target: 4,
             delivery_timeout_secs: 15,
+            delivery_lease_secs: 120,
+            circuit_threshold: 5,
+            circuit_open: std::time::Duration::from_secs(30),
             smtp_url: None,
             smtp_from: "Herald <herald@localhost>".into(),
             twilio_account_sid: None,

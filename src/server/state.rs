@@ -2,10 +2,10 @@
 
 use super::config::ServeArgs;
 use super::crypto::SecretBox;
+use super::delivery::breaker::Breakers;
 use super::delivery::channels::aliyun::Aliyun;
 use super::delivery::channels::email::Mailer;
 use super::delivery::channels::twilio::Twilio;
-use super::delivery::breaker::Breakers;
 use super::delivery::engine::Wake;
 use super::delivery::pacing::Pacer;
 use super::metrics::Metrics;

@@ -4,10 +4,10 @@
 
 use super::config::ServeArgs;
 use super::crypto::SecretBox;
+use super::delivery::breaker::Breakers;
 use super::delivery::channels::aliyun::Aliyun;
 use super::delivery::channels::email::Mailer;
 use super::delivery::channels::twilio::Twilio;
-use super::delivery::breaker::Breakers;
 use super::delivery::engine::{self, Engine, Wake};
 use super::delivery::pacing::Pacer;
 use super::http::{api, health, manage, pages};
@@ -107,6 +107,7 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
         .site_pkg_dir("pkg")
         .site_addr(args.listen)
         .build();
+    let breakers = Arc::new(Breakers::new(args.circuit_threshold, args.circuit_open));
     Ok(AppState {
         pool,
         leptos_options,
@@ -117,7 +118,7 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
         wake: Wake::default(),
         metrics: Arc::new(Metrics::default()),
         pacer: Arc::new(Pacer::default()),
-        breakers: Arc::new(Breakers::default()),
+        breakers,
         mailer,
         twilio,
         aliyun,
@@ -315,6 +316,7 @@ fn engine_context(state: &AppState) -> engine::Ctx {
             public_url: config.public_url(),
             max_in_flight: config.max_in_flight as usize,
             max_in_flight_per_target: config.max_in_flight_per_target as usize,
+            lease_ms: config.delivery_lease_secs as i64 * 1000,
         },
         on_disabled: Arc::new(move |target| {
             let state = told.clone();

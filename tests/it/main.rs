@@ -7,6 +7,7 @@ mod channels;
 mod common;
 mod contacts;
 mod crash;
+mod engine;
 mod events;
 mod foundation;
 mod lifecycle;

@@ -184,6 +184,9 @@ fn RuleRow(
                                         {format!("Disabled: {d}. Save the rule to turn it back on.")}
                                     </div>
                                 })}
+                                {t.circuit.clone().map(|c| view! {
+                                    <div class="badge pending" role="note" data-testid="target-circuit">{c}</div>
+                                })}
                             </li>
                         })
                         .collect_view()}

@@ -2,7 +2,7 @@
 //! connections is short-circuited, so its deliveries stop holding attempt slots and network
 //! connections that the other targets need.
 //!
-//! After [`THRESHOLD`] attempts in a row end in a transport failure (timeout, refused
+//! After `--circuit-threshold` (default [`THRESHOLD`]) attempts in a row end in a transport failure (timeout, refused
 //! connection, DNS or TLS failure) the circuit opens: the target's deliveries are not sent;
 //! each is recorded as a short-circuited attempt (reason `circuit_open`) and waits for its
 //! next retry, no earlier than the circuit's next probe, so the retry schedule still
@@ -23,9 +23,9 @@ use std::time::Duration;
 
 use crate::domain::target::Reason;
 
-/// Transport failures in a row that open a circuit.
+/// Transport failures in a row that open a circuit, by default.
 pub const THRESHOLD: u32 = 5;
-/// How long a circuit first stays open.
+/// How long a circuit first stays open, by default.
 pub const FIRST_OPEN: Duration = Duration::from_secs(30);
 /// The longest it stays open between probes.
 pub const MAX_OPEN: Duration = Duration::from_secs(600);
@@ -88,21 +88,47 @@ pub fn is_transport_failure(reason: Reason) -> bool {
 }
 
 /// The circuits of this process's targets. Shared through the engine's context.
-#[derive(Default)]
 pub struct Breakers {
     circuits: Mutex<HashMap<i64, Circuit>>,
+    /// Transport failures in a row that open a circuit.
+    threshold: u32,
+    /// How long a circuit first stays open.
+    first_open: Duration,
+}
+
+impl Default for Breakers {
+    fn default() -> Self {
+        Breakers::new(THRESHOLD, FIRST_OPEN)
+    }
 }
 
 /// What an attempt's result did to its target's circuit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
     None,
-    Opened { until_ms: i64 },
+    Opened {
+        until_ms: i64,
+    },
     /// It was open or half-open and closed: the deliveries that waited may go now.
     Closed,
 }
 
 impl Breakers {
+    /// Circuits that open after `threshold` transport failures in a row, for `first_open`
+    /// at first.
+    pub fn new(threshold: u32, first_open: Duration) -> Breakers {
+        Breakers {
+            circuits: Mutex::default(),
+            threshold: threshold.max(1),
+            first_open,
+        }
+    }
+
+    /// Transport failures in a row that open a circuit.
+    pub fn threshold(&self) -> u32 {
+        self.threshold
+    }
+
     /// May a delivery to `target` be sent at `now_ms`? An open circuit whose time is up
     /// becomes half-open and this delivery is its probe.
     pub fn admit(&self, target: i64, now_ms: i64) -> Admit {
@@ -140,14 +166,14 @@ impl Breakers {
         c.failures += 1;
         let trips = match c.state {
             CircuitState::HalfOpen => true,
-            CircuitState::Closed => c.failures >= THRESHOLD,
+            CircuitState::Closed => c.failures >= self.threshold,
             // An attempt that started before the circuit opened: it is open already.
             CircuitState::Open { .. } => false,
         };
         if !trips {
             return Change::None;
         }
-        let open_ms = (FIRST_OPEN.as_millis() as i64)
+        let open_ms = (self.first_open.as_millis() as i64)
             .saturating_mul(1 << c.opened.min(10))
             .min(MAX_OPEN.as_millis() as i64);
         c.opened += 1;
@@ -293,6 +319,8 @@ mod tests {
             panic!("open")
         };
         assert_eq!(until_ms - now, MAX_OPEN.as_millis() as i64);
-        assert!(b.render().contains("herald_target_circuit_open{target=\"7\"} 1"));
+        assert!(b
+            .render()
+            .contains("herald_target_circuit_open{target=\"7\"} 1"));
     }
 }

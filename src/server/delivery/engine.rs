@@ -12,7 +12,8 @@
 //!   limit), so a slow receiver holds a handful of slots, never all of them; deliveries that
 //!   wait in memory too long go back to the database without a lease. A target that keeps
 //!   timing out or refusing connections is short-circuited ([`super::breaker`]).
-//! - **Leases.** A claim holds a delivery for [`LEASE_MS`]; a running attempt renews it,
+//! - **Leases.** A claim holds a delivery for `--delivery-lease-secs`; a running attempt
+//!   renews it every quarter of that,
 //!   and SMS and voice store each contact reached as they go, so a lease that runs out
 //!   never resends to someone already reached. A killed process's leases come back.
 //! - **What next.** Delivered; retried later (timeouts, connection errors, 5xx, 429
@@ -46,17 +47,12 @@ use sqlx::SqlitePool;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
-/// How long a claim holds before another claimer may take the delivery. A running attempt
-/// renews it every [`RENEW_EVERY`]; a restart releases this process's claims at once.
-pub const LEASE_MS: i64 = 120_000;
-/// How often a running attempt renews its lease.
-const RENEW_EVERY: Duration = Duration::from_secs(30);
 /// Kept for callers that hand deliveries over in batches.
 pub const BATCH: i64 = 64;
 /// How often the dispatcher looks in the database for due retries while busy.
 const POLL: Duration = Duration::from_millis(250);
 /// A delivery that waited this long in memory (its target cannot keep up) goes back to
-/// the database, where it waits without a lease.
+/// the database, where it waits without a lease; at most a quarter of the lease.
 const SPILL_AFTER_MS: i64 = 30_000;
 /// Most deliveries of one chat robot taken at once: they go out as one digest.
 const ROBOT_TAKE: usize = 64;
@@ -99,6 +95,8 @@ pub struct EngineConfig {
     pub max_in_flight: usize,
     /// Most attempts running at once for one target (HTTP, email, SMS, voice).
     pub max_in_flight_per_target: usize,
+    /// How long a claim holds a delivery (a running attempt renews it every quarter).
+    pub lease_ms: i64,
 }
 
 /// A message to the recorder.
@@ -133,7 +131,7 @@ impl Engine {
         let (notes, inbox) = mpsc::channel(8192);
         let recorder = tokio::spawn(recorder(ctx.clone(), inbox));
         let dispatcher = tokio::spawn(dispatcher(ctx.clone(), notes, rx));
-        ctx.wake.open();
+        ctx.wake.open(ctx.config.lease_ms);
         Engine {
             stop,
             dispatcher,
@@ -249,7 +247,7 @@ async fn dispatcher(ctx: Arc<Ctx>, notes: mpsc::Sender<Note>, mut stop: watch::R
                 busy: &busy,
                 turn: turn.fetch_add(1, Ordering::Relaxed),
             };
-            match events::claim_due(&ctx.pool, now, LEASE_MS, &limits).await {
+            match events::claim_due(&ctx.pool, now, ctx.config.lease_ms, &limits).await {
                 Ok(claimed) => {
                     more = claimed.len() >= room;
                     if !claimed.is_empty() {
@@ -347,7 +345,7 @@ fn quota(
 async fn spill(ctx: &Ctx) {
     let old: Vec<(i64, i64)> = ctx
         .wake
-        .spill(now_ms() - SPILL_AFTER_MS)
+        .spill(now_ms() - SPILL_AFTER_MS.min(ctx.config.lease_ms / 4))
         .iter()
         .map(|d| (d.id, d.lease_until))
         .collect();
@@ -510,8 +508,8 @@ pub fn next_step(
     (DeliveryStatus::Pending, now_ms + wait_ms.max(0))
 }
 
-/// Run `send` while renewing the leases `leases` (`(delivery, lease)`) every
-/// [`RENEW_EVERY`], so a long attempt keeps its deliveries; the leases are updated in place.
+/// Run `send` while renewing the leases `leases` (`(delivery, lease)`) every quarter of the
+/// lease, so a long attempt keeps its deliveries; the leases are updated in place.
 /// Numbers reached arrive on `reached` and are stored at once under the current lease.
 async fn holding_leases<T>(
     ctx: &Ctx,
@@ -520,12 +518,13 @@ async fn holding_leases<T>(
     send: impl std::future::Future<Output = T>,
 ) -> T {
     tokio::pin!(send);
-    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + RENEW_EVERY, RENEW_EVERY);
+    let every = Duration::from_millis((ctx.config.lease_ms / 4).max(1) as u64);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     loop {
         tokio::select! {
             out = &mut send => return out,
             _ = tick.tick() => {
-                let new = now_ms() + LEASE_MS;
+                let new = now_ms() + ctx.config.lease_ms;
                 for (id, lease) in leases.iter_mut() {
                     match events::renew_lease(&ctx.pool, *id, *lease, new).await {
                         Ok(true) => *lease = new,
@@ -548,7 +547,12 @@ async fn holding_leases<T>(
 
 /// Send one delivery and say what happened. A probe that is not sent (the target's own
 /// rate makes it wait) lets the next delivery probe.
-async fn attempt(ctx: &Ctx, notes: &mpsc::Sender<Note>, mut due: Due, probe: bool) -> AttemptRecord {
+async fn attempt(
+    ctx: &Ctx,
+    notes: &mpsc::Sender<Note>,
+    mut due: Due,
+    probe: bool,
+) -> AttemptRecord {
     let config = open_config(ctx, &due);
     // An HTTP target may limit its own rate: beyond it the delivery waits.
     if let (
@@ -702,7 +706,16 @@ fn settle(
         now,
         rand::random::<f64>(),
     );
-    record_of(ctx, due, started_at, outcome, latency_ms, request, status, next_attempt_at)
+    record_of(
+        ctx,
+        due,
+        started_at,
+        outcome,
+        latency_ms,
+        request,
+        status,
+        next_attempt_at,
+    )
 }
 
 /// The record of an attempt that ended as `outcome`, with the delivery's next state.
@@ -769,7 +782,7 @@ fn short_circuit(ctx: &Ctx, due: &Due, until_ms: i64) -> AttemptRecord {
         None,
         format!(
             "not sent: the target timed out or refused connections {} times in a row, so its circuit is open; the next try is in {} s",
-            super::breaker::THRESHOLD,
+            ctx.breakers.threshold(),
             ((until_ms - now).max(0) + 999) / 1000
         ),
     );
@@ -1124,16 +1137,25 @@ mod tests {
     #[test]
     fn delivered_failed_retried_and_dead() {
         let ok = Outcome::delivered(200);
-        assert_eq!(next_step(&ok, 0, &schedule(), 1000, 0.5).0, DeliveryStatus::Delivered);
+        assert_eq!(
+            next_step(&ok, 0, &schedule(), 1000, 0.5).0,
+            DeliveryStatus::Delivered
+        );
         let sig = Outcome::failed(
             Reason::SignatureMismatch,
             Some(200),
             Some(310000),
             "sign not match",
         );
-        assert_eq!(next_step(&sig, 0, &schedule(), 1000, 0.5).0, DeliveryStatus::Failed);
+        assert_eq!(
+            next_step(&sig, 0, &schedule(), 1000, 0.5).0,
+            DeliveryStatus::Failed
+        );
         let not_found = Outcome::failed(Reason::HttpStatus, Some(404), None, "");
-        assert_eq!(next_step(&not_found, 0, &schedule(), 1000, 0.5).0, DeliveryStatus::Failed);
+        assert_eq!(
+            next_step(&not_found, 0, &schedule(), 1000, 0.5).0,
+            DeliveryStatus::Failed
+        );
         let busy = Outcome::failed(Reason::HttpStatus, Some(503), None, "");
         assert_eq!(
             next_step(&busy, 0, &schedule(), 1000, 0.5),
@@ -1143,7 +1165,10 @@ mod tests {
             next_step(&busy, 1, &schedule(), 1000, 0.5),
             (DeliveryStatus::Pending, 31000)
         );
-        assert_eq!(next_step(&busy, 2, &schedule(), 1000, 0.5).0, DeliveryStatus::Dead);
+        assert_eq!(
+            next_step(&busy, 2, &schedule(), 1000, 0.5).0,
+            DeliveryStatus::Dead
+        );
     }
 
     #[test]
@@ -1170,14 +1195,20 @@ mod tests {
             wecom::classify(45009, "api freq out of limit", 200),
             lark::classify(11232, "frequency limited", 200),
         ] {
-            assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, DeliveryStatus::Pending);
+            assert_eq!(
+                next_step(&o, 0, &schedule(), 0, 0.5).0,
+                DeliveryStatus::Pending
+            );
         }
         for o in [
             dingtalk::classify(310000, "sign not match", 200),
             wecom::classify(93000, "invalid webhook url", 200),
             lark::classify(19021, "sign match fail", 200),
         ] {
-            assert_eq!(next_step(&o, 0, &schedule(), 0, 0.5).0, DeliveryStatus::Failed);
+            assert_eq!(
+                next_step(&o, 0, &schedule(), 0, 0.5).0,
+                DeliveryStatus::Failed
+            );
         }
     }
 }

@@ -12,7 +12,7 @@
 //! decides, target by target, how many it may start now (its free slots, its circuit).
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::server::store::events::Due;
@@ -28,6 +28,8 @@ struct Inner {
     open: AtomicBool,
     /// Someone asked the engine to look in the database now (a redelivery, a test event).
     look: AtomicBool,
+    /// How long the engine's leases hold, in ms.
+    lease_ms: AtomicI64,
     /// The queue, and the room promised to transactions not yet committed.
     slots: Mutex<Slots>,
 }
@@ -213,7 +215,12 @@ impl Wake {
     /// up), taken out for the caller to give back to the database, where they wait without
     /// holding a lease.
     pub(super) fn spill(&self, cutoff_ms: i64) -> Vec<Due> {
-        self.0.slots.lock().expect("queue lock").fair.spill(cutoff_ms)
+        self.0
+            .slots
+            .lock()
+            .expect("queue lock")
+            .fair
+            .spill(cutoff_ms)
     }
 
     /// Deliveries waiting in memory.
@@ -226,8 +233,9 @@ impl Wake {
         self.0.look.swap(false, Ordering::AcqRel)
     }
 
-    /// The engine runs: ingest may lease to it.
-    pub(super) fn open(&self) {
+    /// The engine runs, with leases of `lease_ms`: ingest may lease to it.
+    pub(super) fn open(&self, lease_ms: i64) {
+        self.0.lease_ms.store(lease_ms, Ordering::Release);
         self.0.open.store(true, Ordering::Release);
     }
 
@@ -245,6 +253,11 @@ impl Wake {
 }
 
 impl Reservation {
+    /// Until when deliveries stored at `now_ms` are leased to the engine.
+    pub fn lease_until(&self, now_ms: i64) -> i64 {
+        now_ms + self.wake.0.lease_ms.load(Ordering::Acquire)
+    }
+
     /// The deliveries are committed: queue them and wake the engine. `_batch` is kept for
     /// callers written when several workers were woken, one per batch.
     pub fn hand(mut self, deliveries: Vec<Due>, _batch: usize) {
@@ -301,7 +314,7 @@ mod tests {
     fn nothing_is_leased_while_the_engine_is_not_running() {
         let wake = Wake::default();
         assert!(wake.reserve(1).is_none());
-        wake.open();
+        wake.open(60_000);
         assert!(wake.reserve(1).is_some());
         wake.close();
         assert!(wake.reserve(1).is_none());
@@ -310,7 +323,7 @@ mod tests {
     #[test]
     fn room_is_promised_then_used_or_given_back() {
         let wake = Wake::default();
-        wake.open();
+        wake.open(60_000);
         let a = wake.reserve(CAPACITY - 10).expect("room");
         assert!(wake.reserve(11).is_none(), "promised room counts");
         let b = wake.reserve(10).expect("the rest");

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::super::auth::{authorize, Actor};
-use super::super::delivery::engine::{BATCH, LEASE_MS};
+use super::super::delivery::engine::BATCH;
 use super::super::delivery::queue::Reservation;
 use super::super::error::Context;
 use super::super::ingest::{self, EntryError, Incoming};
@@ -165,7 +165,7 @@ pub async fn put(
         // Leased to this process's workers and handed over in memory after the commit,
         // when they run and have room; otherwise left for them to claim.
         let reservation = state.wake.reserve(queued.len());
-        let lease_until = reservation.as_ref().map(|_| now_ms + LEASE_MS);
+        let lease_until = reservation.as_ref().map(|r| r.lease_until(now_ms));
         let ids =
             events::insert_deliveries(&mut tx, actor.account_id, &queued, now_ms, lease_until)
                 .await?;

@@ -2,6 +2,7 @@
 //! requests and the owner's decisions. Target settings are sealed before they are stored
 //! and masked before they leave; every URL is checked against the network policy at save.
 
+use crate::server::delivery::breaker::CircuitState;
 use std::collections::HashMap;
 
 use super::super::auth::{authorize, Actor};
@@ -127,6 +128,29 @@ async fn load_targets(
     Ok(out)
 }
 
+/// What the rule list says of a circuit that is not closed.
+fn circuit_note(state: CircuitState) -> Option<String> {
+    match state {
+        CircuitState::Closed => None,
+        CircuitState::Open { until_ms } => {
+            let at = time::OffsetDateTime::from_unix_timestamp(until_ms / 1000)
+                .ok()
+                .and_then(|t| {
+                    t.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .unwrap_or_default();
+            Some(format!(
+                "Circuit open: it kept timing out or refusing connections, so its deliveries wait; next try {at}"
+            ))
+        }
+        CircuitState::HalfOpen => Some(
+            "Circuit half-open: one delivery is trying the target; the others wait for its answer"
+                .to_string(),
+        ),
+    }
+}
+
 fn target_view(id: i64, config: &TargetConfig, contacts: Vec<ContactRef>) -> TargetView {
     let mut view = TargetView {
         id,
@@ -142,6 +166,7 @@ fn target_view(id: i64, config: &TargetConfig, contacts: Vec<ContactRef>) -> Tar
         max_per_second: None,
         contacts,
         disabled: None,
+        circuit: None,
     };
     match config {
         TargetConfig::DingTalk {
@@ -213,6 +238,7 @@ async fn views(state: &AppState, rows: Vec<rules::RuleRow>) -> Result<Vec<RuleVi
                 .into_iter()
                 .map(|t| TargetView {
                     disabled: t.disabled,
+                    circuit: circuit_note(state.breakers.state(t.id)),
                     ..target_view(t.id, &t.config, t.contacts)
                 })
                 .collect();

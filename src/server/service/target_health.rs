@@ -57,4 +57,3 @@ pub async fn report_disabled(state: &AppState, target: i64) {
         tracing::warn!(detail = %outcome.detail, "telling the owner about a disabled target");
     }
 }
-

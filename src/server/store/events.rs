@@ -296,7 +296,8 @@ pub struct ClaimLimits<'a> {
 
 /// Targets with deliveries due now that nobody holds, with their account and kind; a
 /// `None` target stands for an account's deliveries whose target was deleted.
-const DUE_TARGETS: &str = "SELECT t.id, r.account_id, t.kind FROM targets t JOIN rules r ON r.id = t.rule_id
+const DUE_TARGETS: &str =
+    "SELECT t.id, r.account_id, t.kind FROM targets t JOIN rules r ON r.id = t.rule_id
      WHERE t.id NOT IN (SELECT value FROM json_each(?2))
        AND EXISTS (SELECT 1 FROM deliveries d
                    WHERE d.target_id = t.id AND d.status = 'pending' AND d.next_attempt_at <= ?1
