@@ -352,11 +352,13 @@ pub async fn claim_due(
         .bind(super::id_list(limits.busy))
         .fetch_all(pool)
         .await?;
-    let mut by_account: BTreeMap<i64, Vec<(Option<i64>, String)>> = BTreeMap::new();
+    // Per account, its targets with work: (target, kind).
+    type Targets = Vec<(Option<i64>, String)>;
+    let mut by_account: BTreeMap<i64, Targets> = BTreeMap::new();
     for (target, account, kind) in targets {
         by_account.entry(account).or_default().push((target, kind));
     }
-    let mut accounts: Vec<(i64, Vec<(Option<i64>, String)>)> = by_account.into_iter().collect();
+    let mut accounts: Vec<(i64, Targets)> = by_account.into_iter().collect();
     if accounts.is_empty() {
         return Ok(Vec::new());
     }
