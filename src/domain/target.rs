@@ -440,6 +440,30 @@ pub enum Reason {
     Gone,
 }
 
+impl Reason {
+    /// The stored name (snake case, as the UI and the attempt log show it; the same as the
+    /// serde name).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Reason::Delivered => "delivered",
+            Reason::SignatureMismatch => "signature_mismatch",
+            Reason::KeywordMissing => "keyword_missing",
+            Reason::InvalidToken => "invalid_token",
+            Reason::RateLimited => "rate_limited",
+            Reason::IpNotAllowed => "ip_not_allowed",
+            Reason::HttpStatus => "http_status",
+            Reason::ProviderError => "provider_error",
+            Reason::Timeout => "timeout",
+            Reason::Dns => "dns",
+            Reason::Tls => "tls",
+            Reason::Connect => "connect",
+            Reason::Blocked => "blocked",
+            Reason::InvalidTarget => "invalid_target",
+            Reason::Gone => "gone",
+        }
+    }
+}
+
 /// The verdict of "Test connection", shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestVerdict {
@@ -479,6 +503,30 @@ mod tests {
             !shown.contains("tok123") && !shown.contains("SECverysecret123"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn reason_names_are_the_serde_names() {
+        for reason in [
+            Reason::Delivered,
+            Reason::SignatureMismatch,
+            Reason::KeywordMissing,
+            Reason::InvalidToken,
+            Reason::RateLimited,
+            Reason::IpNotAllowed,
+            Reason::HttpStatus,
+            Reason::ProviderError,
+            Reason::Timeout,
+            Reason::Dns,
+            Reason::Tls,
+            Reason::Connect,
+            Reason::Blocked,
+            Reason::InvalidTarget,
+            Reason::Gone,
+        ] {
+            let serde = serde_json::to_value(reason).unwrap();
+            assert_eq!(serde.as_str(), Some(reason.as_str()));
+        }
     }
 
     #[test]

@@ -7,15 +7,13 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use super::channels::{aliyun, dingtalk, lark, now_ms, twilio, webhook, wecom, Message};
+use super::channels::{self, now_ms, ChannelContext, Contact, Job, Message, Payload, Sent};
 use super::outcome::Outcome;
 use super::pacing;
 pub use super::queue::Wake;
-use super::render::{self, Context};
-use super::sign::WebhookSecret;
+use super::render;
 use crate::domain::catalog::TargetKind;
 use crate::domain::target::{Reason, TargetConfig};
-use crate::server::crypto::{mask_url, scrub};
 use crate::server::state::AppState;
 use crate::server::store::events::{self, AttemptRecord, Due};
 use serde_json::Value;
@@ -258,15 +256,22 @@ async fn attempt(state: &AppState, due: Due) -> AttemptRecord {
         }
     }
     let started_at = rfc3339_now();
-    let (outcome, latency_ms, request) = match config {
-        Ok(config) => send(state, &due, &config, None).await,
-        Err(why) => permanent(why),
+    let sent = match config {
+        Ok(config) => deliver(state, &due, &config, None).await,
+        Err(why) => Sent::refused(why),
     };
-    settle(state, &due, started_at, outcome, latency_ms, request)
+    settle(
+        state,
+        &due,
+        started_at,
+        sent.outcome,
+        sent.latency_ms,
+        sent.request,
+    )
 }
 
 /// The target's settings, opened once per attempt; why not (a permanent failure, see
-/// [`permanent`]) when they are gone or cannot be opened.
+/// [`Sent::refused`]) when they are gone or cannot be opened.
 fn open_config(state: &AppState, due: &Due) -> Result<TargetConfig, &'static str> {
     let Some(sealed) = &due.config else {
         return Err("the target was deleted after this event arrived");
@@ -303,11 +308,11 @@ async fn attempt_digest(state: &AppState, group: Vec<Due>) -> Vec<AttemptRecord>
     let fits = render::digest_fit(&workspace, &items, render::DIGEST_MAX_BYTES);
     let (group, later) = group.split_at(fits.max(1).min(group.len()));
     let digest = render::digest(&workspace, &items[..group.len()]);
-    let (outcome, latency_ms, request) = match open_config(state, &group[0]) {
-        Ok(config) => send(state, &group[0], &config, Some(&digest)).await,
-        Err(why) => permanent(why),
+    let sent = match open_config(state, &group[0]) {
+        Ok(config) => deliver(state, &group[0], &config, Some(&digest)).await,
+        Err(why) => Sent::refused(why),
     };
-    let request = format!("digest of {} events\n{request}", group.len());
+    let request = format!("digest of {} events\n{}", group.len(), sent.request);
     let now = now_ms();
     group
         .iter()
@@ -316,8 +321,8 @@ async fn attempt_digest(state: &AppState, group: Vec<Due>) -> Vec<AttemptRecord>
                 state,
                 due,
                 started_at.clone(),
-                outcome.clone(),
-                latency_ms,
+                sent.outcome.clone(),
+                sent.latency_ms,
                 request.clone(),
             )
         })
@@ -326,12 +331,73 @@ async fn attempt_digest(state: &AppState, group: Vec<Due>) -> Vec<AttemptRecord>
 }
 
 fn event_link(state: &AppState, due: &Due) -> String {
-    format!(
-        "{}/buses/{}/events/{}",
-        state.config.public_url(),
-        due.bus,
-        due.event_id
-    )
+    channels::event_link(&state.config.public_url(), &due.bus, due.event_id)
+}
+
+/// Hand one delivery (or, with `digest`, the deliveries waiting for its robot) to its
+/// target's channel: the stored event and the names it is rendered with; for voice, SMS
+/// and email the target's contacts, and the numbers earlier attempts reached.
+async fn deliver(
+    state: &AppState,
+    due: &Due,
+    config: &TargetConfig,
+    digest: Option<&Message>,
+) -> Sent {
+    let Ok(envelope) = serde_json::from_str::<Value>(&due.envelope) else {
+        return Sent::refused("the stored event is not readable");
+    };
+    let contacts: Vec<Contact> = if channels::needs_contacts(config.kind()) {
+        let Some(target) = due.target_id else {
+            return Sent::refused("the target was deleted after this event arrived");
+        };
+        match events::target_contacts(&state.pool, target).await {
+            Ok(rows) => rows.into_iter().map(Contact::from).collect(),
+            Err(e) => {
+                return Sent::unsent(Outcome::failed(
+                    Reason::Connect,
+                    None,
+                    None,
+                    format!("reading contacts: {e}"),
+                ))
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let reached: Vec<String> = due
+        .reached
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default();
+    let workspace = due.workspace.clone().unwrap_or_else(|| due.bus.clone());
+    let public_url = state.config.public_url();
+    let ctx = ChannelContext {
+        out: &state.sender,
+        mailer: state.mailer.as_ref(),
+        twilio: state.twilio.as_ref(),
+        aliyun: state.aliyun.as_ref(),
+        public_url: &public_url,
+    };
+    let job = Job {
+        config,
+        payload: match digest {
+            Some(message) => Payload::Digest(message),
+            None => Payload::Event {
+                envelope: &envelope,
+                event_id: due.event_id,
+            },
+        },
+        webhook_id: &due.webhook_id,
+        workspace: &workspace,
+        bus: &due.bus,
+        rule: due.rule.as_deref().unwrap_or("(deleted rule)"),
+        contacts: &contacts,
+        reached: &reached,
+        // The attempt's record keeps every number reached when it settles; persisting
+        // progress between contacts is for the worker to add through this hook.
+        on_reached: None,
+    };
+    channels::dispatch(&ctx, &job).await
 }
 
 /// Turn an attempt's outcome into its record and the delivery's next state.
@@ -376,7 +442,7 @@ fn settle(
         } else {
             (!outcome.detail.is_empty()).then(|| keep(&outcome.detail))
         },
-        reason: reason_name(outcome.reason).to_string(),
+        reason: outcome.reason.as_str().to_string(),
         detail: keep(&outcome.detail),
         status,
         next_attempt_at,
@@ -460,304 +526,10 @@ async fn tell_owner(state: &AppState, target: i64) {
     }
 }
 
-/// The stored name of a reason (snake case, as the UI shows it).
-pub fn reason_name(reason: Reason) -> &'static str {
-    match reason {
-        Reason::Delivered => "delivered",
-        Reason::SignatureMismatch => "signature_mismatch",
-        Reason::KeywordMissing => "keyword_missing",
-        Reason::InvalidToken => "invalid_token",
-        Reason::RateLimited => "rate_limited",
-        Reason::IpNotAllowed => "ip_not_allowed",
-        Reason::HttpStatus => "http_status",
-        Reason::ProviderError => "provider_error",
-        Reason::Timeout => "timeout",
-        Reason::Dns => "dns",
-        Reason::Tls => "tls",
-        Reason::Connect => "connect",
-        Reason::Blocked => "blocked",
-        Reason::InvalidTarget => "invalid_target",
-        Reason::Gone => "gone",
-    }
-}
-
-fn permanent(detail: &str) -> (Outcome, u64, String) {
-    (
-        Outcome::failed(Reason::InvalidTarget, None, None, detail),
-        0,
-        String::new(),
-    )
-}
-
-/// Render and send; returns the outcome, the latency, and the request as recorded (secrets
-/// masked). An answer that echoes a secret of the target (a debugging receiver, say) is
-/// kept without it.
-async fn send(
-    state: &AppState,
-    due: &Due,
-    config: &TargetConfig,
-    digest: Option<&Message>,
-) -> (Outcome, u64, String) {
-    let (mut outcome, latency_ms, request) = send_unscrubbed(state, due, config, digest).await;
-    let secrets = config.secret_values();
-    outcome.response = scrub(&outcome.response, &secrets);
-    outcome.detail = scrub(&outcome.detail, &secrets);
-    (outcome, latency_ms, request)
-}
-
-async fn send_unscrubbed(
-    state: &AppState,
-    due: &Due,
-    config: &TargetConfig,
-    digest: Option<&Message>,
-) -> (Outcome, u64, String) {
-    let envelope: Value = match serde_json::from_str(&due.envelope) {
-        Ok(v) => v,
-        Err(_) => return permanent("the stored event is not readable"),
-    };
-    let workspace = due.workspace.clone().unwrap_or_else(|| due.bus.clone());
-    let ctx = Context {
-        workspace: &workspace,
-        rule: due.rule.as_deref().unwrap_or("(deleted rule)"),
-        link: event_link(state, due),
-    };
-    let out = &state.sender;
-    // The address check happens when connecting, on the resolved addresses; IP literals
-    // are checked here, before anything is sent.
-    if let Some(url) = config.url() {
-        let checked = reqwest::Url::parse(url.trim())
-            .map_err(|e| e.to_string())
-            .and_then(|u| out.check_url(&u));
-        if let Err(why) = checked {
-            return (
-                Outcome::failed(Reason::Blocked, None, None, why),
-                0,
-                format!("POST {}", mask_url(url)),
-            );
-        }
-    }
-    match config {
-        TargetConfig::DingTalk {
-            url,
-            secret,
-            at_mobiles,
-            at_all,
-        } => {
-            let msg = digest
-                .cloned()
-                .unwrap_or_else(|| render::message(&envelope, &ctx));
-            let robot = dingtalk::Robot {
-                url: url.trim(),
-                secret: secret.as_deref(),
-                at_mobiles,
-                at_all: *at_all,
-            };
-            let request = format!("POST {}\n\n{}", mask_url(url), dingtalk::body(&msg, &robot));
-            let (o, l) = dingtalk::deliver(out, &robot, &msg).await;
-            (o, l, request)
-        }
-        TargetConfig::WeCom {
-            url,
-            mentioned_mobiles,
-        } => {
-            let msg = digest
-                .cloned()
-                .unwrap_or_else(|| render::message(&envelope, &ctx));
-            let request = format!(
-                "POST {}\n\n{}",
-                mask_url(url),
-                wecom::body(&msg, mentioned_mobiles)
-            );
-            let (o, l) = wecom::deliver(out, url.trim(), mentioned_mobiles, &msg).await;
-            (o, l, request)
-        }
-        TargetConfig::Lark { url, secret } => {
-            let msg = digest
-                .cloned()
-                .unwrap_or_else(|| render::message(&envelope, &ctx));
-            let mut shown = lark::body(&msg, None, now_ms() / 1000);
-            if secret.is_some() {
-                shown["sign"] = Value::String("••••••".into());
-            }
-            let request = format!("POST {}\n\n{shown}", mask_url(url));
-            let (o, l) = lark::deliver(out, url.trim(), secret.as_deref(), &msg).await;
-            (o, l, request)
-        }
-        TargetConfig::Http {
-            url,
-            content_type,
-            headers,
-            payload_format,
-            secret,
-            ..
-        } => {
-            let Some(secret) = secret.as_deref().and_then(|s| WebhookSecret::parse(s).ok()) else {
-                return permanent("the target has no valid signing secret; edit and save it again");
-            };
-            let payload = render::http_payload(&envelope, *payload_format);
-            let (body, ct) = match payload.content_type {
-                Some(ct) => (payload.body.to_string().into_bytes(), ct),
-                None => webhook::encode(&payload.body, *content_type),
-            };
-            let endpoint = webhook::Endpoint {
-                url: url.trim(),
-                content_type: *content_type,
-                headers,
-                secret: &secret,
-            };
-            let mut request = format!(
-                "POST {}\ncontent-type: {ct}\nwebhook-id: {}\n",
-                mask_url(url),
-                due.webhook_id
-            );
-            for (name, _) in headers {
-                request.push_str(&format!("{name}: ••••••\n"));
-            }
-            for (name, value) in &payload.headers {
-                request.push_str(&format!("{name}: {value}\n"));
-            }
-            request.push('\n');
-            request.push_str(&String::from_utf8_lossy(
-                &body[..body.len().min(KEEP_BYTES)],
-            ));
-            let (o, l) = webhook::deliver_bytes(
-                out,
-                &endpoint,
-                &due.webhook_id,
-                now_ms() / 1000,
-                body,
-                ct,
-                &payload.headers,
-            )
-            .await;
-            (o, l, request)
-        }
-        TargetConfig::Voice { .. } | TargetConfig::Sms { .. } | TargetConfig::Email { .. } => {
-            send_to_contacts(state, due, config, &envelope, &ctx).await
-        }
-    }
-}
-
-/// Voice, SMS and email: to each contact of the target, through the configured provider,
-/// or a plain refusal when none is configured.
-async fn send_to_contacts(
-    state: &AppState,
-    due: &Due,
-    config: &TargetConfig,
-    envelope: &Value,
-    ctx: &Context<'_>,
-) -> (Outcome, u64, String) {
-    let Some(target) = due.target_id else {
-        return permanent("the target was deleted after this event arrived");
-    };
-    let contacts = match events::target_contacts(&state.pool, target).await {
-        Ok(c) => c,
-        Err(e) => {
-            return (
-                Outcome::failed(
-                    Reason::Connect,
-                    None,
-                    None,
-                    format!("reading contacts: {e}"),
-                ),
-                0,
-                String::new(),
-            )
-        }
-    };
-    let msg = render::message(envelope, ctx);
-    if let TargetConfig::Email { .. } = config {
-        let Some(mailer) = &state.mailer else {
-            return permanent(
-                "no SMTP relay is configured on this Herald (--smtp-url); the email was not sent",
-            );
-        };
-        let to: Vec<(String, String)> = contacts
-            .into_iter()
-            .filter_map(|(name, _, email)| Some((name, email?)))
-            .collect();
-        if to.is_empty() {
-            return permanent("none of the target's contacts has an email address");
-        }
-        let names: Vec<&str> = to.iter().map(|(n, _)| n.as_str()).collect();
-        let request = format!(
-            "SMTP to {}\nSubject: {}\n\n{}",
-            names.join(", "),
-            msg.title,
-            msg.lines.join("\n")
-        );
-        let (o, l) = mailer.deliver(&to, &msg).await;
-        return (o, l, request);
-    }
-    enum Provider<'a> {
-        Aliyun(&'a aliyun::Aliyun),
-        Twilio(&'a twilio::Twilio),
-    }
-    let provider = match (&state.aliyun, &state.twilio) {
-        (Some(a), _) => Provider::Aliyun(a),
-        (None, Some(t)) => Provider::Twilio(t),
-        (None, None) => return permanent(
-            "no SMS or voice provider is configured on this Herald (--aliyun-* or --twilio-*); the message was not sent",
-        ),
-    };
-    let to: Vec<(String, String)> = contacts
-        .into_iter()
-        .filter_map(|(name, phone, _)| Some((name, phone?)))
-        .collect();
-    if to.is_empty() {
-        return permanent("none of the target's contacts has a phone number");
-    }
-    // A retry goes only to the numbers earlier attempts did not reach.
-    let already: Vec<String> = due
-        .reached
-        .as_deref()
-        .and_then(|r| serde_json::from_str(r).ok())
-        .unwrap_or_default();
-    let (to, skipped): (Vec<_>, Vec<_>) = to.into_iter().partition(|(_, p)| !already.contains(p));
-    if to.is_empty() {
-        let mut done = Outcome::delivered(201);
-        done.detail = format!(
-            "every contact was reached by an earlier attempt ({})",
-            skipped
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        done.reached = Some(already);
-        return (done, 0, String::new());
-    }
-    let medium = if matches!(config, TargetConfig::Sms { .. }) {
-        twilio::Medium::Sms
-    } else {
-        twilio::Medium::Voice
-    };
-    // What the log shows: the provider's endpoint, who, and the content (no credentials).
-    let (endpoint, content) = match provider {
-        Provider::Aliyun(a) => aliyun::describe(a, medium, &msg),
-        Provider::Twilio(t) => twilio::describe(t, medium, &msg),
-    };
-    let names: Vec<&str> = to.iter().map(|(n, _)| n.as_str()).collect();
-    let mut request = format!("POST {endpoint} to {}", names.join(", "));
-    if !skipped.is_empty() {
-        let names: Vec<&str> = skipped.iter().map(|(n, _)| n.as_str()).collect();
-        request.push_str(&format!(" (reached before: {})", names.join(", ")));
-    }
-    request.push_str(&format!("\n\n{content}"));
-    let http = state.sender.http();
-    let (mut o, l) = match provider {
-        Provider::Aliyun(a) => aliyun::deliver(http, a, medium, &to, &msg).await,
-        Provider::Twilio(t) => twilio::deliver(http, t, medium, &to, &msg).await,
-    };
-    let mut reached = already;
-    reached.extend(o.reached.take().unwrap_or_default());
-    o.reached = Some(reached);
-    (o, l, request)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::delivery::channels::{dingtalk, lark, wecom};
 
     fn schedule() -> Vec<Duration> {
         vec![Duration::from_secs(5), Duration::from_secs(30)]

@@ -417,8 +417,8 @@ pub struct AttemptRecord {
     pub reached: Option<String>,
 }
 
-/// The reason of an attempt answered 410 Gone (`engine::reason_name(Reason::Gone)`).
-const GONE: &str = "gone";
+/// The reason of an attempt answered 410 Gone.
+const GONE: &str = crate::domain::target::Reason::Gone.as_str();
 
 /// Write attempts and release their deliveries, in one transaction and one command (each
 /// statement sent to SQLite separately waits for its connection's thread, which under load
