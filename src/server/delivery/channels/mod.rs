@@ -97,8 +97,11 @@ pub struct Job<'a> {
     pub reached: &'a [String],
     /// Voice and SMS: called after each contact reached, with every number reached so far
     /// (earlier attempts included), so the caller can keep the progress of a long attempt.
-    pub on_reached: Option<&'a (dyn Fn(&[String]) + Send + Sync)>,
+    pub on_reached: Option<OnReached<'a>>,
 }
+
+/// The progress hook of [`Job::on_reached`]: every number reached so far.
+pub type OnReached<'a> = &'a (dyn Fn(&[String]) + Send + Sync);
 
 impl Job<'_> {
     /// True for "Test connection".

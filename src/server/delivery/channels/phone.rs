@@ -6,7 +6,7 @@
 //! credentials are named so an answer that echoes them is kept without them.
 
 use super::twilio::Medium;
-use super::{aliyun, twilio, ChannelContext, Job, Message, Sent};
+use super::{aliyun, twilio, ChannelContext, Job, Message, OnReached, Sent};
 use crate::domain::target::{Reason, TargetConfig};
 use crate::server::delivery::outcome::Outcome;
 
@@ -162,7 +162,7 @@ fn names(people: &[(String, String)]) -> String {
 async fn per_contact<F, Fut>(
     to: &[(String, String)],
     already: &[String],
-    on_reached: Option<&(dyn Fn(&[String]) + Send + Sync)>,
+    on_reached: Option<OnReached<'_>>,
     mut send_one: F,
 ) -> (Outcome, u64)
 where
