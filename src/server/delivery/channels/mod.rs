@@ -361,6 +361,48 @@ mod tests {
         assert!(secrets_of(&TargetConfig::Email { contacts: vec![1] }).is_empty());
     }
 
+    #[tokio::test]
+    async fn an_ip_literal_outside_the_policy_is_refused_before_anything_is_sent() {
+        let out = Outbound::new(
+            crate::server::net::ssrf::NetworkPolicy { allowed: vec![] },
+            std::time::Duration::from_secs(1),
+        )
+        .unwrap();
+        let ctx = ChannelContext {
+            out: &out,
+            mailer: None,
+            twilio: None,
+            aliyun: None,
+            public_url: "http://herald.test",
+        };
+        let config = TargetConfig::Http {
+            url: "http://127.0.0.1:9/hook?token=abcdef123456".into(),
+            content_type: ContentType::Json,
+            headers: vec![],
+            payload_format: PayloadFormat::CloudeventsBinary,
+            secret: None,
+            max_per_second: None,
+        };
+        let job = Job {
+            config: &config,
+            payload: Payload::Test,
+            webhook_id: "msg_test_1",
+            workspace: "vision",
+            bus: "pai-system-vision",
+            rule: "r",
+            contacts: &[],
+            reached: &[],
+            on_reached: None,
+        };
+        let sent = dispatch(&ctx, &job).await;
+        assert_eq!(sent.outcome.reason, Reason::Blocked, "{sent:?}");
+        assert_eq!(sent.latency_ms, 0);
+        assert!(sent
+            .request
+            .starts_with("POST http://127.0.0.1:9/hook?token="));
+        assert!(!sent.request.contains("abcdef123456"), "{}", sent.request);
+    }
+
     #[test]
     fn url_secrets_are_query_values_and_token_like_segments_not_words() {
         assert_eq!(
