@@ -166,41 +166,6 @@ impl TargetConfig {
         }
     }
 
-    /// Every secret this target sends: the URL's query values and path segments (tokens
-    /// live there), signing keys and custom header values. An answer that echoes one of
-    /// them must not be stored with it.
-    pub fn secret_values(&self) -> Vec<&str> {
-        let mut out = Vec::new();
-        if let Some(url) = self.url() {
-            let (base, query) = url.split_once('?').unwrap_or((url, ""));
-            let path = base.split_once("://").map_or(base, |(_, rest)| rest);
-            // Segments that look like tokens (as `mask_url` judges them), not words.
-            out.extend(path.split('/').skip(1).filter(|seg| {
-                seg.len() >= 16 || (seg.len() >= 8 && seg.chars().any(|c| c.is_ascii_digit()))
-            }));
-            out.extend(
-                query
-                    .split('&')
-                    .map(|kv| kv.split_once('=').map_or(kv, |(_, v)| v)),
-            );
-        }
-        match self {
-            TargetConfig::DingTalk { secret, .. } | TargetConfig::Lark { secret, .. } => {
-                out.extend(secret.as_deref());
-            }
-            TargetConfig::Http {
-                headers, secret, ..
-            } => {
-                out.extend(secret.as_deref());
-                out.extend(secret.as_deref().and_then(|s| s.strip_prefix("whsec_")));
-                out.extend(headers.iter().map(|(_, v)| v.as_str()));
-            }
-            _ => {}
-        }
-        out.retain(|s| !s.is_empty());
-        out
-    }
-
     /// The webhook URL, for kinds that have one.
     pub fn url(&self) -> Option<&str> {
         match self {
@@ -443,6 +408,31 @@ pub enum Reason {
     CircuitOpen,
 }
 
+impl Reason {
+    /// The stored name (snake case, as the UI and the attempt log show it; the same as the
+    /// serde name).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Reason::Delivered => "delivered",
+            Reason::SignatureMismatch => "signature_mismatch",
+            Reason::KeywordMissing => "keyword_missing",
+            Reason::InvalidToken => "invalid_token",
+            Reason::RateLimited => "rate_limited",
+            Reason::IpNotAllowed => "ip_not_allowed",
+            Reason::HttpStatus => "http_status",
+            Reason::ProviderError => "provider_error",
+            Reason::Timeout => "timeout",
+            Reason::Dns => "dns",
+            Reason::Tls => "tls",
+            Reason::Connect => "connect",
+            Reason::Blocked => "blocked",
+            Reason::InvalidTarget => "invalid_target",
+            Reason::Gone => "gone",
+            Reason::CircuitOpen => "circuit_open",
+        }
+    }
+}
+
 /// The verdict of "Test connection", shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestVerdict {
@@ -482,6 +472,31 @@ mod tests {
             !shown.contains("tok123") && !shown.contains("SECverysecret123"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn reason_names_are_the_serde_names() {
+        for reason in [
+            Reason::Delivered,
+            Reason::SignatureMismatch,
+            Reason::KeywordMissing,
+            Reason::InvalidToken,
+            Reason::RateLimited,
+            Reason::IpNotAllowed,
+            Reason::HttpStatus,
+            Reason::ProviderError,
+            Reason::Timeout,
+            Reason::Dns,
+            Reason::Tls,
+            Reason::Connect,
+            Reason::Blocked,
+            Reason::InvalidTarget,
+            Reason::Gone,
+            Reason::CircuitOpen,
+        ] {
+            let serde = serde_json::to_value(reason).unwrap();
+            assert_eq!(serde.as_str(), Some(reason.as_str()));
+        }
     }
 
     #[test]
@@ -528,39 +543,6 @@ mod tests {
             .validate("t")
             .unwrap_err();
         assert!(e.for_field("t.url").unwrap().contains("https://"));
-    }
-
-    #[test]
-    fn secret_values_are_the_tokens_keys_and_header_values() {
-        let ding = TargetConfig::DingTalk {
-            url: "https://oapi.dingtalk.com/robot/send?access_token=tok123".into(),
-            secret: Some("SECabc".into()),
-            at_mobiles: vec![],
-            at_all: false,
-        };
-        let got = ding.secret_values();
-        assert!(
-            got.contains(&"tok123") && got.contains(&"SECabc"),
-            "{got:?}"
-        );
-        assert!(!got.contains(&"robot") && !got.contains(&"send"), "{got:?}");
-        let lark = TargetConfig::Lark {
-            url: "https://open.feishu.cn/open-apis/bot/v2/hook/0123abcd-4567-89ef".into(),
-            secret: None,
-        };
-        assert_eq!(lark.secret_values(), ["0123abcd-4567-89ef"]);
-        let http = TargetConfig::Http {
-            url: "https://example.com/hook".into(),
-            content_type: ContentType::Json,
-            headers: vec![("Authorization".into(), "Bearer xyz-123456".into())],
-            payload_format: PayloadFormat::Standard,
-            secret: Some("whsec_c2VjcmV0".into()),
-            max_per_second: None,
-        };
-        assert_eq!(
-            http.secret_values(),
-            ["whsec_c2VjcmV0", "c2VjcmV0", "Bearer xyz-123456"]
-        );
     }
 
     #[test]

@@ -3,6 +3,10 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 
+/// How long "Test connection" waits for a target: fixed, short enough for a person waiting
+/// at the form (deliveries wait `--delivery-timeout-secs`).
+pub const TEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Herald: event notifications for machine-learning platforms.
 #[derive(Debug, Parser)]
 #[command(name = "herald", version, about, long_about = None)]

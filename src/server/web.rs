@@ -2,7 +2,7 @@
 //! open the database, migrate, serve until a shutdown signal, finish in-flight requests; and
 //! its background tasks (session clean-up, WAL checkpoints, deleting old settled events).
 
-use super::config::ServeArgs;
+use super::config::{ServeArgs, TEST_TIMEOUT};
 use super::crypto::SecretBox;
 use super::delivery::breaker::Breakers;
 use super::delivery::channels::aliyun::Aliyun;
@@ -34,9 +34,6 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 /// Largest request body accepted anywhere (UI forms are far smaller).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// How long "Test connection" waits for a target.
-pub const TEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Sessions end after this long without a request.
 const SESSION_IDLE_DAYS: i64 = 7;

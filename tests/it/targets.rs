@@ -1,6 +1,7 @@
 //! "Test connection" against loopback fakes that check what they receive the way the real
 //! services do (DingTalk's query signature, Lark's body signature, WeCom's key, a Standard
-//! Webhooks receiver) and answer with the real services' codes.
+//! Webhooks receiver) and answer with the real services' codes; and, at a receiver that
+//! keeps every request, that the test of an HTTP target sends what a delivery sends.
 
 use crate::common::TestApp;
 use axum::extract::{Path, Query, State};
@@ -10,8 +11,9 @@ use axum::{Json, Router};
 use herald::server::delivery::sign::{lark_sign, standard_webhooks_verify, WebhookSecret};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 const DING_TOKEN: &str = "ding-good-token";
 const DING_SECRET: &str = "SECdingtalk-fake-secret-0123456789";
@@ -340,4 +342,237 @@ async fn bad_targets_and_foreign_buses_are_refused() {
 
     let r = v.call_json("test_target", &json!({"bus": "pai-system-other", "target": {"kind": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+/// One request the keeping receiver got.
+#[derive(Debug, Clone)]
+struct Kept {
+    /// The last path segment: which target sent it.
+    name: String,
+    headers: BTreeMap<String, String>,
+    body: Vec<u8>,
+    /// The Standard Webhooks signature verified with [`WHSEC`].
+    verified: bool,
+}
+
+impl Kept {
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!("{}: the body is not JSON ({e}): {:?}", self.name, self.body)
+        })
+    }
+
+    /// The header names, values aside.
+    fn header_names(&self) -> BTreeSet<&str> {
+        self.headers.keys().map(String::as_str).collect()
+    }
+
+    /// The body's top-level names that say what shape it has: the CloudEvents attributes
+    /// (structured mode) or the standard template's `event_type` and `timestamp`.
+    fn shape(&self) -> BTreeSet<String> {
+        const TELLING: &[&str] = &[
+            "specversion",
+            "id",
+            "source",
+            "type",
+            "time",
+            "data",
+            "event_type",
+            "timestamp",
+        ];
+        let body = self.json();
+        let object = body.as_object().expect("a JSON object");
+        object
+            .keys()
+            .filter(|k| TELLING.contains(&k.as_str()))
+            .cloned()
+            .collect()
+    }
+}
+
+#[derive(Clone, Default)]
+struct KeptAll(Arc<Mutex<Vec<Kept>>>);
+
+async fn keep(
+    State(kept): State<KeptAll>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> AxStatus {
+    let headers: BTreeMap<String, String> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let h = |n: &str| headers.get(n).cloned().unwrap_or_default();
+    let verified = standard_webhooks_verify(
+        &WebhookSecret::parse(WHSEC).unwrap(),
+        &h("webhook-id"),
+        h("webhook-timestamp").parse().unwrap_or(0),
+        &body,
+        &h("webhook-signature"),
+        crate::common::now_s(),
+    );
+    kept.0.lock().unwrap().push(Kept {
+        name,
+        headers,
+        body: body.to_vec(),
+        verified,
+    });
+    AxStatus::NO_CONTENT
+}
+
+/// A receiver that keeps every request to `/keep/{name}`; its base URL.
+async fn keeping_receiver() -> (String, KeptAll) {
+    let kept = KeptAll::default();
+    let app = Router::new()
+        .route("/keep/{name}", post(keep))
+        .with_state(kept.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), kept)
+}
+
+/// The first request kept for `name`, waiting for it up to 15 seconds.
+async fn kept_for(kept: &KeptAll, name: &str) -> Kept {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(k) = kept.0.lock().unwrap().iter().find(|k| k.name == name) {
+            return k.clone();
+        }
+        assert!(Instant::now() < deadline, "nothing arrived for {name}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn http_test_connection_sends_what_a_delivery_sends() {
+    // Arrange: one rule with an HTTP target in each payload format, at a receiver that keeps
+    // what arrives; the same settings are tested at another path of the same receiver.
+    let (base, kept) = keeping_receiver().await;
+    let app = TestApp::spawn_with(|a| a.allow_target_networks = vec!["127.0.0.0/8".into()]).await;
+    let mut v = app.team_owner("ada@example.com", true).await;
+    let formats = ["standard", "cloudevents_structured", "cloudevents_binary"];
+    let target = |who: &str, format: &str| {
+        json!({"kind": "http", "url": format!("{base}/keep/{who}-{format}"), "payload_format": format,
+               "secret": WHSEC, "headers": [["X-Team", "ml"]]})
+    };
+    let targets: Vec<Value> = formats
+        .iter()
+        .map(|f| json!({"config": target("delivery", f)}))
+        .collect();
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": "pai-system-team", "original": null, "rule": {
+                "name": "hooks", "source": "pai.model", "types": ["model:ModelVersion:Approved"], "targets": targets
+            }}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let k = v.call("create_access_key", &[("name", "ci")]).await;
+    assert_eq!(k.status, StatusCode::OK, "{k:?}");
+    let token = k.json()["token"].as_str().unwrap().to_string();
+
+    // Act: a real event is delivered to each target, and each target's settings are tested.
+    let data = herald::domain::catalog::event_type("pai.model", "model:ModelVersion:Approved")
+        .unwrap()
+        .sample_data();
+    let put = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/buses/pai-system-team/events",
+            app.base()
+        ))
+        .bearer_auth(&token)
+        .header("content-type", "application/cloudevents+json")
+        .json(
+            &json!({"specversion": "1.0", "id": "mv-1", "source": "pai.model",
+                      "type": "model:ModelVersion:Approved", "time": "2026-11-29T06:00:00Z", "data": data}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), StatusCode::OK, "{:?}", put.text().await);
+    for format in formats {
+        let verdict = test(&mut v, target("test", format)).await;
+        assert_eq!(verdict["reason"], "delivered", "{format}: {verdict}");
+    }
+
+    // Assert: per format, the same header names (content type, ce-*, webhook-*, custom),
+    // the same content type, a valid signature, and a body of the same shape; the test is
+    // marked as one.
+    for format in formats {
+        let delivered = kept_for(&kept, &format!("delivery-{format}")).await;
+        let tested = kept_for(&kept, &format!("test-{format}")).await;
+        assert!(
+            delivered.verified && tested.verified,
+            "{format}: signatures"
+        );
+        assert_eq!(
+            tested.header_names(),
+            delivered.header_names(),
+            "{format}: the test sends the headers a delivery sends"
+        );
+        for same in ["content-type", "ce-specversion", "x-team"] {
+            assert_eq!(
+                tested.header(same),
+                delivered.header(same),
+                "{format}: {same}"
+            );
+        }
+        assert!(tested.header("webhook-id").starts_with("msg_test_"));
+        assert_ne!(tested.header("webhook-id"), delivered.header("webhook-id"));
+        assert_eq!(tested.shape(), delivered.shape(), "{format}: body shape");
+        let body = tested.json();
+        match format {
+            "standard" => {
+                assert!(delivered
+                    .header_names()
+                    .iter()
+                    .all(|h| !h.starts_with("ce-")));
+                assert_eq!(tested.header("content-type"), "application/json");
+                assert_eq!(body["event_type"], "herald.test");
+                assert_eq!(body["test"], true);
+                assert!(body["timestamp"].is_i64(), "{body}");
+            }
+            "cloudevents_structured" => {
+                assert_eq!(
+                    tested.header("content-type"),
+                    "application/cloudevents+json"
+                );
+                assert_eq!(body["type"], "herald.test");
+                assert_eq!(body["data"]["test"], true);
+                assert_eq!(body["id"], tested.header("webhook-id"));
+            }
+            _ => {
+                assert_eq!(tested.header("content-type"), "application/json");
+                let ce: BTreeSet<&str> = delivered
+                    .header_names()
+                    .into_iter()
+                    .filter(|h| h.starts_with("ce-"))
+                    .collect();
+                assert_eq!(
+                    ce,
+                    BTreeSet::from(["ce-id", "ce-source", "ce-specversion", "ce-time", "ce-type"])
+                );
+                assert_eq!(tested.header("ce-type"), "herald.test");
+                assert_eq!(body["test"], true);
+                assert!(body.get("specversion").is_none(), "{body}");
+            }
+        }
+        let message = body
+            .get("data")
+            .unwrap_or(&body)
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        assert!(
+            message.contains("test message from Herald"),
+            "{format}: {body}"
+        );
+    }
 }

@@ -29,16 +29,17 @@ use super::breaker::{Admit, Breakers, Change};
 use super::channels::aliyun::Aliyun;
 use super::channels::email::Mailer;
 use super::channels::twilio::Twilio;
-use super::channels::{aliyun, dingtalk, lark, now_ms, twilio, webhook, wecom, Message};
+use super::channels::{
+    self, now_ms, ChannelContext, Contact, Job, Message, OnReached, Payload, Sent,
+};
 use super::outcome::Outcome;
 use super::pacing::{self, Pacer};
 pub use super::queue::Wake;
-use super::render::{self, Context};
-use super::sign::WebhookSecret;
+use super::render;
 use crate::domain::catalog::TargetKind;
 use crate::domain::models::DeliveryStatus;
 use crate::domain::target::{Reason, TargetConfig};
-use crate::server::crypto::{mask_url, scrub, SecretBox};
+use crate::server::crypto::SecretBox;
 use crate::server::metrics::Metrics;
 use crate::server::net::client::Outbound;
 use crate::server::store::events::{self, AttemptRecord, ClaimLimits, Due};
@@ -417,7 +418,9 @@ async fn start(
                     ctx.breakers.probe_not_sent(target, now);
                 }
                 for due in &group {
-                    let _ = notes.send(Note::Record(Box::new(deferred(due, when)))).await;
+                    let _ = notes
+                        .send(Note::Record(Box::new(deferred(due, when))))
+                        .await;
                 }
                 continue;
             }
@@ -572,13 +575,28 @@ async fn attempt(
     }
     let started_at = rfc3339_now();
     let mut leases = [(due.id, due.lease_until)];
-    let (outcome, latency_ms, request) = match config {
-        Ok(config) => holding_leases(ctx, &mut leases, None, send(ctx, &due, &config, None)).await,
-        Err(why) => permanent(why),
+    // SMS and voice tell each number reached as they go; it is stored at once.
+    let (reached_tx, reached_rx) = mpsc::unbounded_channel::<Vec<String>>();
+    let on_reached = move |numbers: &[String]| {
+        let _ = reached_tx.send(numbers.to_vec());
+    };
+    let sent = match config {
+        Ok(config) => {
+            let send = deliver(ctx, &due, &config, None, Some(&on_reached));
+            holding_leases(ctx, &mut leases, Some(reached_rx), send).await
+        }
+        Err(why) => Sent::refused(why),
     };
     due.lease_until = leases[0].1;
-    observe(ctx, notes, due.target_id, &outcome).await;
-    settle(ctx, &due, started_at, outcome, latency_ms, request)
+    observe(ctx, notes, due.target_id, &sent.outcome).await;
+    settle(
+        ctx,
+        &due,
+        started_at,
+        sent.outcome,
+        sent.latency_ms,
+        sent.request,
+    )
 }
 
 /// Tell the target's circuit how an attempt ended; when that closed it, the deliveries
@@ -605,7 +623,7 @@ async fn observe(ctx: &Ctx, notes: &mpsc::Sender<Note>, target: Option<i64>, out
 }
 
 /// The target's settings, opened once per attempt; why not (a permanent failure, see
-/// [`permanent`]) when they are gone or cannot be opened.
+/// [`Sent::refused`]) when they are gone or cannot be opened.
 fn open_config(ctx: &Ctx, due: &Due) -> Result<TargetConfig, &'static str> {
     let Some(sealed) = &due.config else {
         return Err("the target was deleted after this event arrived");
@@ -646,20 +664,16 @@ async fn attempt_digest(
     let (group, later) = group.split_at(fits.max(1).min(group.len()));
     let digest = render::digest(&workspace, &items[..group.len()]);
     let mut leases: Vec<(i64, i64)> = group.iter().map(|d| (d.id, d.lease_until)).collect();
-    let (outcome, latency_ms, request) = match open_config(ctx, &group[0]) {
+    let sent = match open_config(ctx, &group[0]) {
         Ok(config) => {
-            holding_leases(
-                ctx,
-                &mut leases,
-                None,
-                send(ctx, &group[0], &config, Some(&digest)),
-            )
-            .await
+            let send = deliver(ctx, &group[0], &config, Some(&digest), None);
+            holding_leases(ctx, &mut leases, None, send).await
         }
-        Err(why) => permanent(why),
+        Err(why) => Sent::refused(why),
     };
+    let (outcome, latency_ms) = (sent.outcome, sent.latency_ms);
     observe(ctx, notes, group[0].target_id, &outcome).await;
-    let request = format!("digest of {} events\n{request}", group.len());
+    let request = format!("digest of {} events\n{}", group.len(), sent.request);
     let now = now_ms();
     group
         .iter()
@@ -683,10 +697,72 @@ async fn attempt_digest(
 }
 
 fn event_link(ctx: &Ctx, due: &Due) -> String {
-    format!(
-        "{}/buses/{}/events/{}",
-        ctx.config.public_url, due.bus, due.event_id
-    )
+    channels::event_link(&ctx.config.public_url, &due.bus, due.event_id)
+}
+
+/// Hand one delivery (or, with `digest`, the deliveries waiting for its robot) to its
+/// target's channel: the stored event and the names it is rendered with; for voice, SMS
+/// and email the target's contacts, and the numbers earlier attempts reached.
+async fn deliver(
+    state: &Ctx,
+    due: &Due,
+    config: &TargetConfig,
+    digest: Option<&Message>,
+    on_reached: Option<OnReached<'_>>,
+) -> Sent {
+    let Ok(envelope) = serde_json::from_str::<Value>(&due.envelope) else {
+        return Sent::refused("the stored event is not readable");
+    };
+    let contacts: Vec<Contact> = if channels::needs_contacts(config.kind()) {
+        let Some(target) = due.target_id else {
+            return Sent::refused("the target was deleted after this event arrived");
+        };
+        match events::target_contacts(&state.pool, target).await {
+            Ok(rows) => rows.into_iter().map(Contact::from).collect(),
+            Err(e) => {
+                return Sent::unsent(Outcome::failed(
+                    Reason::Connect,
+                    None,
+                    None,
+                    format!("reading contacts: {e}"),
+                ))
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let reached: Vec<String> = due
+        .reached
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default();
+    let workspace = due.workspace.clone().unwrap_or_else(|| due.bus.clone());
+    let public_url = &state.config.public_url;
+    let ctx = ChannelContext {
+        out: &state.sender,
+        mailer: state.mailer.as_ref(),
+        twilio: state.twilio.as_ref(),
+        aliyun: state.aliyun.as_ref(),
+        public_url,
+    };
+    let job = Job {
+        config,
+        payload: match digest {
+            Some(message) => Payload::Digest(message),
+            None => Payload::Event {
+                envelope: &envelope,
+                event_id: due.event_id,
+            },
+        },
+        webhook_id: &due.webhook_id,
+        workspace: &workspace,
+        bus: &due.bus,
+        rule: due.rule.as_deref().unwrap_or("(deleted rule)"),
+        contacts: &contacts,
+        reached: &reached,
+        on_reached,
+    };
+    channels::dispatch(&ctx, &job).await
 }
 
 /// Turn an attempt's outcome into its record and the delivery's next state.
@@ -759,7 +835,7 @@ fn record_of(
         } else {
             (!outcome.detail.is_empty()).then(|| keep(&outcome.detail))
         },
-        reason: reason_name(outcome.reason).to_string(),
+        reason: outcome.reason.as_str().to_string(),
         detail: keep(&outcome.detail),
         status,
         next_attempt_at,
@@ -830,305 +906,10 @@ fn deferred(due: &Due, when: i64) -> AttemptRecord {
     }
 }
 
-/// The stored name of a reason (snake case, as the UI shows it).
-pub fn reason_name(reason: Reason) -> &'static str {
-    match reason {
-        Reason::Delivered => "delivered",
-        Reason::SignatureMismatch => "signature_mismatch",
-        Reason::KeywordMissing => "keyword_missing",
-        Reason::InvalidToken => "invalid_token",
-        Reason::RateLimited => "rate_limited",
-        Reason::IpNotAllowed => "ip_not_allowed",
-        Reason::HttpStatus => "http_status",
-        Reason::ProviderError => "provider_error",
-        Reason::Timeout => "timeout",
-        Reason::Dns => "dns",
-        Reason::Tls => "tls",
-        Reason::Connect => "connect",
-        Reason::Blocked => "blocked",
-        Reason::InvalidTarget => "invalid_target",
-        Reason::Gone => "gone",
-        Reason::CircuitOpen => "circuit_open",
-    }
-}
-
-fn permanent(detail: &str) -> (Outcome, u64, String) {
-    (
-        Outcome::failed(Reason::InvalidTarget, None, None, detail),
-        0,
-        String::new(),
-    )
-}
-
-/// Render and send; returns the outcome, the latency, and the request as recorded (secrets
-/// masked). An answer that echoes a secret of the target (a debugging receiver, say) is
-/// kept without it.
-async fn send(
-    state: &Ctx,
-    due: &Due,
-    config: &TargetConfig,
-    digest: Option<&Message>,
-) -> (Outcome, u64, String) {
-    let (mut outcome, latency_ms, request) = send_unscrubbed(state, due, config, digest).await;
-    let secrets = config.secret_values();
-    outcome.response = scrub(&outcome.response, &secrets);
-    outcome.detail = scrub(&outcome.detail, &secrets);
-    (outcome, latency_ms, request)
-}
-
-async fn send_unscrubbed(
-    state: &Ctx,
-    due: &Due,
-    config: &TargetConfig,
-    digest: Option<&Message>,
-) -> (Outcome, u64, String) {
-    let envelope: Value = match serde_json::from_str(&due.envelope) {
-        Ok(v) => v,
-        Err(_) => return permanent("the stored event is not readable"),
-    };
-    let workspace = due.workspace.clone().unwrap_or_else(|| due.bus.clone());
-    let ctx = Context {
-        workspace: &workspace,
-        rule: due.rule.as_deref().unwrap_or("(deleted rule)"),
-        link: event_link(state, due),
-    };
-    let out = &state.sender;
-    // The address check happens when connecting, on the resolved addresses; IP literals
-    // are checked here, before anything is sent.
-    if let Some(url) = config.url() {
-        let checked = reqwest::Url::parse(url.trim())
-            .map_err(|e| e.to_string())
-            .and_then(|u| out.check_url(&u));
-        if let Err(why) = checked {
-            return (
-                Outcome::failed(Reason::Blocked, None, None, why),
-                0,
-                format!("POST {}", mask_url(url)),
-            );
-        }
-    }
-    match config {
-        TargetConfig::DingTalk {
-            url,
-            secret,
-            at_mobiles,
-            at_all,
-        } => {
-            let msg = digest
-                .cloned()
-                .unwrap_or_else(|| render::message(&envelope, &ctx));
-            let robot = dingtalk::Robot {
-                url: url.trim(),
-                secret: secret.as_deref(),
-                at_mobiles,
-                at_all: *at_all,
-            };
-            let request = format!("POST {}\n\n{}", mask_url(url), dingtalk::body(&msg, &robot));
-            let (o, l) = dingtalk::deliver(out, &robot, &msg).await;
-            (o, l, request)
-        }
-        TargetConfig::WeCom {
-            url,
-            mentioned_mobiles,
-        } => {
-            let msg = digest
-                .cloned()
-                .unwrap_or_else(|| render::message(&envelope, &ctx));
-            let request = format!(
-                "POST {}\n\n{}",
-                mask_url(url),
-                wecom::body(&msg, mentioned_mobiles)
-            );
-            let (o, l) = wecom::deliver(out, url.trim(), mentioned_mobiles, &msg).await;
-            (o, l, request)
-        }
-        TargetConfig::Lark { url, secret } => {
-            let msg = digest
-                .cloned()
-                .unwrap_or_else(|| render::message(&envelope, &ctx));
-            let mut shown = lark::body(&msg, None, now_ms() / 1000);
-            if secret.is_some() {
-                shown["sign"] = Value::String("••••••".into());
-            }
-            let request = format!("POST {}\n\n{shown}", mask_url(url));
-            let (o, l) = lark::deliver(out, url.trim(), secret.as_deref(), &msg).await;
-            (o, l, request)
-        }
-        TargetConfig::Http {
-            url,
-            content_type,
-            headers,
-            payload_format,
-            secret,
-            ..
-        } => {
-            let Some(secret) = secret.as_deref().and_then(|s| WebhookSecret::parse(s).ok()) else {
-                return permanent("the target has no valid signing secret; edit and save it again");
-            };
-            let payload = render::http_payload(&envelope, *payload_format);
-            let (body, ct) = match payload.content_type {
-                Some(ct) => (payload.body.to_string().into_bytes(), ct),
-                None => webhook::encode(&payload.body, *content_type),
-            };
-            let endpoint = webhook::Endpoint {
-                url: url.trim(),
-                content_type: *content_type,
-                headers,
-                secret: &secret,
-            };
-            let mut request = format!(
-                "POST {}\ncontent-type: {ct}\nwebhook-id: {}\n",
-                mask_url(url),
-                due.webhook_id
-            );
-            for (name, _) in headers {
-                request.push_str(&format!("{name}: ••••••\n"));
-            }
-            for (name, value) in &payload.headers {
-                request.push_str(&format!("{name}: {value}\n"));
-            }
-            request.push('\n');
-            request.push_str(&String::from_utf8_lossy(
-                &body[..body.len().min(KEEP_BYTES)],
-            ));
-            let (o, l) = webhook::deliver_bytes(
-                out,
-                &endpoint,
-                &due.webhook_id,
-                now_ms() / 1000,
-                body,
-                ct,
-                &payload.headers,
-            )
-            .await;
-            (o, l, request)
-        }
-        TargetConfig::Voice { .. } | TargetConfig::Sms { .. } | TargetConfig::Email { .. } => {
-            send_to_contacts(state, due, config, &envelope, &ctx).await
-        }
-    }
-}
-
-/// Voice, SMS and email: to each contact of the target, through the configured provider,
-/// or a plain refusal when none is configured.
-async fn send_to_contacts(
-    state: &Ctx,
-    due: &Due,
-    config: &TargetConfig,
-    envelope: &Value,
-    ctx: &Context<'_>,
-) -> (Outcome, u64, String) {
-    let Some(target) = due.target_id else {
-        return permanent("the target was deleted after this event arrived");
-    };
-    let contacts = match events::target_contacts(&state.pool, target).await {
-        Ok(c) => c,
-        Err(e) => {
-            return (
-                Outcome::failed(
-                    Reason::Connect,
-                    None,
-                    None,
-                    format!("reading contacts: {e}"),
-                ),
-                0,
-                String::new(),
-            )
-        }
-    };
-    let msg = render::message(envelope, ctx);
-    if let TargetConfig::Email { .. } = config {
-        let Some(mailer) = &state.mailer else {
-            return permanent(
-                "no SMTP relay is configured on this Herald (--smtp-url); the email was not sent",
-            );
-        };
-        let to: Vec<(String, String)> = contacts
-            .into_iter()
-            .filter_map(|(name, _, email)| Some((name, email?)))
-            .collect();
-        if to.is_empty() {
-            return permanent("none of the target's contacts has an email address");
-        }
-        let names: Vec<&str> = to.iter().map(|(n, _)| n.as_str()).collect();
-        let request = format!(
-            "SMTP to {}\nSubject: {}\n\n{}",
-            names.join(", "),
-            msg.title,
-            msg.lines.join("\n")
-        );
-        let (o, l) = mailer.deliver(&to, &msg).await;
-        return (o, l, request);
-    }
-    enum Provider<'a> {
-        Aliyun(&'a aliyun::Aliyun),
-        Twilio(&'a twilio::Twilio),
-    }
-    let provider = match (&state.aliyun, &state.twilio) {
-        (Some(a), _) => Provider::Aliyun(a),
-        (None, Some(t)) => Provider::Twilio(t),
-        (None, None) => return permanent(
-            "no SMS or voice provider is configured on this Herald (--aliyun-* or --twilio-*); the message was not sent",
-        ),
-    };
-    let to: Vec<(String, String)> = contacts
-        .into_iter()
-        .filter_map(|(name, phone, _)| Some((name, phone?)))
-        .collect();
-    if to.is_empty() {
-        return permanent("none of the target's contacts has a phone number");
-    }
-    // A retry goes only to the numbers earlier attempts did not reach.
-    let already: Vec<String> = due
-        .reached
-        .as_deref()
-        .and_then(|r| serde_json::from_str(r).ok())
-        .unwrap_or_default();
-    let (to, skipped): (Vec<_>, Vec<_>) = to.into_iter().partition(|(_, p)| !already.contains(p));
-    if to.is_empty() {
-        let mut done = Outcome::delivered(201);
-        done.detail = format!(
-            "every contact was reached by an earlier attempt ({})",
-            skipped
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        done.reached = Some(already);
-        return (done, 0, String::new());
-    }
-    let medium = if matches!(config, TargetConfig::Sms { .. }) {
-        twilio::Medium::Sms
-    } else {
-        twilio::Medium::Voice
-    };
-    // What the log shows: the provider's endpoint, who, and the content (no credentials).
-    let (endpoint, content) = match provider {
-        Provider::Aliyun(a) => aliyun::describe(a, medium, &msg),
-        Provider::Twilio(t) => twilio::describe(t, medium, &msg),
-    };
-    let names: Vec<&str> = to.iter().map(|(n, _)| n.as_str()).collect();
-    let mut request = format!("POST {endpoint} to {}", names.join(", "));
-    if !skipped.is_empty() {
-        let names: Vec<&str> = skipped.iter().map(|(n, _)| n.as_str()).collect();
-        request.push_str(&format!(" (reached before: {})", names.join(", ")));
-    }
-    request.push_str(&format!("\n\n{content}"));
-    let http = state.sender.http();
-    let (mut o, l) = match provider {
-        Provider::Aliyun(a) => aliyun::deliver(http, a, medium, &to, &msg).await,
-        Provider::Twilio(t) => twilio::deliver(http, t, medium, &to, &msg).await,
-    };
-    let mut reached = already;
-    reached.extend(o.reached.take().unwrap_or_default());
-    o.reached = Some(reached);
-    (o, l, request)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::delivery::channels::{dingtalk, lark, wecom};
 
     fn schedule() -> Vec<Duration> {
         vec![Duration::from_secs(5), Duration::from_secs(30)]

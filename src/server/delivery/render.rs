@@ -1,6 +1,7 @@
 //! What a delivery says: the chat message for robots (naming the workspace, the event, the
-//! resource, with a link back to Herald) and the HTTP payload in each format (the standard
-//! template, CloudEvents structured, CloudEvents binary).
+//! resource, with a link back to Herald), the HTTP payload in each format (the standard
+//! template, CloudEvents structured, CloudEvents binary), and the test event "Test
+//! connection" renders in those formats.
 
 use super::channels::Message;
 use crate::domain::catalog;
@@ -168,6 +169,29 @@ pub fn standard(envelope: &Value) -> Value {
     Value::Object(body)
 }
 
+/// The type of the event "Test connection" sends to HTTP targets.
+pub const TEST_EVENT_TYPE: &str = "herald.test";
+
+/// The clearly marked event "Test connection" sends to an HTTP target, which renders it in
+/// its payload format like any event (so the test proves the receiver takes that format):
+/// a CloudEvent of type [`TEST_EVENT_TYPE`] from source `herald`, whose data says
+/// `"test": true` and carries the test message's text. `id` is the test's webhook-id.
+pub fn test_event(workspace: &str, id: &str, time: &str) -> Value {
+    json!({
+        "specversion": "1.0",
+        "id": id,
+        "source": "herald",
+        "type": TEST_EVENT_TYPE,
+        "time": time,
+        "data": {
+            "test": true,
+            "message": Message::test(workspace).lines.join(" "),
+            "workspace": workspace,
+            "event": { "entity_id": "test" },
+        },
+    })
+}
+
 /// An HTTP request body: its bytes' source and the `ce-*` headers of binary mode.
 pub struct HttpPayload {
     pub body: Value,
@@ -313,6 +337,27 @@ mod tests {
         assert_eq!(body["timestamp"], 1762485570);
         assert_eq!(body["job"]["name"], "nightly-train-resnet50");
         assert!(body.get("specversion").is_none());
+    }
+
+    #[test]
+    fn the_test_event_is_marked_in_every_format() {
+        let e = test_event("vision", "msg_test_1", "2026-11-29T06:00:00Z");
+        let standard = http_payload(&e, PayloadFormat::Standard).body;
+        assert_eq!(standard["event_type"], TEST_EVENT_TYPE);
+        assert_eq!(standard["test"], true);
+        assert_eq!(standard["timestamp"], 1_795_932_000);
+        assert!(standard["message"].as_str().unwrap().contains("vision"));
+        let structured = http_payload(&e, PayloadFormat::CloudeventsStructured).body;
+        assert_eq!(structured["type"], TEST_EVENT_TYPE);
+        assert_eq!(structured["data"]["test"], true);
+        let binary = http_payload(&e, PayloadFormat::CloudeventsBinary);
+        assert_eq!(binary.body["test"], true);
+        assert!(binary
+            .headers
+            .contains(&("ce-type".into(), TEST_EVENT_TYPE.into())));
+        assert!(binary
+            .headers
+            .contains(&("ce-id".into(), "msg_test_1".into())));
     }
 
     #[test]

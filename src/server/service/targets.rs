@@ -1,17 +1,20 @@
 //! Targets: "Test connection", which sends a real, clearly marked test message through the
-//! same channel code that delivery uses and reports what the provider said. A test is never
-//! retried and never counts as a delivery.
+//! same entry point that delivery uses ([`channels::dispatch`]), so the request is exactly
+//! what a delivery of that target sends (format, headers, signature), and reports what the
+//! provider said. A test is never retried and never counts as a delivery.
 
-use super::super::auth::{authorize, Actor};
-use super::super::delivery::channels::{dingtalk, lark, now_ms, webhook, wecom, Message};
-use super::super::delivery::outcome::Outcome;
-use super::super::delivery::sign::WebhookSecret;
-use super::super::error::Context;
-use super::super::state::AppState;
-use super::super::store::eventbridge;
+use crate::domain::catalog::TargetKind;
 use crate::domain::policy::{Action, Resource};
 use crate::domain::target::{Reason, TargetConfig, TestVerdict};
 use crate::domain::AppError;
+use crate::server::auth::{authorize, Actor};
+use crate::server::config::TEST_TIMEOUT;
+use crate::server::delivery::channels::{self, ChannelContext, Job, Payload};
+use crate::server::delivery::outcome::Outcome;
+use crate::server::delivery::sign::WebhookSecret;
+use crate::server::error::Context;
+use crate::server::state::AppState;
+use crate::server::store::eventbridge;
 
 /// Send a test message to `target` on behalf of rule `rule` on `bus` (`None`: a rule not
 /// yet saved, checked as `rule/*`). Needs UpdateTargets there, as saving the target does.
@@ -34,10 +37,32 @@ pub async fn test_connection(
             what: format!("Event bus {bus:?}"),
         })?;
     target.validate("target")?;
+    // Voice, SMS and email go to people, through the operator's providers: no test there.
+    if matches!(
+        target.kind(),
+        TargetKind::Voice | TargetKind::Sms | TargetKind::Email
+    ) {
+        return Err(AppError::invalid(
+            "target.kind",
+            "Test connection is available for DingTalk, WeCom, Lark and HTTP targets",
+        ));
+    }
+    // A signing secret typed into the form is checked as saving checks it: a field error,
+    // not a verdict. (Without one, the channel signs with a throwaway secret.)
+    if let TargetConfig::Http {
+        secret: Some(secret),
+        ..
+    } = target
+    {
+        if !secret.is_empty() {
+            WebhookSecret::parse(secret).map_err(|e| AppError::invalid("target.secret", e))?;
+        }
+    }
     let workspace = bus_row.workspace.unwrap_or(bus_row.name);
-    let timeout_s = super::super::web::TEST_TIMEOUT.as_secs();
+    let timeout_s = TEST_TIMEOUT.as_secs();
 
-    // The address check happens before anything is sent, on the resolved addresses.
+    // The address check happens before anything is sent, on the resolved addresses (a
+    // delivery checks them when connecting).
     if let Some(url) = target.url() {
         let parsed = reqwest::Url::parse(url.trim()).map_err(|e| {
             AppError::invalid("target.url", format!("is not a valid web address: {e}"))
@@ -52,76 +77,34 @@ pub async fn test_connection(
         }
     }
 
-    let msg = Message::test(&workspace);
-    let out = &state.probe;
-    let (outcome, latency) = match target {
-        TargetConfig::DingTalk {
-            url,
-            secret,
-            at_mobiles,
-            at_all,
-        } => {
-            let robot = dingtalk::Robot {
-                url: url.trim(),
-                secret: secret.as_deref(),
-                at_mobiles,
-                at_all: *at_all,
-            };
-            dingtalk::deliver(out, &robot, &msg).await
-        }
-        TargetConfig::WeCom {
-            url,
-            mentioned_mobiles,
-        } => wecom::deliver(out, url.trim(), mentioned_mobiles, &msg).await,
-        TargetConfig::Lark { url, secret } => {
-            lark::deliver(out, url.trim(), secret.as_deref(), &msg).await
-        }
-        TargetConfig::Http {
-            url,
-            content_type,
-            headers,
-            secret,
-            ..
-        } => {
-            // An unsaved target may have no secret yet; sign with a throwaway one so the
-            // request looks exactly like a real delivery.
-            let secret = match secret.as_deref().filter(|s| !s.is_empty()) {
-                Some(s) => {
-                    WebhookSecret::parse(s).map_err(|e| AppError::invalid("target.secret", e))?
-                }
-                None => WebhookSecret::generate(),
-            };
-            let endpoint = webhook::Endpoint {
-                url: url.trim(),
-                content_type: *content_type,
-                headers,
-                secret: &secret,
-            };
-            let now = now_ms() / 1000;
-            let msg_id = format!("msg_test_{:016x}", rand::random::<u64>());
-            let payload = serde_json::json!({
-                "event_type": "herald.test",
-                "timestamp": now,
-                "test": true,
-                "message": msg.lines.join(" "),
-                "event": { "entity_id": "test", "uid": actor.user_id.to_string() },
-                "workspace": workspace,
-            });
-            webhook::deliver(out, &endpoint, &msg_id, now, &payload).await
-        }
-        TargetConfig::Voice { .. } | TargetConfig::Sms { .. } | TargetConfig::Email { .. } => {
-            return Err(AppError::invalid(
-                "target.kind",
-                "Test connection is available for DingTalk, WeCom, Lark and HTTP targets",
-            ))
-        }
+    let public_url = state.config.public_url();
+    let ctx = ChannelContext {
+        // The probe: the short test timeout, the same network policy.
+        out: &state.probe,
+        mailer: state.mailer.as_ref(),
+        twilio: state.twilio.as_ref(),
+        aliyun: state.aliyun.as_ref(),
+        public_url: &public_url,
     };
+    let webhook_id = format!("msg_test_{:016x}", rand::random::<u64>());
+    let job = Job {
+        config: target,
+        payload: Payload::Test,
+        webhook_id: &webhook_id,
+        workspace: &workspace,
+        bus,
+        rule: rule.unwrap_or("(unsaved rule)"),
+        contacts: &[],
+        reached: &[],
+        on_reached: None,
+    };
+    let sent = channels::dispatch(&ctx, &job).await;
     tracing::info!(
         kind = target.kind().as_str(),
-        reason = ?outcome.reason,
-        status = ?outcome.status,
-        latency_ms = latency,
+        reason = ?sent.outcome.reason,
+        status = ?sent.outcome.status,
+        latency_ms = sent.latency_ms,
         "test connection"
     );
-    Ok(outcome.verdict(latency, timeout_s))
+    Ok(sent.outcome.verdict(sent.latency_ms, timeout_s))
 }

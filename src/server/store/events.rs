@@ -535,10 +535,10 @@ pub struct AttemptRecord {
     pub reached: Option<String>,
 }
 
-/// The reason of an attempt answered 410 Gone (`engine::reason_name(Reason::Gone)`).
-const GONE: &str = "gone";
-/// The reason of a short-circuited attempt (`engine::reason_name(Reason::CircuitOpen)`).
-const CIRCUIT_OPEN: &str = "circuit_open";
+/// The reason of an attempt answered 410 Gone.
+const GONE: &str = crate::domain::target::Reason::Gone.as_str();
+/// The reason of a short-circuited attempt.
+const CIRCUIT_OPEN: &str = crate::domain::target::Reason::CircuitOpen.as_str();
 
 /// Extend the lease of a delivery whose attempt is still running (a call to many contacts
 /// can take minutes), from `old` to `new`; false when the lease was lost meanwhile.

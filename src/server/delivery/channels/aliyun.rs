@@ -2,10 +2,12 @@
 //! and Voice Messaging Service (`dyvmsapi`, `SingleCallByTts`), both RPC APIs version
 //! 2017-05-25 signed with an AccessKey (signature version 1.0, HMAC-SHA1). Both send a
 //! pre-approved template: the operator registers an SMS template and a TTS template whose
-//! variables are `${title}` and `${detail}`. One request per number; endpoints are
-//! configurable so a local fake or a regional endpoint can stand in.
+//! variables are `${title}` and `${detail}`. One request per number (going through a
+//! target's contacts is the `phone` channel's); endpoints are configurable so a local fake
+//! or a regional endpoint can stand in.
 
-use super::{per_contact, send_classified, snippet, Message};
+use super::reply::{send_classified, snippet};
+use super::Message;
 use crate::domain::target::Reason;
 use crate::server::delivery::outcome::Outcome;
 use base64::Engine as _;
@@ -239,41 +241,27 @@ pub fn describe(aliyun: &Aliyun, medium: Medium, msg: &Message) -> (String, Stri
     )
 }
 
-/// Send `msg` to each `(name, phone)` (see [`per_contact`]).
-pub async fn deliver(
+/// Send `msg` to one number (the `phone` channel goes through the contacts, after checking
+/// [`missing`]).
+pub async fn send_one(
     client: &reqwest::Client,
     aliyun: &Aliyun,
     medium: Medium,
-    to: &[(String, String)],
+    phone: String,
     msg: &Message,
 ) -> (Outcome, u64) {
-    if let Some(flags) = missing(aliyun, medium) {
-        return (
-            Outcome::failed(
-                Reason::InvalidTarget,
-                None,
-                None,
-                format!("Alibaba Cloud needs {flags} on this Herald; nothing was sent"),
-            ),
-            0,
-        );
-    }
-    let url = endpoint(aliyun, medium);
-    per_contact(to, |phone| {
-        let timestamp = time::OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .ok()
-            .and_then(|t| {
-                t.format(&time::format_description::well_known::Rfc3339)
-                    .ok()
-            })
-            .unwrap_or_default();
-        let nonce = format!("{:032x}", rand::random::<u128>());
-        let form = request_form(aliyun, medium, &phone, msg, &timestamp, &nonce);
-        let request = client.post(&url).form(&form);
-        send_classified(request, classify)
-    })
-    .await
+    let timestamp = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default();
+    let nonce = format!("{:032x}", rand::random::<u128>());
+    let form = request_form(aliyun, medium, &phone, msg, &timestamp, &nonce);
+    let request = client.post(endpoint(aliyun, medium)).form(&form);
+    send_classified(request, classify).await
 }
 
 #[cfg(test)]

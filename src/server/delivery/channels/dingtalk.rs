@@ -1,8 +1,11 @@
 //! DingTalk custom robot: markdown messages, signed with `timestamp` and `sign` in the
-//! query string when the robot has a signing key; answers read by `errcode`.
+//! query string when the robot has a signing key; answers read by `errcode`. Its secrets
+//! are the access token in the URL and the signing key.
 
-use super::{now_ms, send_to_robot, Message};
-use crate::domain::target::Reason;
+use super::reply::send_to_robot;
+use super::{now_ms, url_secrets, ChannelContext, Job, Message, Sent};
+use crate::domain::target::{Reason, TargetConfig};
+use crate::server::crypto::mask_url;
 use crate::server::delivery::outcome::Outcome;
 use crate::server::delivery::sign::dingtalk_sign;
 use crate::server::net::client::Outbound;
@@ -14,6 +17,47 @@ pub struct Robot<'a> {
     pub secret: Option<&'a str>,
     pub at_mobiles: &'a [String],
     pub at_all: bool,
+}
+
+impl<'a> Robot<'a> {
+    /// A DingTalk target's settings; `None` for another kind.
+    pub fn open(config: &'a TargetConfig) -> Option<Robot<'a>> {
+        let TargetConfig::DingTalk {
+            url,
+            secret,
+            at_mobiles,
+            at_all,
+        } = config
+        else {
+            return None;
+        };
+        Some(Robot {
+            url: url.trim(),
+            secret: secret.as_deref(),
+            at_mobiles,
+            at_all: *at_all,
+        })
+    }
+
+    /// The access token in the URL and the signing key.
+    pub fn secrets(&self) -> Vec<&'a str> {
+        let mut out = url_secrets(self.url);
+        out.extend(self.secret);
+        out
+    }
+
+    /// Render the job's message, send it, and read the answer.
+    pub async fn send(&self, ctx: &ChannelContext<'_>, job: &Job<'_>) -> Sent {
+        let msg = job.message(ctx.public_url);
+        // The signature goes in the query at send time; the log shows the URL masked.
+        let request = format!("POST {}\n\n{}", mask_url(self.url), body(&msg, self));
+        let (outcome, latency_ms) = deliver(ctx.out, self, &msg).await;
+        Sent {
+            outcome,
+            latency_ms,
+            request,
+        }
+    }
 }
 
 /// The JSON body of a markdown message, with mentions.

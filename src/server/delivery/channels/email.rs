@@ -1,9 +1,11 @@
 //! Email through the operator's SMTP relay (lettre): `smtps://` for implicit TLS,
 //! `smtp://…?tls=required` for STARTTLS, plain `smtp://` for a local relay. Text and HTML
-//! parts; one message per delivery, addressed to every contact of the target.
+//! parts; one message per delivery, addressed to every contact of the target that has an
+//! address. The relay's credentials live in the [`Mailer`]; the target itself has no
+//! secrets.
 
-use super::Message;
-use crate::domain::target::Reason;
+use super::{ChannelContext, Job, Message, Sent};
+use crate::domain::target::{Reason, TargetConfig};
 use crate::server::delivery::outcome::Outcome;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -109,6 +111,48 @@ impl Mailer {
                     elapsed(started),
                 )
             }
+        }
+    }
+}
+
+/// An email target. Its settings are its contacts, which the caller reads into the job.
+pub struct Email;
+
+impl Email {
+    /// An email target's settings; `None` for another kind.
+    pub fn open(config: &TargetConfig) -> Option<Email> {
+        matches!(config, TargetConfig::Email { .. }).then_some(Email)
+    }
+
+    /// Render the job's message and send it to every contact with an address, or refuse
+    /// when no relay is configured.
+    pub async fn send(&self, ctx: &ChannelContext<'_>, job: &Job<'_>) -> Sent {
+        let Some(mailer) = ctx.mailer else {
+            return Sent::refused(
+                "no SMTP relay is configured on this Herald (--smtp-url); the email was not sent",
+            );
+        };
+        let to: Vec<(String, String)> = job
+            .contacts
+            .iter()
+            .filter_map(|c| Some((c.name.clone(), c.email.clone()?)))
+            .collect();
+        if to.is_empty() {
+            return Sent::refused("none of the target's contacts has an email address");
+        }
+        let msg = job.message(ctx.public_url);
+        let names: Vec<&str> = to.iter().map(|(n, _)| n.as_str()).collect();
+        let request = format!(
+            "SMTP to {}\nSubject: {}\n\n{}",
+            names.join(", "),
+            msg.title,
+            msg.lines.join("\n")
+        );
+        let (outcome, latency_ms) = mailer.deliver(&to, &msg).await;
+        Sent {
+            outcome,
+            latency_ms,
+            request,
         }
     }
 }

@@ -1,12 +1,57 @@
 //! Lark / Feishu custom bot: `post` messages, signed in the body (`timestamp` in seconds and
-//! `sign`) when the bot has a secret; answers read by `code`.
+//! `sign`) when the bot has a secret; answers read by `code`. Its secrets are the hook id in
+//! the URL and the signing secret.
 
-use super::{now_ms, send_to_robot, Message};
-use crate::domain::target::Reason;
+use super::reply::send_to_robot;
+use super::{now_ms, url_secrets, ChannelContext, Job, Message, Sent};
+use crate::domain::target::{Reason, TargetConfig};
+use crate::server::crypto::mask_url;
 use crate::server::delivery::outcome::Outcome;
 use crate::server::delivery::sign::lark_sign;
 use crate::server::net::client::Outbound;
 use serde_json::json;
+
+/// A Lark bot as configured.
+pub struct Bot<'a> {
+    pub url: &'a str,
+    pub secret: Option<&'a str>,
+}
+
+impl<'a> Bot<'a> {
+    /// A Lark target's settings; `None` for another kind.
+    pub fn open(config: &'a TargetConfig) -> Option<Bot<'a>> {
+        let TargetConfig::Lark { url, secret } = config else {
+            return None;
+        };
+        Some(Bot {
+            url: url.trim(),
+            secret: secret.as_deref(),
+        })
+    }
+
+    /// The hook id in the URL and the signing secret.
+    pub fn secrets(&self) -> Vec<&'a str> {
+        let mut out = url_secrets(self.url);
+        out.extend(self.secret);
+        out
+    }
+
+    /// Render the job's message, send it, and read the answer.
+    pub async fn send(&self, ctx: &ChannelContext<'_>, job: &Job<'_>) -> Sent {
+        let msg = job.message(ctx.public_url);
+        let mut shown = body(&msg, None, now_ms() / 1000);
+        if self.secret.is_some() {
+            shown["sign"] = serde_json::Value::String("••••••".into());
+        }
+        let request = format!("POST {}\n\n{shown}", mask_url(self.url));
+        let (outcome, latency_ms) = deliver(ctx.out, self.url, self.secret, &msg).await;
+        Sent {
+            outcome,
+            latency_ms,
+            request,
+        }
+    }
+}
 
 /// The JSON body of a post message, signed when `secret` is set.
 pub fn body(msg: &Message, secret: Option<&str>, timestamp_s: i64) -> serde_json::Value {

@@ -1,17 +1,270 @@
-//! A file per target kind: how a message is rendered, signed and sent, and how the
-//! provider's answer is read. "Test connection" and delivery both come through here.
+//! A file per target kind, and the one door that delivery and "Test connection" both come
+//! through: [`dispatch`]. So a green test means a working target: the test sends what a
+//! delivery of that target would send, by the same code.
+//!
+//! Each kind's file owns everything about the kind: reading its settings from the
+//! [`TargetConfig`], rendering the message, sending it, reading the answer into an
+//! [`Outcome`], describing the request for the attempt log (secrets masked), and naming its
+//! secrets so an answer that echoes one is kept without it. [`Channel`] has one variant per
+//! kind and one arm per variant (mini-redis's `Command`).
+//!
+//! - `dingtalk`, `wecom`, `lark`: chat robots;
+//! - `webhook`: HTTP/HTTPS endpoints (Standard Webhooks signature; the standard template,
+//!   CloudEvents structured or binary);
+//! - `email`: the operator's SMTP relay;
+//! - `phone`: SMS and voice calls, through the operator's `twilio` or `aliyun` account;
+//! - `reply`: sending a prepared request and reading the answer, for the HTTP kinds.
+//!
+//! What does not live here: SQL (the caller reads the target's contacts and passes them
+//! in), retries and pacing (the engine decides from the outcome), and the resolve-time
+//! address check of "Test connection" (`service::targets`).
 
 pub mod aliyun;
 pub mod dingtalk;
 pub mod email;
 pub mod lark;
+pub mod phone;
+pub mod reply;
 pub mod twilio;
 pub mod webhook;
 pub mod wecom;
 
+pub use reply::{retry_after, snippet};
+
 use super::outcome::Outcome;
-use crate::domain::target::Reason;
-use std::time::Instant;
+use super::render;
+use crate::domain::catalog::TargetKind;
+use crate::domain::target::{Reason, TargetConfig};
+use crate::server::crypto::{mask_url, scrub};
+use crate::server::net::client::Outbound;
+use serde_json::Value;
+
+/// What channels need from the server, and nothing more (not the whole `AppState`).
+pub struct ChannelContext<'a> {
+    /// The guarded HTTP client: the short-timeout probe for a test, the sender for a
+    /// delivery. SMS and voice providers are called through it too.
+    pub out: &'a Outbound,
+    /// The SMTP relay, when configured.
+    pub mailer: Option<&'a email::Mailer>,
+    /// The SMS and voice provider, when configured (Alibaba Cloud wins if both are).
+    pub twilio: Option<&'a twilio::Twilio>,
+    pub aliyun: Option<&'a aliyun::Aliyun>,
+    /// Herald's public URL without a trailing slash, for links back to an event.
+    pub public_url: &'a str,
+}
+
+/// A contact of a voice, SMS or email target, as the caller read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl From<(String, Option<String>, Option<String>)> for Contact {
+    /// From a `(name, phone, email)` row.
+    fn from((name, phone, email): (String, Option<String>, Option<String>)) -> Contact {
+        Contact { name, phone, email }
+    }
+}
+
+/// What a job sends.
+#[derive(Debug, Clone, Copy)]
+pub enum Payload<'a> {
+    /// One event as stored (its CloudEvents envelope) and Herald's id for it (the link back).
+    Event { envelope: &'a Value, event_id: i64 },
+    /// Several events for one robot, already rendered as one message (pacing).
+    Digest(&'a Message),
+    /// "Test connection": a clearly marked test naming the workspace. Robots get
+    /// [`Message::test`]; HTTP targets get [`render::test_event`] in their payload format.
+    Test,
+}
+
+/// What to send, to whom, and in whose name.
+pub struct Job<'a> {
+    /// The target's settings, opened.
+    pub config: &'a TargetConfig,
+    pub payload: Payload<'a>,
+    /// Standard Webhooks' `webhook-id`: the same across the retries of one delivery.
+    pub webhook_id: &'a str,
+    /// The names a message is rendered with.
+    pub workspace: &'a str,
+    pub bus: &'a str,
+    pub rule: &'a str,
+    /// Voice, SMS and email: the target's contacts, in order (empty for other kinds).
+    pub contacts: &'a [Contact],
+    /// Voice and SMS: the numbers earlier attempts reached; this attempt skips them.
+    pub reached: &'a [String],
+    /// Voice and SMS: called after each contact reached, with every number reached so far
+    /// (earlier attempts included), so the caller can keep the progress of a long attempt.
+    pub on_reached: Option<OnReached<'a>>,
+}
+
+/// The progress hook of [`Job::on_reached`]: every number reached so far.
+pub type OnReached<'a> = &'a (dyn Fn(&[String]) + Send + Sync);
+
+impl Job<'_> {
+    /// True for "Test connection".
+    pub fn is_test(&self) -> bool {
+        matches!(self.payload, Payload::Test)
+    }
+
+    /// The chat, email, SMS or voice message this job says.
+    pub fn message(&self, public_url: &str) -> Message {
+        match self.payload {
+            Payload::Event { envelope, event_id } => render::message(
+                envelope,
+                &render::Context {
+                    workspace: self.workspace,
+                    rule: self.rule,
+                    link: event_link(public_url, self.bus, event_id),
+                },
+            ),
+            Payload::Digest(message) => message.clone(),
+            Payload::Test => Message::test(self.workspace),
+        }
+    }
+}
+
+/// What an attempt did: how it ended, how long it took, and the request as recorded.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    /// With any echoed secret of the target replaced in its `response` and `detail`.
+    pub outcome: Outcome,
+    pub latency_ms: u64,
+    /// The request as the attempt log shows it: secrets masked, empty when nothing was sent.
+    pub request: String,
+}
+
+impl Sent {
+    /// Nothing was sent because the target cannot take it: a permanent failure.
+    pub fn refused(detail: impl Into<String>) -> Sent {
+        Sent::unsent(Outcome::failed(Reason::InvalidTarget, None, None, detail))
+    }
+
+    /// An outcome reached before anything was sent.
+    pub fn unsent(outcome: Outcome) -> Sent {
+        Sent {
+            outcome,
+            latency_ms: 0,
+            request: String::new(),
+        }
+    }
+}
+
+/// Send `job` through its target's channel: the one entry point of delivery and "Test
+/// connection". An answer that echoes a secret of the target (a debugging receiver, say)
+/// comes back without it.
+pub async fn dispatch(ctx: &ChannelContext<'_>, job: &Job<'_>) -> Sent {
+    let Some(channel) = Channel::open(job.config) else {
+        return Sent::refused("the target's settings do not match its kind");
+    };
+    let mut sent = match address_refused(ctx.out, job.config) {
+        Some(refused) => refused,
+        None => channel.send(ctx, job).await,
+    };
+    let mut secrets = channel.secrets(ctx);
+    secrets.retain(|s| !s.is_empty());
+    sent.outcome.response = scrub(&sent.outcome.response, &secrets);
+    sent.outcome.detail = scrub(&sent.outcome.detail, &secrets);
+    sent
+}
+
+/// The address check happens when connecting, on the resolved addresses; IP literals are
+/// checked here, before anything is sent.
+fn address_refused(out: &Outbound, config: &TargetConfig) -> Option<Sent> {
+    let url = config.url()?;
+    let why = reqwest::Url::parse(url.trim())
+        .map_err(|e| e.to_string())
+        .and_then(|u| out.check_url(&u))
+        .err()?;
+    Some(Sent {
+        outcome: Outcome::failed(Reason::Blocked, None, None, why),
+        latency_ms: 0,
+        request: format!("POST {}", mask_url(url)),
+    })
+}
+
+/// Whether the caller must read the target's contacts for a [`Job`] (voice, SMS, email).
+pub fn needs_contacts(kind: TargetKind) -> bool {
+    matches!(
+        kind,
+        TargetKind::Voice | TargetKind::Sms | TargetKind::Email
+    )
+}
+
+/// A target kind's channel, opened from its settings: one variant per kind.
+enum Channel<'a> {
+    DingTalk(dingtalk::Robot<'a>),
+    WeCom(wecom::Robot<'a>),
+    Lark(lark::Bot<'a>),
+    Webhook(webhook::Endpoint<'a>),
+    Email(email::Email),
+    Phone(phone::Phone),
+}
+
+impl<'a> Channel<'a> {
+    /// `None` only when the settings are not of their own kind (they always are).
+    fn open(config: &'a TargetConfig) -> Option<Channel<'a>> {
+        Some(match config.kind() {
+            TargetKind::DingTalk => Channel::DingTalk(dingtalk::Robot::open(config)?),
+            TargetKind::WeCom => Channel::WeCom(wecom::Robot::open(config)?),
+            TargetKind::Lark => Channel::Lark(lark::Bot::open(config)?),
+            TargetKind::Http => Channel::Webhook(webhook::Endpoint::open(config)?),
+            TargetKind::Email => Channel::Email(email::Email::open(config)?),
+            TargetKind::Sms | TargetKind::Voice => Channel::Phone(phone::Phone::open(config)?),
+        })
+    }
+
+    async fn send(&self, ctx: &ChannelContext<'_>, job: &Job<'_>) -> Sent {
+        match self {
+            Channel::DingTalk(c) => c.send(ctx, job).await,
+            Channel::WeCom(c) => c.send(ctx, job).await,
+            Channel::Lark(c) => c.send(ctx, job).await,
+            Channel::Webhook(c) => c.send(ctx, job).await,
+            Channel::Email(c) => c.send(ctx, job).await,
+            Channel::Phone(c) => c.send(ctx, job).await,
+        }
+    }
+
+    /// Every secret a request of this channel carries.
+    fn secrets<'s>(&'s self, ctx: &'s ChannelContext<'_>) -> Vec<&'s str> {
+        match self {
+            Channel::DingTalk(c) => c.secrets(),
+            Channel::WeCom(c) => c.secrets(),
+            Channel::Lark(c) => c.secrets(),
+            Channel::Webhook(c) => c.secrets(),
+            Channel::Email(_) => Vec::new(),
+            Channel::Phone(c) => c.secrets(ctx),
+        }
+    }
+}
+
+/// The secrets inside a webhook URL: its query values and the path segments that look like
+/// tokens (as `mask_url` judges them), not words.
+pub fn url_secrets(url: &str) -> Vec<&str> {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let path = base.split_once("://").map_or(base, |(_, rest)| rest);
+    let mut out: Vec<&str> = path
+        .split('/')
+        .skip(1)
+        .filter(|seg| {
+            seg.len() >= 16 || (seg.len() >= 8 && seg.chars().any(|c| c.is_ascii_digit()))
+        })
+        .collect();
+    out.extend(
+        query
+            .split('&')
+            .map(|kv| kv.split_once('=').map_or(kv, |(_, v)| v)),
+    );
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// Herald's page for an event.
+pub fn event_link(public_url: &str, bus: &str, event_id: i64) -> String {
+    format!("{public_url}/buses/{bus}/events/{event_id}")
+}
 
 /// What a message says, before a channel renders it.
 #[derive(Debug, Clone)]
@@ -37,156 +290,6 @@ impl Message {
     }
 }
 
-/// A response as read from the wire.
-pub struct Reply {
-    pub status: u16,
-    /// `Retry-After` in seconds (either form: a delay, or an HTTP date).
-    pub retry_after_s: Option<u64>,
-    pub body: String,
-    pub latency_ms: u64,
-}
-
-impl Reply {
-    /// The outcome this answer was classified as, with the answer's `Retry-After` and body;
-    /// and the latency.
-    pub fn read_as(self, mut outcome: Outcome) -> (Outcome, u64) {
-        outcome.retry_after_s = self.retry_after_s;
-        outcome.response = self.body;
-        (outcome, self.latency_ms)
-    }
-}
-
-/// A `Retry-After` value in seconds from `now`: a delay, or an HTTP date (a date already
-/// past is 0). `None` when it is neither.
-pub fn retry_after(value: &str, now: std::time::SystemTime) -> Option<u64> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(secs);
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).map(|d| d.as_secs()).unwrap_or(0))
-}
-
-/// Send a prepared request; transport failures become outcomes.
-pub async fn send(request: reqwest::RequestBuilder) -> Result<Reply, (Outcome, u64)> {
-    let started = Instant::now();
-    let result = async {
-        let res = request.send().await?;
-        let status = res.status().as_u16();
-        let retry_after_s = res
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| retry_after(v, std::time::SystemTime::now()));
-        // Providers answer in a few hundred bytes; cap what is read so a hostile endpoint
-        // cannot make Herald buffer gigabytes.
-        let bytes = read_capped(res, 64 * 1024).await?;
-        Ok::<_, reqwest::Error>((
-            status,
-            retry_after_s,
-            String::from_utf8_lossy(&bytes).into_owned(),
-        ))
-    }
-    .await;
-    let latency_ms = started.elapsed().as_millis() as u64;
-    match result {
-        Ok((status, retry_after_s, body)) => Ok(Reply {
-            status,
-            retry_after_s,
-            body,
-            latency_ms,
-        }),
-        Err(e) => Err((Outcome::from_transport(&e), latency_ms)),
-    }
-}
-
-async fn read_capped(mut res: reqwest::Response, cap: usize) -> Result<Vec<u8>, reqwest::Error> {
-    let mut out = Vec::new();
-    while let Some(chunk) = res.chunk().await? {
-        let room = cap.saturating_sub(out.len());
-        out.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if out.len() >= cap {
-            break;
-        }
-    }
-    Ok(out)
-}
-
-/// Send to a chat robot and read its answer's `code_key`/`msg_key` with `classify`.
-pub async fn send_to_robot(
-    request: reqwest::RequestBuilder,
-    code_key: &str,
-    msg_key: &str,
-    classify: fn(i64, &str, u16) -> Outcome,
-) -> (Outcome, u64) {
-    match send(request).await {
-        Err(failed) => failed,
-        Ok(reply) => {
-            let outcome = match robot_answer(&reply, code_key, msg_key) {
-                Ok((code, msg)) => classify(code, &msg, reply.status),
-                Err(outcome) => outcome,
-            };
-            reply.read_as(outcome)
-        }
-    }
-}
-
-/// Read a chat robot's JSON answer: `errcode`/`errmsg` (DingTalk, WeCom) or `code`/`msg`
-/// (Lark). Non-2xx statuses and unreadable bodies are classified here too.
-pub fn robot_answer(
-    reply: &Reply,
-    code_key: &str,
-    msg_key: &str,
-) -> Result<(i64, String), Outcome> {
-    if reply.status == 429 {
-        return Err(Outcome::failed(
-            Reason::RateLimited,
-            Some(429),
-            None,
-            "HTTP 429",
-        ));
-    }
-    if !(200..300).contains(&reply.status) {
-        return Err(Outcome::failed(
-            Reason::HttpStatus,
-            Some(reply.status),
-            None,
-            snippet(&reply.body),
-        ));
-    }
-    let v: serde_json::Value = serde_json::from_str(&reply.body).map_err(|_| {
-        Outcome::failed(
-            Reason::ProviderError,
-            Some(reply.status),
-            None,
-            format!("the answer is not JSON: {}", snippet(&reply.body)),
-        )
-    })?;
-    let code = v.get(code_key).and_then(|c| c.as_i64()).ok_or_else(|| {
-        Outcome::failed(
-            Reason::ProviderError,
-            Some(reply.status),
-            None,
-            format!("the answer has no {code_key}: {}", snippet(&reply.body)),
-        )
-    })?;
-    let msg = v
-        .get(msg_key)
-        .and_then(|m| m.as_str())
-        .unwrap_or_default()
-        .to_string();
-    Ok((code, msg))
-}
-
-/// The first 300 characters of a body, for messages and logs.
-pub fn snippet(body: &str) -> String {
-    let mut s: String = body.chars().take(300).collect();
-    if body.chars().count() > 300 {
-        s.push('…');
-    }
-    s
-}
-
 /// Now in Unix milliseconds.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -195,85 +298,152 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Send a prepared request and read the answer with `classify`, honouring `Retry-After`.
-pub async fn send_classified(
-    request: reqwest::RequestBuilder,
-    classify: fn(u16, &str) -> Outcome,
-) -> (Outcome, u64) {
-    match send(request).await {
-        Err(failed) => failed,
-        Ok(reply) => {
-            let outcome = classify(reply.status, &reply.body);
-            reply.read_as(outcome)
-        }
-    }
-}
-
-/// Send to each `(name, phone)` in turn with `send_one`; the worst outcome wins, naming who
-/// was not reached, and the outcome's `reached` lists the numbers that accepted it (SMS and
-/// voice providers take one number a request).
-pub async fn per_contact<F, Fut>(to: &[(String, String)], mut send_one: F) -> (Outcome, u64)
-where
-    F: FnMut(String) -> Fut,
-    Fut: std::future::Future<Output = (Outcome, u64)>,
-{
-    let mut total_ms = 0;
-    let mut failures: Vec<(String, Outcome)> = Vec::new();
-    let mut reached: Vec<String> = Vec::new();
-    // The provider's own success answer (Twilio's 201, Alibaba's 200) is what is recorded.
-    let mut accepted = Outcome::delivered(200);
-    for (name, phone) in to {
-        let (outcome, ms) = send_one(phone.clone()).await;
-        total_ms += ms;
-        if outcome.is_delivered() {
-            reached.push(phone.clone());
-            accepted = outcome;
-        } else {
-            failures.push((name.clone(), outcome));
-        }
-    }
-    if failures.is_empty() {
-        accepted.reached = Some(reached);
-        return (accepted, total_ms);
-    }
-    let names: Vec<&str> = failures.iter().map(|(n, _)| n.as_str()).collect();
-    // Retry when any failure is worth it; otherwise the first permanent one stands.
-    let (_, mut worst) = failures
-        .iter()
-        .find(|(_, o)| o.is_retryable())
-        .cloned()
-        .unwrap_or_else(|| failures[0].clone());
-    worst.detail = format!(
-        "not reached: {} ({}); {} of {} reached",
-        names.join(", "),
-        worst.detail,
-        reached.len(),
-        to.len()
-    );
-    worst.reached = Some(reached);
-    (worst, total_ms)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::{Duration, SystemTime};
+    use crate::domain::target::{ContentType, PayloadFormat};
+
+    fn secrets_of(config: &TargetConfig) -> Vec<String> {
+        let out = Outbound::new(
+            crate::server::net::ssrf::NetworkPolicy { allowed: vec![] },
+            std::time::Duration::from_secs(1),
+        )
+        .unwrap();
+        let ctx = ChannelContext {
+            out: &out,
+            mailer: None,
+            twilio: None,
+            aliyun: None,
+            public_url: "http://herald.test",
+        };
+        let channel = Channel::open(config).expect("opens");
+        let mut s: Vec<String> = channel
+            .secrets(&ctx)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        s.retain(|s| !s.is_empty());
+        s
+    }
 
     #[test]
-    fn retry_after_takes_a_delay_or_an_http_date() {
-        // Sun, 06 Nov 1994 08:49:37 GMT, as RFC 9110 writes it.
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777 - 120);
-        assert_eq!(retry_after(" 30 ", now), Some(30));
-        assert_eq!(retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(120));
-        // The obsolete forms a server may still send.
+    fn each_channel_names_its_tokens_keys_and_header_values() {
+        let ding = TargetConfig::DingTalk {
+            url: "https://oapi.dingtalk.com/robot/send?access_token=tok123".into(),
+            secret: Some("SECabc".into()),
+            at_mobiles: vec![],
+            at_all: false,
+        };
+        let got = secrets_of(&ding);
+        assert_eq!(got, ["tok123", "SECabc"]);
+        let lark = TargetConfig::Lark {
+            url: "https://open.feishu.cn/open-apis/bot/v2/hook/0123abcd-4567-89ef".into(),
+            secret: None,
+        };
+        assert_eq!(secrets_of(&lark), ["0123abcd-4567-89ef"]);
+        let wecom = TargetConfig::WeCom {
+            url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k-123".into(),
+            mentioned_mobiles: vec![],
+        };
+        assert_eq!(secrets_of(&wecom), ["k-123"]);
+        let http = TargetConfig::Http {
+            url: "https://example.com/hook".into(),
+            content_type: ContentType::Json,
+            headers: vec![("Authorization".into(), "Bearer xyz-123456".into())],
+            payload_format: PayloadFormat::Standard,
+            secret: Some("whsec_c2VjcmV0".into()),
+            max_per_second: None,
+        };
         assert_eq!(
-            retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now),
-            Some(120)
+            secrets_of(&http),
+            ["whsec_c2VjcmV0", "c2VjcmV0", "Bearer xyz-123456"]
         );
-        assert_eq!(retry_after("Sun Nov  6 08:49:37 1994", now), Some(120));
-        let later = now + Duration::from_secs(3600);
-        assert_eq!(retry_after("Sun, 06 Nov 1994 08:49:37 GMT", later), Some(0));
-        assert_eq!(retry_after("soon", now), None);
-        assert_eq!(retry_after("-5", now), None);
+        assert!(secrets_of(&TargetConfig::Email { contacts: vec![1] }).is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_ip_literal_outside_the_policy_is_refused_before_anything_is_sent() {
+        let out = Outbound::new(
+            crate::server::net::ssrf::NetworkPolicy { allowed: vec![] },
+            std::time::Duration::from_secs(1),
+        )
+        .unwrap();
+        let ctx = ChannelContext {
+            out: &out,
+            mailer: None,
+            twilio: None,
+            aliyun: None,
+            public_url: "http://herald.test",
+        };
+        let config = TargetConfig::Http {
+            url: "http://127.0.0.1:9/hook?token=abcdef123456".into(),
+            content_type: ContentType::Json,
+            headers: vec![],
+            payload_format: PayloadFormat::CloudeventsBinary,
+            secret: None,
+            max_per_second: None,
+        };
+        let job = Job {
+            config: &config,
+            payload: Payload::Test,
+            webhook_id: "msg_test_1",
+            workspace: "vision",
+            bus: "pai-system-vision",
+            rule: "r",
+            contacts: &[],
+            reached: &[],
+            on_reached: None,
+        };
+        let sent = dispatch(&ctx, &job).await;
+        assert_eq!(sent.outcome.reason, Reason::Blocked, "{sent:?}");
+        assert_eq!(sent.latency_ms, 0);
+        assert!(sent
+            .request
+            .starts_with("POST http://127.0.0.1:9/hook?token="));
+        assert!(!sent.request.contains("abcdef123456"), "{}", sent.request);
+    }
+
+    #[test]
+    fn url_secrets_are_query_values_and_token_like_segments_not_words() {
+        assert_eq!(
+            url_secrets("https://h.example/robot/send?access_token=tok123&x="),
+            ["tok123"]
+        );
+        assert_eq!(
+            url_secrets("https://h.example/hooks/abcd1234efgh/send"),
+            ["abcd1234efgh"]
+        );
+    }
+
+    #[test]
+    fn a_job_renders_an_event_a_digest_or_the_test_message() {
+        let envelope = serde_json::json!({"specversion": "1.0", "id": "e-1", "source": "pai.dlc",
+            "type": "dlc:Job:Failed", "time": "2025-11-07T03:19:30Z", "data": {}});
+        let config = TargetConfig::Email { contacts: vec![1] };
+        let mut job = Job {
+            config: &config,
+            payload: Payload::Event {
+                envelope: &envelope,
+                event_id: 7,
+            },
+            webhook_id: "msg_1",
+            workspace: "vision",
+            bus: "pai-system-vision",
+            rule: "failures",
+            contacts: &[],
+            reached: &[],
+            on_reached: None,
+        };
+        let m = job.message("http://herald.test");
+        assert!(m
+            .lines
+            .contains(&"http://herald.test/buses/pai-system-vision/events/7".to_string()));
+        assert!(!job.is_test());
+        job.payload = Payload::Test;
+        assert!(job.is_test());
+        assert_eq!(job.message("http://h").title, "[Herald] Test message");
+        let digest = Message::test("other");
+        job.payload = Payload::Digest(&digest);
+        assert!(job.message("http://h").lines[0].contains("other"));
     }
 }

@@ -1,9 +1,9 @@
 //! SMS and voice calls through Twilio's REST API (`Messages.json`, `Calls.json` with inline
 //! TwiML), with a configurable base URL so a local fake or a compatible gateway can stand
-//! in. One request per contact; the delivery succeeds when every contact was reached, and
-//! the outcome lists who was, so a retry goes only to the others.
+//! in. One request per number; going through a target's contacts is the `phone` channel's.
 
-use super::{per_contact, send_classified, snippet, Message};
+use super::reply::{send_classified, snippet};
+use super::Message;
 use crate::domain::target::Reason;
 use crate::server::delivery::outcome::Outcome;
 
@@ -110,33 +110,29 @@ pub fn describe(twilio: &Twilio, medium: Medium, msg: &Message) -> (String, Stri
     }
 }
 
-/// Send `msg` to each `(name, phone)` (see [`per_contact`]).
-pub async fn deliver(
+/// Send `msg` to one number (the `phone` channel goes through the contacts).
+pub async fn send_one(
     client: &reqwest::Client,
     twilio: &Twilio,
     medium: Medium,
-    to: &[(String, String)],
+    phone: String,
     msg: &Message,
 ) -> (Outcome, u64) {
-    let sid = &twilio.account_sid;
     let (url, content) = describe(twilio, medium, msg);
     let content_key = match medium {
         Medium::Sms => "Body",
         Medium::Voice => "Twiml",
     };
-    per_contact(to, |phone| {
-        let form = [
-            ("To", phone),
-            ("From", twilio.from.clone()),
-            (content_key, content.clone()),
-        ];
-        let request = client
-            .post(&url)
-            .basic_auth(sid, Some(&twilio.auth_token))
-            .form(&form);
-        send_classified(request, classify)
-    })
-    .await
+    let form = [
+        ("To", phone),
+        ("From", twilio.from.clone()),
+        (content_key, content),
+    ];
+    let request = client
+        .post(&url)
+        .basic_auth(&twilio.account_sid, Some(&twilio.auth_token))
+        .form(&form);
+    send_classified(request, classify).await
 }
 
 #[cfg(test)]

@@ -1,11 +1,57 @@
 //! WeCom group robot: markdown messages (at most 4096 bytes), no signing; answers read by
-//! `errcode`.
+//! `errcode`. Its secret is the key in the URL.
 
-use super::{send_to_robot, Message};
-use crate::domain::target::Reason;
+use super::reply::send_to_robot;
+use super::{url_secrets, ChannelContext, Job, Message, Sent};
+use crate::domain::target::{Reason, TargetConfig};
+use crate::server::crypto::mask_url;
 use crate::server::delivery::outcome::Outcome;
 use crate::server::net::client::Outbound;
 use serde_json::json;
+
+/// A WeCom robot as configured.
+pub struct Robot<'a> {
+    pub url: &'a str,
+    pub mentioned_mobiles: &'a [String],
+}
+
+impl<'a> Robot<'a> {
+    /// A WeCom target's settings; `None` for another kind.
+    pub fn open(config: &'a TargetConfig) -> Option<Robot<'a>> {
+        let TargetConfig::WeCom {
+            url,
+            mentioned_mobiles,
+        } = config
+        else {
+            return None;
+        };
+        Some(Robot {
+            url: url.trim(),
+            mentioned_mobiles,
+        })
+    }
+
+    /// The key in the URL.
+    pub fn secrets(&self) -> Vec<&'a str> {
+        url_secrets(self.url)
+    }
+
+    /// Render the job's message, send it, and read the answer.
+    pub async fn send(&self, ctx: &ChannelContext<'_>, job: &Job<'_>) -> Sent {
+        let msg = job.message(ctx.public_url);
+        let request = format!(
+            "POST {}\n\n{}",
+            mask_url(self.url),
+            body(&msg, self.mentioned_mobiles)
+        );
+        let (outcome, latency_ms) = deliver(ctx.out, self.url, self.mentioned_mobiles, &msg).await;
+        Sent {
+            outcome,
+            latency_ms,
+            request,
+        }
+    }
+}
 
 /// WeCom's limit on a markdown message's content, in bytes.
 pub const MARKDOWN_MAX_BYTES: usize = 4096;
