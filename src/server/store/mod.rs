@@ -250,3 +250,58 @@ async fn turn() -> Turn {
 pub fn id_list(ids: &[i64]) -> String {
     serde_json::to_string(ids).expect("integers serialise")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn commits_are_synced_and_the_log_is_truncated_on_demand() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("h.db").display());
+        let pool = connect(&url, 8 << 20).await.unwrap();
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(synchronous, 2, "FULL");
+        let limit: i64 = sqlx::query_scalar("PRAGMA journal_size_limit")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(limit, 8 << 20);
+
+        sqlx::query("CREATE TABLE t (x); INSERT INTO t VALUES (randomblob(100000));")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let wal = wal_path(&url).unwrap();
+        assert!(wal.to_string_lossy().ends_with("h.db-wal"), "{wal:?}");
+        assert!(wal_bytes(&wal) > 100_000);
+        assert!(truncate_log(&pool).await.unwrap());
+        assert_eq!(wal_bytes(&wal), 0);
+        // The connection that truncated went back to the pool with the usual wait.
+        let timeouts: Vec<i64> = {
+            let mut out = Vec::new();
+            for _ in 0..2 {
+                out.push(
+                    sqlx::query_scalar("PRAGMA busy_timeout")
+                        .fetch_one(&pool)
+                        .await
+                        .unwrap(),
+                );
+            }
+            out
+        };
+        assert!(timeouts.iter().all(|t| *t == 5000), "{timeouts:?}");
+    }
+
+    #[test]
+    fn a_database_in_memory_has_no_log_file() {
+        assert_eq!(wal_path("sqlite::memory:"), None);
+        assert_eq!(
+            wal_path("sqlite://data/herald.db"),
+            Some(std::path::PathBuf::from("data/herald.db-wal"))
+        );
+    }
+}
