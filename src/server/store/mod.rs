@@ -141,10 +141,13 @@ pub async fn truncate_log(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
 
 /// The write-ahead log's file of the database at `url`; `None` for a database in memory.
 pub fn wal_path(url: &str) -> Option<std::path::PathBuf> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
     let options = SqliteConnectOptions::from_str(url).ok()?;
     let file = options.get_filename();
     let name = file.to_str()?;
-    if name.is_empty() || name == ":memory:" || url.contains("mode=memory") {
+    if name.is_empty() {
         return None;
     }
     Some(std::path::PathBuf::from(format!("{name}-wal")))
