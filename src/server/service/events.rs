@@ -227,6 +227,9 @@ pub async fn put(
             lease_until,
         )
         .await?;
+        // Committed before the answer goes out: an accepted event is durable. What is left
+        // (the workers' copies, the answer) needs no database, so the writer is given up now.
+        tx.commit().await?;
         let handed = match (reservation, lease_until) {
             (Some(reservation), Some(lease_until)) => {
                 let dues = queued
@@ -288,8 +291,6 @@ pub async fn put(
                 ..PutEventsEntry::default()
             });
         }
-        // Committed before the answer goes out: an accepted event is durable.
-        tx.commit().await?;
         Ok(handed)
     }
     .await;
