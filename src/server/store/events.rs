@@ -682,8 +682,8 @@ pub(super) fn list_events_sql(
               ORDER BY s.received_at LIMIT 1)"
         )
     };
-    let by_deliveries = !statuses.is_empty()
-        && !(filter.status.as_deref() == Some("delivered") && event_type.is_some());
+    let delivered_of_a_type = filter.status.as_deref() == Some("delivered") && event_type.is_some();
+    let by_deliveries = !statuses.is_empty() && !delivered_of_a_type;
     let sql = if by_deliveries {
         let arms: Vec<String> = statuses
             .iter()
