@@ -293,6 +293,20 @@ pub struct ServeArgs {
     /// probe, up to 10 minutes), e.g. 30s.
     #[arg(long, env = "HERALD_CIRCUIT_OPEN", default_value = "30s", value_parser = parse_one_duration)]
     pub circuit_open: std::time::Duration,
+
+    /// Rules one event bus may have: each event is matched against every enabled rule.
+    #[arg(long, env = "HERALD_MAX_RULES_PER_BUS", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_rules_per_bus: u32,
+
+    /// Deliveries one PutEvents request may create; a request that would create more is
+    /// refused as a whole, so one request cannot hold the database's one writer for long.
+    #[arg(long, env = "HERALD_MAX_DELIVERIES_PER_REQUEST", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_deliveries_per_request: u32,
+
+    /// Size of the write-ahead log (MiB) at which it is checkpointed and truncated, waiting
+    /// for readers; below it, checkpoints never make anybody wait.
+    #[arg(long, env = "HERALD_WAL_LIMIT_MIB", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    pub wal_limit_mib: u32,
 }
 
 impl std::fmt::Debug for ServeArgs {
@@ -338,6 +352,12 @@ impl std::fmt::Debug for ServeArgs {
             .field("aliyun_voice_endpoint", &self.aliyun_voice_endpoint)
             .field("disable_failing_after", &self.disable_failing_after)
             .field("event_retention", &self.event_retention)
+            .field("max_rules_per_bus", &self.max_rules_per_bus)
+            .field(
+                "max_deliveries_per_request",
+                &self.max_deliveries_per_request,
+            )
+            .field("wal_limit_mib", &self.wal_limit_mib)
             .finish()
     }
 }
@@ -378,7 +398,15 @@ impl ServeArgs {
             aliyun_voice_endpoint: "https://dyvmsapi.aliyuncs.com".into(),
             disable_failing_after: std::time::Duration::from_secs(72 * 3600),
             event_retention: std::time::Duration::from_secs(30 * 86_400),
+            max_rules_per_bus: 100,
+            max_deliveries_per_request: 10_000,
+            wal_limit_mib: 64,
         }
+    }
+
+    /// `--wal-limit-mib` in bytes.
+    pub fn wal_limit_bytes(&self) -> u64 {
+        u64::from(self.wal_limit_mib) * 1024 * 1024
     }
 
     /// The public URL, defaulting to the listen address.
@@ -412,9 +440,23 @@ mod tests {
         assert_eq!(args.signup, SignupMode::Open);
         assert!(!args.secure_cookies());
         assert_eq!(args.event_retention, Duration::from_secs(30 * 86_400));
+        let new = ServeArgs::new(args.listen, "sqlite::memory:");
+        assert_eq!(args.event_retention, new.event_retention);
         assert_eq!(
-            args.event_retention,
-            ServeArgs::new(args.listen, "sqlite::memory:").event_retention
+            (
+                args.max_rules_per_bus,
+                args.max_deliveries_per_request,
+                args.wal_limit_mib
+            ),
+            (100, 10_000, 64)
+        );
+        assert_eq!(
+            (
+                new.max_rules_per_bus,
+                new.max_deliveries_per_request,
+                new.wal_limit_mib
+            ),
+            (100, 10_000, 64)
         );
 
         let cli = Cli::try_parse_from([

@@ -1,7 +1,7 @@
 //! Counters behind `/metrics`, in the Prometheus text format: events accepted, rejected and
 //! duplicated, PutEvents requests refused as a whole, attempts by target kind and outcome, an attempt latency histogram, and (read
-//! from the database when scraped) the queue depth, the age of the oldest pending delivery
-//! and how late the most overdue one is.
+//! from the database when scraped) the queue depth, the age of the oldest pending delivery,
+//! how late the most overdue one is, and the size of the write-ahead log.
 
 use super::store::events::QueueFigures;
 use std::collections::BTreeMap;
@@ -65,8 +65,14 @@ impl Metrics {
 
     /// The exposition text, with the queue figures read at scrape time (left out when they
     /// could not be read) and the database writer's figures (transactions, seconds waiting
-    /// for it, seconds holding it).
-    pub fn render(&self, queue: Option<QueueFigures>, writes: (u64, f64, f64)) -> String {
+    /// for it, seconds holding it) and the size of its write-ahead log (left out for a
+    /// database in memory).
+    pub fn render(
+        &self,
+        queue: Option<QueueFigures>,
+        writes: (u64, f64, f64),
+        wal_bytes: Option<u64>,
+    ) -> String {
         let mut out = String::new();
         let counter = |out: &mut String, name: &str, help: &str, value: u64| {
             let _ = writeln!(
@@ -163,6 +169,12 @@ impl Metrics {
             out,
             "# HELP herald_db_write_busy_seconds_total Time the writer was held; its rate is how busy it is (1 = always).\n# TYPE herald_db_write_busy_seconds_total counter\nherald_db_write_busy_seconds_total {hold_s}"
         );
+        if let Some(bytes) = wal_bytes {
+            let _ = writeln!(
+                out,
+                "# HELP herald_wal_bytes Size of the database's write-ahead log file; truncated when it passes --wal-limit-mib.\n# TYPE herald_wal_bytes gauge\nherald_wal_bytes {bytes}"
+            );
+        }
         out
     }
 }
@@ -186,7 +198,7 @@ mod tests {
             oldest_pending_s: 90.25,
             due_lag_ms: 1500,
         };
-        let text = m.render(Some(queue), (4, 0.25, 1.5));
+        let text = m.render(Some(queue), (4, 0.25, 1.5), Some(8192));
         assert!(text.contains("herald_events_accepted_total 3"), "{text}");
         assert!(text.contains("herald_events_rejected_total 2"), "{text}");
         assert!(
@@ -216,8 +228,10 @@ mod tests {
         );
         assert!(text.contains("herald_due_lag_seconds 1.5\n"), "{text}");
         // Figures that could not be read are left out, not made up.
-        let text = m.render(None, (4, 0.25, 1.5));
+        assert!(text.contains("herald_wal_bytes 8192\n"), "{text}");
+        let text = m.render(None, (4, 0.25, 1.5), None);
         assert!(!text.contains("herald_queue_depth"), "{text}");
+        assert!(!text.contains("herald_wal_bytes"), "{text}");
         assert!(text.contains("herald_db_write_transactions_total 4"));
         assert!(text.contains("herald_db_write_wait_seconds_total 0.25"));
         assert!(text.contains("herald_db_write_busy_seconds_total 1.5"));

@@ -40,7 +40,7 @@ const SESSION_IDLE_DAYS: i64 = 7;
 
 /// Open the database, apply migrations, and assemble the shared state.
 pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
-    let pool = store::connect(&args.database_url).await?;
+    let pool = store::connect(&args.database_url, args.wal_limit_bytes()).await?;
     store::migrate(&pool).await?;
     let data_dir = store::data_dir(&args.database_url)?;
     let secrets = SecretBox::load(args.secret_key.as_deref(), &data_dir)?;
@@ -200,15 +200,34 @@ fn spawn_session_cleanup(state: &AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Checkpoint the database's write-ahead log every second, away from the writers.
+/// Keep the database's write-ahead log short, until the process ends: every second a
+/// checkpoint that makes nobody wait; and, as soon as the log's file passes
+/// `--wal-limit-mib` (looked at five times a second), one that waits for the readers and
+/// truncates it ([`store::truncate_log`]). Copying most of the log first, without waiting,
+/// keeps the truncating one (which holds up writers) short.
 fn spawn_checkpoints(state: &AppState) -> tokio::task::JoinHandle<()> {
     let pool = state.pool.clone();
+    let wal = store::wal_path(&state.config.database_url);
+    let limit = state.config.wal_limit_bytes();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
-        loop {
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(200));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        for round in 0u64.. {
             tick.tick().await;
-            if let Err(e) = store::checkpoint(&pool).await {
-                tracing::warn!(error = %e, "checkpointing the database");
+            let over = wal.as_deref().is_some_and(|p| store::wal_bytes(p) >= limit);
+            if round % 5 == 0 || over {
+                if let Err(e) = store::checkpoint(&pool).await {
+                    tracing::warn!(error = %e, "checkpointing the database");
+                }
+            }
+            if over {
+                match store::truncate_log(&pool).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        tracing::debug!("a reader outlasted the log's truncation; trying again")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "truncating the write-ahead log"),
+                }
             }
         }
     })

@@ -1757,3 +1757,172 @@ async fn the_event_list_pages_back_through_older_events() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
     assert_eq!(r.json()["field"], "before");
 }
+
+// ---------------------------------------------------------------------------------------
+// 12. Bounded fan-out.
+
+#[tokio::test]
+async fn a_put_events_over_the_fan_out_limit_is_refused_whole_naming_it_and_stores_nothing() {
+    let (base, _fakes) = fakes().await;
+    let app = TestApp::spawn_with(|a| {
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+        a.max_deliveries_per_request = 5;
+    })
+    .await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let three = json!([
+        ding(&base, DING_SECRET),
+        ding(&base, DING_SECRET),
+        ding(&base, DING_SECRET)
+    ]);
+    save_ok(&mut v, &dlc_rule("fan", three)).await;
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+
+    // Two events to three targets each: six deliveries, one over the limit.
+    let p = put_batch(
+        &app,
+        &token,
+        &[dlc_failed("fan-1", "x"), dlc_failed("fan-2", "x")],
+    )
+    .await;
+
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
+    assert_eq!(p.body["field"], "events", "{p:?}");
+    let why = p.body["message"].as_str().unwrap();
+    assert!(
+        why.contains("6 deliveries")
+            && why.contains("limit is 5")
+            && why.contains("--max-deliveries-per-request"),
+        "{why}"
+    );
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM events").await, 0);
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM deliveries").await, 0);
+    // The same event twice in a batch creates its deliveries once: within the limit.
+    let p = put_batch(
+        &app,
+        &token,
+        &[dlc_failed("fan-1", "x"), dlc_failed("fan-1", "x")],
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::OK, "{p:?}");
+    assert_eq!(p.entry(0)["Deliveries"], 3, "{p:?}");
+    assert_eq!(p.entry(1)["Duplicate"], true, "{p:?}");
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM deliveries").await, 3);
+}
+
+// ---------------------------------------------------------------------------------------
+// 13. The write-ahead log under a steady load.
+
+/// What `watch_wal` saw: the largest size of the log's file, and how often it shrank.
+#[derive(Debug, Default, Clone, Copy)]
+struct WalSeen {
+    max_bytes: u64,
+    shrunk: u32,
+}
+
+#[tokio::test]
+async fn the_write_ahead_log_stays_near_its_limit_under_a_steady_load_with_readers() {
+    const LIMIT_MIB: u64 = 4;
+    // The limit, plus what a steady writer adds in the fifth of a second between two looks.
+    const BOUND: u64 = 2 * LIMIT_MIB * 1024 * 1024;
+    let app = TestApp::spawn_with(|a| a.wal_limit_mib = LIMIT_MIB as u32).await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let (_, token) = access_key(&mut v).await;
+    let wal = std::path::PathBuf::from(format!("{}-wal", app.db_path().display()));
+    let run = Duration::from_secs(20);
+    let stop = Instant::now() + run;
+
+    // A reader that keeps read transactions open for 150 ms at a time, as a slow page or a
+    // scrape would.
+    let reader = {
+        let pool = db(&app).await;
+        tokio::spawn(async move {
+            let mut reads = 0u32;
+            while Instant::now() < stop {
+                let mut tx = pool.begin().await.unwrap();
+                let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+                    .fetch_one(&mut *tx)
+                    .await
+                    .unwrap();
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                tx.commit().await.unwrap();
+                reads += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            reads
+        })
+    };
+    let watcher = {
+        let wal = wal.clone();
+        tokio::spawn(async move {
+            let mut seen = WalSeen::default();
+            let mut last = 0;
+            while Instant::now() < stop + Duration::from_secs(1) {
+                let now = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+                seen.max_bytes = seen.max_bytes.max(now);
+                if now < last {
+                    seen.shrunk += 1;
+                }
+                last = now;
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            seen
+        })
+    };
+    // Two writers putting batches of 100 events of 4 KiB each, as fast as they are taken.
+    let mut writers = Vec::new();
+    for w in 0..2 {
+        let app_base = app.base();
+        let token = token.clone();
+        writers.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let padding = "x".repeat(4096);
+            let mut stored = 0u64;
+            let mut batch_no = 0;
+            while Instant::now() < stop {
+                let batch: Vec<Value> = (0..100)
+                    .map(|i| {
+                        let mut e = dlc_failed(&format!("w{w}-{batch_no}-{i}"), "steady");
+                        e["data"]["padding"] = json!(padding);
+                        e
+                    })
+                    .collect();
+                batch_no += 1;
+                let res = http
+                    .post(format!("{app_base}/api/v1/buses/{BUS}/events"))
+                    .bearer_auth(&token)
+                    .header("content-type", BATCH)
+                    .body(serde_json::to_vec(&batch).unwrap())
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), StatusCode::OK);
+                stored += 100;
+            }
+            stored
+        }));
+    }
+    let mut stored = 0;
+    for w in writers {
+        stored += w.await.unwrap();
+    }
+    let reads = reader.await.unwrap();
+    let seen = watcher.await.unwrap();
+
+    let written_mib = stored * 4 / 1024;
+    println!("{stored} events (~{written_mib} MiB), {reads} reads, the log at most {:.1} MiB, truncated {} times", seen.max_bytes as f64 / 1048576.0, seen.shrunk);
+    // The load was enough to fill the log many times over, and it was cut back each time.
+    assert!(
+        written_mib > 8 * LIMIT_MIB,
+        "only {written_mib} MiB written"
+    );
+    assert!(reads > 10, "{reads} reads");
+    assert!(seen.shrunk >= 3, "{seen:?}");
+    assert!(
+        seen.max_bytes <= BOUND,
+        "the log reached {} bytes, over {BOUND}: {seen:?}",
+        seen.max_bytes
+    );
+    assert!(metrics(&app).await.contains("herald_wal_bytes "));
+}

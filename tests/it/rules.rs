@@ -577,6 +577,36 @@ async fn rules_are_disabled_enabled_and_deleted_once() {
     );
 }
 
+#[tokio::test]
+async fn the_101st_rule_on_a_bus_is_refused_naming_the_limit() {
+    let (_app, mut v) = herald(true).await;
+    for i in 1..=100 {
+        save_ok(
+            &mut v,
+            None,
+            &dlc_rule(&format!("rule-{i}"), json!([wecom()])),
+        )
+        .await;
+    }
+
+    let r = save(&mut v, None, &dlc_rule("rule-101", json!([wecom()]))).await;
+
+    assert_eq!(r.status, StatusCode::CONFLICT, "{r:?}");
+    let text = message(&r);
+    assert!(
+        text.contains("100 rules") && text.contains("--max-rules-per-bus"),
+        "{text}"
+    );
+    assert_eq!(rule_names(&mut v).await.len(), 100);
+    // Editing one of the hundred is no creation.
+    save_ok(
+        &mut v,
+        Some("rule-1"),
+        &dlc_rule("rule-1", json!([wecom(), wecom()])),
+    )
+    .await;
+}
+
 // ---------------------------------------------------------------------------------------
 // 6. The network check at save.
 

@@ -171,7 +171,11 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(queue, store::write_figures()) + &state.breakers.render(),
+        state.metrics.render(
+            queue,
+            store::write_figures(),
+            store::wal_path(&state.config.database_url).map(|p| store::wal_bytes(&p)),
+        ) + &state.breakers.render(),
     )
         .into_response()
 }

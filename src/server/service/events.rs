@@ -3,6 +3,7 @@
 //! wake the workers. A re-sent `(source, id)` is a no-op that reports the original.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::super::auth::{authorize, Actor};
 use super::super::delivery::engine::BATCH;
@@ -64,6 +65,60 @@ impl Matcher {
     }
 }
 
+/// The enabled rules of a bus, ready to match.
+async fn matchers(state: &AppState, bus_id: i64) -> Result<Vec<Matcher>, AppError> {
+    Ok(events::enabled_rules(&state.pool, bus_id)
+        .await
+        .context("reading the bus's rules")?
+        .into_iter()
+        .filter_map(|(r, targets)| {
+            // A stored pattern that no longer parses must not widen into "everything".
+            let pattern = match r.pattern.as_deref().map(Pattern::parse_str) {
+                None => None,
+                Some(Ok(p)) => Some(p),
+                Some(Err(e)) => {
+                    tracing::warn!(rule = r.id, error = %e, "skipping a rule whose pattern does not parse");
+                    return None;
+                }
+            };
+            Some(Matcher {
+                source: r.source,
+                types: serde_json::from_str(&r.types).unwrap_or_default(),
+                pattern,
+                targets,
+            })
+        })
+        .collect())
+}
+
+/// Refuse, as a whole and before anything is stored, a request whose events would create
+/// more deliveries than `--max-deliveries-per-request`: one request must not hold the one
+/// writer, and fill the queue, for as long as it likes. Counted before duplicates are known
+/// (those create none), each `(source, id)` of the batch once.
+fn check_fan_out(
+    state: &AppState,
+    valid: &[&Incoming],
+    matched: &[(Vec<&events::MatchTarget>, Arc<str>)],
+) -> Result<(), AppError> {
+    let limit = state.config.max_deliveries_per_request as usize;
+    let mut seen = std::collections::HashSet::new();
+    let planned: usize = valid
+        .iter()
+        .zip(matched)
+        .filter(|(e, _)| seen.insert((e.source.as_str(), e.id.as_str())))
+        .map(|(_, (targets, _))| targets.len())
+        .sum();
+    if planned > limit {
+        return Err(AppError::invalid(
+            "events",
+            format!(
+                "these events would create {planned} deliveries; the limit is {limit} per request (--max-deliveries-per-request): send them in smaller batches"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Put events on `bus`. Entries that could not be read arrive as errors and are reported
 /// in place.
 pub async fn put(
@@ -102,34 +157,32 @@ pub async fn put(
         .map(|e| e.and_then(|v| ingest::check(v, &now)))
         .collect();
 
+    // Rules are read and matched before the one writer is taken: only the inserts need it.
+    // A rule changed in between is as if the event had arrived a moment earlier; a rule or
+    // target deleted in between leaves its delivery without it, as its deletion would have
+    // (see `events::INSERT_DELIVERIES_SQL`).
+    let matchers = matchers(state, bus_id).await?;
+    let valid: Vec<&Incoming> = checked.iter().filter_map(|e| e.as_ref().ok()).collect();
+    // The targets each event's matching rules send to; one envelope per event, shared by
+    // all its deliveries.
+    let matched: Vec<(Vec<&events::MatchTarget>, Arc<str>)> = valid
+        .iter()
+        .map(|e| {
+            let targets = matchers
+                .iter()
+                .filter(|m| m.matches(e))
+                .flat_map(|m| &m.targets)
+                .collect();
+            (targets, Arc::from(e.envelope.as_str()))
+        })
+        .collect();
+    check_fan_out(state, &valid, &matched)?;
+
     let mut results: Vec<PutEventsEntry> = Vec::with_capacity(checked.len());
     let (mut accepted, mut duplicates) = (0u64, 0u64);
     let outcome: Result<Option<(Reservation, Vec<events::Due>)>, sqlx::Error> = async {
-        let mut tx = super::super::store::begin_write(&state.pool).await?;
-        let matchers: Vec<Matcher> = events::enabled_rules(&mut tx, bus_id)
-            .await?
-            .into_iter()
-            .filter_map(|(r, targets)| {
-                // A stored pattern that no longer parses must not widen into "everything".
-                let pattern = match r.pattern.as_deref().map(Pattern::parse_str) {
-                    None => None,
-                    Some(Ok(p)) => Some(p),
-                    Some(Err(e)) => {
-                        tracing::warn!(rule = r.id, error = %e, "skipping a rule whose pattern does not parse");
-                        return None;
-                    }
-                };
-                Some(Matcher {
-                    source: r.source,
-                    types: serde_json::from_str(&r.types).unwrap_or_default(),
-                    pattern,
-                    targets,
-                })
-            })
-            .collect();
         let now_ms = super::super::delivery::channels::now_ms();
         // The whole batch in a few statements: the events, then their deliveries.
-        let valid: Vec<&Incoming> = checked.iter().filter_map(|e| e.as_ref().ok()).collect();
         let rows: Vec<events::NewEvent> = valid
             .iter()
             .map(|e| events::NewEvent {
@@ -141,23 +194,22 @@ pub async fn put(
                 envelope: &e.envelope,
             })
             .collect();
+        let mut tx = super::super::store::begin_write(&state.pool).await?;
         let stored = events::insert_events(&mut tx, actor.account_id, bus_id, &rows).await?;
         let mut queued: Vec<events::NewDelivery> = Vec::new();
-        // The event of each queued delivery, for handing it to the workers.
-        let mut queued_events: Vec<&Incoming> = Vec::new();
+        // The envelope of each queued delivery's event, for handing it to the workers.
+        let mut queued_envelopes: Vec<&Arc<str>> = Vec::new();
         let mut per_event: Vec<u32> = Vec::with_capacity(valid.len());
-        for (e, (event_id, duplicate)) in valid.iter().zip(&stored) {
+        for ((targets, envelope), (event_id, duplicate)) in matched.iter().zip(&stored) {
             let before = queued.len();
             if !duplicate {
-                for m in matchers.iter().filter(|m| m.matches(e)) {
-                    for t in &m.targets {
-                        queued.push(events::NewDelivery {
-                            event_id: *event_id,
-                            target: t,
-                            webhook_id: webhook_id(),
-                        });
-                        queued_events.push(e);
-                    }
+                for t in targets {
+                    queued.push(events::NewDelivery {
+                        event_id: *event_id,
+                        target: t,
+                        webhook_id: webhook_id(),
+                    });
+                    queued_envelopes.push(envelope);
                 }
             }
             per_event.push((queued.len() - before) as u32);
@@ -166,23 +218,32 @@ pub async fn put(
         // when they run and have room; otherwise left for them to claim.
         let reservation = state.wake.reserve(queued.len());
         let lease_until = reservation.as_ref().map(|r| r.lease_until(now_ms));
-        let ids =
-            events::insert_deliveries(&mut tx, actor.account_id, &queued, now_ms, lease_until)
-                .await?;
+        let ids = events::insert_deliveries(
+            &mut tx,
+            actor.account_id,
+            bus_id,
+            &queued,
+            now_ms,
+            lease_until,
+        )
+        .await?;
+        // Committed before the answer goes out: an accepted event is durable. What is left
+        // (the workers' copies, the answer) needs no database, so the writer is given up now.
+        tx.commit().await?;
         let handed = match (reservation, lease_until) {
             (Some(reservation), Some(lease_until)) => {
                 let dues = queued
                     .iter()
-                    .zip(&queued_events)
+                    .zip(&queued_envelopes)
                     .zip(ids)
-                    .map(|((d, e), id)| events::Due {
+                    .map(|((d, envelope), id)| events::Due {
                         id,
                         account_id: actor.account_id,
                         webhook_id: d.webhook_id.clone(),
                         attempts: 0,
                         kind: d.target.kind.clone(),
                         event_id: d.event_id,
-                        envelope: e.envelope.clone(),
+                        envelope: Arc::clone(envelope),
                         bus: bus.to_string(),
                         workspace: workspace.clone(),
                         rule: Some(d.target.rule_name.clone()),
@@ -230,8 +291,6 @@ pub async fn put(
                 ..PutEventsEntry::default()
             });
         }
-        // Committed before the answer goes out: an accepted event is durable.
-        tx.commit().await?;
         Ok(handed)
     }
     .await;

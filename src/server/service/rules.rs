@@ -608,6 +608,15 @@ async fn require_role(state: &AppState, actor: &Actor) -> Result<(), AppError> {
     Ok(())
 }
 
+fn too_many_rules(limit: u32) -> AppError {
+    AppError::Conflict {
+        field: None,
+        message: format!(
+            "This bus already has {limit} rules, the most one bus may have (--max-rules-per-bus): delete one, or add targets to an existing rule."
+        ),
+    }
+}
+
 fn name_taken(name: &str) -> AppError {
     AppError::Conflict {
         field: Some("name".into()),
@@ -657,21 +666,33 @@ async fn write(
         })
         .collect();
 
-    let result: Result<(), sqlx::Error> = async {
+    let limit = state.config.max_rules_per_bus;
+    // `Ok(Some(refusal))`: refused before anything was written.
+    let result: Result<Option<AppError>, sqlx::Error> = async {
         let mut tx = super::super::store::begin_write(&state.pool).await?;
         let rule_id = match existing {
             Some(id) => {
                 rules::update(&mut tx, id, &fields).await?;
                 id
             }
-            None => rules::insert(&mut tx, actor.account_id, bus_id, &fields).await?,
+            None => {
+                // Every event put on the bus is matched against each of its rules, so their
+                // number is bounded. Counted under the one writer: two creations at once
+                // cannot both take the last place.
+                if rules::count_on_bus(&mut tx, bus_id).await? >= i64::from(limit) {
+                    return Ok(Some(too_many_rules(limit)));
+                }
+                rules::insert(&mut tx, actor.account_id, bus_id, &fields).await?
+            }
         };
         rules::replace_targets(&mut tx, rule_id, &writes).await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(None)
     }
     .await;
     match result {
-        Ok(()) => Ok(()),
+        Ok(None) => Ok(()),
+        Ok(Some(refusal)) => Err(refusal),
         Err(e) if is_unique_violation(&e) => Err(name_taken(&def.name)),
         Err(e) => Err(internal("saving a rule", e)),
     }

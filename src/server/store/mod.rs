@@ -13,26 +13,38 @@ pub mod policies;
 pub mod rules;
 pub mod workspaces;
 
+#[cfg(test)]
+mod plans;
+
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// Open (creating if missing) the SQLite database at `url`, in WAL mode with foreign keys on.
-pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
+/// How long a statement waits for a lock another connection holds.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Open (creating if missing) the SQLite database at `url`, in WAL mode with foreign keys
+/// on; a write-ahead log that SQLite restarts itself is cut back to `wal_limit_bytes`.
+pub async fn connect(url: &str, wal_limit_bytes: u64) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|e| anyhow::anyhow!("--database-url {url:?} is not a SQLite URL: {e}"))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        // Every commit is synced to disk before it returns: an event acknowledged with a
+        // 2xx survives a power loss. (With NORMAL, WAL commits are not synced, and the last
+        // ones can vanish.) Ingest commits a whole PutEvents at once, so the sync is paid
+        // per request, not per event.
+        .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5))
+        .busy_timeout(BUSY_TIMEOUT)
         // No checkpoint inside a commit: it would hold the one writer while it copies the
         // log into the database and syncs it (hundreds of ms here). The server checkpoints
-        // in the background instead ([`checkpoint`]), and the last connection to close
-        // checkpoints what is left.
-        .pragma("wal_autocheckpoint", "0");
+        // in the background instead ([`checkpoint`], [`truncate_log`]), and the last
+        // connection to close checkpoints what is left.
+        .pragma("wal_autocheckpoint", "0")
+        .pragma("journal_size_limit", wal_limit_bytes.to_string());
     if let Some(dir) = options.get_filename().parent() {
         if !dir.as_os_str().is_empty() {
             std::fs::create_dir_all(dir).map_err(|e| {
@@ -79,12 +91,71 @@ pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
 }
 
 /// Copy what the write-ahead log holds into the database, without blocking writers
-/// (`PASSIVE`): (frames in the log, frames copied).
+/// (`PASSIVE`): (frames in the log, frames copied). This never shortens the log: under a
+/// steady load there is always a reader or a writer, and SQLite starts the log over only
+/// when nobody is using it, so the file grows until [`truncate_log`].
 pub async fn checkpoint(pool: &SqlitePool) -> Result<(i64, i64), sqlx::Error> {
     let (_busy, log, copied): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
         .fetch_one(pool)
         .await?;
     Ok((log, copied))
+}
+
+/// How long [`truncate_log`] waits for readers to finish with the log before it gives up
+/// (and tries again later): it holds the write gate meanwhile, so writers wait as long.
+const TRUNCATE_WAIT: Duration = Duration::from_millis(500);
+
+/// Copy the whole write-ahead log into the database and cut the file to zero bytes
+/// (`TRUNCATE`), so the disk does not fill under a steady load. It needs the one writer and
+/// waits for every reader of the log to finish, so it takes this process's write gate
+/// (writers queue there rather than in SQLite's busy handler) and waits at most
+/// [`TRUNCATE_WAIT`]. True when the log was truncated; false when a reader outlasted the
+/// wait (the log is left as it was, to be tried again).
+pub async fn truncate_log(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
+    let _turn = turn().await;
+    let mut conn = pool.acquire().await?;
+    sqlx::query(&format!(
+        "PRAGMA busy_timeout = {}",
+        TRUNCATE_WAIT.as_millis()
+    ))
+    .execute(&mut *conn)
+    .await?;
+    let done: Result<(i64, i64, i64), sqlx::Error> =
+        sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&mut *conn)
+            .await;
+    let restored = sqlx::query(&format!(
+        "PRAGMA busy_timeout = {}",
+        BUSY_TIMEOUT.as_millis()
+    ))
+    .execute(&mut *conn)
+    .await;
+    if restored.is_err() {
+        // Not back in the pool with the short wait.
+        conn.close_on_drop();
+    }
+    let (busy, _, _) = done?;
+    restored?;
+    Ok(busy == 0)
+}
+
+/// The write-ahead log's file of the database at `url`; `None` for a database in memory.
+pub fn wal_path(url: &str) -> Option<std::path::PathBuf> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    let file = options.get_filename();
+    let name = file.to_str()?;
+    if name.is_empty() {
+        return None;
+    }
+    Some(std::path::PathBuf::from(format!("{name}-wal")))
+}
+
+/// The size of the write-ahead log's file: 0 when there is none (yet, or after a close).
+pub fn wal_bytes(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
 /// A trivial query, to tell whether the database answers.
@@ -156,6 +227,13 @@ impl WriteTx {
 /// `BEGIN IMMEDIATE` takes SQLite's write lock up front (waiting, with the busy timeout,
 /// only for another process), so it never fails when a read turns into a write.
 pub async fn begin_write(pool: &sqlx::SqlitePool) -> Result<WriteTx, sqlx::Error> {
+    let turn = turn().await;
+    let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    Ok(WriteTx { tx, _turn: turn })
+}
+
+/// Wait for a turn at the write gate, counting the wait.
+async fn turn() -> Turn {
     let asked = Instant::now();
     let guard = WRITE_GATE.lock().await;
     let turn = Turn {
@@ -167,12 +245,66 @@ pub async fn begin_write(pool: &sqlx::SqlitePool) -> Result<WriteTx, sqlx::Error
         turn.since.duration_since(asked).as_micros() as u64,
         Ordering::Relaxed,
     );
-    let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    Ok(WriteTx { tx, _turn: turn })
+    turn
 }
 
 /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one bound parameter
 /// whatever the number of ids.
 pub fn id_list(ids: &[i64]) -> String {
     serde_json::to_string(ids).expect("integers serialise")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn commits_are_synced_and_the_log_is_truncated_on_demand() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("h.db").display());
+        let pool = connect(&url, 8 << 20).await.unwrap();
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(synchronous, 2, "FULL");
+        let limit: i64 = sqlx::query_scalar("PRAGMA journal_size_limit")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(limit, 8 << 20);
+
+        sqlx::query("CREATE TABLE t (x); INSERT INTO t VALUES (randomblob(100000));")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let wal = wal_path(&url).unwrap();
+        assert!(wal.to_string_lossy().ends_with("h.db-wal"), "{wal:?}");
+        assert!(wal_bytes(&wal) > 100_000);
+        assert!(truncate_log(&pool).await.unwrap());
+        assert_eq!(wal_bytes(&wal), 0);
+        // The connection that truncated went back to the pool with the usual wait.
+        let timeouts: Vec<i64> = {
+            let mut out = Vec::new();
+            for _ in 0..2 {
+                out.push(
+                    sqlx::query_scalar("PRAGMA busy_timeout")
+                        .fetch_one(&pool)
+                        .await
+                        .unwrap(),
+                );
+            }
+            out
+        };
+        assert!(timeouts.iter().all(|t| *t == 5000), "{timeouts:?}");
+    }
+
+    #[test]
+    fn a_database_in_memory_has_no_log_file() {
+        assert_eq!(wal_path("sqlite::memory:"), None);
+        assert_eq!(
+            wal_path("sqlite://data/herald.db"),
+            Some(std::path::PathBuf::from("data/herald.db-wal"))
+        );
+    }
 }

@@ -147,6 +147,14 @@ pub async fn contacts_of(
     .await
 }
 
+/// How many rules a bus has, enabled or not.
+pub async fn count_on_bus(conn: &mut SqliteConnection, bus_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM rules WHERE bus_id = ?1")
+        .bind(bus_id)
+        .fetch_one(conn)
+        .await
+}
+
 /// Create a rule; a unique violation means the name is taken on the bus.
 pub async fn insert(
     conn: &mut SqliteConnection,
