@@ -373,8 +373,8 @@ pub(crate) const DUE_BY_IDS_SQL: &str =
      WHERE d.id IN (SELECT value FROM json_each(?1))
      ORDER BY d.next_attempt_at";
 
-/// The claim's statements, named, for the query-plan test: (name, SQL, integer arguments
-/// before a JSON list argument, if any).
+/// The claim's statements, named, for the query-plan test.
+#[cfg(test)]
 pub(crate) const CLAIM_STATEMENTS: [(&str, &str); 6] = [
     ("claim: anything due", ANY_DUE_SQL),
     ("claim: targets with work", DUE_TARGETS),
