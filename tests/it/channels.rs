@@ -24,6 +24,8 @@ const SID: &str = "ACtest0000000000000000000000000000";
 const TOKEN: &str = "twilio-test-token";
 /// The fake Twilio answers the first message to this number with a 503.
 const FLAKY: &str = "+8613800000003";
+/// The fake Twilio takes three seconds to answer for this number.
+const SLOW: &str = "+8613800000009";
 
 /// Messages the SMTP sink accepted: (envelope recipients, the message text).
 #[derive(Clone, Default)]
@@ -121,6 +123,9 @@ async fn twilio_api(
         calls.push((resource, form.clone()));
         earlier
     };
+    if to == SLOW {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    }
     // A number whose carrier is briefly down: the first message to it fails with a 503.
     if to == FLAKY && earlier == 0 {
         return (
@@ -493,6 +498,49 @@ async fn an_sms_retry_goes_only_to_the_contacts_not_reached_yet() {
         attempts[1].2.contains("to Flaky (reached before: Alice)"),
         "{attempts:?}"
     );
+}
+
+/// A call to several contacts stores each number reached as it goes, under the attempt's
+/// lease: whoever sends the delivery next (after a crash, say) never calls them again.
+#[tokio::test]
+async fn each_contact_reached_is_stored_before_the_next_is_called() {
+    let (base, _calls) = fake_twilio().await;
+    let app = with_twilio(&base, "100ms").await;
+    let mut v = owner(&app).await;
+    let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
+    let slow = contact(&mut v, "Slow", SLOW, "").await;
+    let token = rule_and_key(
+        &mut v,
+        json!([{"config": {"kind": "voice", "contacts": [alice, slow]}}]),
+    )
+    .await;
+    put_failed_instance(&app, &token).await;
+
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(SqliteConnectOptions::new().filename(app.db_path()))
+        .await
+        .unwrap();
+    // While the call to Slow is still ringing, Alice is already on record.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let (status, reached): (String, Option<String>) =
+            sqlx::query_as("SELECT status, reached FROM deliveries")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(status, "pending", "the call to Slow takes three seconds");
+        if reached.as_deref() == Some(r#"["+8613800000001"]"#) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "Alice was not stored while Slow was called: {reached:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let rows = settled(&app).await;
+    assert_eq!(rows[0].1, "delivered", "{rows:?}");
 }
 
 const ALIYUN_ID: &str = "LTAItestkeyid";

@@ -21,7 +21,6 @@
 //!   with jitter; failed at once on a permanent error; dead when the schedule is used up.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -48,8 +47,6 @@ use sqlx::SqlitePool;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
-/// Kept for callers that hand deliveries over in batches.
-pub const BATCH: i64 = 64;
 /// How often the dispatcher looks in the database for due retries while busy.
 const POLL: Duration = Duration::from_millis(250);
 /// A delivery that waited this long in memory (its target cannot keep up) goes back to
@@ -204,7 +201,8 @@ async fn dispatcher(ctx: Arc<Ctx>, notes: mpsc::Sender<Note>, mut stop: watch::R
     let mut spilled = Instant::now();
     // More was due in the database than the last claim took.
     let mut more = true;
-    let turn = AtomicUsize::new(0);
+    // Where the database claim's round-robin over accounts starts.
+    let mut turn: usize = 0;
     let cap = ctx.config.max_in_flight_per_target.max(1);
     loop {
         if *stop.borrow() {
@@ -246,8 +244,9 @@ async fn dispatcher(ctx: Arc<Ctx>, notes: mpsc::Sender<Note>, mut stop: watch::R
                 per_target: cap,
                 per_robot: ROBOT_TAKE,
                 busy: &busy,
-                turn: turn.fetch_add(1, Ordering::Relaxed),
+                turn,
             };
+            turn = turn.wrapping_add(1);
             match events::claim_due(&ctx.pool, now, ctx.config.lease_ms, &limits).await {
                 Ok(claimed) => {
                     more = claimed.len() >= room;
@@ -269,10 +268,6 @@ async fn dispatcher(ctx: Arc<Ctx>, notes: mpsc::Sender<Note>, mut stop: watch::R
         }
         if !taken.is_empty() {
             start(&ctx, &notes, &mut flight, &mut running, &grants, taken, now).await;
-            // Look again at once: what ended meanwhile freed slots.
-            if flight.total < ctx.config.max_in_flight && ctx.wake.queued() > 0 {
-                tokio::task::yield_now().await;
-            }
         }
         tokio::select! {
             Some(done) = running.join_next(), if !running.is_empty() => {
@@ -603,7 +598,7 @@ async fn attempt(
 /// that waited for it are due now (the recorder wakes them, after this attempt's record).
 async fn observe(ctx: &Ctx, notes: &mpsc::Sender<Note>, target: Option<i64>, outcome: &Outcome) {
     let Some(target) = target else { return };
-    if outcome.reason == Reason::InvalidTarget {
+    if matches!(outcome.reason, Reason::InvalidTarget | Reason::Blocked) {
         // Nothing was sent: says nothing about the receiver.
         return;
     }

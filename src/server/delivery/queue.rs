@@ -258,9 +258,8 @@ impl Reservation {
         now_ms + self.wake.0.lease_ms.load(Ordering::Acquire)
     }
 
-    /// The deliveries are committed: queue them and wake the engine. `_batch` is kept for
-    /// callers written when several workers were woken, one per batch.
-    pub fn hand(mut self, deliveries: Vec<Due>, _batch: usize) {
+    /// The deliveries are committed: queue them and wake the engine.
+    pub fn hand(mut self, deliveries: Vec<Due>) {
         let now = crate::server::delivery::channels::now_ms();
         {
             let mut slots = self.wake.0.slots.lock().expect("queue lock");
@@ -332,7 +331,7 @@ mod tests {
             wake.reserve(10).is_some(),
             "a dropped promise gives room back"
         );
-        a.hand((0..3).map(|i| due(i, 1, 1)).collect(), 64);
+        a.hand((0..3).map(|i| due(i, 1, 1)).collect());
         assert_eq!(wake.queued(), 3);
         assert!(wake.reserve(CAPACITY - 3).is_some());
         assert!(

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::super::auth::{authorize, Actor};
-use super::super::delivery::engine::BATCH;
 use super::super::delivery::queue::Reservation;
 use super::super::error::Context;
 use super::super::ingest::{self, EntryError, Incoming};
@@ -298,7 +297,7 @@ pub async fn put(
     let failed = results.iter().filter(|r| r.error_code.is_some()).count();
     state.metrics.events(accepted, duplicates, failed as u64);
     match handed {
-        Some((reservation, dues)) => reservation.hand(dues, BATCH as usize),
+        Some((reservation, dues)) => reservation.hand(dues),
         None if accepted > 0 => state.wake.now(),
         None => {}
     }
