@@ -4,7 +4,7 @@
 //! and a delivery sent twice carries the same webhook-id both times.
 //!
 //! Deliveries a killed server had leased are released when the next run starts
-//! (`store::events::release_leases`), so none waits for its lease (`LEASE_MS`) to end.
+//! (`store::events::release_leases`), so none waits for its lease (`--delivery-lease-secs`) to end.
 
 use crate::common::Visitor;
 use axum::extract::State;

@@ -330,7 +330,12 @@ pub async fn list(
         &Resource::event_bus(actor.account_id, bus),
     )?;
     if let Some(s) = &filter.status {
-        if !matches!(s.as_str(), "delivered" | "failed" | "pending") {
+        use crate::domain::models::DeliveryStatus::{Delivered, Failed, Pending};
+        // Failed includes dead: both are deliveries that did not arrive.
+        if !matches!(
+            crate::domain::models::DeliveryStatus::parse(s),
+            Some(Delivered | Failed | Pending)
+        ) {
             return Err(AppError::invalid(
                 "status",
                 "must be delivered, failed or pending",
@@ -408,7 +413,8 @@ pub async fn get(
         .into_iter()
         .map(|d| DeliveryView {
             attempts: attempts.remove(&d.id).unwrap_or_default(),
-            next_attempt_at: (d.status == "pending").then(|| rfc3339_of_ms(d.next_attempt_at)),
+            next_attempt_at: (d.status == crate::domain::models::DeliveryStatus::Pending.as_str())
+                .then(|| rfc3339_of_ms(d.next_attempt_at)),
             id: d.id,
             rule: d.rule,
             kind: d.kind,

@@ -858,10 +858,13 @@ pub(super) fn list_events_sql(
     let event_type = filter.event_type.clone().map(|t| p.push(Arg::Text(t)));
     let since = filter.since.clone().map(|t| p.push(Arg::Text(t)));
     let before = filter.before.map(|b| p.push(Arg::Int(b)));
-    let statuses: Vec<String> = match filter.status.as_deref() {
+    let statuses: Vec<String> = match filter.status.as_deref().and_then(DeliveryStatus::parse) {
         None => vec![],
-        Some("failed") => vec!["failed".into(), "dead".into()],
-        Some(other) => vec![other.to_string()],
+        Some(DeliveryStatus::Failed) => vec![
+            DeliveryStatus::Failed.as_str().into(),
+            DeliveryStatus::Dead.as_str().into(),
+        ],
+        Some(other) => vec![other.as_str().into()],
     };
     let statuses: Vec<String> = statuses.into_iter().map(|s| p.push(Arg::Text(s))).collect();
     let limit = p.push(Arg::Int(limit));
@@ -872,7 +875,8 @@ pub(super) fn list_events_sql(
               ORDER BY s.received_at LIMIT 1)"
         )
     };
-    let delivered_of_a_type = filter.status.as_deref() == Some("delivered") && event_type.is_some();
+    let delivered_of_a_type = filter.status.as_deref() == Some(DeliveryStatus::Delivered.as_str())
+        && event_type.is_some();
     let by_deliveries = !statuses.is_empty() && !delivered_of_a_type;
     let sql = if by_deliveries {
         let arms: Vec<String> = statuses
