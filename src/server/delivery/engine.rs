@@ -584,14 +584,7 @@ async fn attempt(
     };
     due.lease_until = leases[0].1;
     observe(ctx, notes, due.target_id, &sent.outcome).await;
-    settle(
-        ctx,
-        &due,
-        started_at,
-        sent.outcome,
-        sent.latency_ms,
-        sent.request,
-    )
+    settle(ctx, &due, Tried::from_sent(started_at, sent), 0)
 }
 
 /// Tell the target's circuit how an attempt ended; when that closed it, the deliveries
@@ -678,14 +671,13 @@ async fn attempt_digest(
                 lease_until: *lease,
                 ..due.clone()
             };
-            settle(
-                ctx,
-                &due,
-                started_at.clone(),
-                outcome.clone(),
+            let tried = Tried {
+                started_at: started_at.clone(),
+                outcome: outcome.clone(),
                 latency_ms,
-                request.clone(),
-            )
+                request: request.clone(),
+            };
+            settle(ctx, &due, tried, 0)
         })
         .chain(later.iter().map(|due| deferred(due, now)))
         .collect()
@@ -760,47 +752,47 @@ async fn deliver(
     channels::dispatch(&ctx, &job).await
 }
 
-/// Turn an attempt's outcome into its record and the delivery's next state.
-fn settle(
-    ctx: &Ctx,
-    due: &Due,
+/// An attempt as it went: when it started, how it ended, how long it took, and the request
+/// as recorded (secrets masked).
+struct Tried {
     started_at: String,
     outcome: Outcome,
     latency_ms: u64,
     request: String,
-) -> AttemptRecord {
-    let now = now_ms();
-    let (status, next_attempt_at) = next_step(
-        &outcome,
-        due.attempts.max(0) as usize,
-        &ctx.config.retry_schedule,
-        now,
-        rand::random::<f64>(),
-    );
-    record_of(
-        ctx,
-        due,
+}
+
+impl Tried {
+    fn from_sent(started_at: String, sent: Sent) -> Tried {
+        Tried {
+            started_at,
+            outcome: sent.outcome,
+            latency_ms: sent.latency_ms,
+            request: sent.request,
+        }
+    }
+}
+
+/// Turn an attempt into its record and the delivery's next state: due again on the retry
+/// schedule, and no earlier than `not_before` (an open circuit's next probe).
+fn settle(ctx: &Ctx, due: &Due, tried: Tried, not_before: i64) -> AttemptRecord {
+    let Tried {
         started_at,
         outcome,
         latency_ms,
         request,
-        status,
-        next_attempt_at,
-    )
-}
-
-/// The record of an attempt that ended as `outcome`, with the delivery's next state.
-#[allow(clippy::too_many_arguments)]
-fn record_of(
-    ctx: &Ctx,
-    due: &Due,
-    started_at: String,
-    outcome: Outcome,
-    latency_ms: u64,
-    request: String,
-    status: DeliveryStatus,
-    next_attempt_at: i64,
-) -> AttemptRecord {
+    } = tried;
+    let (status, next_attempt_at) = next_step(
+        &outcome,
+        due.attempts.max(0) as usize,
+        &ctx.config.retry_schedule,
+        now_ms(),
+        rand::random::<f64>(),
+    );
+    let next_attempt_at = if status == DeliveryStatus::Pending {
+        next_attempt_at.max(not_before)
+    } else {
+        next_attempt_at
+    };
     let metric = match (status, outcome.reason) {
         (_, Reason::CircuitOpen) => "short_circuit",
         (DeliveryStatus::Pending, _) => "retry",
@@ -846,7 +838,6 @@ fn record_of(
 /// (the retry schedule goes on, so it still dies when the schedule is used up), due again
 /// at its next retry and no earlier than the circuit's next probe.
 fn short_circuit(ctx: &Ctx, due: &Due, until_ms: i64) -> AttemptRecord {
-    let now = now_ms();
     let outcome = Outcome::failed(
         Reason::CircuitOpen,
         None,
@@ -854,31 +845,16 @@ fn short_circuit(ctx: &Ctx, due: &Due, until_ms: i64) -> AttemptRecord {
         format!(
             "not sent: the target timed out or refused connections {} times in a row, so its circuit is open; the next try is in {} s",
             ctx.breakers.threshold(),
-            ((until_ms - now).max(0) + 999) / 1000
+            ((until_ms - now_ms()).max(0) + 999) / 1000
         ),
     );
-    let (status, next) = next_step(
-        &outcome,
-        due.attempts.max(0) as usize,
-        &ctx.config.retry_schedule,
-        now,
-        rand::random::<f64>(),
-    );
-    let next = if status == DeliveryStatus::Pending {
-        next.max(until_ms)
-    } else {
-        next
-    };
-    record_of(
-        ctx,
-        due,
-        rfc3339_now(),
+    let tried = Tried {
+        started_at: rfc3339_now(),
         outcome,
-        0,
-        String::from("(not sent: circuit open)"),
-        status,
-        next,
-    )
+        latency_ms: 0,
+        request: String::from("(not sent: circuit open)"),
+    };
+    settle(ctx, due, tried, until_ms)
 }
 
 /// A delivery that waits for its robot's budget: no attempt, due again at `when`.

@@ -590,20 +590,15 @@ pub async fn renew_lease(
     old: i64,
     new: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = super::begin_write(pool).await?;
-    let done = sqlx::query(
+    while_held(
+        pool,
         "UPDATE deliveries SET lease_until = ?3
          WHERE id = ?1 AND status = 'pending' AND lease_until = ?2",
+        id,
+        old,
+        new,
     )
-    .bind(id)
-    .bind(old)
-    .bind(new)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    tx.commit().await?;
-    Ok(done)
+    .await
 }
 
 /// Store the numbers a running attempt has reached so far (a JSON array), while its lease
@@ -614,17 +609,37 @@ pub async fn save_reached(
     lease: i64,
     reached: &str,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = super::begin_write(pool).await?;
-    let done = sqlx::query(
+    while_held(
+        pool,
         "UPDATE deliveries SET reached = ?3
          WHERE id = ?1 AND status = 'pending' AND lease_until = ?2",
+        id,
+        lease,
+        reached,
     )
-    .bind(id)
-    .bind(lease)
-    .bind(reached)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
+    .await
+}
+
+/// Run `sql` on delivery `id` (`?1`) if it still holds `lease` (`?2`), with `value` as `?3`;
+/// whether it did.
+async fn while_held<'q, T>(
+    pool: &SqlitePool,
+    sql: &'q str,
+    id: i64,
+    lease: i64,
+    value: T,
+) -> Result<bool, sqlx::Error>
+where
+    T: 'q + Send + sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    let mut tx = super::begin_write(pool).await?;
+    let done = sqlx::query(sql)
+        .bind(id)
+        .bind(lease)
+        .bind(value)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
         == 1;
     tx.commit().await?;
     Ok(done)
