@@ -59,7 +59,7 @@ const MIXED_TIMEOUT_SECS: u64 = 5;
 const HISTORY_EVENTS: u64 = 1_000_000;
 const HISTORY_INGEST: u64 = 5_000;
 /// Timed requests per figure (after one untimed); the median is printed.
-const REPEAT: usize = 5;
+const REPEAT: usize = 3;
 
 const BUS: &str = "pai-system-bench";
 const SOURCE: &str = "datarobot.project";
@@ -337,7 +337,6 @@ struct Server {
     child: tokio::process::Child,
     base: String,
     pid: u32,
-    dir: PathBuf,
 }
 
 impl Server {
@@ -348,8 +347,13 @@ impl Server {
 
     /// Start `bin` on the database in `dir` (created if missing), with `extra` arguments,
     /// and wait until it answers.
-    async fn start(bin: &str, dir: PathBuf, extra: &[&str], client: &reqwest::Client) -> Server {
-        std::fs::create_dir_all(&dir).unwrap();
+    async fn start(
+        bin: &str,
+        dir: &std::path::Path,
+        extra: &[&str],
+        client: &reqwest::Client,
+    ) -> Server {
+        std::fs::create_dir_all(dir).unwrap();
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
@@ -361,7 +365,7 @@ impl Server {
                 "--listen",
                 &format!("127.0.0.1:{port}"),
                 "--database-url",
-                &Server::database_url(&dir),
+                &Server::database_url(dir),
                 "--allow-target-network",
                 "127.0.0.0/8",
                 "--log-format",
@@ -384,12 +388,7 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         assert!(up, "herald did not answer on {base} within 60 s");
-        Server {
-            child,
-            base,
-            pid,
-            dir,
-        }
+        Server { child, base, pid }
     }
 
     /// Stop it as an operator would (SIGTERM), waiting for it to finish.
@@ -567,8 +566,7 @@ impl Api {
                 let mut i = 0;
                 while i < per_sender {
                     let n = (per_sender - i).min(BATCH as u64);
-                    let batch: Vec<Value> =
-                        (0..n).map(|k| event(s * per_sender + i + k)).collect();
+                    let batch: Vec<Value> = (0..n).map(|k| event(s * per_sender + i + k)).collect();
                     api.put(&batch, &ct).await;
                     i += n;
                 }
@@ -639,7 +637,7 @@ async fn fast_sink_run(bin: &str, client: &reqwest::Client) -> FastSink {
     )
     .await;
     let dir = temp_dir("fast");
-    let server = Server::start(bin, dir.clone(), &[], client).await;
+    let server = Server::start(bin, &dir, &[], client).await;
     let api = server
         .set_up(
             client,
@@ -742,7 +740,14 @@ async fn mixed_run(bin: &str, client: &reqwest::Client, with_black_hole: bool) -
         .zip(urls)
         .enumerate()
         .map(|(i, (class, url))| RuleSpec {
-            name: format!("{}-{i}", if *class == Class::Fast { "fast" } else { "slow" }),
+            name: format!(
+                "{}-{i}",
+                if *class == Class::Fast {
+                    "fast"
+                } else {
+                    "slow"
+                }
+            ),
             types: match class {
                 Class::Fast => vec![CREATED, SHARED],
                 Class::Slow => vec![SHARED],
@@ -760,13 +765,7 @@ async fn mixed_run(bin: &str, client: &reqwest::Client, with_black_hole: bool) -
     }
     let dir = temp_dir(if with_black_hole { "mixed" } else { "clean" });
     let timeout = MIXED_TIMEOUT_SECS.to_string();
-    let server = Server::start(
-        bin,
-        dir.clone(),
-        &["--delivery-timeout-secs", &timeout],
-        client,
-    )
-    .await;
+    let server = Server::start(bin, &dir, &["--delivery-timeout-secs", &timeout], client).await;
     let api = server.set_up(client, &rules).await;
 
     // One event a request at MIXED_RATE; every SLOW_EVERY-th is `project.shared`.
@@ -865,7 +864,7 @@ async fn history_point(api: &Api, stored: u64, resend: &[Value]) -> HistoryPoint
 async fn history_run(bin: &str, client: &reqwest::Client) -> History {
     let (_sink, sink_url) = Sink::start().await;
     let dir = temp_dir("history");
-    let server = Server::start(bin, dir.clone(), &[], client).await;
+    let server = Server::start(bin, &dir, &[], client).await;
     let api = server
         .set_up(
             client,
@@ -889,7 +888,9 @@ async fn history_run(bin: &str, client: &reqwest::Client) -> History {
     // 1,000,000 events straight into the file, as if received one a second until now.
     let started = Instant::now();
     let url = Server::database_url(&dir);
-    let pool = store::connect(&url).await.expect("opening the bench database");
+    let pool = store::connect(&url)
+        .await
+        .expect("opening the bench database");
     let account_id = store::accounts::find_login_by_email(&pool, "bench@example.com")
         .await
         .expect("reading the account")
@@ -908,7 +909,7 @@ async fn history_run(bin: &str, client: &reqwest::Client) -> History {
     let seed_time = started.elapsed();
 
     // At 1,000,000: re-send 100 of the seeded events, spread over the history.
-    let server = Server::start(bin, dir.clone(), &[], client).await;
+    let server = Server::start(bin, &dir, &[], client).await;
     let api = server.api(client, &api.token);
     let step = (HISTORY_EVENTS / BATCH as u64).max(1);
     let old: Vec<Value> = (0..BATCH as u64)
