@@ -544,8 +544,7 @@ impl Api {
     async fn list_nothing(&self) {
         let res = self
             .client
-            .get(&self.events_url)
-            .query(&[("type", "bench.matches-nothing")])
+            .get(format!("{}?type=bench.matches-nothing", self.events_url))
             .bearer_auth(&self.token)
             .send()
             .await
