@@ -973,28 +973,8 @@ fn met(ok: bool) -> &'static str {
     }
 }
 
-#[tokio::main]
-async fn main() {
-    let bin = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "target/release/herald".into());
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(64)
-        .build()
-        .unwrap();
-    let started = Instant::now();
-
-    eprintln!("bench: 1. fast sink");
-    let fast = fast_sink_run(&bin, &client).await;
-    eprintln!("bench: 2. mixed receivers, with the black hole, then without");
-    let mixed = mixed_run(&bin, &client, true).await;
-    let clean = mixed_run(&bin, &client, false).await;
-    eprintln!("bench: 3. history (seeding {HISTORY_EVENTS} events takes a minute or two)");
-    let history = history_run(&bin, &client).await;
-
+fn print_fast_sink(fast: &FastSink) {
     let lat = &fast.fixed_latencies;
-    let ratio = fast.herald_per_s / fast.baseline_per_s;
-    println!("Herald bench (2 cores; release build; SQLite in a temporary directory)");
     println!("1. fast sink");
     println!(
         "full speed: {FULL_SPEED_EVENTS} events in batches of {BATCH} from {SENDERS} senders: accepted in {:.2} s, {} delivered in {:.2} s{}",
@@ -1016,14 +996,16 @@ async fn main() {
         lat.len()
     );
     println!("peak RSS of the server: {:.1} MB", fast.rss_mb);
+}
 
+fn print_mixed_receivers(mixed: &Mixed, clean: &Mixed) {
     println!(
         "2. mixed receivers: {FAST_TARGETS} targets at {} ms, {SLOW_TARGETS} at {} ms (every {SLOW_EVERY}th event), 1 black hole; {MIXED_RATE} events/s for {MIXED_SECONDS} s; --delivery-timeout-secs {MIXED_TIMEOUT_SECS}",
         FAST_DELAY.as_millis(),
         SLOW_DELAY.as_millis()
     );
-    print_mixed("with the black hole   ", &mixed);
-    print_mixed("without the black hole", &clean);
+    print_mixed("with the black hole   ", mixed);
+    print_mixed("without the black hole", clean);
     let kept = mixed.healthy_per_s / clean.healthy_per_s;
     println!(
         "  aim: healthy targets keep ≥ 80 % of their throughput: {:.0} %, {}",
@@ -1039,7 +1021,9 @@ async fn main() {
             met(figures.p99_ms <= class.p99_aim_ms())
         );
     }
+}
 
+fn print_history_section(history: &History) {
     println!(
         "3. history ({} events seeded into the file in {:.1} s, server stopped)",
         history.seeded.stored,
@@ -1047,12 +1031,37 @@ async fn main() {
     );
     print_history(&history.empty);
     print_history(&history.seeded);
+}
+
+#[tokio::main]
+async fn main() {
+    let bin = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "target/release/herald".into());
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+
+    // Each run prints as soon as it ends.
+    println!("Herald bench (2 cores; release build; SQLite in a temporary directory)");
+    let fast = fast_sink_run(&bin, &client).await;
+    print_fast_sink(&fast);
+    let mixed = mixed_run(&bin, &client, true).await;
+    let clean = mixed_run(&bin, &client, false).await;
+    print_mixed_receivers(&mixed, &clean);
+    eprintln!("bench: seeding {HISTORY_EVENTS} events takes a minute or two");
+    let history = history_run(&bin, &client).await;
+    print_history_section(&history);
     println!("total bench time {:.0} s", started.elapsed().as_secs_f64());
 
+    let lat = &fast.fixed_latencies;
     println!(
-        "bench: deliveries_per_s={:.0} baseline_per_s={:.0} ratio={ratio:.2} p50_ms={:.1} p95_ms={:.1} p99_ms={:.1} rss_mb={:.1} mixed_healthy_per_s={:.0} mixed_clean_per_s={:.0} mixed_p99_ms={:.1} resent_batch_ms={:.1} list_ms={:.1}",
+        "bench: deliveries_per_s={:.0} baseline_per_s={:.0} ratio={:.2} p50_ms={:.1} p95_ms={:.1} p99_ms={:.1} rss_mb={:.1} mixed_healthy_per_s={:.0} mixed_clean_per_s={:.0} mixed_p99_ms={:.1} resent_batch_ms={:.1} list_ms={:.1}",
         fast.herald_per_s,
         fast.baseline_per_s,
+        fast.herald_per_s / fast.baseline_per_s,
         percentile(lat, 0.50),
         percentile(lat, 0.95),
         percentile(lat, 0.99),
