@@ -100,6 +100,8 @@ pub struct EngineConfig {
 }
 
 /// A message to the recorder.
+// Nearly every note is a record: boxing it would allocate once per attempt for nothing.
+#[allow(clippy::large_enum_variant)]
 enum Note {
     /// An attempt's result, or a delivery that waits without an attempt.
     Record(AttemptRecord),

@@ -356,7 +356,7 @@ pub async fn claim_due(
     for (target, account, kind) in targets {
         by_account.entry(account).or_default().push((target, kind));
     }
-    let mut accounts: Vec<(i64, Vec<(Option<i64>, String)>)> = by_account.into_iter().collect();
+    let mut accounts: Vec<_> = by_account.into_iter().collect();
     if accounts.is_empty() {
         return Ok(Vec::new());
     }
