@@ -24,7 +24,8 @@ build: setup
 run: build
 	target/release/herald serve
 
-## bench: release Herald and a bare forwarder against a loopback sink; prints figures
+## bench: release Herald and a bare forwarder against a loopback sink, receivers of mixed
+## speed with a black hole, and 1,000,000 events of history; prints figures (about 3 min)
 ## (a benchmark, not a test; see src/bin/bench.rs)
 bench: build
 	cargo run --release --no-default-features --features ssr --bin herald-bench -- target/release/herald

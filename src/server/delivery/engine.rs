@@ -98,9 +98,11 @@ pub struct EngineConfig {
 }
 
 /// A message to the recorder.
+// Nearly every note is a record: boxing it would allocate once per attempt for nothing.
+#[allow(clippy::large_enum_variant)]
 enum Note {
     /// An attempt's result, or a delivery that waits without an attempt.
-    Record(Box<AttemptRecord>),
+    Record(AttemptRecord),
     /// The target's circuit closed: what waited for it is due now.
     Wake(i64),
 }
@@ -380,7 +382,7 @@ async fn start(
         match (admit, due.target_id) {
             (Admit::ShortCircuit { until_ms }, _) => {
                 let record = short_circuit(ctx, &due, until_ms);
-                let _ = notes.send(Note::Record(Box::new(record))).await;
+                let _ = notes.send(Note::Record(record)).await;
             }
             (_, Some(target)) if is_robot(&due.kind) => {
                 match robots.iter_mut().find(|(t, _)| *t == target) {
@@ -394,7 +396,7 @@ async fn start(
                 let probe = admit == Admit::Probe;
                 running.spawn(async move {
                     let record = attempt(&ctx, &notes, due, probe).await;
-                    let _ = notes.send(Note::Record(Box::new(record))).await;
+                    let _ = notes.send(Note::Record(record)).await;
                     target
                 });
             }
@@ -413,9 +415,7 @@ async fn start(
                     ctx.breakers.probe_not_sent(target, now);
                 }
                 for due in &group {
-                    let _ = notes
-                        .send(Note::Record(Box::new(deferred(due, when))))
-                        .await;
+                    let _ = notes.send(Note::Record(deferred(due, when))).await;
                 }
                 continue;
             }
@@ -424,7 +424,7 @@ async fn start(
         let (ctx, notes) = (ctx.clone(), notes.clone());
         running.spawn(async move {
             for record in attempt_digest(&ctx, &notes, group).await {
-                let _ = notes.send(Note::Record(Box::new(record))).await;
+                let _ = notes.send(Note::Record(record)).await;
             }
             Some(target)
         });
@@ -440,7 +440,7 @@ async fn recorder(ctx: Arc<Ctx>, mut inbox: mpsc::Receiver<Note>) {
         let mut next = Some(first);
         while let Some(note) = next.take() {
             match note {
-                Note::Record(r) => records.push(*r),
+                Note::Record(r) => records.push(r),
                 Note::Wake(t) => wake.push(t),
             }
             if records.len() + wake.len() < RECORD_BATCH {

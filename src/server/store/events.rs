@@ -1185,3 +1185,84 @@ pub async fn queue_figures(pool: &SqlitePool, now_ms: i64) -> Result<QueueFigure
     .fetch_one(pool)
     .await
 }
+
+/// Events [`seed_bench_history`] writes in one transaction.
+const SEED_CHUNK: u64 = 100_000;
+
+/// For `make bench` only: store `n` past events on a bus, as if received one a second up to
+/// now, each a copy of `template` (a CloudEvent as PutEvents stores it) with its own id
+/// (`bench-seed-1` … `bench-seed-{n}`) and time, and each with one delivered delivery to the
+/// bus's first target, if it has one (no attempt rows). Run it while no server uses the
+/// database: it writes in transactions of 100,000 events and checkpoints after each.
+/// Returns the number of events stored (re-seeding the same ids stores none).
+pub async fn seed_bench_history(
+    pool: &SqlitePool,
+    account_id: i64,
+    bus_id: i64,
+    template: &str,
+    n: u64,
+) -> Result<u64, sqlx::Error> {
+    let target: Option<(i64, i64, String)> = sqlx::query_as(
+        "SELECT t.rule_id, t.id, t.kind FROM targets t JOIN rules r ON r.id = t.rule_id
+         WHERE r.bus_id = ?1 ORDER BY r.id, t.position LIMIT 1",
+    )
+    .bind(bus_id)
+    .fetch_optional(pool)
+    .await?;
+    let mut stored = 0;
+    let mut first = 1;
+    while first <= n {
+        let last = (first + SEED_CHUNK - 1).min(n);
+        let mut tx = pool.begin().await?;
+        let before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+            .fetch_one(&mut *tx)
+            .await?;
+        // Event i was received n - i seconds ago.
+        stored += sqlx::query(
+            "WITH RECURSIVE seq(i) AS (SELECT ?3 UNION ALL SELECT i + 1 FROM seq WHERE i < ?4),
+                 seeded(i, ce_id, t) AS (
+                     SELECT i, 'bench-seed-' || i,
+                            strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (?6 - i) || ' seconds')
+                     FROM seq)
+             INSERT INTO events (account_id, bus_id, source, ce_id, type, time, envelope,
+                                 received_at)
+             SELECT ?1, ?2, ?5 ->> '$.source', ce_id, ?5 ->> '$.type', t,
+                    json_set(?5, '$.id', ce_id, '$.time', t), t
+             FROM seeded WHERE true
+             ON CONFLICT (bus_id, source, ce_id) DO NOTHING",
+        )
+        .bind(account_id)
+        .bind(bus_id)
+        .bind(first as i64)
+        .bind(last as i64)
+        .bind(template)
+        .bind(n as i64)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if let Some((rule_id, target_id, kind)) = &target {
+            sqlx::query(
+                "INSERT INTO deliveries (account_id, event_id, rule_id, target_id, kind,
+                                         webhook_id, status, attempts, next_attempt_at,
+                                         created_at, updated_at)
+                 SELECT e.account_id, e.id, ?3, ?4, ?5, 'msg_seed_' || e.id, 'delivered', 1,
+                        CAST((julianday(e.received_at) - 2440587.5) * 86400000 AS INTEGER),
+                        e.received_at, e.received_at
+                 FROM events e WHERE e.id > ?2 AND e.bus_id = ?1",
+            )
+            .bind(bus_id)
+            .bind(before)
+            .bind(rule_id)
+            .bind(target_id)
+            .bind(kind)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(pool)
+            .await?;
+        first = last + 1;
+    }
+    Ok(stored)
+}
