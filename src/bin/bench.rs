@@ -893,7 +893,8 @@ async fn history_run(bin: &str, client: &reqwest::Client) -> History {
     // 1,000,000 events straight into the file, as if received one a second until now.
     let started = Instant::now();
     let url = Server::database_url(&dir);
-    let pool = store::connect(&url)
+    // The server's default log limit (`--wal-limit-mib 64`).
+    let pool = store::connect(&url, 64 * 1024 * 1024)
         .await
         .expect("opening the bench database");
     let account_id = store::accounts::find_login_by_email(&pool, "bench@example.com")

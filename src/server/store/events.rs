@@ -1242,10 +1242,11 @@ pub async fn seed_bench_history(
         .rows_affected();
         if let Some((rule_id, target_id, kind)) = &target {
             sqlx::query(
-                "INSERT INTO deliveries (account_id, event_id, rule_id, target_id, kind,
+                "INSERT INTO deliveries (account_id, bus_id, event_id, rule_id, target_id, kind,
                                          webhook_id, status, attempts, next_attempt_at,
                                          created_at, updated_at)
-                 SELECT e.account_id, e.id, ?3, ?4, ?5, 'msg_seed_' || e.id, 'delivered', 1,
+                 SELECT e.account_id, e.bus_id, e.id, ?3, ?4, ?5, 'msg_seed_' || e.id,
+                        'delivered', 1,
                         CAST((julianday(e.received_at) - 2440587.5) * 86400000 AS INTEGER),
                         e.received_at, e.received_at
                  FROM events e WHERE e.id > ?2 AND e.bus_id = ?1",
