@@ -58,8 +58,10 @@ const ROBOT_TAKE: usize = 64;
 const MAX_RETRY_AFTER_S: u64 = 3600;
 /// Attempt records keep this much of a request or response.
 const KEEP_BYTES: usize = 2048;
-/// Most results written in one transaction.
-const RECORD_BATCH: usize = 1024;
+/// Most results written in one transaction: enough to share a commit among many, few
+/// enough that ingest, queued at the same write gate, never waits long behind one (a
+/// circuit that opens short-circuits its whole backlog at once).
+const RECORD_BATCH: usize = 256;
 
 /// What the engine works with: its own context, not the whole application state.
 pub struct Ctx {
