@@ -34,6 +34,7 @@ use super::channels::{
 use super::outcome::Outcome;
 use super::pacing::{self, Pacer};
 pub use super::queue::Wake;
+use super::queue::CAPACITY;
 use super::render;
 use crate::domain::catalog::TargetKind;
 use crate::domain::models::DeliveryStatus;
@@ -52,6 +53,8 @@ const POLL: Duration = Duration::from_millis(250);
 /// A delivery that waited this long in memory (its target cannot keep up) goes back to
 /// the database, where it waits without a lease; at most a quarter of the lease.
 const SPILL_AFTER_MS: i64 = 30_000;
+/// Most deliveries one database claim takes.
+const CLAIM_CHUNK: usize = 256;
 /// Most deliveries of one chat robot taken at once: they go out as one digest.
 const ROBOT_TAKE: usize = 64;
 /// The longest `Retry-After` honoured.
@@ -235,16 +238,22 @@ async fn dispatcher(ctx: Arc<Ctx>, notes: mpsc::Sender<Note>, mut stop: watch::R
         }
         // The database: due retries and whatever did not fit in memory. At most every POLL
         // unless someone asked, or the last claim left more behind.
-        if room > 0 && (ctx.wake.take_look() || more || looked.elapsed() >= POLL) {
+        // A claim fills the memory queue, not just the free slots: a fast target with a
+        // backlog in the database drains at its own speed, not a claim's. A target with a
+        // claim's worth waiting in memory already is left out.
+        let claim_room = CLAIM_CHUNK.min(CAPACITY.saturating_sub(ctx.wake.queued()));
+        if room > 0 && claim_room > 0 && (ctx.wake.take_look() || more || looked.elapsed() >= POLL)
+        {
             looked = Instant::now();
-            let busy: Vec<i64> = flight
-                .per_target
-                .iter()
-                .filter(|(_, n)| **n >= cap)
-                .map(|(t, _)| *t)
+            let busy: Vec<i64> = ctx
+                .wake
+                .waiting_by_target()
+                .into_iter()
+                .filter(|(_, n)| *n >= CLAIM_CHUNK)
+                .map(|(t, _)| t)
                 .collect();
             let limits = ClaimLimits {
-                total: room,
+                total: claim_room,
                 per_target: cap,
                 per_robot: ROBOT_TAKE,
                 busy: &busy,
@@ -253,7 +262,7 @@ async fn dispatcher(ctx: Arc<Ctx>, notes: mpsc::Sender<Note>, mut stop: watch::R
             turn = turn.wrapping_add(1);
             match events::claim_due(&ctx.pool, now, ctx.config.lease_ms, &limits).await {
                 Ok(claimed) => {
-                    more = claimed.len() >= room;
+                    more = claimed.len() >= claim_room / 2;
                     if !claimed.is_empty() {
                         ctx.wake.push(claimed, now);
                         taken.extend(ctx.wake.take(room, |first, waiting| {

@@ -223,6 +223,18 @@ impl Wake {
             .spill(cutoff_ms)
     }
 
+    /// Deliveries waiting in memory, per target.
+    pub(super) fn waiting_by_target(&self) -> Vec<(i64, usize)> {
+        let slots = self.0.slots.lock().expect("queue lock");
+        slots
+            .fair
+            .accounts
+            .values()
+            .flat_map(|a| a.targets.iter())
+            .filter_map(|(t, q)| Some(((*t)?, q.len())))
+            .collect()
+    }
+
     /// Deliveries waiting in memory.
     pub fn queued(&self) -> usize {
         self.0.slots.lock().expect("queue lock").fair.len

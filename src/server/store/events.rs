@@ -314,7 +314,8 @@ pub struct Due {
 pub struct ClaimLimits<'a> {
     /// Most deliveries in all.
     pub total: usize,
-    /// Most deliveries of one target (of a chat robot, which takes them as one digest).
+    /// Fewest deliveries of one target when many targets share the claim (a target alone
+    /// may take all of it); of a chat robot, which takes them as one digest, `per_robot`.
     pub per_target: usize,
     pub per_robot: usize,
     /// Targets to leave out: this process cannot start anything for them now.
@@ -423,6 +424,12 @@ pub async fn claim_due(
     }
     let start = limits.turn % accounts.len();
     accounts.rotate_left(start);
+    // Each target's share: an equal part of the claim, no less than `per_target`.
+    let with_work: usize = accounts.iter().map(|(_, t)| t.len()).sum();
+    let share_of_one = limits
+        .total
+        .div_ceil(with_work.max(1))
+        .max(limits.per_target);
     // Round after round, the next target of each account, until the shares cover the claim.
     let mut picked: Vec<(Option<i64>, i64, usize)> = Vec::new();
     let mut covered = 0;
@@ -434,7 +441,7 @@ pub async fn claim_due(
                 let share = if robot {
                     limits.per_robot
                 } else {
-                    limits.per_target
+                    share_of_one
                 };
                 picked.push((*target, *account, share));
                 covered += share;
