@@ -638,16 +638,7 @@ async fn fast_sink_run(bin: &str, client: &reqwest::Client) -> FastSink {
     .await;
     let dir = temp_dir("fast");
     let server = Server::start(bin, &dir, &[], client).await;
-    let api = server
-        .set_up(
-            client,
-            &[RuleSpec {
-                name: "all-projects".into(),
-                types: vec![CREATED],
-                url: sink_url,
-            }],
-        )
-        .await;
+    let api = server.set_up(client, &[all_projects(sink_url)]).await;
 
     // Warm up.
     api.full_speed(400, BATCH_TYPE).await;
@@ -866,20 +857,20 @@ async fn history_point(api: &Api, stored: u64, resend: &[Value]) -> HistoryPoint
     }
 }
 
+/// One rule sending every new project to `url`.
+fn all_projects(url: String) -> RuleSpec {
+    RuleSpec {
+        name: "all-projects".into(),
+        types: vec![CREATED],
+        url,
+    }
+}
+
 async fn history_run(bin: &str, client: &reqwest::Client) -> History {
     let (_sink, sink_url) = Sink::start().await;
     let dir = temp_dir("history");
     let server = Server::start(bin, &dir, &[], client).await;
-    let api = server
-        .set_up(
-            client,
-            &[RuleSpec {
-                name: "all-projects".into(),
-                types: vec![CREATED],
-                url: sink_url,
-            }],
-        )
-        .await;
+    let api = server.set_up(client, &[all_projects(sink_url)]).await;
 
     // At 0: a first batch, to have something to re-send.
     let run = now_us();

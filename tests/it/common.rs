@@ -239,6 +239,18 @@ impl Visitor {
         .await
     }
 
+    /// Save a new rule on `bus` and expect success; the SavedRule.
+    pub async fn save_new_rule(&mut self, bus: &str, rule: &Value) -> Value {
+        let r = self
+            .call_json(
+                "save_rule",
+                &serde_json::json!({"bus": bus, "original": null, "rule": rule}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        r.json()
+    }
+
     pub async fn log_in(&mut self, email: &str, password: &str) -> Reply {
         self.call("log_in", &[("email", email), ("password", password)])
             .await

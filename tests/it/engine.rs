@@ -147,13 +147,7 @@ fn rule(name: &str, source: &str, event_type: &str, targets: Vec<Value>) -> Valu
 }
 
 async fn save_rule(v: &mut Visitor, rule: &Value) {
-    let r = v
-        .call_json(
-            "save_rule",
-            &json!({"bus": BUS, "original": null, "rule": rule}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    v.save_new_rule(BUS, rule).await;
 }
 
 async fn token(v: &mut Visitor) -> String {

@@ -217,14 +217,7 @@ async fn owner(app: &TestApp, email: &str) -> Visitor {
 
 /// Save a new rule on the bus and expect success; returns the SavedRule.
 async fn save_ok(v: &mut Visitor, rule: &Value) -> Value {
-    let r = v
-        .call_json(
-            "save_rule",
-            &json!({"bus": BUS, "original": null, "rule": rule}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    r.json()
+    v.save_new_rule(BUS, rule).await
 }
 
 fn dlc_rule(name: &str, targets: Value) -> Value {

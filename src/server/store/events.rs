@@ -897,6 +897,24 @@ pub(super) fn list_events_sql(
               ORDER BY s.received_at LIMIT 1)"
         )
     };
+    // The type, since and before conditions, on the events aliased `events` and the event
+    // id `id` (the plain walk reads events; the status walk reads deliveries' event ids).
+    let conditions = |events: &str, id: &str| {
+        let mut out = String::new();
+        if let Some(t) = &event_type {
+            out.push_str(&format!(" AND {events}.type = {t}"));
+        }
+        if let Some(s) = &since {
+            out.push_str(&format!(
+                " AND {events}.received_at >= {s} AND {id} >= {}",
+                first_since(s)
+            ));
+        }
+        if let Some(b) = &before {
+            out.push_str(&format!(" AND {id} < {b}"));
+        }
+        out
+    };
     let delivered_of_a_type = filter.status.as_deref() == Some(DeliveryStatus::Delivered.as_str())
         && event_type.is_some();
     let by_deliveries = !statuses.is_empty() && !delivered_of_a_type;
@@ -909,18 +927,7 @@ pub(super) fn list_events_sql(
                     arm.push_str(" JOIN events f ON f.id = d.event_id");
                 }
                 arm.push_str(&format!(" WHERE d.bus_id = {bus} AND d.status = {status}"));
-                if let Some(t) = &event_type {
-                    arm.push_str(&format!(" AND f.type = {t}"));
-                }
-                if let Some(s) = &since {
-                    arm.push_str(&format!(
-                        " AND f.received_at >= {s} AND d.event_id >= {}",
-                        first_since(s)
-                    ));
-                }
-                if let Some(b) = &before {
-                    arm.push_str(&format!(" AND d.event_id < {b}"));
-                }
+                arm.push_str(&conditions("f", "d.event_id"));
                 arm
             })
             .collect();
@@ -935,18 +942,7 @@ pub(super) fn list_events_sql(
             "{EVENT_SELECT}
              WHERE e.bus_id = {bus} AND e.account_id = {account}"
         );
-        if let Some(t) = &event_type {
-            sql.push_str(&format!(" AND e.type = {t}"));
-        }
-        if let Some(s) = &since {
-            sql.push_str(&format!(
-                " AND e.received_at >= {s} AND e.id >= {}",
-                first_since(s)
-            ));
-        }
-        if let Some(b) = &before {
-            sql.push_str(&format!(" AND e.id < {b}"));
-        }
+        sql.push_str(&conditions("e", "e.id"));
         for status in &statuses {
             sql.push_str(&format!(
                 " AND EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = {status})"

@@ -303,19 +303,29 @@ mod tests {
     use super::*;
     use crate::domain::target::{ContentType, PayloadFormat};
 
-    fn secrets_of(config: &TargetConfig) -> Vec<String> {
-        let out = Outbound::new(
+    /// A client that allows no non-public network.
+    fn strict_client() -> Outbound {
+        Outbound::new(
             crate::server::net::ssrf::NetworkPolicy { allowed: vec![] },
             std::time::Duration::from_secs(1),
         )
-        .unwrap();
-        let ctx = ChannelContext {
-            out: &out,
+        .unwrap()
+    }
+
+    /// A context with no email, SMS or voice provider.
+    fn bare_context(out: &Outbound) -> ChannelContext<'_> {
+        ChannelContext {
+            out,
             mailer: None,
             twilio: None,
             aliyun: None,
             public_url: "http://herald.test",
-        };
+        }
+    }
+
+    fn secrets_of(config: &TargetConfig) -> Vec<String> {
+        let out = strict_client();
+        let ctx = bare_context(&out);
         let channel = Channel::open(config).expect("opens");
         let mut s: Vec<String> = channel
             .secrets(&ctx)
@@ -363,18 +373,8 @@ mod tests {
 
     #[tokio::test]
     async fn an_ip_literal_outside_the_policy_is_refused_before_anything_is_sent() {
-        let out = Outbound::new(
-            crate::server::net::ssrf::NetworkPolicy { allowed: vec![] },
-            std::time::Duration::from_secs(1),
-        )
-        .unwrap();
-        let ctx = ChannelContext {
-            out: &out,
-            mailer: None,
-            twilio: None,
-            aliyun: None,
-            public_url: "http://herald.test",
-        };
+        let out = strict_client();
+        let ctx = bare_context(&out);
         let config = TargetConfig::Http {
             url: "http://127.0.0.1:9/hook?token=abcdef123456".into(),
             content_type: ContentType::Json,
