@@ -81,8 +81,10 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         {
+            // An empty name is named as written in JSON, so the refusal still names it.
+            let field = if name.is_empty() { "\"\"" } else { name };
             return Err(bad(
-                name,
+                field,
                 format!("{name:?} is not a CloudEvents attribute name: use 1 to {MAX_ATTRIBUTE_NAME} lower-case letters a-z and digits 0-9"),
             ));
         }
@@ -235,7 +237,7 @@ pub fn from_binary<'a>(
         let lower = name.to_ascii_lowercase();
         if let Some(attr) = lower.strip_prefix("ce-") {
             let decoded = percent_decode(value)
-                .ok_or_else(|| bad(attr, "is not valid percent-encoded UTF-8"))?;
+                .ok_or_else(|| bad(&lower, "is not valid percent-encoded UTF-8"))?;
             obj.insert(attr.to_string(), Value::String(decoded));
         }
     }

@@ -16,6 +16,8 @@ pub mod config;
 pub mod crypto;
 pub mod delivery;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod http;
 pub mod ingest;
 pub mod metrics;

@@ -1518,6 +1518,17 @@ async fn the_api_validates_requests_and_manages_buses_and_targets() {
     assert_invalid(&r, "body");
     let r = api.post(&rules_path(BUS), &json!({"name": "x"})).await;
     assert_invalid(&r, "body");
+    // A body of the wrong shape deeper down names the path to the part at fault.
+    let mut bad = rule.clone();
+    bad["targets"][0]["at_mobiles"] = json!("13800000000");
+    let r = api.post(&rules_path(BUS), &bad).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert!(
+        r.json()["field"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("targets[0]")),
+        "{r:?}"
+    );
 
     // The rule's fields.
     let mut bad = rule.clone();

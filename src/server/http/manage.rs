@@ -172,8 +172,7 @@ fn parse_body<T: serde::de::DeserializeOwned>(
             format!("{content_type:?} is not accepted; send application/json"),
         ));
     }
-    serde_json::from_slice(bytes)
-        .map_err(|e| AppError::invalid("body", format!("the body is not the expected JSON: {e}")))
+    super::decode_json(bytes)
 }
 
 /// [`parse_body`], answering its error at once.
