@@ -1,8 +1,9 @@
-//! Property tests over what a stranger can send: CloudEvents (structured and binary), event
-//! patterns, policy documents and target settings. Each input is generated — arbitrary JSON,
-//! arbitrary text, and valid documents with one part replaced by something arbitrary — and
-//! each property says the same two things: nothing panics, and a refusal names the field it
-//! is about (the one that was replaced, where the input was valid apart from it).
+//! Property tests over what a stranger can send: CloudEvents (structured and binary),
+//! DataRobot's webhooks, event patterns, policy documents and target settings. Each input is
+//! generated — arbitrary JSON, arbitrary text, and valid documents with one part replaced by
+//! something arbitrary — and each property says the same two things: nothing panics, and a
+//! refusal names the field it is about (the one that was replaced, where the input was valid
+//! apart from it).
 //!
 //! The number of cases is bounded so that `make test` stays quick; set `PROPTEST_CASES` for a
 //! longer run.
@@ -202,6 +203,41 @@ proptest! {
             .map_or("", |(_, value)| value.as_str());
         let pairs = headers.iter().map(|(name, value)| (*name, value.as_str()));
         let result = ingest::from_binary(pairs, content_type, &body)
+            .and_then(|event| ingest::check(event, NOW));
+        if let Err(e) = result {
+            prop_assert!(!e.message.is_empty());
+            prop_assert!(!e.field.is_empty() || e.code == "EventTooLarge", "{e:?}");
+        }
+    }
+
+    /// DataRobot's webhooks: any payload in either mode gets an answer, and a refusal names
+    /// a field.
+    #[test]
+    fn a_datarobot_webhook_of_any_json_is_answered(
+        payload in prop_oneof![
+            json_value(),
+            (json_value(), prop::sample::select(vec![
+                "project.deleted", "dataset.created", "misc.webhook_connection_test", "x",
+            ]), json_value()).prop_map(|(mut data, event_type, timestamp)| {
+                if let Value::Object(map) = &mut data {
+                    map.insert("event_type".into(), json!(event_type));
+                    map.insert("timestamp".into(), timestamp);
+                }
+                data
+            }),
+        ],
+        form in any::<bool>(),
+    ) {
+        let (content_type, body) = if form {
+            let encoded: String =
+                url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("payload", &payload.to_string())
+                    .finish();
+            ("application/x-www-form-urlencoded", encoded.into_bytes())
+        } else {
+            ("application/json", payload.to_string().into_bytes())
+        };
+        let result = ingest::from_datarobot(content_type, &body)
             .and_then(|event| ingest::check(event, NOW));
         if let Err(e) = result {
             prop_assert!(!e.message.is_empty());

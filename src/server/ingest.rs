@@ -7,6 +7,11 @@ use crate::domain::catalog;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+/// The source and type of DataRobot's "Test connection" webhook: answered and recorded, never
+/// delivered.
+pub const CONNECTION_TEST_SOURCE: &str = "datarobot.misc";
+pub const CONNECTION_TEST_TYPE: &str = "misc.webhook_connection_test";
+
 /// Largest event accepted, in bytes of JSON.
 pub const MAX_EVENT_BYTES: usize = 256 * 1024;
 /// Most events in one batch.
@@ -103,30 +108,37 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
         return Err(bad("id", format!("may be at most {MAX_ID} bytes")));
     }
     let source_id = text(&obj, "source")?.unwrap_or_default();
-    let Some(source) = catalog::source(&source_id) else {
-        let known: Vec<&str> = catalog::sources().iter().map(|s| s.id).collect();
-        return Err(bad(
-            "source",
-            if source_id.is_empty() {
-                format!("is required; one of {}", known.join(", "))
-            } else {
-                format!(
-                    "{source_id:?} is not a known source; one of {}",
-                    known.join(", ")
-                )
-            },
-        ));
-    };
     let event_type = text(&obj, "type")?.unwrap_or_default();
-    let Some(entry) = catalog::event_type(source.id, &event_type) else {
-        return Err(bad(
-            "type",
-            if event_type.is_empty() {
-                "is required".to_string()
-            } else {
-                format!("{event_type:?} is not an event type of {}", source.id)
-            },
-        ));
+    // DataRobot's connection test: recorded on the bus, matched by no rule (no rule can
+    // name its source), so delivered to nobody.
+    let entry = if source_id == CONNECTION_TEST_SOURCE && event_type == CONNECTION_TEST_TYPE {
+        None
+    } else {
+        let Some(source) = catalog::source(&source_id) else {
+            let known: Vec<&str> = catalog::sources().iter().map(|s| s.id).collect();
+            return Err(bad(
+                "source",
+                if source_id.is_empty() {
+                    format!("is required; one of {}", known.join(", "))
+                } else {
+                    format!(
+                        "{source_id:?} is not a known source; one of {}",
+                        known.join(", ")
+                    )
+                },
+            ));
+        };
+        let Some(entry) = catalog::event_type(source.id, &event_type) else {
+            return Err(bad(
+                "type",
+                if event_type.is_empty() {
+                    "is required".to_string()
+                } else {
+                    format!("{event_type:?} is not an event type of {}", source.id)
+                },
+            ));
+        };
+        Some(entry)
     };
     if let Some(ct) = text(&obj, "datacontenttype")? {
         let essence = ct
@@ -172,7 +184,7 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
     if obj.contains_key("data_base64") {
         return Err(bad("data_base64", "is not supported; send JSON in data"));
     }
-    if let Some(missing) = catalog::missing_required(entry, &data) {
+    if let Some(missing) = entry.and_then(|entry| catalog::missing_required(entry, &data)) {
         return Err(bad(
             &format!("data.{missing}"),
             format!("is required for {event_type} events"),
@@ -418,4 +430,101 @@ mod tests {
         assert_eq!(mode("application/json"), Some(Mode::Binary));
         assert_eq!(mode("text/plain"), None);
     }
+}
+
+/// A DataRobot webhook as DataRobot sends it — the payload as a JSON body (json mode) or as
+/// the form field `payload` (form mode) — turned into a structured CloudEvent for [`check`]:
+/// `type` is `event_type`, `source` the DataRobot source that holds that type, `time` the
+/// `timestamp` (Unix seconds), `subject` the `event.entity_id`, `id` a hash of the payload
+/// (DataRobot sends no id, so a re-sent webhook is the same event), and `data` the payload
+/// without `event_type` and `timestamp`, which the HTTP standard template puts back.
+pub fn from_datarobot(content_type: &str, body: &[u8]) -> Result<Value, EntryError> {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let payload: Value = match essence.as_str() {
+        "application/x-www-form-urlencoded" => {
+            let text = url::form_urlencoded::parse(body)
+                .find(|(name, _)| name == "payload")
+                .map(|(_, value)| value.into_owned())
+                .ok_or_else(|| bad("payload", "is required: the form field with the event's JSON"))?;
+            serde_json::from_str(&text)
+                .map_err(|e| bad("payload", format!("is not valid JSON: {e}")))?
+        }
+        "application/json" => serde_json::from_slice(body)
+            .map_err(|e| bad("body", format!("is not valid JSON: {e}")))?,
+        other => {
+            return Err(EntryError {
+                code: "UnsupportedMediaType",
+                field: "content-type".into(),
+                message: format!(
+                    "{other:?} is not accepted; DataRobot sends application/json (json mode) or application/x-www-form-urlencoded with a payload field (form mode)"
+                ),
+            })
+        }
+    };
+    let Value::Object(mut data) = payload else {
+        return Err(bad("payload", "must be a JSON object"));
+    };
+    // The id: the payload's hash, keys in order (serde_json's maps are sorted), so the
+    // same webhook sent again is the same event whatever its key order or spacing.
+    let id = {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(Value::Object(data.clone()).to_string().as_bytes());
+        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        format!("datarobot-{hex}")
+    };
+    let event_type = match data.remove("event_type") {
+        Some(Value::String(t)) if !t.trim().is_empty() => t,
+        None | Some(Value::Null) => return Err(bad("event_type", "is required")),
+        Some(_) => return Err(bad("event_type", "must be a non-empty string")),
+    };
+    let time = match data.remove("timestamp") {
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .filter(|s| s.is_finite() && *s >= 0.0 && *s < 253_402_300_800.0)
+            .and_then(|s| time::OffsetDateTime::from_unix_timestamp_nanos((s * 1e9) as i128).ok())
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .ok_or_else(|| bad("timestamp", format!("{n} is not a time in Unix seconds")))?,
+        None | Some(Value::Null) => return Err(bad("timestamp", "is required (Unix seconds)")),
+        Some(_) => return Err(bad("timestamp", "must be a number of Unix seconds")),
+    };
+    let source = if event_type == CONNECTION_TEST_TYPE {
+        CONNECTION_TEST_SOURCE
+    } else {
+        catalog::sources()
+            .iter()
+            .filter(|s| s.is_datarobot())
+            .find(|s| s.types().any(|t| t.type_id == event_type))
+            .map(|s| s.id)
+            .ok_or_else(|| {
+                bad(
+                    "event_type",
+                    format!("{event_type:?} is not a DataRobot event type Herald knows"),
+                )
+            })?
+    };
+    let subject = match data.get("event").and_then(|e| e.get("entity_id")) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let mut event = Map::new();
+    event.insert("specversion".into(), "1.0".into());
+    event.insert("id".into(), id.into());
+    event.insert("source".into(), source.into());
+    event.insert("type".into(), event_type.into());
+    if let Some(subject) = subject {
+        event.insert("subject".into(), subject.into());
+    }
+    event.insert("time".into(), time.into());
+    event.insert("datacontenttype".into(), "application/json".into());
+    event.insert("data".into(), Value::Object(data));
+    Ok(Value::Object(event))
 }

@@ -1919,3 +1919,294 @@ async fn the_write_ahead_log_stays_near_its_limit_under_a_steady_load_with_reade
     );
     assert!(metrics(&app).await.contains("herald_wal_bytes "));
 }
+
+// ---------------------------------------------------------------------------------------
+// 14. DataRobot's own webhooks, at /api/v1/buses/{bus}/datarobot.
+
+/// The seed's project-deletion payload, exactly as DataRobot sends it.
+const DR_PROJECT_DELETED: &str = r#"{
+"event": {
+"deleted_by": "123a456b7c8e9f",
+"deletion_time": 1581504952,
+"entity_id": "123a456b7c8e9f",
+"uid": "<User_ID>"
+},
+"event_type": "project.deleted",
+"project": {
+"active": 1,
+"default_dataset_id": "123a456b7c8e9f",
+"original_name": "https://s3.amazonaws.com/datarobot_public_datasets/DR_Demo_Store_Sales_Forecast_Train.xlsx",
+"project_id": "<project_ID>",
+"project_name": "DR_Demo_Store_Sales_Forecast_Train.xlsx",
+"stage": "modeling:"
+},
+"timestamp": 1581504953
+}"#;
+
+/// The seed's Autopilot-complete payload, exactly as DataRobot sends it.
+const DR_AUTOPILOT_COMPLETE: &str = r#"{
+"event": {
+"dataset_id": "123a456b7c8e9f",
+"entity_id": "123a456b7c8e9f",
+"uid": "<User_ID>"
+},
+"event_type": "autopilot.complete",
+"project": {
+"active": 1,
+"default_dataset_id": "123a456b7c8e9f",
+"original_name": "advanced_options.csv",
+"project_id": "<project_ID>",
+"project_name": "test-tvh-no-holdout-f2c6607d-544d-4e94-a488-c282b6aaa192",
+"stage": "modeling:"
+},
+"timestamp": 1581507975
+}"#;
+
+/// A POST to the DataRobot receiver of [`BUS`].
+async fn post_datarobot(app: &TestApp, auth: Option<&str>, content_type: &str, body: &[u8]) -> Put {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}/api/v1/buses/{BUS}/datarobot", app.base()))
+        .header("content-type", content_type)
+        .body(body.to_vec());
+    if let Some(a) = auth {
+        req = req.header("authorization", a);
+    }
+    let res = req.send().await.expect("request sent");
+    let status = res.status();
+    let text = res.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Put { status, body }
+}
+
+/// `payload=<json>`, form-encoded as DataRobot's form mode sends it.
+fn datarobot_form(payload: &str) -> Vec<u8> {
+    let encoded: String = payload
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("payload={encoded}").into_bytes()
+}
+
+#[tokio::test]
+async fn datarobot_webhooks_as_datarobot_sends_them_reach_an_http_target_field_for_field() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let saved = save_ok(
+        &mut v,
+        &json!({
+            "name": "dr-hooks",
+            "source": "datarobot.project",
+            "types": ["project.deleted", "autopilot.complete"],
+            "targets": [http(&base, "dr", "standard")],
+        }),
+    )
+    .await;
+    fakes.learn_secrets(&saved, &["dr"]);
+    let (_, token) = access_key(&mut v).await;
+    let auth = bearer(&token);
+    let pool = db(&app).await;
+
+    // Json mode and form mode, the payloads verbatim.
+    let json_mode = post_datarobot(
+        &app,
+        Some(&auth),
+        "application/json",
+        DR_PROJECT_DELETED.as_bytes(),
+    )
+    .await;
+    assert_eq!(json_mode.status, StatusCode::OK, "{json_mode:?}");
+    assert_eq!(json_mode.entry(0)["Deliveries"], 1, "{json_mode:?}");
+    let form_mode = post_datarobot(
+        &app,
+        Some(&auth),
+        "application/x-www-form-urlencoded",
+        &datarobot_form(DR_AUTOPILOT_COMPLETE),
+    )
+    .await;
+    assert_eq!(form_mode.status, StatusCode::OK, "{form_mode:?}");
+    assert_eq!(form_mode.entry(0)["Deliveries"], 1, "{form_mode:?}");
+    settled(&pool, json_mode.herald_id(0)).await;
+    settled(&pool, form_mode.herald_id(0)).await;
+
+    // Each came out of the standard template exactly as it went in, field for field.
+    let hits = fakes.hits("dr");
+    assert_eq!(hits.len(), 2, "{hits:#?}");
+    for (hit, sent) in hits.iter().zip([DR_PROJECT_DELETED, DR_AUTOPILOT_COMPLETE]) {
+        assert!(hit.verified, "{hit:#?}");
+        let sent: Value = serde_json::from_str(sent).unwrap();
+        assert_eq!(hit.json(), sent);
+    }
+
+    // The event: type and time from the payload, subject the entity, source by family.
+    let api = reqwest::Client::new();
+    let detail: Value = api
+        .get(format!(
+            "{}/api/v1/buses/{BUS}/events/{}",
+            app.base(),
+            json_mode.herald_id(0)
+        ))
+        .header("authorization", &auth)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["event"]["source"], "datarobot.project", "{detail}");
+    assert_eq!(detail["event"]["event_type"], "project.deleted");
+    assert_eq!(detail["event"]["subject"], "123a456b7c8e9f");
+    assert_eq!(detail["event"]["time"], "2020-02-12T10:55:53Z");
+
+    // Sent again (a retry, in the other mode, other spacing): a duplicate, nothing queued.
+    let compact = serde_json::from_str::<Value>(DR_PROJECT_DELETED)
+        .unwrap()
+        .to_string();
+    let again = post_datarobot(
+        &app,
+        Some(&auth),
+        "application/x-www-form-urlencoded",
+        &datarobot_form(&compact),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "{again:?}");
+    assert_eq!(again.entry(0)["Duplicate"], true, "{again:?}");
+    assert_eq!(again.herald_id(0), json_mode.herald_id(0));
+    assert_eq!(again.entry(0)["Deliveries"], 0);
+
+    // DataRobot's connection test: 200, recorded on the bus, delivered to nobody.
+    let test = post_datarobot(
+        &app,
+        Some(&auth),
+        "application/json",
+        br#"{"event_type": "misc.webhook_connection_test", "timestamp": 1581507980, "event": {}}"#,
+    )
+    .await;
+    assert_eq!(test.status, StatusCode::OK, "{test:?}");
+    assert_eq!(test.entry(0)["Deliveries"], 0, "{test:?}");
+    let listed: Value = api
+        .get(format!("{}/api/v1/buses/{BUS}/events", app.base()))
+        .header("authorization", &auth)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        listed.to_string().contains("misc.webhook_connection_test"),
+        "{listed}"
+    );
+    assert_eq!(
+        fakes.hits("dr").len(),
+        2,
+        "the connection test reached no target"
+    );
+
+    // Refusals name the field.
+    let refused = [
+        (
+            "application/x-www-form-urlencoded",
+            b"payload=%7Bnot+json".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "payload",
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            b"other=1".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "payload",
+        ),
+        (
+            "application/json",
+            b"{broken".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "body",
+        ),
+        (
+            "application/json",
+            br#"{"timestamp": 1}"#.to_vec(),
+            StatusCode::BAD_REQUEST,
+            "event_type",
+        ),
+        (
+            "application/json",
+            br#"{"event_type": "project.deleted"}"#.to_vec(),
+            StatusCode::BAD_REQUEST,
+            "timestamp",
+        ),
+        (
+            "application/json",
+            br#"{"event_type": "project.deleted", "timestamp": "yesterday"}"#.to_vec(),
+            StatusCode::BAD_REQUEST,
+            "timestamp",
+        ),
+        (
+            "application/json",
+            br#"{"event_type": "no.such_type", "timestamp": 1}"#.to_vec(),
+            StatusCode::BAD_REQUEST,
+            "event_type",
+        ),
+        (
+            "application/json",
+            br#"[1, 2]"#.to_vec(),
+            StatusCode::BAD_REQUEST,
+            "payload",
+        ),
+        (
+            "text/plain",
+            DR_PROJECT_DELETED.as_bytes().to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "content-type",
+        ),
+    ];
+    for (content_type, body, status, field) in refused {
+        let r = post_datarobot(&app, Some(&auth), content_type, &body).await;
+        assert_eq!(
+            r.status,
+            status,
+            "{}: {r:?}",
+            String::from_utf8_lossy(&body)
+        );
+        assert_eq!(r.body["field"], field, "{r:?}");
+    }
+    // A required field missing, as for CloudEvents.
+    let mut no_time: Value = serde_json::from_str(DR_PROJECT_DELETED).unwrap();
+    no_time["event"]
+        .as_object_mut()
+        .unwrap()
+        .remove("deletion_time");
+    let r = post_datarobot(
+        &app,
+        Some(&auth),
+        "application/json",
+        no_time.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.body["field"], "data.event.deletion_time", "{r:?}");
+    // No key, a wrong key.
+    let r = post_datarobot(
+        &app,
+        None,
+        "application/json",
+        DR_PROJECT_DELETED.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    let r = post_datarobot(
+        &app,
+        Some("Bearer hk_wrong"),
+        "application/json",
+        DR_PROJECT_DELETED.as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    assert_eq!(fakes.hits("dr").len(), 2);
+}

@@ -1,5 +1,6 @@
 //! The platform's side of Herald: `POST /api/v1/buses/{bus}/events` (PutEvents, with an
-//! AccessKey) and `GET /metrics`. Errors are JSON: `{"code", "message", "field"}`.
+//! AccessKey), `POST /api/v1/buses/{bus}/datarobot` (DataRobot's own webhooks) and
+//! `GET /metrics`. Errors are JSON: `{"code", "message", "field"}`.
 
 use super::super::delivery::channels::now_ms;
 use super::super::ingest::{self, Mode};
@@ -120,6 +121,68 @@ async fn accept_events(
     Ok((status, Json(result)).into_response())
 }
 
+/// DataRobot's webhooks, as DataRobot sends them (json or form mode), with an AccessKey in
+/// `Authorization: Bearer` (a custom header of the DataRobot notification channel). One
+/// event a request; the answer is PutEvents' result, or the refusal naming its field.
+pub async fn put_datarobot(
+    State(state): State<AppState>,
+    Path(bus): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match accept_datarobot(&state, &bus, &headers, &body).await {
+        Ok(res) => res,
+        Err(refusal) => {
+            state.metrics.refused(refusal.status().as_u16());
+            refusal
+        }
+    }
+}
+
+/// The DataRobot receiver's work: `Err` is a refusal of the request.
+async fn accept_datarobot(
+    state: &AppState,
+    bus: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Response, Response> {
+    let auth = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let actor = access_keys::authenticate(state, auth)
+        .await
+        .map_err(error_response)?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let event = ingest::from_datarobot(content_type, body).map_err(|e| {
+        if e.code == "UnsupportedMediaType" {
+            (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Json(serde_json::json!({
+                    "code": "unsupported_media_type",
+                    "field": e.field,
+                    "message": e.message,
+                })),
+            )
+                .into_response()
+        } else {
+            error_response(AppError::invalid(&e.field, e.message))
+        }
+    })?;
+    let result = events::put(state, &actor, bus, vec![Ok(event)])
+        .await
+        .map_err(error_response)?;
+    if let Some(refused) = result.entries.iter().find(|e| e.error_code.is_some()) {
+        return Err(error_response(AppError::invalid(
+            refused.error_field.as_deref().unwrap_or("payload"),
+            refused.error_message.clone().unwrap_or_default(),
+        )));
+    }
+    Ok((StatusCode::OK, Json(result)).into_response())
+}
+
 /// The API's bodies are limited to [`MAX_BODY_BYTES`] before any handler runs, and the
 /// limit's own 413 is plain text. This gives it the API's JSON error shape, naming `body`
 /// and the limit, and counts it as a refused PutEvents when it was one. Pages and server
@@ -131,7 +194,7 @@ pub async fn body_limit_errors(
 ) -> Response {
     let put_events = req.method() == Method::POST
         && req.uri().path().starts_with("/api/v1/buses/")
-        && req.uri().path().ends_with("/events");
+        && (req.uri().path().ends_with("/events") || req.uri().path().ends_with("/datarobot"));
     let api = req.uri().path().starts_with("/api/v1/");
     let res = next.run(req).await;
     let json = res

@@ -7,7 +7,9 @@
 use super::super::service::{access_keys, contacts, eventbridge, events, rules};
 use super::super::state::AppState;
 use super::super::store::events::EventFilter;
-use super::api::{error_response, put_events as put_events_handler};
+use super::api::{
+    error_response, put_datarobot as put_datarobot_handler, put_events as put_events_handler,
+};
 use crate::domain::models::{ContactView, EventBusView, EventDetail, EventView, PutEventsResult};
 use crate::domain::rule::{RuleInput, RuleView, SavedRule, TargetInput, TargetView};
 use crate::domain::target::TargetConfig;
@@ -500,6 +502,21 @@ pub async fn put_events(
     put_events_handler(state, bus, headers, bytes).await
 }
 
+/// DataRobot's webhooks as DataRobot sends them: the payload as an `application/json` body
+/// (json mode) or in the form field `payload` (form mode). `misc.webhook_connection_test`
+/// is answered 200 and recorded, delivered to nobody.
+#[utoipa::path(post, path = "/api/v1/buses/{bus}/datarobot", tag = "events", params(("bus" = String, Path)),
+    request_body(content = Object, content_type = "application/json"),
+    responses((status = 200, body = PutEventsResult), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 403, body = ApiError), (status = 413, body = ApiError), (status = 415, body = ApiError)))]
+pub async fn put_datarobot(
+    state: State<AppState>,
+    bus: Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    put_datarobot_handler(state, bus, headers, bytes).await
+}
+
 /// One event with its deliveries and their attempts (GetEventBus).
 #[utoipa::path(get, path = "/api/v1/buses/{bus}/events/{id}", tag = "events", params(("bus" = String, Path), ("id" = i64, Path)),
     responses((status = 200, body = EventDetail), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
@@ -586,7 +603,7 @@ pub async fn delete_contact(
         list_buses, create_bus, get_bus, delete_bus,
         list_rules, create_rule, get_rule, update_rule, delete_rule, enable_rule, disable_rule,
         list_targets, update_targets, delete_targets,
-        list_events, put_events, get_event,
+        list_events, put_events, put_datarobot, get_event,
         list_contacts, create_contact, update_contact, delete_contact,
     ),
     modifiers(&BearerAuth),
@@ -665,6 +682,7 @@ pub fn routes() -> Router<AppState> {
             get(list_events).post(put_events),
         )
         .route("/api/v1/buses/{bus}/events/{id}", get(get_event))
+        .route("/api/v1/buses/{bus}/datarobot", post(put_datarobot))
         .route("/api/v1/contacts", get(list_contacts).post(create_contact))
         .route(
             "/api/v1/contacts/{id}",
