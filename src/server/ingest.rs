@@ -140,20 +140,16 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
         };
         Some(entry)
     };
-    if let Some(ct) = text(&obj, "datacontenttype")? {
-        let essence = ct
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        if essence != "application/json" && !essence.ends_with("+json") {
+    let content_type = text(&obj, "datacontenttype")?;
+    if let Some(ct) = &content_type {
+        if ct.is_empty() || ct.len() > MAX_ID || !ct.bytes().all(|b| (0x20..0x7f).contains(&b)) {
             return Err(bad(
                 "datacontenttype",
-                format!("{ct:?} is not JSON; Herald's events carry JSON data"),
+                format!("{ct:?} is not a media type: use 1 to {MAX_ID} printable ASCII characters"),
             ));
         }
     }
+    let json_data = content_type.as_deref().is_none_or(is_json_type);
     let subject = text(&obj, "subject")?;
     if subject.as_ref().is_some_and(|s| s.len() > MAX_ID) {
         return Err(bad("subject", format!("may be at most {MAX_ID} bytes")));
@@ -166,25 +162,51 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
             t
         }
     };
-    let data = match obj.get("data") {
-        Some(Value::Object(_)) => obj["data"].clone(),
-        Some(Value::String(s)) => {
-            // Some clients send JSON data as a string; accept it when it is a JSON object.
-            match serde_json::from_str::<Value>(s) {
+    // The data, as CloudEvents carries it: JSON (any JSON value), text (a string, with a
+    // datacontenttype that is not JSON), or bytes (`data_base64`). Only JSON data has fields
+    // for patterns and required fields; the rest is stored and delivered as received.
+    let base64 = obj.get("data_base64").filter(|v| !v.is_null()).cloned();
+    let data = match (obj.get("data").cloned(), base64.as_ref()) {
+        (Some(d), Some(_)) if !d.is_null() => {
+            return Err(bad("data_base64", "send data or data_base64, not both"))
+        }
+        (_, Some(Value::String(b64))) => {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|e| bad("data_base64", format!("is not base64: {e}")))?;
+            Value::Null
+        }
+        (_, Some(_)) => return Err(bad("data_base64", "must be a string of base64")),
+        (None | Some(Value::Null), None) => {
+            return Err(bad(
+                "data",
+                "is required (JSON, text, or data_base64 for bytes)",
+            ))
+        }
+        (Some(Value::String(s)), None) if json_data => {
+            // Some clients send JSON data as a string; take it as the object it holds.
+            match serde_json::from_str::<Value>(&s) {
                 Ok(v @ Value::Object(_)) => {
                     obj.insert("data".into(), v.clone());
                     v
                 }
-                _ => return Err(bad("data", "must be a JSON object")),
+                _ => Value::String(s),
             }
         }
-        None | Some(Value::Null) => return Err(bad("data", "is required (a JSON object)")),
-        Some(_) => return Err(bad("data", "must be a JSON object")),
+        (Some(d), None) if json_data => d,
+        (Some(Value::String(s)), None) => Value::String(s),
+        (Some(_), None) => return Err(bad(
+            "data",
+            "is not JSON (datacontenttype says so): send it as a string, or bytes in data_base64",
+        )),
     };
-    if obj.contains_key("data_base64") {
-        return Err(bad("data_base64", "is not supported; send JSON in data"));
-    }
-    if let Some(missing) = entry.and_then(|entry| catalog::missing_required(entry, &data)) {
+    // Text and bytes have no fields to require: they are delivered as received.
+    let has_fields = json_data && base64.is_none() && !matches!(data, Value::String(_));
+    if let Some(missing) = entry
+        .filter(|_| has_fields)
+        .and_then(|entry| catalog::missing_required(entry, &data))
+    {
         return Err(bad(
             &format!("data.{missing}"),
             format!("is required for {event_type} events"),
@@ -221,8 +243,11 @@ pub enum Mode {
     Binary,
 }
 
-/// Pick the mode from the content type; `None` for a type Herald does not take.
-pub fn mode(content_type: &str) -> Option<Mode> {
+/// Pick the mode: structured and batch by their content types; binary when a
+/// `ce-specversion` header is there, whatever the content type (the data's own, or none, as
+/// the official SDKs send it), or for JSON without one (refused, naming the missing header);
+/// `None` for anything else.
+pub fn mode(content_type: &str, ce_specversion: bool) -> Option<Mode> {
     let essence = content_type
         .split(';')
         .next()
@@ -232,6 +257,7 @@ pub fn mode(content_type: &str) -> Option<Mode> {
     match essence.as_str() {
         "application/cloudevents+json" => Some(Mode::Structured),
         "application/cloudevents-batch+json" => Some(Mode::Batch),
+        _ if ce_specversion => Some(Mode::Binary),
         "application/json" | "" => Some(Mode::Binary),
         _ => None,
     }
@@ -265,10 +291,50 @@ pub fn from_binary<'a>(
             Value::String(content_type.to_string()),
         );
     }
-    let data: Value = serde_json::from_slice(body)
-        .map_err(|e| bad("data", format!("the body is not JSON: {e}")))?;
-    obj.insert("data".into(), data);
+    // The body is the data: JSON when the content type says so (or says nothing and the
+    // body parses), text for a text type, bytes (`data_base64`) otherwise.
+    let text = std::str::from_utf8(body).ok();
+    let (name, data) = if !content_type.is_empty() && is_json_type(content_type) {
+        let data = serde_json::from_slice(body)
+            .map_err(|e| bad("data", format!("the body is not JSON: {e}")))?;
+        ("data", data)
+    } else if let (true, Ok(data)) = (content_type.is_empty(), serde_json::from_slice(body)) {
+        ("data", data)
+    } else if let (true, Some(text)) =
+        (content_type.to_ascii_lowercase().starts_with("text/"), text)
+    {
+        ("data", Value::String(text.to_string()))
+    } else {
+        use base64::Engine;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(body);
+        if content_type.is_empty() {
+            obj.insert(
+                "datacontenttype".into(),
+                Value::String("application/octet-stream".into()),
+            );
+        }
+        ("data_base64", Value::String(encoded))
+    };
+    if name == "data" && content_type.is_empty() {
+        obj.insert(
+            "datacontenttype".into(),
+            Value::String("application/json".into()),
+        );
+    }
+    obj.insert(name.into(), data);
     Ok(Value::Object(obj))
+}
+
+/// Is this media type JSON (`application/json`, `…+json`, parameters aside)? An empty one
+/// is JSON by CloudEvents' default.
+pub fn is_json_type(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence.is_empty() || essence == "application/json" || essence.ends_with("+json")
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -286,150 +352,6 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    const NOW: &str = "2026-11-22T10:00:00Z";
-
-    fn dlc_failed() -> Value {
-        let data = catalog::event_type("pai.dlc", "dlc:Job:Failed")
-            .unwrap()
-            .sample_data();
-        json!({"specversion": "1.0", "id": "e-1", "source": "pai.dlc", "type": "dlc:Job:Failed", "data": data})
-    }
-
-    fn field_of(v: Value) -> String {
-        check(v, NOW).unwrap_err().field
-    }
-
-    #[test]
-    fn a_catalog_event_is_accepted_and_gets_a_time() {
-        let e = check(dlc_failed(), NOW).unwrap();
-        assert_eq!(e.event_type, "dlc:Job:Failed");
-        assert_eq!(e.time, NOW);
-        let stored: Value = serde_json::from_str(&e.envelope).unwrap();
-        assert_eq!(stored["time"], NOW);
-    }
-
-    #[test]
-    fn each_bad_attribute_is_named() {
-        let mut v = dlc_failed();
-        v["specversion"] = json!("0.3");
-        assert_eq!(field_of(v), "specversion");
-        let mut v = dlc_failed();
-        v["id"] = json!("");
-        assert_eq!(field_of(v), "id");
-        let mut v = dlc_failed();
-        v["source"] = json!("pai.nope");
-        assert_eq!(field_of(v), "source");
-        let mut v = dlc_failed();
-        v["type"] = json!("flow:Task:Failed");
-        assert_eq!(field_of(v), "type");
-        let mut v = dlc_failed();
-        v["time"] = json!("yesterday");
-        assert_eq!(field_of(v), "time");
-        let mut v = dlc_failed();
-        v["data"] = json!([1]);
-        assert_eq!(field_of(v), "data");
-        let mut v = dlc_failed();
-        v["datacontenttype"] = json!("text/plain");
-        assert_eq!(field_of(v), "datacontenttype");
-    }
-
-    #[test]
-    fn attribute_names_and_extension_values_follow_cloudevents() {
-        // Extensions: lower-case letters and digits, string / integer / boolean values.
-        let mut v = dlc_failed();
-        v["traceparent2"] = json!("00-abc");
-        v["retries"] = json!(3);
-        v["replay"] = json!(true);
-        assert!(check(v, NOW).is_ok());
-        for name in ["my attr", "Tenant", "tenant_id", "x-trace", &"a".repeat(65)] {
-            let mut v = dlc_failed();
-            v[name] = json!("1");
-            let e = check(v, NOW).unwrap_err();
-            assert_eq!(e.field, name);
-            assert!(e.message.contains("lower-case letters"), "{e:?}");
-        }
-        for value in [json!({"a": 1}), json!([1]), json!(1.5)] {
-            let mut v = dlc_failed();
-            v["tenant"] = value;
-            assert_eq!(field_of(v), "tenant");
-        }
-        // Binary mode: a header that is no attribute name is refused by name too.
-        let data = dlc_failed()["data"].to_string();
-        let headers = [
-            ("ce-specversion", "1.0"),
-            ("ce-id", "b-1"),
-            ("ce-source", "pai.dlc"),
-            ("ce-type", "dlc:Job:Failed"),
-            ("ce-my_attr", "x"),
-        ];
-        let v = from_binary(headers.into_iter(), "application/json", data.as_bytes()).unwrap();
-        assert_eq!(field_of(v), "my_attr");
-    }
-
-    #[test]
-    fn datarobot_required_fields_are_enforced_by_name() {
-        let entry = catalog::event_type("datarobot.project", "project.deleted").unwrap();
-        let mut data = entry.sample_data();
-        let v = json!({"specversion": "1.0", "id": "p", "source": "datarobot.project", "type": "project.deleted", "data": data.clone()});
-        assert!(check(v, NOW).is_ok());
-        let missing = entry.required.last().unwrap();
-        let (head, last) = missing.rsplit_once('.').unwrap_or(("", missing));
-        let parent = if head.is_empty() {
-            &mut data
-        } else {
-            head.split('.').fold(&mut data, |v, k| &mut v[k])
-        };
-        parent.as_object_mut().unwrap().remove(last);
-        let v = json!({"specversion": "1.0", "id": "p", "source": "datarobot.project", "type": "project.deleted", "data": data});
-        let e = check(v, NOW).unwrap_err();
-        assert_eq!(e.field, format!("data.{missing}"));
-    }
-
-    #[test]
-    fn oversized_events_are_refused() {
-        let mut v = dlc_failed();
-        v["data"]["padding"] = json!("x".repeat(MAX_EVENT_BYTES));
-        assert_eq!(check(v, NOW).unwrap_err().code, "EventTooLarge");
-    }
-
-    #[test]
-    fn binary_mode_rebuilds_the_event_from_headers() {
-        let data = dlc_failed()["data"].to_string();
-        let headers = [
-            ("ce-specversion", "1.0"),
-            ("ce-id", "b-1"),
-            ("ce-source", "pai.dlc"),
-            ("ce-type", "dlc:Job:Failed"),
-            ("ce-subject", "job%20one"),
-            ("x-other", "ignored"),
-        ];
-        let v = from_binary(headers.into_iter(), "application/json", data.as_bytes()).unwrap();
-        let e = check(v, NOW).unwrap();
-        assert_eq!(e.id, "b-1");
-        assert_eq!(e.subject.as_deref(), Some("job one"));
-        assert!(from_binary([].into_iter(), "application/json", b"{}").is_err());
-    }
-
-    #[test]
-    fn modes_follow_the_content_type() {
-        assert_eq!(
-            mode("application/cloudevents+json; charset=utf-8"),
-            Some(Mode::Structured)
-        );
-        assert_eq!(
-            mode("application/cloudevents-batch+json"),
-            Some(Mode::Batch)
-        );
-        assert_eq!(mode("application/json"), Some(Mode::Binary));
-        assert_eq!(mode("text/plain"), None);
-    }
 }
 
 /// A DataRobot webhook as DataRobot sends it — the payload as a JSON body (json mode) or as
@@ -527,4 +449,159 @@ pub fn from_datarobot(content_type: &str, body: &[u8]) -> Result<Value, EntryErr
     event.insert("datacontenttype".into(), "application/json".into());
     event.insert("data".into(), Value::Object(data));
     Ok(Value::Object(event))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NOW: &str = "2026-11-22T10:00:00Z";
+
+    fn dlc_failed() -> Value {
+        let data = catalog::event_type("pai.dlc", "dlc:Job:Failed")
+            .unwrap()
+            .sample_data();
+        json!({"specversion": "1.0", "id": "e-1", "source": "pai.dlc", "type": "dlc:Job:Failed", "data": data})
+    }
+
+    fn field_of(v: Value) -> String {
+        check(v, NOW).unwrap_err().field
+    }
+
+    #[test]
+    fn a_catalog_event_is_accepted_and_gets_a_time() {
+        let e = check(dlc_failed(), NOW).unwrap();
+        assert_eq!(e.event_type, "dlc:Job:Failed");
+        assert_eq!(e.time, NOW);
+        let stored: Value = serde_json::from_str(&e.envelope).unwrap();
+        assert_eq!(stored["time"], NOW);
+    }
+
+    #[test]
+    fn each_bad_attribute_is_named() {
+        let mut v = dlc_failed();
+        v["specversion"] = json!("0.3");
+        assert_eq!(field_of(v), "specversion");
+        let mut v = dlc_failed();
+        v["id"] = json!("");
+        assert_eq!(field_of(v), "id");
+        let mut v = dlc_failed();
+        v["source"] = json!("pai.nope");
+        assert_eq!(field_of(v), "source");
+        let mut v = dlc_failed();
+        v["type"] = json!("flow:Task:Failed");
+        assert_eq!(field_of(v), "type");
+        let mut v = dlc_failed();
+        v["time"] = json!("yesterday");
+        assert_eq!(field_of(v), "time");
+        // JSON data without the type's required fields: the first missing one.
+        let mut v = dlc_failed();
+        v["data"] = json!([1]);
+        assert_eq!(field_of(v), "data.event.entity_id");
+        // An object where the content type says text.
+        let mut v = dlc_failed();
+        v["datacontenttype"] = json!("text/plain");
+        assert_eq!(field_of(v), "data");
+        let mut v = dlc_failed();
+        v["datacontenttype"] = json!("text/plain\u{1}");
+        assert_eq!(field_of(v), "datacontenttype");
+        let mut v = dlc_failed();
+        v["data_base64"] = json!("aGk=");
+        assert_eq!(field_of(v), "data_base64");
+    }
+
+    #[test]
+    fn attribute_names_and_extension_values_follow_cloudevents() {
+        // Extensions: lower-case letters and digits, string / integer / boolean values.
+        let mut v = dlc_failed();
+        v["traceparent2"] = json!("00-abc");
+        v["retries"] = json!(3);
+        v["replay"] = json!(true);
+        assert!(check(v, NOW).is_ok());
+        for name in ["my attr", "Tenant", "tenant_id", "x-trace", &"a".repeat(65)] {
+            let mut v = dlc_failed();
+            v[name] = json!("1");
+            let e = check(v, NOW).unwrap_err();
+            assert_eq!(e.field, name);
+            assert!(e.message.contains("lower-case letters"), "{e:?}");
+        }
+        for value in [json!({"a": 1}), json!([1]), json!(1.5)] {
+            let mut v = dlc_failed();
+            v["tenant"] = value;
+            assert_eq!(field_of(v), "tenant");
+        }
+        // Binary mode: a header that is no attribute name is refused by name too.
+        let data = dlc_failed()["data"].to_string();
+        let headers = [
+            ("ce-specversion", "1.0"),
+            ("ce-id", "b-1"),
+            ("ce-source", "pai.dlc"),
+            ("ce-type", "dlc:Job:Failed"),
+            ("ce-my_attr", "x"),
+        ];
+        let v = from_binary(headers.into_iter(), "application/json", data.as_bytes()).unwrap();
+        assert_eq!(field_of(v), "my_attr");
+    }
+
+    #[test]
+    fn datarobot_required_fields_are_enforced_by_name() {
+        let entry = catalog::event_type("datarobot.project", "project.deleted").unwrap();
+        let mut data = entry.sample_data();
+        let v = json!({"specversion": "1.0", "id": "p", "source": "datarobot.project", "type": "project.deleted", "data": data.clone()});
+        assert!(check(v, NOW).is_ok());
+        let missing = entry.required.last().unwrap();
+        let (head, last) = missing.rsplit_once('.').unwrap_or(("", missing));
+        let parent = if head.is_empty() {
+            &mut data
+        } else {
+            head.split('.').fold(&mut data, |v, k| &mut v[k])
+        };
+        parent.as_object_mut().unwrap().remove(last);
+        let v = json!({"specversion": "1.0", "id": "p", "source": "datarobot.project", "type": "project.deleted", "data": data});
+        let e = check(v, NOW).unwrap_err();
+        assert_eq!(e.field, format!("data.{missing}"));
+    }
+
+    #[test]
+    fn oversized_events_are_refused() {
+        let mut v = dlc_failed();
+        v["data"]["padding"] = json!("x".repeat(MAX_EVENT_BYTES));
+        assert_eq!(check(v, NOW).unwrap_err().code, "EventTooLarge");
+    }
+
+    #[test]
+    fn binary_mode_rebuilds_the_event_from_headers() {
+        let data = dlc_failed()["data"].to_string();
+        let headers = [
+            ("ce-specversion", "1.0"),
+            ("ce-id", "b-1"),
+            ("ce-source", "pai.dlc"),
+            ("ce-type", "dlc:Job:Failed"),
+            ("ce-subject", "job%20one"),
+            ("x-other", "ignored"),
+        ];
+        let v = from_binary(headers.into_iter(), "application/json", data.as_bytes()).unwrap();
+        let e = check(v, NOW).unwrap();
+        assert_eq!(e.id, "b-1");
+        assert_eq!(e.subject.as_deref(), Some("job one"));
+        assert!(from_binary([].into_iter(), "application/json", b"{}").is_err());
+    }
+
+    #[test]
+    fn modes_follow_the_content_type() {
+        assert_eq!(
+            mode("application/cloudevents+json; charset=utf-8", false),
+            Some(Mode::Structured)
+        );
+        assert_eq!(
+            mode("application/cloudevents-batch+json", false),
+            Some(Mode::Batch)
+        );
+        assert_eq!(mode("application/json", false), Some(Mode::Binary));
+        assert_eq!(mode("text/plain", false), None);
+        // With ce-specversion, any content type (or none) is binary mode's data type.
+        assert_eq!(mode("text/plain", true), Some(Mode::Binary));
+        assert_eq!(mode("", true), Some(Mode::Binary));
+    }
 }

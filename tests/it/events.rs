@@ -2210,3 +2210,148 @@ async fn datarobot_webhooks_as_datarobot_sends_them_reach_an_http_target_field_f
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
     assert_eq!(fakes.hits("dr").len(), 2);
 }
+
+// ---------------------------------------------------------------------------------------
+// 15. Events as the official CloudEvents SDKs send them; data that is not JSON.
+
+/// PutEvents with exactly these headers: no Content-Type unless one is given.
+async fn put_exact(app: &TestApp, token: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Put {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}/api/v1/buses/{BUS}/events", app.base()))
+        .header("authorization", bearer(token))
+        .body(body);
+    for (n, v) in headers {
+        req = req.header(*n, *v);
+    }
+    let res = req.send().await.expect("request sent");
+    let status = res.status();
+    let text = res.text().await.unwrap_or_default();
+    Put {
+        status,
+        body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    }
+}
+
+#[tokio::test]
+async fn binary_events_without_a_content_type_and_text_or_bytes_data_are_accepted_and_delivered_as_received(
+) {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let saved = save_ok(
+        &mut v,
+        &json!({
+            "name": "sdk",
+            "source": MODEL,
+            "types": [APPROVED],
+            "targets": [
+                http(&base, "bin", "cloudevents_binary"),
+                http(&base, "str", "cloudevents_structured"),
+            ],
+        }),
+    )
+    .await;
+    fakes.learn_secrets(&saved, &["bin", "str"]);
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+    let attributes = |id: &'static str| {
+        vec![
+            ("ce-specversion", "1.0"),
+            ("ce-id", id),
+            ("ce-source", MODEL),
+            ("ce-type", APPROVED),
+            ("ce-time", TIME),
+        ]
+    };
+    let json_data = event(MODEL, APPROVED, "x")["data"].to_string();
+
+    // The Python SDK's binary mode with no datacontenttype: ce-* headers, no Content-Type.
+    let python = put_exact(
+        &app,
+        &token,
+        &attributes("py-1"),
+        json_data.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(python.status, StatusCode::OK, "{python:?}");
+    assert_eq!(python.entry(0)["Deliveries"], 2, "{python:?}");
+    // Text data, with its own content type.
+    let mut text_headers = attributes("text-1");
+    text_headers.push(("content-type", "text/plain; charset=utf-8"));
+    let text = put_exact(
+        &app,
+        &token,
+        &text_headers,
+        b"nightly-train: approved".to_vec(),
+    )
+    .await;
+    assert_eq!(text.status, StatusCode::OK, "{text:?}");
+    // Bytes with no content type: not JSON, so bytes.
+    let bytes = put_exact(&app, &token, &attributes("bytes-1"), vec![0xff, 0x00, 0x7f]).await;
+    assert_eq!(bytes.status, StatusCode::OK, "{bytes:?}");
+    // Structured mode with data_base64, in a batch beside a text event.
+    let batch = put_batch(
+        &app,
+        &token,
+        &[
+            json!({"specversion": "1.0", "id": "b64-1", "source": MODEL, "type": APPROVED, "time": TIME,
+                   "datacontenttype": "application/octet-stream", "data_base64": "AAEC"}),
+            json!({"specversion": "1.0", "id": "text-2", "source": MODEL, "type": APPROVED, "time": TIME,
+                   "datacontenttype": "text/plain", "data": "plain words"}),
+        ],
+    )
+    .await;
+    assert_eq!(batch.status, StatusCode::OK, "{batch:?}");
+    assert_eq!(batch.body["FailedEntryCount"], 0, "{batch:?}");
+    for id in [
+        python.herald_id(0),
+        text.herald_id(0),
+        bytes.herald_id(0),
+        batch.herald_id(0),
+        batch.herald_id(1),
+    ] {
+        let ds = settled(&pool, id).await;
+        assert!(ds.iter().all(|d| d.status == "delivered"), "{ds:#?}");
+    }
+
+    // Binary-mode receivers get the data as received, with its content type.
+    let bin = fakes.hits("bin");
+    let got = |id: &str| {
+        bin.iter()
+            .find(|h| h.header("ce-id") == id)
+            .unwrap_or_else(|| panic!("{id} not delivered: {bin:#?}"))
+            .clone()
+    };
+    let h = got("py-1");
+    assert_eq!(h.header("content-type"), "application/json");
+    assert_eq!(h.json(), serde_json::from_str::<Value>(&json_data).unwrap());
+    let h = got("text-1");
+    assert_eq!(h.header("content-type"), "text/plain; charset=utf-8");
+    assert_eq!(h.body, b"nightly-train: approved");
+    let h = got("bytes-1");
+    assert_eq!(h.header("content-type"), "application/octet-stream");
+    assert_eq!(h.body, [0xff, 0x00, 0x7f]);
+    let h = got("b64-1");
+    assert_eq!(h.body, [0x00, 0x01, 0x02]);
+    assert!(bin.iter().all(|h| h.verified), "{bin:#?}");
+    // Structured receivers get the CloudEvent with data or data_base64 as it came.
+    let structured = fakes.hits("str");
+    let envelope = |id: &str| {
+        structured
+            .iter()
+            .map(|h| h.json())
+            .find(|e| e["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not delivered"))
+    };
+    assert_eq!(envelope("text-1")["data"], "nightly-train: approved");
+    assert_eq!(envelope("text-2")["data"], "plain words");
+    assert_eq!(envelope("bytes-1")["data_base64"], "/wB/");
+    assert_eq!(envelope("b64-1")["data_base64"], "AAEC");
+
+    // Still refused: JSON that says it is JSON and is not, naming data.
+    let mut bad = attributes("bad-1");
+    bad.push(("content-type", "application/json"));
+    let p = put_exact(&app, &token, &bad, b"{not json".to_vec()).await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
+    assert_eq!(p.entry(0)["ErrorField"], "data", "{p:?}");
+}

@@ -156,10 +156,21 @@ pub fn unix_seconds(time: &str) -> i64 {
 
 /// The standard template: the event's `data` plus `event_type` and `timestamp`, exactly as
 /// DataRobot's webhooks deliver it.
+///
+/// Data that is not a JSON object (text, bytes, an array…) has no fields to spread: it goes
+/// as `data` (or `data_base64`), as received.
 pub fn standard(envelope: &Value) -> Value {
     let mut body = match &envelope["data"] {
         Value::Object(o) => o.clone(),
-        _ => serde_json::Map::new(),
+        _ => {
+            let mut body = serde_json::Map::new();
+            for name in ["data", "data_base64"] {
+                if let Some(v) = envelope.get(name).filter(|v| !v.is_null()) {
+                    body.insert(name.into(), v.clone());
+                }
+            }
+            body
+        }
     };
     body.insert("event_type".into(), envelope["type"].clone());
     body.insert(
@@ -195,6 +206,9 @@ pub fn test_event(workspace: &str, id: &str, time: &str) -> Value {
 /// An HTTP request body: its bytes' source and the `ce-*` headers of binary mode.
 pub struct HttpPayload {
     pub body: Value,
+    /// Binary mode's body when the data is not JSON: the bytes as received and their
+    /// content type (`datacontenttype`); `body` is then unused.
+    pub raw: Option<(Vec<u8>, String)>,
     /// `None`: the target's content type decides (JSON or form).
     pub content_type: Option<&'static str>,
     pub headers: Vec<(String, String)>,
@@ -205,11 +219,13 @@ pub fn http_payload(envelope: &Value, format: PayloadFormat) -> HttpPayload {
     match format {
         PayloadFormat::Standard => HttpPayload {
             body: standard(envelope),
+            raw: None,
             content_type: None,
             headers: vec![],
         },
         PayloadFormat::CloudeventsStructured => HttpPayload {
             body: envelope.clone(),
+            raw: None,
             content_type: Some("application/cloudevents+json"),
             headers: vec![],
         },
@@ -228,8 +244,31 @@ pub fn http_payload(envelope: &Value, format: PayloadFormat) -> HttpPayload {
                     headers.push((format!("ce-{name}"), percent_encode_header(&text)));
                 }
             }
+            let data_type = envelope["datacontenttype"].as_str().unwrap_or_default();
+            let raw = match (&envelope["data"], &envelope["data_base64"]) {
+                (_, Value::String(b64)) => {
+                    use base64::Engine;
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(b64)
+                        .unwrap_or_default();
+                    Some((bytes, data_type.to_string()))
+                }
+                (Value::String(text), _) if !crate::server::ingest::is_json_type(data_type) => {
+                    Some((text.clone().into_bytes(), data_type.to_string()))
+                }
+                _ => None,
+            };
+            let raw = raw.map(|(bytes, ct)| {
+                let ct = if ct.is_empty() {
+                    "application/octet-stream".to_string()
+                } else {
+                    ct
+                };
+                (bytes, ct)
+            });
             HttpPayload {
                 body: envelope["data"].clone(),
+                raw,
                 content_type: Some("application/json"),
                 headers,
             }

@@ -73,7 +73,7 @@ async fn accept_events(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let Some(mode) = ingest::mode(content_type) else {
+    let Some(mode) = ingest::mode(content_type, headers.contains_key("ce-specversion")) else {
         return Err((
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Json(serde_json::json!({

@@ -84,16 +84,21 @@ impl<'a> Endpoint<'a> {
             }
         };
         let payload = render::http_payload(event, self.payload_format);
-        let (body, content_type) = match payload.content_type {
-            Some(ct) => (payload.body.to_string().into_bytes(), ct),
-            None => encode(&payload.body, self.content_type),
-        };
-        let request = self.describe(job.webhook_id, content_type, &payload.headers, &body);
+        let (body, content_type): (Vec<u8>, std::borrow::Cow<'static, str>) =
+            match (payload.raw, payload.content_type) {
+                (Some((bytes, ct)), _) => (bytes, ct.into()),
+                (None, Some(ct)) => (payload.body.to_string().into_bytes(), ct.into()),
+                (None, None) => {
+                    let (bytes, ct) = encode(&payload.body, self.content_type);
+                    (bytes, ct.into())
+                }
+            };
+        let request = self.describe(job.webhook_id, &content_type, &payload.headers, &body);
         let signed = Signed {
             msg_id: job.webhook_id,
             timestamp_s: now_ms() / 1000,
             body,
-            content_type,
+            content_type: &content_type,
             extra: &payload.headers,
         };
         let (outcome, latency_ms) = self.deliver(ctx.out, &secret, signed).await;
@@ -158,7 +163,7 @@ struct Signed<'a> {
     msg_id: &'a str,
     timestamp_s: i64,
     body: Vec<u8>,
-    content_type: &'static str,
+    content_type: &'a str,
     /// CloudEvents binary mode's `ce-*` headers.
     extra: &'a [(String, String)],
 }
