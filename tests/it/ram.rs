@@ -1649,7 +1649,7 @@ async fn the_api_validates_requests_and_manages_buses_and_targets() {
         targets[0]["secret_masked"]
             .as_str()
             .unwrap()
-            .starts_with("SEC"),
+            .ends_with("6789"),
         "the signing key was kept: {targets}"
     );
     let http_url = targets[1]["url_masked"].as_str().unwrap();
@@ -2441,7 +2441,7 @@ async fn enabling_without_get_rule_answers_the_state_without_targets_or_pattern(
         "GetRule",
         &one_statement(
             "Allow",
-            &["eventbridge:GetRule"],
+            &["eventbridge:GetRule", "eventbridge:ListTargets"],
             "acs:eventbridge:*:*:eventbus/*",
         ),
     )
@@ -2482,7 +2482,8 @@ async fn enabling_without_get_rule_answers_the_state_without_targets_or_pattern(
     assert_eq!(r.json()["targets"], json!([]), "{r:?}");
     assert_eq!(r.json()["pattern"], "", "{r:?}");
 
-    // With GetRule the answer is the whole rule, targets masked.
+    // With GetRule (and ListTargets, for the targets) the answer is the whole rule, targets
+    // masked.
     attach(&mut owner, jack, read).await;
     let r = api.post(&disable, &json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
@@ -2852,9 +2853,11 @@ async fn reads_obey_deny_rules_list_as_names_only_and_events_hide_denied_rules_a
 
 #[tokio::test]
 async fn a_sealed_target_copied_into_another_tenants_row_does_not_open_there() {
+    use herald::server::store::rules as store;
     use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
     let (app, mut a) = herald().await;
     let a_target = owner_rule(&mut a, "alpha-rule", "a").await;
+    let a_rule = get_rule(&mut a, "alpha-rule").await["id"].as_i64().unwrap();
     let mut b = app.team_owner("bravo@example.com", true).await;
     const B_TOKEN: &str = "tok-BRAVO-SECRET-0123456789abcdef";
     let r = save_rule(
@@ -2870,25 +2873,34 @@ async fn a_sealed_target_copied_into_another_tenants_row_does_not_open_there() {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    let b_target = r.json()["rule"]["targets"][0]["id"].as_i64().unwrap();
+    let b_rule = r.json()["rule"]["id"].as_i64().unwrap();
 
-    // Someone with the database file copies B's sealed settings over A's.
+    // Someone with the database file copies B's sealed settings over A's, through the store.
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(SqliteConnectOptions::new().filename(app.db_path()))
         .await
         .unwrap();
-    let b_sealed: String = sqlx::query_scalar("SELECT config FROM targets WHERE id = ?1")
-        .bind(b_target)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE targets SET config = ?1 WHERE id = ?2")
-        .bind(&b_sealed)
-        .bind(a_target)
-        .execute(&pool)
-        .await
-        .unwrap();
+    let b_sealed = store::targets_of(&pool, &[b_rule]).await.unwrap()[0]
+        .config
+        .clone();
+    let a_row = store::targets_of(&pool, &[a_rule]).await.unwrap()[0].clone();
+    assert_eq!(a_row.id, a_target);
+    let mut conn = pool.acquire().await.unwrap();
+    let copy = |_: usize, _: i64| b_sealed.clone();
+    store::replace_targets(
+        &mut conn,
+        a_rule,
+        &[store::TargetWrite {
+            id: Some(a_target),
+            kind: &a_row.kind,
+            contacts: &[],
+        }],
+        &copy,
+    )
+    .await
+    .unwrap();
+    drop(conn);
     pool.close().await;
 
     // A's rule no longer opens (an internal error), and B's token is shown nowhere.
