@@ -1283,7 +1283,12 @@ async fn the_audit_log_records_logins_keys_and_rule_changes_with_secrets_masked(
         "the key leaked: {}",
         all.body
     );
-    let (_, key_secret) = key_token.rsplit_once('_').unwrap();
+    // `hk_<key_id>_<secret>`: the secret is URL-safe base64 and may hold `_` itself, so it
+    // is what follows the key id, not what follows the last `_` (a short chance match).
+    let (_, key_secret) = key_token
+        .strip_prefix("hk_")
+        .and_then(|t| t.split_once('_'))
+        .unwrap();
     assert!(
         !all.body.contains(key_secret),
         "the key leaked: {}",
