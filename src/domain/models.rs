@@ -238,6 +238,11 @@ pub struct DeliveryView {
     pub last_reason: Option<String>,
     pub last_detail: Option<String>,
     pub attempts: Vec<AttemptView>,
+    /// The reader may not read this delivery's rule or its targets (no GetRule or no
+    /// ListTargets there): `attempts` and `last_detail`, which show the target's address and
+    /// answers, are left empty.
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 /// One try of a delivery: the request (secrets masked), the answer, the latency, the reason.

@@ -209,6 +209,14 @@ pub struct RuleView {
     pub types: Vec<String>,
     /// The pattern, pretty-printed; empty for none.
     pub pattern: String,
+    /// The reader may not read the rule (no GetRule): its description, source, types and
+    /// pattern are left empty, and mean nothing.
+    #[serde(default)]
+    pub definition_hidden: bool,
+    /// The reader may not read the rule's targets (no GetRule or no ListTargets): `targets`
+    /// is left empty, and means nothing.
+    #[serde(default)]
+    pub targets_hidden: bool,
     /// Units this rule may use.
     pub quota: u32,
     /// Units its targets take.

@@ -66,10 +66,21 @@ pub fn parse_retention(text: &str) -> Result<std::time::Duration, String> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetrySchedule(pub Vec<std::time::Duration>);
 
+/// The longest delay before one retry. Longer ones are refused at start: a delivery due in
+/// decades is a typo, and the time it is due at must stay far from `i64` milliseconds' end.
+pub const MAX_RETRY_DELAY: std::time::Duration = std::time::Duration::from_secs(30 * 86_400);
+
 impl RetrySchedule {
-    /// From text such as `5s,30s,2m,1h`.
+    /// From text such as `5s,30s,2m,1h`; each delay at most [`MAX_RETRY_DELAY`].
     pub fn parse(text: &str) -> Result<RetrySchedule, String> {
-        parse_schedule(text).map(RetrySchedule)
+        let delays = parse_schedule(text)?;
+        if let Some(too_long) = delays.iter().find(|d| **d > MAX_RETRY_DELAY) {
+            return Err(format!(
+                "a retry delay of {}s is longer than the most, 30d",
+                too_long.as_secs()
+            ));
+        }
+        Ok(RetrySchedule(delays))
     }
 }
 
@@ -97,8 +108,16 @@ pub fn parse_schedule(text: &str) -> Result<Vec<std::time::Duration>, String> {
         };
         let secs = n
             .checked_mul(scale)
-            .ok_or_else(|| format!("{part:?} is too long"))?;
+            .ok_or_else(|| format!("{part:?} is too long: at most 36500d"))?;
         out.push(std::time::Duration::from_secs(secs));
+    }
+    // No duration Herald takes is meant to be longer: past this, the milliseconds it is
+    // added to or compared with could overflow.
+    if out
+        .iter()
+        .any(|d| *d > std::time::Duration::from_secs(36_500 * 86_400))
+    {
+        return Err("at most 36500d (100 years)".into());
     }
     if out.is_empty() {
         return Err("the schedule needs at least one delay".into());
@@ -174,8 +193,8 @@ pub struct ServeArgs {
     #[arg(long, env = "HERALD_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
 
-    /// Delays before each retry of a failed delivery (jittered ±20 %); after the last one
-    /// the delivery is dead.
+    /// Delays before each retry of a failed delivery (jittered ±20 %), each at most 30d;
+    /// after the last one the delivery is dead.
     #[arg(
         long,
         env = "HERALD_RETRY_SCHEDULE",
@@ -492,6 +511,21 @@ mod tests {
         let shown = format!("{args:?}");
         assert!(!shown.contains("c2VjcmV0LWtleQ"), "{shown}");
         assert!(shown.contains("[redacted]"), "{shown}");
+    }
+
+    #[test]
+    fn absurd_retry_delays_are_refused_not_overflowed() {
+        for text in [
+            "10000000000d",
+            "5s,18446744073709551615ms",
+            "31d",
+            "99999999999999h",
+        ] {
+            let err = RetrySchedule::parse(text).unwrap_err();
+            assert!(err.contains("most"), "{text}: {err}");
+        }
+        assert!(RetrySchedule::parse("30d").is_ok());
+        assert!(parse_one_duration("10000000000d").is_err());
     }
 
     #[test]

@@ -2,18 +2,25 @@
 //! credentials are sealed with XChaCha20-Poly1305 before they reach the database, and shown
 //! masked afterwards.
 //!
+//! A target's settings are sealed bound to their row ([`target_row`]: the account and the
+//! target's id as associated data, format `v2.`), so a ciphertext copied into another row,
+//! another tenant's say, does not open there. Values sealed before that (`v1.`, no
+//! associated data) still open, and are sealed bound at the rule's next save.
+//!
 //! The key comes from `HERALD_SECRET_KEY` (base64 of 32 bytes) or, failing that, from
 //! `secret.key` beside the database, created with mode 0600 on first run. Losing the key
 //! loses the sealed secrets, nothing else.
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use std::path::Path;
 
-/// Prefix of sealed values, so the format can change later.
+/// Prefix of sealed values without associated data (all values before row binding).
 const VERSION: &str = "v1.";
+/// Prefix of values sealed bound to a row: associated data that must match to open.
+const BOUND: &str = "v2.";
 /// Name of the key file in the data directory.
 pub const KEY_FILE: &str = "secret.key";
 
@@ -71,14 +78,30 @@ impl SecretBox {
 
     /// Seal `plaintext`: `v1.` + base64(nonce ‖ ciphertext ‖ tag). A fresh nonce each time.
     pub fn seal(&self, plaintext: &str) -> String {
+        self.seal_with(VERSION, plaintext, b"")
+    }
+
+    /// Seal `plaintext` bound to `row` (see [`target_row`]): `v2.` + base64(nonce ‖
+    /// ciphertext ‖ tag), opening only with the same `row`.
+    pub fn seal_bound(&self, plaintext: &str, row: &[u8]) -> String {
+        self.seal_with(BOUND, plaintext, row)
+    }
+
+    fn seal_with(&self, version: &str, plaintext: &str, aad: &[u8]) -> String {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let sealed = self
             .cipher
-            .encrypt(&nonce, plaintext.as_bytes())
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad,
+                },
+            )
             .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory data");
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
-        format!("{VERSION}{}", B64.encode(out))
+        format!("{version}{}", B64.encode(out))
     }
 
     /// Open a value made by [`seal`](Self::seal). Fails on tampering or a different key.
@@ -86,6 +109,26 @@ impl SecretBox {
         let body = sealed
             .strip_prefix(VERSION)
             .ok_or_else(|| anyhow::anyhow!("sealed secret has an unknown format"))?;
+        self.open_with(body, b"")?
+            .map_err(|()| anyhow::anyhow!("sealed secret does not open with this key"))
+    }
+
+    /// Open a value sealed for `row` by [`seal_bound`](Self::seal_bound), or one sealed
+    /// before row binding by [`seal`](Self::seal). A bound value copied from another row
+    /// fails, saying so.
+    pub fn open_bound(&self, sealed: &str, row: &[u8]) -> anyhow::Result<String> {
+        if let Some(body) = sealed.strip_prefix(BOUND) {
+            return self.open_with(body, row)?.map_err(|()| {
+                anyhow::anyhow!(
+                    "sealed secret does not open for this row: sealed for another row (copied?), tampered with, or under another key"
+                )
+            });
+        }
+        self.open(sealed)
+    }
+
+    /// `Err(())`: the tag does not verify. The outer result: the value is malformed.
+    fn open_with(&self, body: &str, aad: &[u8]) -> anyhow::Result<Result<String, ()>> {
         let bytes = B64
             .decode(body)
             .map_err(|_| anyhow::anyhow!("sealed secret is not base64"))?;
@@ -93,12 +136,25 @@ impl SecretBox {
             anyhow::bail!("sealed secret is truncated");
         }
         let (nonce, ciphertext) = bytes.split_at(24);
-        let plain = self
-            .cipher
-            .decrypt(XNonce::from_slice(nonce), ciphertext)
-            .map_err(|_| anyhow::anyhow!("sealed secret does not open with this key"))?;
-        String::from_utf8(plain).map_err(|_| anyhow::anyhow!("sealed secret is not UTF-8"))
+        let Ok(plain) = self.cipher.decrypt(
+            XNonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad,
+            },
+        ) else {
+            return Ok(Err(()));
+        };
+        String::from_utf8(plain)
+            .map(Ok)
+            .map_err(|_| anyhow::anyhow!("sealed secret is not UTF-8"))
     }
+}
+
+/// The associated data binding a target's sealed settings to its row: the account and
+/// the target's id, both stable for the row's life.
+pub fn target_row(account_id: i64, target_id: i64) -> Vec<u8> {
+    format!("herald:target:{account_id}:{target_id}").into_bytes()
 }
 
 #[cfg(unix)]
@@ -124,16 +180,18 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     std::fs::write(path, contents).map_err(|e| anyhow::anyhow!("creating {}: {e}", path.display()))
 }
 
-/// A secret as the browser may see it: a hint of its start and end, never the whole.
-/// Short secrets show nothing but dots.
+/// Most characters of a secret a mask shows.
+pub const MASK_SHOWN: usize = 4;
+
+/// A secret as the browser may see it: a hint of its end ([`MASK_SHOWN`] characters at
+/// most), never more. Short secrets show nothing but dots.
 pub fn mask(secret: &str) -> String {
     let chars: Vec<char> = secret.chars().collect();
     if chars.len() < 12 {
         return "••••••".into();
     }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}••••••{tail}")
+    let tail: String = chars[chars.len() - MASK_SHOWN..].iter().collect();
+    format!("••••••{tail}")
 }
 
 /// `text` with each of `secrets` (those of 6 characters or more: shorter ones are not worth
@@ -268,20 +326,51 @@ mod tests {
 
     #[test]
     fn masks_show_only_a_hint() {
-        assert_eq!(mask("SEC0123456789abcdef"), "SEC••••••cdef");
+        assert_eq!(mask("SEC0123456789abcdef"), "••••••cdef");
         assert_eq!(mask("short"), "••••••");
         assert_eq!(
             mask_url("https://oapi.dingtalk.com/robot/send?access_token=abcdef0123456789abcdef"),
-            "https://oapi.dingtalk.com/robot/send?access_token=abc••••••cdef"
+            "https://oapi.dingtalk.com/robot/send?access_token=••••••cdef"
         );
         assert_eq!(
             mask_url("https://open.feishu.cn/open-apis/bot/v2/hook/0123456789abcdef0123"),
-            "https://open.feishu.cn/open-apis/bot/v2/hook/012••••••0123"
+            "https://open.feishu.cn/open-apis/bot/v2/hook/••••••0123"
         );
         assert_eq!(
             mask_url("https://x.example/hooks/abcd1234efgh?rawtoken1234"),
-            "https://x.example/hooks/abc••••••efgh?raw••••••1234"
+            "https://x.example/hooks/••••••efgh?••••••1234"
         );
+    }
+
+    #[test]
+    fn a_mask_never_shows_more_than_four_characters_of_the_secret() {
+        for secret in [
+            "SEC0123456789abcdef",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "0123456789ab",
+            "四五六七八九十一二三四五六",
+        ] {
+            let shown: Vec<char> = mask(secret).chars().filter(|c| *c != '•').collect();
+            assert!(shown.len() <= 4, "{secret}: {}", mask(secret));
+        }
+    }
+
+    #[test]
+    fn a_bound_secret_opens_only_for_its_row_and_old_values_still_open() {
+        let b = SecretBox::from_key(&[7u8; 32]);
+        let sealed = b.seal_bound("whsec_tenant_a", &target_row(1, 10));
+        assert!(sealed.starts_with("v2."), "{sealed}");
+        assert_eq!(
+            b.open_bound(&sealed, &target_row(1, 10)).unwrap(),
+            "whsec_tenant_a"
+        );
+        let err = b.open_bound(&sealed, &target_row(2, 10)).unwrap_err();
+        assert!(err.to_string().contains("another row"), "{err}");
+        assert!(b.open_bound(&sealed, &target_row(1, 11)).is_err());
+        assert!(b.open(&sealed).is_err(), "v1 opening refuses a v2 value");
+        // Values sealed before row binding open as before.
+        let legacy = b.seal("old");
+        assert_eq!(b.open_bound(&legacy, &target_row(1, 10)).unwrap(), "old");
     }
 
     #[test]

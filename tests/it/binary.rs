@@ -40,6 +40,49 @@ fn bad_flags_are_refused_with_a_message() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("sometimes"));
 }
 
+#[test]
+fn an_absurd_retry_schedule_is_refused_at_start_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    for schedule in ["10000000000d", "5s,18446744073709551615ms", "400d"] {
+        let mut child = Command::new(BIN)
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--retry-schedule",
+                schedule,
+            ])
+            .env(
+                "HERALD_DATABASE_URL",
+                format!("sqlite://{}", dir.path().join("h.db").display()),
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A server that started instead of refusing is stopped and the test fails.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("--retry-schedule {schedule} was accepted: the server started");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert!(!status.success(), "{schedule}: {stderr}");
+        assert!(
+            stderr.contains("--retry-schedule") && !stderr.contains("panicked"),
+            "{schedule}: {stderr}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn serve_creates_the_database_answers_health_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();

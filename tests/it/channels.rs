@@ -270,6 +270,11 @@ async fn email_goes_through_the_smtp_relay_to_every_contact_with_text_and_html()
     assert_eq!(mail.len(), 1, "one message to both contacts");
     let (rcpt, text) = &mail[0];
     assert_eq!(rcpt, &["alice@example.com", "alan@example.com"]);
+    // Blind copies: neither contact sees the other's address (nor its own list).
+    assert!(
+        !text.contains("alice@example.com") && !text.contains("alan@example.com"),
+        "the message shows the contacts' addresses to each other: {text}"
+    );
     assert!(text.contains("From: Herald <alerts@herald.test>"), "{text}");
     assert!(text.contains("Subject: [Herald]"), "{text}");
     assert!(

@@ -283,6 +283,64 @@ async fn a_target_failing_without_a_break_is_disabled_flagged_and_saved_back_on(
     assert_eq!(ds[0]["status"], "delivered");
 }
 
+/// The first target of `rule` is not flagged disabled.
+async fn assert_enabled(v: &mut Visitor, rule: &str, when: &str) {
+    let r = v.call("get_rule", &[("bus", BUS), ("name", rule)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert!(
+        r.json()["targets"][0]["disabled"].is_null(),
+        "{when}: the target was disabled: {r:?}"
+    );
+}
+
+/// With a real window (`--disable-failing-after 2s`), a target is disabled only once it has
+/// failed for the whole window without a single success: one failure does not do it, a
+/// success in between starts the clock again, and an unbroken streak as long as the window
+/// does. The waits are lower bounds (at least the window), never a race.
+#[tokio::test]
+async fn a_success_restarts_the_failing_clock_and_only_an_unbroken_window_of_failures_disables() {
+    const WINDOW: Duration = Duration::from_secs(2);
+    let past_window = WINDOW + Duration::from_millis(500);
+    let (base, robot) = robots().await;
+    let app = TestApp::spawn_with(|a| {
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+        a.retry_schedule = RetrySchedule::parse("100ms").unwrap();
+        a.disable_failing_after = WINDOW;
+    })
+    .await;
+    let mut v = owner(&app).await;
+    let url = format!("{base}/cgi-bin/webhook/send?key=k3");
+    save(
+        &mut v,
+        None,
+        json!([{"config": {"kind": "wecom", "url": url}}]),
+    )
+    .await;
+
+    // A first failure starts the clock; it does not disable.
+    robot.fail.store(true, Ordering::Relaxed);
+    let id = test_event(&mut v).await;
+    assert_ne!(settled(&mut v, id).await[0]["status"], "delivered");
+    assert_enabled(&mut v, "flows", "after one failure").await;
+
+    // A success, more than a window after that failure, then a failure at once: the success
+    // broke the streak, so the target has failed for an instant, not a window.
+    tokio::time::sleep(past_window).await;
+    robot.fail.store(false, Ordering::Relaxed);
+    let id = test_event(&mut v).await;
+    assert_eq!(settled(&mut v, id).await[0]["status"], "delivered");
+    robot.fail.store(true, Ordering::Relaxed);
+    let id = test_event(&mut v).await;
+    assert_ne!(settled(&mut v, id).await[0]["status"], "delivered");
+    assert_enabled(&mut v, "flows", "a success restarted the clock").await;
+
+    // Failing on, with no success, for more than the window: disabled.
+    tokio::time::sleep(past_window).await;
+    let id = test_event(&mut v).await;
+    settled(&mut v, id).await;
+    assert_disabled(&mut v, "flows", "failing without a break").await;
+}
+
 /// Send a Model "approved" test event through the UI; its Herald id.
 async fn model_test_event(v: &mut Visitor) -> i64 {
     send_test(v, "pai.model", "model:ModelVersion:Approved").await

@@ -1283,7 +1283,12 @@ async fn the_audit_log_records_logins_keys_and_rule_changes_with_secrets_masked(
         "the key leaked: {}",
         all.body
     );
-    let (_, key_secret) = key_token.rsplit_once('_').unwrap();
+    // `hk_<key_id>_<secret>`: the secret is URL-safe base64 and may hold `_` itself, so it
+    // is what follows the key id, not what follows the last `_` (a short chance match).
+    let (_, key_secret) = key_token
+        .strip_prefix("hk_")
+        .and_then(|t| t.split_once('_'))
+        .unwrap();
     assert!(
         !all.body.contains(key_secret),
         "the key leaked: {}",
@@ -1660,7 +1665,7 @@ async fn the_api_validates_requests_and_manages_buses_and_targets() {
         targets[0]["secret_masked"]
             .as_str()
             .unwrap()
-            .starts_with("SEC"),
+            .ends_with("6789"),
         "the signing key was kept: {targets}"
     );
     let http_url = targets[1]["url_masked"].as_str().unwrap();
@@ -2452,7 +2457,7 @@ async fn enabling_without_get_rule_answers_the_state_without_targets_or_pattern(
         "GetRule",
         &one_statement(
             "Allow",
-            &["eventbridge:GetRule"],
+            &["eventbridge:GetRule", "eventbridge:ListTargets"],
             "acs:eventbridge:*:*:eventbus/*",
         ),
     )
@@ -2493,7 +2498,8 @@ async fn enabling_without_get_rule_answers_the_state_without_targets_or_pattern(
     assert_eq!(r.json()["targets"], json!([]), "{r:?}");
     assert_eq!(r.json()["pattern"], "", "{r:?}");
 
-    // With GetRule the answer is the whole rule, targets masked.
+    // With GetRule (and ListTargets, for the targets) the answer is the whole rule, targets
+    // masked.
     attach(&mut owner, jack, read).await;
     let r = api.post(&disable, &json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
@@ -2700,4 +2706,228 @@ async fn an_unknown_api_route_is_a_json_404() {
         body["message"].as_str().unwrap().contains("/api/v1/buses/"),
         "{body}"
     );
+}
+
+/// The owner's event through "Send test event" (DLC job failed, matched by `ui_rule`s);
+/// its id, once every delivery has been tried at least once.
+async fn tried_event(owner: &mut Visitor) -> i64 {
+    let data = catalog::event_type("pai.dlc", "dlc:Job:Failed")
+        .unwrap()
+        .sample_data()
+        .to_string();
+    let r = owner
+        .call(
+            "send_test_event",
+            &[
+                ("bus", BUS),
+                ("source", "pai.dlc"),
+                ("event_type", "dlc:Job:Failed"),
+                ("data", &data),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let id = r.json().as_i64().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let r = owner
+            .call("get_event", &[("bus", BUS), ("id", &id.to_string())])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        let ds = r.json()["deliveries"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if !ds.is_empty()
+            && ds
+                .iter()
+                .all(|d| !d["attempts"].as_array().unwrap().is_empty())
+        {
+            return id;
+        }
+        assert!(std::time::Instant::now() < deadline, "no attempts: {ds:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The deliveries of event `id` as `v` reads it, by rule name.
+async fn deliveries_by_rule(v: &mut Visitor, id: i64) -> std::collections::HashMap<String, Value> {
+    let r = v
+        .call("get_event", &[("bus", BUS), ("id", &id.to_string())])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    r.json()["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap().to_string(), d.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn reads_obey_deny_rules_list_as_names_only_and_events_hide_denied_rules_attempts() {
+    let (app, mut owner) = herald().await;
+    let account = account_of(&mut owner).await;
+    owner_rule(&mut owner, "open-rule", "open description").await;
+    owner_rule(&mut owner, "guarded", "guarded description").await;
+    let event = tried_event(&mut owner).await;
+
+    // Allow ListRules, Deny GetRule and ListTargets: the list names the rules, nothing more.
+    let list_only = create_policy(
+        &mut owner,
+        "ListOnly",
+        &json!({"Version": "1", "Statement": [
+            {"Effect": "Allow", "Action": ["eventbridge:ListRules", "eventbridge:GetEventBus"], "Resource": "*"},
+            {"Effect": "Deny", "Action": ["eventbridge:GetRule", "eventbridge:ListTargets"], "Resource": "*"},
+        ]})
+        .to_string(),
+    )
+    .await;
+    create_user(&mut owner, "lister", &[list_only]).await;
+    let mut lister = ready_user(&app, account, "lister").await;
+    let (_, token) = access_key(&mut lister).await;
+    let api = Api::new(&app, &token);
+    let console = lister.call("list_rules", &[("bus", BUS)]).await;
+    assert_eq!(console.status, StatusCode::OK, "{console:?}");
+    let rest = api.get(&rules_path(BUS)).await;
+    assert_eq!(rest.status, StatusCode::OK, "{rest:?}");
+    for (via, list) in [("console", console.json()), ("api", rest.json())] {
+        let mut got = names(&list);
+        got.sort();
+        assert_eq!(got, ["guarded", "open-rule"], "{via}: {list}");
+        let text = list.to_string();
+        for hidden in [
+            "nightly-",
+            "dlc:Job:Failed",
+            "open description",
+            "guarded description",
+            "127.0.0.1",
+            "dingtalk",
+        ] {
+            assert!(!text.contains(hidden), "{via} shows {hidden:?}: {list}");
+        }
+        for rule in list.as_array().unwrap() {
+            assert_eq!(rule["targets"], json!([]), "{via}: {rule}");
+            assert_eq!(rule["pattern"], "", "{via}: {rule}");
+            assert_eq!(rule["definition_hidden"], true, "{via}: {rule}");
+            assert_eq!(rule["targets_hidden"], true, "{via}: {rule}");
+        }
+    }
+    // The event: the deliveries' rules and states, no attempts of either rule.
+    let ds = deliveries_by_rule(&mut lister, event).await;
+    assert_eq!(ds.len(), 2, "{ds:?}");
+    for d in ds.values() {
+        assert_eq!(d["attempts"], json!([]), "{d}");
+        assert_eq!(d["hidden"], true, "{d}");
+        assert!(!d.to_string().contains("127.0.0.1"), "{d}");
+    }
+
+    // Full rights but GetRule denied on one rule, or ListTargets: that rule's attempts are
+    // hidden, the other's shown.
+    let full = create_policy(&mut owner, "Full", &seed_policy()).await;
+    let guarded = rule_arn(account, BUS, "guarded");
+    for (login, denied) in [
+        ("no-get", "eventbridge:GetRule"),
+        ("no-targets", "eventbridge:ListTargets"),
+    ] {
+        let deny = create_policy(
+            &mut owner,
+            &format!("Deny-{login}"),
+            &one_statement("Deny", &[denied], &guarded),
+        )
+        .await;
+        create_user(&mut owner, login, &[full, deny]).await;
+        let mut v = ready_user(&app, account, login).await;
+        let ds = deliveries_by_rule(&mut v, event).await;
+        assert_eq!(ds["guarded"]["attempts"], json!([]), "{login}: {ds:?}");
+        assert_eq!(ds["guarded"]["hidden"], true, "{login}: {ds:?}");
+        assert!(
+            !ds["guarded"].to_string().contains("127.0.0.1"),
+            "{login}: {ds:?}"
+        );
+        assert!(
+            !ds["open-rule"]["attempts"].as_array().unwrap().is_empty(),
+            "{login}: {ds:?}"
+        );
+        let list = v.call("list_rules", &[("bus", BUS)]).await.json();
+        let rule = |name: &str| {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["name"] == name)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(rule("guarded")["targets"], json!([]), "{login}: {list}");
+        assert_eq!(
+            rule("open-rule")["targets"].as_array().unwrap().len(),
+            1,
+            "{login}: {list}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_sealed_target_copied_into_another_tenants_row_does_not_open_there() {
+    use herald::server::store::rules as store;
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    let (app, mut a) = herald().await;
+    let a_target = owner_rule(&mut a, "alpha-rule", "a").await;
+    let a_rule = get_rule(&mut a, "alpha-rule").await["id"].as_i64().unwrap();
+    let mut b = app.team_owner("bravo@example.com", true).await;
+    const B_TOKEN: &str = "tok-BRAVO-SECRET-0123456789abcdef";
+    let r = save_rule(
+        &mut b,
+        None,
+        &ui_rule(
+            "bravo-rule",
+            "b",
+            json!([{"config": {"kind": "dingtalk",
+                "url": format!("{NOWHERE}/robot/send?access_token={B_TOKEN}"),
+                "secret": "SECbravo-secret-0123456789"}}]),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let b_rule = r.json()["rule"]["id"].as_i64().unwrap();
+
+    // Someone with the database file copies B's sealed settings over A's, through the store.
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(SqliteConnectOptions::new().filename(app.db_path()))
+        .await
+        .unwrap();
+    let b_sealed = store::targets_of(&pool, &[b_rule]).await.unwrap()[0]
+        .config
+        .clone();
+    let a_row = store::targets_of(&pool, &[a_rule]).await.unwrap()[0].clone();
+    assert_eq!(a_row.id, a_target);
+    let mut conn = pool.acquire().await.unwrap();
+    let copy = |_: usize, _: i64| b_sealed.clone();
+    store::replace_targets(
+        &mut conn,
+        a_rule,
+        &[store::TargetWrite {
+            id: Some(a_target),
+            kind: &a_row.kind,
+            contacts: &[],
+        }],
+        &copy,
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    pool.close().await;
+
+    // A's rule no longer opens (an internal error), and B's token is shown nowhere.
+    let r = a
+        .call("get_rule", &[("bus", BUS), ("name", "alpha-rule")])
+        .await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{r:?}");
+    assert!(!format!("{r:?}").contains("BRAVO"), "{r:?}");
+    // B's own rule still opens.
+    let r = b
+        .call("get_rule", &[("bus", BUS), ("name", "bravo-rule")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
 }

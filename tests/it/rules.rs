@@ -220,7 +220,7 @@ async fn rules_need_the_grant_and_are_listed_with_url_and_secret_masked() {
     assert!(url.contains("••••"), "{url}");
     let secret = t["secret_masked"].as_str().unwrap();
     assert!(secret.contains("••••") && secret != DING_SECRET, "{secret}");
-    assert!(secret.starts_with("SEC"), "{secret}");
+    assert!(secret.ends_with("6789"), "{secret}");
 
     // The rule's own page masks the same way.
     let one = get_rule(&mut v, "nightly").await;
@@ -965,21 +965,27 @@ async fn bad_definitions_are_refused_naming_the_field() {
 
 async fn record_headers(
     State(seen): State<Seen>,
+    uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
 ) -> axum::http::StatusCode {
-    let key = headers
-        .get("x-api-key")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    seen.0.lock().unwrap().push(json!(key));
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    seen.0.lock().unwrap().push(json!({
+        "path": uri.path(),
+        "key": header("x-api-key"),
+        "signature": header("webhook-signature"),
+    }));
     axum::http::StatusCode::NO_CONTENT
 }
 
-#[tokio::test]
-
-async fn stored_header_credentials_are_not_sent_to_a_new_url() {
-    let seen = Seen::default();
+/// A loopback HTTP receiver recording, per path, the `X-Api-Key` header and the
+/// `webhook-signature` header of each request; its base URL.
+async fn recording_receiver(seen: &Seen) -> String {
     let fake = Router::new()
         .route("/stored", post(record_headers))
         .route("/elsewhere", post(record_headers))
@@ -987,7 +993,29 @@ async fn stored_header_credentials_are_not_sent_to_a_new_url() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, fake).await.unwrap() });
+    base
+}
 
+/// What the receiver got at `path`: each request's `X-Api-Key` value and signature.
+fn received_at(seen: &Seen, path: &str) -> Vec<(String, String)> {
+    seen.0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == path)
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap_or_default().to_string(),
+                r["signature"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn stored_header_credentials_are_not_sent_to_a_new_url() {
+    let seen = Seen::default();
+    let base = recording_receiver(&seen).await;
     let (_app, mut v) = herald(true).await;
     let saved = save_ok(
         &mut v,
@@ -1001,22 +1029,129 @@ async fn stored_header_credentials_are_not_sent_to_a_new_url() {
     )
     .await;
     let id = saved["rule"]["targets"][0]["id"].as_i64().unwrap();
+    let secret = saved["new_secrets"][0]["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let test = |url: String| {
+        json!({"bus": BUS, "target": {"kind": "http", "url": url, "secret": secret},
+               "rule": "model-hook", "saved": id, "keep_headers": true})
+    };
+
+    // The saved headers do go to the saved URL (so the guard below is what stops them).
+    let r = v
+        .call_json("test_target", &test(format!("{base}/stored")))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["ok"], true, "{r:?}");
+    let stored = received_at(&seen, "/stored");
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(stored[0].0, "header-credential-value");
+
+    // Asked to keep them for another URL: refused naming the headers, nothing sent there.
+    let r = v
+        .call_json("test_target", &test(format!("{base}/elsewhere")))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.json()["field"], "target.headers", "{r:?}");
+    assert!(received_at(&seen, "/elsewhere").is_empty());
+
+    // Saving the rule so is refused the same way, and the stored URL stays.
+    let r = save(
+        &mut v,
+        Some("model-hook"),
+        &json!({
+            "name": "model-hook",
+            "source": "pai.model",
+            "types": ["model:ModelVersion:Approved"],
+            "targets": [{"id": id, "keep_headers": true, "config": {"kind": "http", "url": format!("{base}/elsewhere"), "secret": secret}}],
+        }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.json()["field"], "targets[0].headers", "{r:?}");
+    let rule = get_rule(&mut v, "model-hook").await.json();
+    assert!(
+        rule["targets"][0]["url_masked"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("/stored"),
+        "{rule}"
+    );
+}
+
+#[tokio::test]
+async fn a_signing_secret_is_not_kept_for_a_new_url_on_save_or_test() {
+    let seen = Seen::default();
+    let base = recording_receiver(&seen).await;
+    let (_app, mut v) = herald(true).await;
+    let rule = |target: Value| {
+        json!({
+            "name": "model-hook",
+            "source": "pai.model",
+            "types": ["model:ModelVersion:Approved"],
+            "targets": [target],
+        })
+    };
+    let saved = save_ok(
+        &mut v,
+        None,
+        &rule(json!({"config": {"kind": "http", "url": format!("{base}/stored")}})),
+    )
+    .await;
+    let id = saved["rule"]["targets"][0]["id"].as_i64().unwrap();
+    let old = saved["new_secrets"][0]["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Test connection of the saved target at a new address, secret left empty: refused
+    // naming the secret, and nothing is signed for the new host with the saved secret.
     let r = v
         .call_json(
             "test_target",
-            &json!({"bus": BUS, "target": {"kind": "http", "url": format!("{base}/elsewhere")}, "rule": "model-hook", "saved": id}),
+            &json!({"bus": BUS, "target": {"kind": "http", "url": format!("{base}/elsewhere")},
+                    "rule": "model-hook", "saved": id}),
         )
         .await;
-    let leaked = seen
-        .0
-        .lock()
-        .unwrap()
-        .iter()
-        .any(|k| k == "header-credential-value");
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.json()["field"], "target.secret", "{r:?}");
+    assert!(received_at(&seen, "/elsewhere").is_empty());
+
+    // The same at save.
+    let moved = |extra: Value| {
+        let mut t =
+            json!({"id": id, "config": {"kind": "http", "url": format!("{base}/elsewhere")}});
+        for (k, val) in extra.as_object().unwrap() {
+            t[k] = val.clone();
+        }
+        rule(t)
+    };
+    let r = save(&mut v, Some("model-hook"), &moved(json!({}))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.json()["field"], "targets[0].secret", "{r:?}");
+
+    // Removing the saved secret generates a new one for the new address.
+    let saved = save_ok(
+        &mut v,
+        Some("model-hook"),
+        &moved(json!({"clear_secret": true})),
+    )
+    .await;
+    let new = saved["new_secrets"][0]["secret"].as_str().unwrap();
     assert!(
-        r.status == StatusCode::BAD_REQUEST || !leaked,
-        "the stored header value reached a URL the caller chose: {r:?}"
+        new.starts_with("whsec_") && new != old,
+        "a new secret is generated"
     );
+
+    // Keeping the saved URL keeps the saved secret, as before.
+    let saved = save_ok(
+        &mut v,
+        Some("model-hook"),
+        &rule(json!({"id": id, "config": {"kind": "http", "url": ""}})),
+    )
+    .await;
+    assert_eq!(saved["new_secrets"], json!([]), "{saved}");
 }
 
 #[tokio::test]

@@ -387,6 +387,11 @@ fn Delivery(delivery: DeliveryView, bus: String, action: ServerAction<Redeliver>
                 {d.last_reason.clone().map(|r| format!(" · last: {r}"))}
             </p>
             {d.last_detail.clone().filter(|s| !s.is_empty()).map(|s| view! { <p class="detail">{s}</p> })}
+            {d.hidden.then(|| view! {
+                <p class="hint" data-testid="attempts-hidden">
+                    "Attempts hidden: you may not read this rule's targets."
+                </p>
+            })}
             <Show when=move || finished>
                 <ActionForm action attr:class="inline">
                     <input type="hidden" name="bus" value=bus.get_value()/>

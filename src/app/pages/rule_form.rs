@@ -88,6 +88,13 @@ pub fn EditRulePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        // Saving a form without the targets it was not shown would drop them.
+                        Ok((rule, _)) if rule.targets_hidden => view! {
+                            <p class="hint" data-testid="targets-hidden">
+                                "You may not list this rule's targets (ListTargets), so it cannot be edited here."
+                            </p>
+                        }
+                        .into_any(),
                         Ok((rule, contacts)) => {
                             view! { <RuleForm bus=rule.bus.clone() initial=Some(rule) contacts/> }
                                 .into_any()

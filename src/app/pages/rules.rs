@@ -166,6 +166,9 @@ fn RuleRow(
             </td>
             <td><span class=status_class>{status}</span></td>
             <td>
+                {rule.definition_hidden.then(|| view! {
+                    <span class="hint" data-testid="rule-hidden">"Hidden: you may not read this rule"</span>
+                })}
                 {source_name}
                 <ul class="types">
                     {rule.types.iter().map(|t| view! { <li><code>{t.clone()}</code></li> }).collect_view()}
@@ -173,6 +176,9 @@ fn RuleRow(
                 {(!rule.pattern.is_empty()).then(|| view! { <span class="hint">"Filtered by a pattern"</span> })}
             </td>
             <td>
+                {rule.targets_hidden.then(|| view! {
+                    <span class="hint" data-testid="targets-hidden">"Hidden: you may not list this rule's targets"</span>
+                })}
                 <ul class="targets">
                     {targets
                         .iter()

@@ -39,6 +39,7 @@ use super::render;
 use crate::domain::catalog::TargetKind;
 use crate::domain::models::DeliveryStatus;
 use crate::domain::target::{Reason, TargetConfig};
+use crate::server::crypto::target_row;
 use crate::server::crypto::SecretBox;
 use crate::server::metrics::Metrics;
 use crate::server::net::client::Outbound;
@@ -627,8 +628,11 @@ fn open_config(ctx: &Ctx, due: &Due) -> Result<TargetConfig, &'static str> {
     let Some(sealed) = &due.config else {
         return Err("the target was deleted after this event arrived");
     };
+    // Bound to the target's row: settings copied from another row (another tenant's) do
+    // not open. A delivery whose target was deleted has no settings at all (above).
+    let row = target_row(due.account_id, due.target_id.unwrap_or_default());
     ctx.secrets
-        .open(sealed)
+        .open_bound(sealed, &row)
         .ok()
         .and_then(|json| serde_json::from_str(&json).ok())
         .ok_or("the target's settings cannot be opened (was the secret key changed?)")

@@ -46,7 +46,10 @@ pub fn resource(data: &Value) -> Option<String> {
     })
 }
 
-/// The chat message for one event.
+/// The chat message for one event. Every value taken from the event (its type, time and
+/// data) is made inert first ([`inert_markdown`] for the markdown and the title,
+/// [`inert_text`] for the plain lines): a producer cannot add links, headings, mentions or
+/// HTML to a message Herald sends in its name.
 pub fn message(envelope: &Value, ctx: &Context) -> Message {
     let event_type = envelope["type"].as_str().unwrap_or_default();
     let source = envelope["source"].as_str().unwrap_or_default();
@@ -55,42 +58,85 @@ pub fn message(envelope: &Value, ctx: &Context) -> Message {
         .unwrap_or(event_type);
     let data = &envelope["data"];
     let time = envelope["time"].as_str().unwrap_or_default();
-    let mut lines = vec![
-        format!("Workspace: {}", ctx.workspace),
-        format!("Event: {event_type}"),
+    let mut facts: Vec<(String, String)> = vec![
+        ("Workspace".into(), ctx.workspace.to_string()),
+        ("Event".into(), clip(event_type)),
     ];
     if let Some(r) = resource(data) {
-        lines.push(format!("Resource: {}", clip(&r)));
+        facts.push(("Resource".into(), clip(&r)));
     }
     for key in ["status", "reason_message", "reason", "message"] {
         if let Some(v) = ENTITIES
             .iter()
             .find_map(|e| data.get(*e)?.get(key)?.as_str())
         {
-            lines.push(format!(
-                "{}: {}",
-                capitalise(&key.replace('_', " ")),
-                clip(v)
-            ));
+            facts.push((capitalise(&key.replace('_', " ")), clip(v)));
             break;
         }
     }
-    lines.push(format!("Time: {time}"));
-    lines.push(format!("Rule: {}", ctx.rule));
-    let heading = format!("[Herald] {title}");
+    facts.push(("Time".into(), clip(time)));
+    facts.push(("Rule".into(), ctx.rule.to_string()));
+    let heading = format!("[Herald] {}", inert_markdown(&clip(title)));
     let mut markdown = format!("#### {heading}\n\n");
-    for l in &lines {
-        let (k, v) = l.split_once(": ").unwrap_or((l, ""));
-        markdown.push_str(&format!("- **{k}:** {v}\n"));
+    for (k, v) in &facts {
+        markdown.push_str(&format!("- **{k}:** {}\n", inert_markdown(v)));
     }
     markdown.push_str(&format!("\n[Open in Herald]({})", ctx.link));
-    let mut plain = lines.clone();
+    let mut plain: Vec<String> = facts
+        .iter()
+        .map(|(k, v)| format!("{k}: {}", inert_text(v)))
+        .collect();
     plain.push(ctx.link.clone());
     Message {
-        title: format!("{heading} · {}", ctx.workspace),
+        title: format!("{heading} · {}", inert_markdown(ctx.workspace)),
         markdown,
         lines: plain,
     }
+}
+
+/// A value from an event made inert for the chat markdown of DingTalk and WeCom: on one
+/// line (no heading, list or quote can start), and with each character that either
+/// dialect reads as markup replaced by its full-width or look-alike twin: `[ ]` (links,
+/// images), `< >` (HTML such as `<font>`, WeCom's `<@userid>` mentions, Lark's `<at>`,
+/// autolinks), `@` (mentions), `` ` `` (code), `*` (emphasis), `#`, `|` (tables), `\`
+/// and `&` (escapes and entities). Look-alikes rather than backslashes: WeCom's markdown
+/// has no escape character, and DingTalk's is not documented, so only characters that are
+/// not markup at all are safe in both. The text stays readable.
+pub fn inert_markdown(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| match c {
+            '[' => '［',
+            ']' => '］',
+            '<' => '＜',
+            '>' => '＞',
+            '@' => '＠',
+            '`' => 'ˋ',
+            '*' => '∗',
+            '#' => '＃',
+            '|' => '│',
+            '\\' => '＼',
+            '&' => '＆',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// A value from an event made inert for plain text (Lark's post `text` elements, SMS,
+/// voice, the email's lines): on one line, and with `< >` (Lark's `<at user_id=…>`) and
+/// `@` (mentions) replaced by their full-width twins.
+pub fn inert_text(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| match c {
+            '<' => '＜',
+            '>' => '＞',
+            '@' => '＠',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
 }
 
 /// Largest digest text: below WeCom's 4,096-byte markdown limit and far below DingTalk's
@@ -119,18 +165,31 @@ fn clip(s: &str) -> String {
 /// Several events for one robot, as one message: a line per event with its link.
 pub fn digest(workspace: &str, events: &[(Value, String)]) -> Message {
     let heading = format!("[Herald] {} events", events.len());
+    let workspace = inert_markdown(workspace);
     let mut markdown = format!("#### {heading} in {workspace}\n\n");
     let mut lines = vec![format!("Workspace: {workspace}")];
     for (envelope, link) in events {
         let event_type = envelope["type"].as_str().unwrap_or_default();
         let source = envelope["source"].as_str().unwrap_or_default();
-        let title = catalog::event_type(source, event_type)
-            .map(|t| t.title)
-            .unwrap_or(event_type);
+        let title = clip(
+            catalog::event_type(source, event_type)
+                .map(|t| t.title)
+                .unwrap_or(event_type),
+        );
         let what = clip(&resource(&envelope["data"]).unwrap_or_default());
-        let time = envelope["time"].as_str().unwrap_or_default();
-        markdown.push_str(&format!("- **{title}** {what} · {time} · [open]({link})\n"));
-        lines.push(format!("{title}: {what} at {time} {link}"));
+        let time = clip(envelope["time"].as_str().unwrap_or_default());
+        markdown.push_str(&format!(
+            "- **{}** {} · {} · [open]({link})\n",
+            inert_markdown(&title),
+            inert_markdown(&what),
+            inert_markdown(&time)
+        ));
+        lines.push(format!(
+            "{}: {} at {} {link}",
+            inert_text(&title),
+            inert_text(&what),
+            inert_text(&time)
+        ));
     }
     Message {
         title: format!("{heading} · {workspace}"),
@@ -367,6 +426,107 @@ mod tests {
             link: "http://h".into(),
         };
         assert!(message(&long, &ctx).markdown.len() < 2000);
+    }
+
+    /// Values a producer controls, each trying to add markup to a chat message.
+    const HOSTILE: &[&str] = &[
+        "[click me](http://evil.example)",
+        "![img](http://evil.example/x.png)",
+        "# Heading",
+        "<font color=\"warning\">red</font>",
+        "@all",
+        "@13800000000",
+        "<at user_id=\"all\">everyone</at>",
+        "<@zhangsan>",
+        "line one\n\n# injected heading\n- item",
+        "`code` **bold** <script>x</script> <http://evil.example>",
+    ];
+
+    fn hostile_envelope(value: &str) -> Value {
+        let mut e = envelope();
+        e["type"] = json!(value);
+        e["data"]["job"]["name"] = json!(value);
+        e["data"]["job"]["id"] = json!(value);
+        e["data"]["job"]["reason_message"] = json!(value);
+        e["time"] = json!(value);
+        e
+    }
+
+    /// What a chat renderer would take for markup in `text`: a link or image, raw HTML (a
+    /// `<font>`, an `<at>`, an autolink), a mention, code. (Headings and lists need a new
+    /// line: the callers count those.)
+    fn markup_in(text: &str) -> Option<&'static str> {
+        let checks: &[(&str, &str)] = &[
+            ("](", "a link or image"),
+            ("[", "a link or image"),
+            ("<", "HTML, an <at> or <@…> mention, or an autolink"),
+            ("@", "an @ mention"),
+            ("`", "code"),
+        ];
+        checks
+            .iter()
+            .find(|(m, _)| text.contains(m))
+            .map(|(_, what)| *what)
+    }
+
+    #[test]
+    fn event_values_cannot_add_markup_to_chat_messages() {
+        let ctx = Context {
+            workspace: "vision",
+            rule: "failures",
+            link: "http://herald.local/events/7".into(),
+        };
+        // The newlines of a plain message, less the two before the link back.
+        let lines = message(&envelope(), &ctx).markdown.matches('\n').count() - 2;
+        for value in HOSTILE {
+            let e = hostile_envelope(value);
+            let m = message(&e, &ctx);
+            // Herald's own markup (the heading, the bold keys, the link back) is fixed; what
+            // comes from the event is everything between.
+            let own_link = "\n\n[Open in Herald](http://herald.local/events/7)";
+            let body = m
+                .markdown
+                .strip_suffix(own_link)
+                .expect("the link back stays");
+            let body = body.strip_prefix("#### [Herald] ").unwrap();
+            assert_eq!(
+                markup_in(body),
+                None,
+                "{value:?} in markdown:\n{}",
+                m.markdown
+            );
+            assert_eq!(
+                body.matches('\n').count(),
+                lines,
+                "{value:?}: {}",
+                m.markdown
+            );
+            let title = m.title.strip_prefix("[Herald] ").unwrap();
+            assert_eq!(markup_in(title), None, "{value:?} in title: {}", m.title);
+            for line in &m.lines {
+                assert!(!line.contains('\n'), "{value:?}: {line:?}");
+                assert!(
+                    !line.contains('<') && !line.contains('@'),
+                    "{value:?}: {line:?}"
+                );
+            }
+            let d = digest("vision", &[(e, "http://h/buses/b/events/1".into())]);
+            let body = d
+                .markdown
+                .strip_suffix(" · [open](http://h/buses/b/events/1)\n")
+                .expect("the digest's link stays");
+            let body = body.strip_prefix("#### [Herald] ").unwrap();
+            assert_eq!(
+                markup_in(body),
+                None,
+                "{value:?} in digest:\n{}",
+                d.markdown
+            );
+            assert_eq!(body.matches('\n').count(), 2, "{value:?}: {}", d.markdown);
+        }
+        // The text is still readable.
+        let m = message(&hostile_envelope("[click me](http://evil.example)"), &ctx);
+        assert!(m.markdown.contains("click me"), "{}", m.markdown);
     }
 
     #[test]

@@ -411,18 +411,29 @@ pub async fn get(
     }
     let deliveries = rows
         .into_iter()
-        .map(|d| DeliveryView {
-            attempts: attempts.remove(&d.id).unwrap_or_default(),
-            next_attempt_at: (d.status == crate::domain::models::DeliveryStatus::Pending.as_str())
+        .map(|d| {
+            // Reading the bus's events does not show what a rule the reader may not read
+            // sent, nor where to: the attempts carry the target's address and its answers.
+            let hidden = d
+                .rule
+                .as_deref()
+                .is_some_and(|rule| !super::rules::may_read_targets(actor, bus, rule));
+            let attempts = attempts.remove(&d.id).unwrap_or_default();
+            DeliveryView {
+                attempts: if hidden { Vec::new() } else { attempts },
+                next_attempt_at: (d.status
+                    == crate::domain::models::DeliveryStatus::Pending.as_str())
                 .then(|| rfc3339_of_ms(d.next_attempt_at)),
-            id: d.id,
-            rule: d.rule,
-            kind: d.kind,
-            webhook_id: d.webhook_id,
-            status: d.status,
-            attempt_count: d.attempts,
-            last_reason: d.last_reason,
-            last_detail: d.last_detail,
+                id: d.id,
+                rule: d.rule,
+                kind: d.kind,
+                webhook_id: d.webhook_id,
+                status: d.status,
+                attempt_count: d.attempts,
+                last_reason: d.last_reason,
+                last_detail: if hidden { None } else { d.last_detail },
+                hidden,
+            }
         })
         .collect();
     Ok(EventDetail {

@@ -6,7 +6,7 @@ use crate::server::delivery::breaker::CircuitState;
 use std::collections::HashMap;
 
 use super::super::auth::{authorize, Actor};
-use super::super::crypto::{mask, mask_url};
+use super::super::crypto::{mask, mask_url, target_row};
 use super::super::delivery::sign::WebhookSecret;
 use super::super::error::{internal, is_unique_violation, Context};
 use super::super::state::AppState;
@@ -53,8 +53,10 @@ async fn find_rule(
         .ok_or_else(|| rule_not_found(name))
 }
 
-/// A target's stored settings: the config without contacts (they live in their own table).
-fn seal(state: &AppState, config: &TargetConfig) -> String {
+/// A target's stored settings: the config without contacts (they live in their own table),
+/// sealed bound to the target's row (its account and id), so that settings copied into
+/// another row do not open there.
+fn seal(state: &AppState, account_id: i64, target_id: i64, config: &TargetConfig) -> String {
     let mut stored = config.clone();
     if let TargetConfig::Voice { contacts }
     | TargetConfig::Sms { contacts }
@@ -63,16 +65,18 @@ fn seal(state: &AppState, config: &TargetConfig) -> String {
         contacts.clear();
     }
     let json = serde_json::to_string(&stored).expect("target settings serialise");
-    state.secrets.seal(&json)
+    state
+        .secrets
+        .seal_bound(&json, &target_row(account_id, target_id))
 }
 
+/// Settings sealed before they were bound to their row (`v1.`) still open here, and are
+/// sealed bound at the rule's next save.
 fn open(state: &AppState, row: &rules::TargetRow) -> Result<TargetConfig, AppError> {
-    let json = state.secrets.open(&row.config).map_err(|e| {
-        internal(
-            "opening a target's settings (was the secret key changed?)",
-            e,
-        )
-    })?;
+    let json = state
+        .secrets
+        .open_bound(&row.config, &target_row(row.account_id, row.id))
+        .map_err(|e| internal(&format!("opening the settings of target {}", row.id), e))?;
     serde_json::from_str(&json).map_err(|e| internal("reading a target's settings", e))
 }
 
@@ -265,6 +269,8 @@ async fn views(state: &AppState, rows: Vec<rules::RuleRow>) -> Result<Vec<RuleVi
                 source: row.source,
                 types,
                 pattern,
+                definition_hidden: false,
+                targets_hidden: false,
                 quota: row.quota as u32,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
@@ -295,8 +301,37 @@ pub async fn list(state: &AppState, actor: &Actor, bus: &str) -> Result<Vec<Rule
         if let Some((d, f, p)) = counts.get(&r.id) {
             (r.delivered, r.failed, r.pending) = (*d, *f, *p);
         }
+        redact(actor, r);
     }
     Ok(list)
+}
+
+/// Strip from `rule` what `actor` may not read, as an explicit Deny or a missing Allow
+/// says: without GetRule on it, its definition (description, source, types, pattern) and
+/// its targets; without ListTargets, its targets. Its name, state and counts stay: listing
+/// them is what ListRules allows.
+pub fn redact(actor: &Actor, rule: &mut RuleView) {
+    let resource = Resource::rule(actor.account_id, &rule.bus, &rule.name);
+    if authorize(actor, Action::GetRule, &resource).is_err() {
+        rule.description.clear();
+        rule.source.clear();
+        rule.types.clear();
+        rule.pattern.clear();
+        rule.definition_hidden = true;
+        rule.targets.clear();
+        rule.targets_hidden = true;
+    } else if authorize(actor, Action::ListTargets, &resource).is_err() {
+        rule.targets.clear();
+        rule.targets_hidden = true;
+    }
+}
+
+/// May `actor` see the details of rule `name`'s deliveries (their attempts: the target's
+/// address as masked, its answers)? Only with GetRule and ListTargets on it.
+pub fn may_read_targets(actor: &Actor, bus: &str, name: &str) -> bool {
+    let resource = Resource::rule(actor.account_id, bus, name);
+    authorize(actor, Action::GetRule, &resource).is_ok()
+        && authorize(actor, Action::ListTargets, &resource).is_ok()
 }
 
 /// A bus's page: its rules, its workspace, and whether rules can be created.
@@ -349,7 +384,9 @@ pub async fn get(
     name: &str,
 ) -> Result<RuleView, AppError> {
     let (_, row) = authorized_rule(state, actor, Action::GetRule, bus, name).await?;
-    one(views(state, vec![row]).await?)
+    let mut rule = one(views(state, vec![row]).await?)?;
+    redact(actor, &mut rule);
+    Ok(rule)
 }
 
 /// Whether rule `name` is enabled, for an update that leaves the state as it is (asks for
@@ -392,7 +429,8 @@ fn one(mut views: Vec<RuleView>) -> Result<RuleView, AppError> {
 
 /// Fill what the browser left out of an existing target (URL, secret, headers) from the
 /// stored settings. A target whose kind changed is a new target. Stored header values
-/// (credentials, maybe) are kept only for the stored URL: they never go to a new address.
+/// (credentials, maybe) and signing keys and secrets are kept only for the stored URL:
+/// they never go to a new address.
 pub fn merge(
     input: &TargetInput,
     stored: Option<&TargetConfig>,
@@ -467,6 +505,16 @@ pub fn merge(
                     ));
                 }
                 headers.clone_from(old_headers);
+            }
+            // The saved signing secret is shared with the saved receiver only: kept for a new
+            // address, it would sign for a host that never had it (and let that host forge
+            // deliveries to the old one).
+            let secret_left_empty = secret.as_deref().is_none_or(|s| s.trim().is_empty());
+            if !same_url && secret_left_empty && old.is_some() && !input.clear_secret {
+                return Err(AppError::invalid(
+                    &format!("{prefix}.secret"),
+                    "the saved signing secret belongs to the saved URL; for a new URL, enter its secret, or remove the saved secret to have a new one generated",
+                ));
             }
             if url.trim().is_empty() {
                 url.clone_from(old_url);
@@ -661,10 +709,12 @@ async fn write(
         .map(|((id, config), contacts)| rules::TargetWrite {
             id: *id,
             kind: config.kind().as_str(),
-            sealed: seal(state, config),
             contacts,
         })
         .collect();
+    let account_id = actor.account_id;
+    let seal_at =
+        |position: usize, target_id: i64| seal(state, account_id, target_id, &targets[position].1);
 
     let limit = state.config.max_rules_per_bus;
     // `Ok(Some(refusal))`: refused before anything was written.
@@ -685,7 +735,7 @@ async fn write(
                 rules::insert(&mut tx, actor.account_id, bus_id, &fields).await?
             }
         };
-        rules::replace_targets(&mut tx, rule_id, &writes).await?;
+        rules::replace_targets(&mut tx, rule_id, &writes, &seal_at).await?;
         tx.commit().await?;
         Ok(None)
     }
@@ -946,11 +996,7 @@ pub async fn set_enabled(
     let mut rule = one(views(state, vec![row]).await?)?;
     // Enabling needs no right to read the rule: without GetRule the answer says only the
     // state, not the targets or the pattern.
-    if authorize(actor, Action::GetRule, &resource).is_err() {
-        rule.targets.clear();
-        rule.pattern.clear();
-        rule.description.clear();
-    }
+    redact(actor, &mut rule);
     audit::change(
         state,
         actor,

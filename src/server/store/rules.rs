@@ -24,6 +24,8 @@ pub struct RuleRow {
 pub struct TargetRow {
     pub id: i64,
     pub rule_id: i64,
+    /// The rule's account: with `id`, what the sealed `config` is bound to.
+    pub account_id: i64,
     pub kind: String,
     pub config: String,
     /// Set when the target was disabled for failing too long.
@@ -50,12 +52,16 @@ pub struct RuleFields<'a> {
 }
 
 /// A target as written: `id` for one that exists already (kept, so its history stays).
+/// Its sealed settings come from [`replace_targets`]'s `seal`, which needs the row's id.
 pub struct TargetWrite<'a> {
     pub id: Option<i64>,
     pub kind: &'a str,
-    pub sealed: String,
     pub contacts: &'a [i64],
 }
+
+/// What [`replace_targets`] stores as the settings of the target at a position, given the
+/// target's id (sealed settings are bound to their row).
+pub type SealAt<'a> = &'a (dyn Fn(usize, i64) -> String + Send + Sync);
 
 const RULE_COLUMNS: &str = "r.id, b.name AS bus, r.name, r.description, r.enabled, r.source, \
      r.types, r.pattern, r.quota, r.created_at, r.updated_at";
@@ -117,9 +123,11 @@ pub async fn targets_of(
     }
     let ids = super::id_list(rule_ids);
     sqlx::query_as(
-        "SELECT id, rule_id, kind, config, disabled_at, disabled_reason FROM targets
-         WHERE rule_id IN (SELECT value FROM json_each(?1))
-         ORDER BY rule_id, position",
+        "SELECT t.id, t.rule_id, r.account_id, t.kind, t.config, t.disabled_at,
+                t.disabled_reason
+         FROM targets t JOIN rules r ON r.id = t.rule_id
+         WHERE t.rule_id IN (SELECT value FROM json_each(?1))
+         ORDER BY t.rule_id, t.position",
     )
     .bind(ids)
     .fetch_all(pool)
@@ -202,11 +210,13 @@ pub async fn update(
 }
 
 /// Make the rule's targets exactly `targets`, in order: targets with an id are updated in
-/// place, those missing from the list are deleted, the rest inserted. Run in a transaction.
+/// place, those missing from the list are deleted, the rest inserted; each one's settings
+/// are `seal(position, id)`. Run in a transaction.
 pub async fn replace_targets(
     conn: &mut SqliteConnection,
     rule_id: i64,
     targets: &[TargetWrite<'_>],
+    seal: SealAt<'_>,
 ) -> Result<(), sqlx::Error> {
     let keep: Vec<i64> = targets.iter().filter_map(|t| t.id).collect();
     sqlx::query(
@@ -229,21 +239,28 @@ pub async fn replace_targets(
                 .bind(rule_id)
                 .bind(position as i64)
                 .bind(t.kind)
-                .bind(&t.sealed)
+                .bind(seal(position, id))
                 .fetch_one(&mut *conn)
                 .await?
             }
             None => {
-                sqlx::query_scalar(
+                // The id comes first; the settings, bound to it, right after, in the same
+                // transaction.
+                let id: i64 = sqlx::query_scalar(
                     "INSERT INTO targets (rule_id, position, kind, config)
-                     VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                     VALUES (?1, ?2, ?3, '') RETURNING id",
                 )
                 .bind(rule_id)
                 .bind(position as i64)
                 .bind(t.kind)
-                .bind(&t.sealed)
                 .fetch_one(&mut *conn)
-                .await?
+                .await?;
+                sqlx::query("UPDATE targets SET config = ?2 WHERE id = ?1")
+                    .bind(id)
+                    .bind(seal(position, id))
+                    .execute(&mut *conn)
+                    .await?;
+                id
             }
         };
         sqlx::query("DELETE FROM target_contacts WHERE target_id = ?1")

@@ -1,7 +1,7 @@
 //! Email through the operator's SMTP relay (lettre): `smtps://` for implicit TLS,
 //! `smtp://…?tls=required` for STARTTLS, plain `smtp://` for a local relay. Text and HTML
-//! parts; one message per delivery, addressed to every contact of the target that has an
-//! address. The relay's credentials live in the [`Mailer`]; the target itself has no
+//! parts; one message per delivery, sent to every contact of the target that has an
+//! address as a blind copy, so no contact sees the others' addresses. The relay's credentials live in the [`Mailer`]; the target itself has no
 //! secrets.
 
 use super::{ChannelContext, Job, Message, Sent};
@@ -39,7 +39,7 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
-    /// Send `msg` to every `(name, address)`.
+    /// Send `msg` to every `(name, address)`, each a blind copy.
     pub async fn deliver(&self, to: &[(String, String)], msg: &Message) -> (Outcome, u64) {
         let started = Instant::now();
         let elapsed = |s: Instant| s.elapsed().as_millis() as u64;
@@ -48,7 +48,10 @@ impl Mailer {
             .subject(msg.title.clone());
         for (name, address) in to {
             match address.parse() {
-                Ok(addr) => builder = builder.to(Mailbox::new(Some(name.clone()), addr)),
+                // Blind copies: the contacts of a target are often strangers to each other,
+                // and none should learn the others' addresses. (lettre leaves the Bcc header
+                // out of the message it sends; the envelope still names every recipient.)
+                Ok(addr) => builder = builder.bcc(Mailbox::new(Some(name.clone()), addr)),
                 Err(e) => {
                     return (
                         Outcome::failed(
