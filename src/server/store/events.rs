@@ -1175,18 +1175,23 @@ pub struct QueueFigures {
     pub due_lag_ms: i64,
 }
 
+/// The statements behind [`queue_figures`], named for the query-plan test
+/// (`store::plans`), each taking the time now (Unix milliseconds) as ?1 where it needs it.
+pub(crate) const QUEUE_FIGURES_STATEMENTS: [(&str, &str); 1] = [(
+    "metrics: the queue figures",
+    "SELECT COUNT(*) AS depth,
+            COALESCE((julianday('now') - julianday(MIN(COALESCE(queued_at, created_at))))
+                     * 86400.0, 0.0) AS oldest_pending_s,
+            COALESCE(MAX(0, ?1 - MIN(next_attempt_at)), 0) AS due_lag_ms
+     FROM deliveries WHERE status = 'pending'",
+)];
+
 /// The queue's figures, for `/metrics`.
 pub async fn queue_figures(pool: &SqlitePool, now_ms: i64) -> Result<QueueFigures, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT COUNT(*) AS depth,
-                COALESCE((julianday('now') - julianday(MIN(COALESCE(queued_at, created_at))))
-                         * 86400.0, 0.0) AS oldest_pending_s,
-                COALESCE(MAX(0, ?1 - MIN(next_attempt_at)), 0) AS due_lag_ms
-         FROM deliveries WHERE status = 'pending'",
-    )
-    .bind(now_ms)
-    .fetch_one(pool)
-    .await
+    sqlx::query_as(QUEUE_FIGURES_STATEMENTS[0].1)
+        .bind(now_ms)
+        .fetch_one(pool)
+        .await
 }
 
 /// Events [`seed_bench_history`] writes in one transaction.
