@@ -472,6 +472,29 @@ impl ServeArgs {
         u64::from(self.wal_limit_mib) * 1024 * 1024
     }
 
+    /// The token `/metrics` requires: `--metrics-token`, or the contents of
+    /// `--metrics-token-file` (surrounding whitespace trimmed); `None` without either.
+    /// Errors name the flag, never the token.
+    pub fn read_metrics_token(&self) -> Result<Option<String>, String> {
+        let token = match (&self.metrics_token, &self.metrics_token_file) {
+            (Some(_), Some(_)) => {
+                return Err("give --metrics-token or --metrics-token-file, not both".into())
+            }
+            (Some(token), None) => token.trim().to_string(),
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .map_err(|e| format!("--metrics-token-file {}: {e}", path.display()))?
+                .trim()
+                .to_string(),
+            (None, None) => return Ok(None),
+        };
+        if token.chars().count() < 16 {
+            return Err(
+                "--metrics-token: must be at least 16 characters (a long random string)".into(),
+            );
+        }
+        Ok(Some(token))
+    }
+
     /// The public URL, defaulting to the listen address.
     pub fn public_url(&self) -> String {
         self.public_url
@@ -576,6 +599,35 @@ mod tests {
         assert_eq!(parse_retention("0"), Ok(Duration::ZERO));
         assert!(parse_schedule("5x").is_err());
         assert!(parse_schedule("").is_err());
+    }
+
+    #[test]
+    fn metrics_tokens_come_from_the_flag_or_a_file_and_are_long() {
+        let mut args = ServeArgs::new(([127, 0, 0, 1], 0).into(), "sqlite::memory:");
+        assert_eq!(args.read_metrics_token(), Ok(None));
+        args.metrics_token = Some("short".into());
+        let e = args.read_metrics_token().unwrap_err();
+        assert!(e.contains("--metrics-token") && !e.contains("short"), "{e}");
+        args.metrics_token = Some(" a-long-enough-token-123 ".into());
+        assert_eq!(
+            args.read_metrics_token(),
+            Ok(Some("a-long-enough-token-123".into()))
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token");
+        std::fs::write(&file, "from-the-file-0123456789\n").unwrap();
+        args.metrics_token_file = Some(file.clone());
+        assert!(args.read_metrics_token().unwrap_err().contains("not both"));
+        args.metrics_token = None;
+        assert_eq!(
+            args.read_metrics_token(),
+            Ok(Some("from-the-file-0123456789".into()))
+        );
+        args.metrics_token_file = Some(dir.path().join("missing"));
+        assert!(args
+            .read_metrics_token()
+            .unwrap_err()
+            .contains("--metrics-token-file"));
     }
 
     #[test]

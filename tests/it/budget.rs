@@ -51,7 +51,10 @@ async fn herald(tweak: impl FnOnce(&mut herald::server::config::ServeArgs)) -> (
     .await;
     let mut v = app.signed_up("ada@example.com").await;
     assert_eq!(v.create_workspace("team").await.status, StatusCode::OK);
-    assert_eq!(v.call("activate_event_bridge", &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        v.call("activate_event_bridge", &[]).await.status,
+        StatusCode::OK
+    );
     (app, v)
 }
 

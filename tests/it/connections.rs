@@ -91,12 +91,8 @@ async fn a_connection_that_sends_nothing_is_closed() {
 #[tokio::test]
 async fn a_kept_alive_connection_left_idle_is_closed() {
     let app = impatient().await;
-    let got = sent_before_the_cut(
-        &app,
-        b"GET /healthz HTTP/1.1\r\nHost: herald\r\n\r\n",
-        b"",
-    )
-    .await;
+    let got =
+        sent_before_the_cut(&app, b"GET /healthz HTTP/1.1\r\nHost: herald\r\n\r\n", b"").await;
     let got = String::from_utf8_lossy(&got);
     assert!(got.starts_with("HTTP/1.1 200"), "answered first: {got}");
 }
@@ -143,9 +139,11 @@ async fn healthz_answers_while_two_thousand_idle_connections_are_open() {
     let app = TestApp::spawn().await;
     let mut idle = Vec::with_capacity(2000);
     for i in 0..2000 {
-        let conn = TcpStream::connect(app.server.addr).await.unwrap_or_else(|e| {
-            panic!("idle connection {i}: {e} (is `ulimit -n` at least 4,500?)")
-        });
+        let conn = TcpStream::connect(app.server.addr)
+            .await
+            .unwrap_or_else(|e| {
+                panic!("idle connection {i}: {e} (is `ulimit -n` at least 4,500?)")
+            });
         idle.push(conn);
     }
     // One request on a few of them, so some are kept-alive rather than never used.

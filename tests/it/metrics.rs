@@ -48,10 +48,7 @@ async fn a_token_file_is_read_at_start() {
         a.metrics_token_file = Some(file.clone());
     })
     .await;
-    assert_eq!(
-        scrape(&app.base(), None).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(scrape(&app.base(), None).await.0, StatusCode::UNAUTHORIZED);
     let (status, body) = scrape(&app.base(), Some("token-from-a-file-0123456789")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
