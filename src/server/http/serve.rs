@@ -1,4 +1,4 @@
-//! Serving connections: hyper's server with timers, in place of `axum::serve` (which has
+//! Serving connections: hyper's HTTP/1 server with timers, in place of `axum::serve` (which has
 //! none, so a client sending its headers a byte at a time, or nothing at all, kept its
 //! connection, and a stop waited for it, forever).
 //!
@@ -7,9 +7,9 @@
 //!   request);
 //! - a connection with no request running and no byte moving either way for
 //!   `--idle-timeout-secs` is closed (this also covers a client that never sends its first
-//!   byte, and idle HTTP/2 connections);
+//!   byte);
 //! - a request's whole life, reading its body included, is bounded by
-//!   `--request-timeout-secs` (the router's timeout layer, see [`super::super::web`]);
+//!   `--request-timeout-secs` (a timeout layer in `web::router`);
 //! - at most `--max-connections` are open: further ones wait in the listen queue until one
 //!   closes;
 //! - a stop lets running requests finish for [`SHUTDOWN_GRACE`], then drops whatever is
@@ -19,8 +19,7 @@
 
 use axum::Router;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::future::Future;
 use std::pin::Pin;
@@ -64,12 +63,11 @@ pub async fn serve(
 ) {
     let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
-    let mut builder = Builder::new(TokioExecutor::new());
+    // HTTP/1 only, as `axum::serve` was here; nothing Herald serves needs an upgrade.
+    let mut builder = hyper::server::conn::http1::Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout);
-    builder.http2().timer(TokioTimer::new());
     let mut connections = tokio::task::JoinSet::new();
     tokio::pin!(shutdown);
     loop {
@@ -117,7 +115,7 @@ pub async fn serve(
                     response
                 }
             });
-            let conn = watcher.watch(builder.serve_connection_with_upgrades(io, service));
+            let conn = watcher.watch(builder.serve_connection(io, service));
             tokio::select! {
                 ended = conn => {
                     if let Err(e) = ended {
