@@ -544,6 +544,19 @@ mod tests {
             ),
             (100, 10_000, 64)
         );
+        let timers = |a: &ServeArgs| {
+            (
+                a.header_timeout_secs,
+                a.idle_timeout_secs,
+                a.request_timeout_secs,
+                a.max_connections,
+                a.max_tests_per_account,
+                a.tests_per_user_per_minute,
+            )
+        };
+        assert_eq!(timers(&args), (30, 75, 60, 4096, 8, 30));
+        assert_eq!(timers(&new), timers(&args));
+        assert!(args.metrics_token.is_none() && args.metrics_listen.is_none());
 
         let cli = Cli::try_parse_from([
             "herald",
