@@ -43,6 +43,12 @@ async fn main() -> std::process::ExitCode {
                     .await
                     .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen))?;
                 let bound = listener.local_addr()?;
+                let metrics = match args.metrics_listen {
+                    Some(at) => Some(tokio::net::TcpListener::bind(at).await.map_err(|e| {
+                        anyhow::anyhow!("cannot listen on {at} (--metrics-listen): {e}")
+                    })?),
+                    None => None,
+                };
                 let public = args.public_url.clone();
                 let state = web::state(*args).await?;
                 tracing::info!(
@@ -51,7 +57,10 @@ async fn main() -> std::process::ExitCode {
                         .map(|p| format!(" (public URL {p})"))
                         .unwrap_or_default()
                 );
-                web::serve(state, listener, web::shutdown_signal()).await
+                if let Some(at) = &metrics {
+                    tracing::info!("metrics are served on http://{}/metrics", at.local_addr()?);
+                }
+                web::serve(state, listener, metrics, web::shutdown_signal()).await
             };
             match run.await {
                 Ok(()) => {

@@ -51,6 +51,15 @@ pub(crate) mod ctx {
                 if let Ok(code) = http::StatusCode::from_u16(e.status()) {
                     options.set_status(code);
                 }
+                if let AppError::TooManyRequests {
+                    retry_after_secs, ..
+                } = e
+                {
+                    options.insert_header(
+                        http::header::RETRY_AFTER,
+                        http::HeaderValue::from(*retry_after_secs),
+                    );
+                }
             }
         }
         result

@@ -326,6 +326,48 @@ pub struct ServeArgs {
     /// for readers; below it, checkpoints never make anybody wait.
     #[arg(long, env = "HERALD_WAL_LIMIT_MIB", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=65_536))]
     pub wal_limit_mib: u32,
+
+    /// How long a client may take to send a request's headers; on a kept-alive HTTP/1
+    /// connection the clock also runs while it waits for the next request.
+    #[arg(long, env = "HERALD_HEADER_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout_secs: u64,
+
+    /// How long a connection may stay open with no request running and nothing sent
+    /// either way before it is closed.
+    #[arg(long, env = "HERALD_IDLE_TIMEOUT_SECS", default_value_t = 75, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub idle_timeout_secs: u64,
+
+    /// How long one request may take from its headers to the answer, reading its body
+    /// included; past it the answer is 408 and the connection is closed.
+    #[arg(long, env = "HERALD_REQUEST_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout_secs: u64,
+
+    /// Most connections open at once; further ones wait to be accepted until one closes.
+    /// Keep it under the process's open-file limit (`ulimit -n`).
+    #[arg(long, env = "HERALD_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
+
+    /// Bearer token `/metrics` requires (at least 16 characters). Without it (or
+    /// --metrics-token-file) and without --metrics-listen, `/metrics` answers 404.
+    #[arg(long, env = "HERALD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
+    /// A file holding the bearer token `/metrics` requires (instead of --metrics-token).
+    #[arg(long, env = "HERALD_METRICS_TOKEN_FILE")]
+    pub metrics_token_file: Option<std::path::PathBuf>,
+
+    /// A separate address serving `/metrics` (and nothing else); the main address then
+    /// answers 404 there. A token, if set, is required there too.
+    #[arg(long, env = "HERALD_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
+    /// "Test connection" runs one account may have going at once; more are answered 429.
+    #[arg(long, env = "HERALD_MAX_TESTS_PER_ACCOUNT", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max_tests_per_account: u32,
+
+    /// "Test connection" runs one user may start per minute; more are answered 429.
+    #[arg(long, env = "HERALD_TESTS_PER_USER_PER_MINUTE", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub tests_per_user_per_minute: u32,
 }
 
 impl std::fmt::Debug for ServeArgs {
@@ -377,6 +419,18 @@ impl std::fmt::Debug for ServeArgs {
                 &self.max_deliveries_per_request,
             )
             .field("wal_limit_mib", &self.wal_limit_mib)
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("idle_timeout_secs", &self.idle_timeout_secs)
+            .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("max_connections", &self.max_connections)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("metrics_token_file", &self.metrics_token_file)
+            .field("metrics_listen", &self.metrics_listen)
+            .field("max_tests_per_account", &self.max_tests_per_account)
+            .field("tests_per_user_per_minute", &self.tests_per_user_per_minute)
             .finish()
     }
 }
@@ -420,12 +474,44 @@ impl ServeArgs {
             max_rules_per_bus: 100,
             max_deliveries_per_request: 10_000,
             wal_limit_mib: 64,
+            header_timeout_secs: 30,
+            idle_timeout_secs: 75,
+            request_timeout_secs: 60,
+            max_connections: 4096,
+            metrics_token: None,
+            metrics_token_file: None,
+            metrics_listen: None,
+            max_tests_per_account: 8,
+            tests_per_user_per_minute: 30,
         }
     }
 
     /// `--wal-limit-mib` in bytes.
     pub fn wal_limit_bytes(&self) -> u64 {
         u64::from(self.wal_limit_mib) * 1024 * 1024
+    }
+
+    /// The token `/metrics` requires: `--metrics-token`, or the contents of
+    /// `--metrics-token-file` (surrounding whitespace trimmed); `None` without either.
+    /// Errors name the flag, never the token.
+    pub fn read_metrics_token(&self) -> Result<Option<String>, String> {
+        let token = match (&self.metrics_token, &self.metrics_token_file) {
+            (Some(_), Some(_)) => {
+                return Err("give --metrics-token or --metrics-token-file, not both".into())
+            }
+            (Some(token), None) => token.trim().to_string(),
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .map_err(|e| format!("--metrics-token-file {}: {e}", path.display()))?
+                .trim()
+                .to_string(),
+            (None, None) => return Ok(None),
+        };
+        if token.chars().count() < 16 {
+            return Err(
+                "--metrics-token: must be at least 16 characters (a long random string)".into(),
+            );
+        }
+        Ok(Some(token))
     }
 
     /// The public URL, defaulting to the listen address.
@@ -477,6 +563,19 @@ mod tests {
             ),
             (100, 10_000, 64)
         );
+        let timers = |a: &ServeArgs| {
+            (
+                a.header_timeout_secs,
+                a.idle_timeout_secs,
+                a.request_timeout_secs,
+                a.max_connections,
+                a.max_tests_per_account,
+                a.tests_per_user_per_minute,
+            )
+        };
+        assert_eq!(timers(&args), (30, 75, 60, 4096, 8, 30));
+        assert_eq!(timers(&new), timers(&args));
+        assert!(args.metrics_token.is_none() && args.metrics_listen.is_none());
 
         let cli = Cli::try_parse_from([
             "herald",
@@ -547,6 +646,35 @@ mod tests {
         assert_eq!(parse_retention("0"), Ok(Duration::ZERO));
         assert!(parse_schedule("5x").is_err());
         assert!(parse_schedule("").is_err());
+    }
+
+    #[test]
+    fn metrics_tokens_come_from_the_flag_or_a_file_and_are_long() {
+        let mut args = ServeArgs::new(([127, 0, 0, 1], 0).into(), "sqlite::memory:");
+        assert_eq!(args.read_metrics_token(), Ok(None));
+        args.metrics_token = Some("short".into());
+        let e = args.read_metrics_token().unwrap_err();
+        assert!(e.contains("--metrics-token") && !e.contains("short"), "{e}");
+        args.metrics_token = Some(" a-long-enough-token-123 ".into());
+        assert_eq!(
+            args.read_metrics_token(),
+            Ok(Some("a-long-enough-token-123".into()))
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token");
+        std::fs::write(&file, "from-the-file-0123456789\n").unwrap();
+        args.metrics_token_file = Some(file.clone());
+        assert!(args.read_metrics_token().unwrap_err().contains("not both"));
+        args.metrics_token = None;
+        assert_eq!(
+            args.read_metrics_token(),
+            Ok(Some("from-the-file-0123456789".into()))
+        );
+        args.metrics_token_file = Some(dir.path().join("missing"));
+        assert!(args
+            .read_metrics_token()
+            .unwrap_err()
+            .contains("--metrics-token-file"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::delivery::channels::twilio::Twilio;
 use super::delivery::engine::Wake;
 use super::delivery::pacing::Pacer;
 use super::metrics::Metrics;
+use super::net::budget::TestBudget;
 use super::net::client::Outbound;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub secrets: SecretBox,
     /// The guarded HTTP client for "Test connection" (10 s timeout).
     pub probe: Outbound,
+    /// How many tests an account may run at once and a user start per minute.
+    pub tests: Arc<TestBudget>,
     /// The guarded HTTP client for deliveries (the delivery timeout).
     pub sender: Outbound,
     /// Wakes the delivery workers when events arrive.

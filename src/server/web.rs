@@ -1,5 +1,6 @@
 //! The axum router (Leptos pages, server functions, health) and the server's lifecycle:
-//! open the database, migrate, serve until a shutdown signal, finish in-flight requests; and
+//! open the database, migrate, serve (through [`serve::serve`], with its timers and
+//! connection cap) until a shutdown signal, finish in-flight requests within a bound; and
 //! its background tasks (session clean-up, WAL checkpoints, deleting old settled events).
 
 use super::config::{ServeArgs, TEST_TIMEOUT};
@@ -10,8 +11,9 @@ use super::delivery::channels::email::Mailer;
 use super::delivery::channels::twilio::Twilio;
 use super::delivery::engine::{self, Engine, Wake};
 use super::delivery::pacing::Pacer;
-use super::http::{api, health, manage, pages};
+use super::http::{api, health, manage, pages, serve as conns};
 use super::metrics::Metrics;
+use super::net::budget::TestBudget;
 use super::net::client::Outbound;
 use super::net::ssrf::NetworkPolicy;
 use super::state::AppState;
@@ -27,6 +29,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -40,21 +43,29 @@ const SESSION_IDLE_DAYS: i64 = 7;
 
 /// Open the database, apply migrations, and assemble the shared state.
 pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
+    let mut args = args;
+    args.metrics_token = args
+        .read_metrics_token()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let pool = store::connect(&args.database_url, args.wal_limit_bytes()).await?;
     store::migrate(&pool).await?;
     let data_dir = store::data_dir(&args.database_url)?;
     let secrets = SecretBox::load(args.secret_key.as_deref(), &data_dir)?;
     let allowed = NetworkPolicy::parse_list(&args.allow_target_networks.join(","))
         .map_err(|e| anyhow::anyhow!("--allow-target-network: {e}"))?;
+    // A test talks to one host at a time; a delivery keeps as many connections to a target
+    // as it may have attempts running there.
     let probe = Outbound::new(
         NetworkPolicy {
             allowed: allowed.clone(),
         },
         TEST_TIMEOUT,
+        2,
     )?;
     let sender = Outbound::new(
         NetworkPolicy { allowed },
         std::time::Duration::from_secs(args.delivery_timeout_secs),
+        args.max_in_flight_per_target as usize,
     )?;
     let timeout = std::time::Duration::from_secs(args.delivery_timeout_secs);
     let mailer = match &args.smtp_url {
@@ -105,12 +116,17 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
         .site_addr(args.listen)
         .build();
     let breakers = Arc::new(Breakers::new(args.circuit_threshold, args.circuit_open));
+    let tests = Arc::new(TestBudget::new(
+        args.max_tests_per_account,
+        args.tests_per_user_per_minute,
+    ));
     Ok(AppState {
         pool,
         leptos_options,
         config: Arc::new(args),
         secrets,
         probe,
+        tests,
         sender,
         wake: Wake::default(),
         metrics: Arc::new(Metrics::default()),
@@ -144,9 +160,14 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     // The platform's API uses AccessKeys, not sessions: it stays outside the session layer.
-    let api = manage::routes()
-        .route("/metrics", get(api::metrics))
-        .with_state(state.clone());
+    let mut api = manage::routes();
+    // `/metrics` is global across tenants: on this address only behind a token, and never
+    // when it has an address of its own (`--metrics-listen`).
+    if state.config.metrics_token.is_some() && state.config.metrics_listen.is_none() {
+        api = api.route("/metrics", get(api::metrics));
+    }
+    let api = api.with_state(state.clone());
+    let request_timeout = std::time::Duration::from_secs(state.config.request_timeout_secs);
     let app = Router::new()
         .route("/healthz", get(health::healthz))
         .leptos_routes_with_context(
@@ -160,7 +181,10 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
             state.clone(),
             pages::require_login,
         ))
-        .layer(axum::middleware::from_fn(pages::same_origin_posts))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::same_origin_posts,
+        ))
         .layer(sessions)
         .with_state(state.clone())
         .merge(api)
@@ -181,8 +205,25 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
             http::header::REFERRER_POLICY,
             http::HeaderValue::from_static("same-origin"),
         ))
+        // A request's whole life, a body sent too slowly included.
+        .layer(TimeoutLayer::with_status_code(
+            http::StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .layer(TraceLayer::new_for_http());
     Ok(app)
+}
+
+/// `/metrics` alone, for `--metrics-listen` (still behind the token, when one is set).
+pub fn metrics_router(state: AppState) -> Router {
+    let request_timeout = std::time::Duration::from_secs(state.config.request_timeout_secs);
+    Router::new()
+        .route("/metrics", get(api::metrics))
+        .layer(TimeoutLayer::with_status_code(
+            http::StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .with_state(state)
 }
 
 /// Delete expired sessions now and then, until the process ends.
@@ -343,10 +384,13 @@ fn engine_context(state: &AppState) -> engine::Ctx {
     }
 }
 
-/// Serve on `listener` until `shutdown` resolves, then finish in-flight requests.
+/// Serve on `listener` (and `/metrics` alone on `metrics`, for `--metrics-listen`) until
+/// `shutdown` resolves, then finish in-flight requests, for at most
+/// [`conns::SHUTDOWN_GRACE`].
 pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
+    metrics: Option<tokio::net::TcpListener>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     // The router migrates the session table, so clean-up starts after it.
@@ -355,9 +399,31 @@ pub async fn serve(
     let checkpoints = spawn_checkpoints(&state);
     let retention = spawn_retention(&state);
     let engine = Engine::start(engine_context(&state)).await;
-    let result = axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let limits = conns::Limits::from_config(&state.config);
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let stopped = move || {
+        let mut stopping = stopping.clone();
+        async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        }
+    };
+    let metrics = metrics.map(|listener| {
+        tokio::spawn(conns::serve(
+            listener,
+            metrics_router(state.clone()),
+            limits,
+            stopped(),
+        ))
+    });
+    let signal = tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    conns::serve(listener, app, limits, stopped()).await;
+    signal.abort();
+    if let Some(task) = metrics {
+        let _ = task.await;
+    }
     // Requests are done; let the workers finish the attempts they hold.
     engine.stop().await;
     cleanup.abort();
@@ -366,7 +432,7 @@ pub async fn serve(
         task.abort();
     }
     state.pool.close().await;
-    result.map_err(|e| anyhow::anyhow!("serving HTTP: {e}"))
+    Ok(())
 }
 
 /// Resolves on SIGTERM or Ctrl-C.
@@ -395,6 +461,8 @@ pub async fn shutdown_signal() {
 /// A server running in the background, for tests: stop it with [`RunningServer::stop`].
 pub struct RunningServer {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served alone (`--metrics-listen`), if anywhere.
+    pub metrics_addr: Option<SocketAddr>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
@@ -404,15 +472,22 @@ impl RunningServer {
     pub async fn start(args: ServeArgs) -> anyhow::Result<Self> {
         let listener = tokio::net::TcpListener::bind(args.listen).await?;
         let addr = listener.local_addr()?;
+        let metrics = match args.metrics_listen {
+            Some(at) => Some(tokio::net::TcpListener::bind(at).await?),
+            None => None,
+        };
+        let metrics_addr = metrics.as_ref().map(|l| l.local_addr()).transpose()?;
         let mut args = args;
         args.listen = addr;
+        args.metrics_listen = metrics_addr;
         let state = state(args).await?;
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let task = tokio::spawn(serve(state, listener, async {
+        let task = tokio::spawn(serve(state, listener, metrics, async {
             let _ = rx.await;
         }));
         Ok(RunningServer {
             addr,
+            metrics_addr,
             stop: Some(tx),
             task,
         })

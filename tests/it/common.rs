@@ -87,12 +87,16 @@ impl TestApp {
 
 pub const PASSWORD: &str = "correct horse battery";
 
+/// The bearer token `/metrics` asks for on test servers (unless a test changes it).
+pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789";
+
 fn db_url(path: &std::path::Path) -> String {
     format!("sqlite://{}", path.display())
 }
 
 async fn start(url: &str, tweak: impl FnOnce(&mut ServeArgs)) -> RunningServer {
     let mut args = ServeArgs::new("127.0.0.1:0".parse().unwrap(), url);
+    args.metrics_token = Some(METRICS_TOKEN.into());
     tweak(&mut args);
     RunningServer::start(args).await.expect("server starts")
 }

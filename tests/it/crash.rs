@@ -29,6 +29,8 @@ const MODEL: &str = "pai.model";
 const APPROVED: &str = "model:ModelVersion:Approved";
 const BATCHES: usize = 30;
 const PER_BATCH: usize = 10;
+/// The bearer token `/metrics` asks for.
+const METRICS_TOKEN: &str = "crash-test-metrics-token";
 /// How long the receiver takes per request; it takes one at a time.
 const SINK_DELAY: Duration = Duration::from_millis(20);
 
@@ -54,6 +56,8 @@ impl Server {
             "127.0.0.0/8",
             "--retry-schedule",
             SCHEDULE,
+            "--metrics-token",
+            METRICS_TOKEN,
         ]);
         for (name, _) in std::env::vars() {
             if name.starts_with("HERALD_") {
@@ -263,7 +267,10 @@ async fn produce(
 }
 
 async fn queue_depth(base: &str) -> Option<i64> {
-    let text = reqwest::get(format!("{base}/metrics"))
+    let text = reqwest::Client::new()
+        .get(format!("{base}/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
         .await
         .ok()?
         .text()

@@ -195,7 +195,10 @@ async fn count(pool: &SqlitePool, sql: &str) -> i64 {
 }
 
 async fn metrics(app: &TestApp) -> String {
-    reqwest::get(format!("{}/metrics", app.base()))
+    reqwest::Client::new()
+        .get(format!("{}/metrics", app.base()))
+        .bearer_auth(crate::common::METRICS_TOKEN)
+        .send()
         .await
         .unwrap()
         .text()

@@ -439,7 +439,10 @@ fn of_rule<'a>(ds: &'a [Delivery], rule: &str) -> &'a Delivery {
 }
 
 async fn metrics(app: &TestApp) -> String {
-    let res = reqwest::get(format!("{}/metrics", app.base()))
+    let res = reqwest::Client::new()
+        .get(format!("{}/metrics", app.base()))
+        .bearer_auth(crate::common::METRICS_TOKEN)
+        .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);

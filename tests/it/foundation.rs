@@ -604,3 +604,34 @@ async fn cross_site_posts_to_server_functions_are_refused() {
         own.status()
     );
 }
+
+#[tokio::test]
+async fn behind_a_proxy_posts_are_checked_against_the_public_url() {
+    // The proxy serves https://herald.example.com and rewrites Host to Herald's address.
+    let app =
+        TestApp::spawn_with(|a| a.public_url = Some("https://herald.example.com/".into())).await;
+    app.signed_up("ada@example.com").await;
+    let post = |origin: &str| {
+        app.visitor()
+            .http
+            .post(format!("{}/api/ui/log_in", app.base()))
+            .header("accept", "application/json")
+            .header("origin", origin.to_string())
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("email", "ada@example.com"), ("password", PASSWORD)])
+            .send()
+    };
+    let own = post("https://herald.example.com").await.unwrap();
+    assert!(
+        own.status().is_success() || own.status().is_redirection(),
+        "a post from the public origin is refused: {:?}",
+        own.status()
+    );
+    // Matching the rewritten Host is not enough: the browser was on the public URL.
+    let direct = post(&app.base()).await.unwrap();
+    assert_eq!(direct.status(), StatusCode::FORBIDDEN);
+    let evil = post("https://evil.example").await.unwrap();
+    assert_eq!(evil.status(), StatusCode::FORBIDDEN);
+    let other_scheme = post("http://herald.example.com").await.unwrap();
+    assert_eq!(other_scheme.status(), StatusCode::FORBIDDEN);
+}

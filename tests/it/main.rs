@@ -3,14 +3,17 @@
 //! Each module covers one area; `common` is the shared harness.
 
 mod binary;
+mod budget;
 mod channels;
 mod common;
+mod connections;
 mod contacts;
 mod crash;
 mod engine;
 mod events;
 mod foundation;
 mod lifecycle;
+mod metrics;
 mod ram;
 mod rules;
 mod targets;

@@ -223,8 +223,27 @@ pub async fn body_limit_errors(
         .into_response()
 }
 
-/// Prometheus text.
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// Prometheus text, for whoever presents `--metrics-token` as a bearer token when one is
+/// set. Where the route is mounted at all is `web::router`'s choice: without a token or
+/// `--metrics-listen` nowhere (404).
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = &state.config.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !same_secret(given.trim(), token) {
+            let mut res = error_response(AppError::Unauthorized {
+                message: "/metrics needs the bearer token set with --metrics-token".into(),
+            });
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+            return res;
+        }
+    }
     let queue = match store::events::queue_figures(&state.pool, now_ms()).await {
         Ok(q) => Some(q),
         Err(e) => {
@@ -241,4 +260,18 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         ) + &state.breakers.render(),
     )
         .into_response()
+}
+
+/// True when `given` is `expected`, in time that does not depend on where they differ (both
+/// are hashed first, so not on their lengths either).
+fn same_secret(given: &str, expected: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let (a, b) = (
+        Sha256::digest(given.as_bytes()),
+        Sha256::digest(expected.as_bytes()),
+    );
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }

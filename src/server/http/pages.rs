@@ -62,7 +62,15 @@ pub async fn require_login(
 /// forced login into the attacker's account, nor posts from sibling subdomains. Browsers
 /// label every request with `Sec-Fetch-Site` and POSTs with `Origin`; requests without
 /// either (scripts, tests) carry no ambient cookie risk and pass.
-pub async fn same_origin_posts(request: Request, next: Next) -> Response {
+///
+/// `Origin` is compared with `--public-url`'s origin when one is set: behind a proxy that
+/// rewrites `Host`, the browser's page is on the public URL, not on the address the
+/// request reaches Herald at. Without one, with the request's `Host`.
+pub async fn same_origin_posts(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     if request.method() == Method::POST && request.uri().path().starts_with("/api/ui/") {
         let headers = request.headers();
         let fetch_site = headers
@@ -70,13 +78,16 @@ pub async fn same_origin_posts(request: Request, next: Next) -> Response {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let cross_fetch = matches!(fetch_site, "cross-site" | "same-site");
-        let host = headers.get("host").and_then(|v| v.to_str().ok());
-        let origin_host = headers
-            .get("origin")
-            .and_then(|v| v.to_str().ok())
-            .map(|o| o.split_once("://").map(|(_, h)| h).unwrap_or(o));
-        let cross_origin = matches!((origin_host, host), (Some(o), Some(h)) if o != h)
-            || matches!((origin_host, host), (Some(_), None));
+        let origin = headers.get("origin").and_then(|v| v.to_str().ok());
+        let cross_origin = match (origin, &state.config.public_url) {
+            (None, _) => false,
+            (Some(origin), Some(public)) => origin != public_origin(public),
+            (Some(origin), None) => {
+                let host = headers.get("host").and_then(|v| v.to_str().ok());
+                let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+                host != Some(origin_host)
+            }
+        };
         if cross_fetch || cross_origin {
             tracing::warn!(path = request.uri().path(), "cross-site post refused");
             return (
@@ -90,6 +101,15 @@ pub async fn same_origin_posts(request: Request, next: Next) -> Response {
         }
     }
     next.run(request).await
+}
+
+/// The origin (scheme, host, port unless the scheme's default) browsers send in `Origin`
+/// from pages at `public_url`.
+fn public_origin(public_url: &str) -> String {
+    match url::Url::parse(public_url.trim()) {
+        Ok(url) => url.origin().ascii_serialization(),
+        Err(_) => public_url.trim().trim_end_matches('/').to_string(),
+    }
 }
 
 /// Percent-encode everything but unreserved characters and `/`.
@@ -130,6 +150,22 @@ mod tests {
         ] {
             assert!(!is_public(p), "{p}");
         }
+    }
+
+    #[test]
+    fn the_public_origin_is_what_browsers_send() {
+        assert_eq!(
+            public_origin("https://herald.example.com/"),
+            "https://herald.example.com"
+        );
+        assert_eq!(
+            public_origin("https://Herald.example.com:443/herald/"),
+            "https://herald.example.com"
+        );
+        assert_eq!(
+            public_origin("http://10.0.0.5:8080"),
+            "http://10.0.0.5:8080"
+        );
     }
 
     #[test]

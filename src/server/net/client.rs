@@ -2,7 +2,9 @@
 //! every address it is about to connect to: host names through a resolver that drops
 //! non-public addresses (so a name cannot pass the check and then rebind to 127.0.0.1), IP
 //! literals before the request is sent. It follows no redirects (a redirect could point
-//! anywhere) and uses no proxy from the environment.
+//! anywhere) and uses no proxy from the environment. A name server that never answers
+//! holds nothing for long ([`DNS_TIMEOUT`]), and the idle connections it keeps per host
+//! are few and short-lived.
 
 use super::ssrf::NetworkPolicy;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
@@ -29,6 +31,32 @@ impl std::fmt::Display for ResolveError {
 
 impl std::error::Error for ResolveError {}
 
+/// How long resolving a target's host name may take: a lookup is also made when a target
+/// is saved or tested, while a person waits.
+pub const DNS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long an unused connection to a target is kept for the next request.
+const POOL_IDLE: Duration = Duration::from_secs(30);
+
+/// `lookup` of `host`, given at most `limit`. (The blocking lookup behind it may run on;
+/// the caller does not wait for it.)
+async fn within<T>(
+    host: &str,
+    limit: Duration,
+    lookup: impl std::future::Future<Output = std::io::Result<T>>,
+) -> Result<T, ResolveError> {
+    match tokio::time::timeout(limit, lookup).await {
+        Ok(Ok(found)) => Ok(found),
+        Ok(Err(e)) => Err(ResolveError::NotFound(format!(
+            "{host} does not resolve: {e}"
+        ))),
+        Err(_) => Err(ResolveError::NotFound(format!(
+            "{host} does not resolve: no answer within {} s",
+            limit.as_secs()
+        ))),
+    }
+}
+
 struct GuardedResolver {
     policy: Arc<NetworkPolicy>,
 }
@@ -38,10 +66,13 @@ impl Resolve for GuardedResolver {
         let policy = self.policy.clone();
         let host = name.as_str().to_string();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await
-                .map_err(|e| ResolveError::NotFound(format!("{host} does not resolve: {e}")))?
-                .collect();
+            let found: Vec<SocketAddr> = within(
+                &host,
+                DNS_TIMEOUT,
+                tokio::net::lookup_host((host.as_str(), 0)),
+            )
+            .await?
+            .collect();
             if found.is_empty() {
                 return Err(ResolveError::NotFound(format!("{host} has no addresses")).into());
             }
@@ -74,8 +105,13 @@ pub struct Outbound {
 }
 
 impl Outbound {
-    /// A client with `timeout` per request.
-    pub fn new(policy: NetworkPolicy, timeout: Duration) -> anyhow::Result<Self> {
+    /// A client with `timeout` per request, keeping at most `idle_per_host` unused
+    /// connections to one host.
+    pub fn new(
+        policy: NetworkPolicy,
+        timeout: Duration,
+        idle_per_host: usize,
+    ) -> anyhow::Result<Self> {
         let policy = Arc::new(policy);
         let client = reqwest::Client::builder()
             .dns_resolver(Arc::new(GuardedResolver {
@@ -85,6 +121,8 @@ impl Outbound {
             .no_proxy()
             .timeout(timeout)
             .connect_timeout(timeout)
+            .pool_max_idle_per_host(idle_per_host)
+            .pool_idle_timeout(POOL_IDLE)
             .user_agent(concat!("Herald/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| anyhow::anyhow!("building the HTTP client: {e}"))?;
@@ -129,5 +167,27 @@ impl Outbound {
     /// The underlying client, for building requests.
     pub fn http(&self) -> &reqwest::Client {
         &self.client
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_lookup_that_never_answers_is_given_up() {
+        let hangs = std::future::pending::<std::io::Result<Vec<SocketAddr>>>();
+        let started = std::time::Instant::now();
+        let Err(ResolveError::NotFound(why)) =
+            within("slow.example", Duration::from_millis(50), hangs).await
+        else {
+            panic!("a lookup with no answer")
+        };
+        assert!(started.elapsed() < Duration::from_secs(5));
+        // "does not resolve" is what Test connection reports as a DNS failure.
+        assert!(
+            why.contains("slow.example does not resolve: no answer within"),
+            "{why}"
+        );
     }
 }

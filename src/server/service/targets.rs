@@ -60,6 +60,9 @@ pub async fn test_connection(
     }
     let workspace = bus_row.workspace.unwrap_or(bus_row.name);
     let timeout_s = TEST_TIMEOUT.as_secs();
+    // From here on the test reaches out (a lookup, then the request): it takes a place in
+    // the account's budget, held until it returns.
+    let _slot = state.tests.admit(actor.account_id, actor.user_id)?;
 
     // The address check happens before anything is sent, on the resolved addresses (a
     // delivery checks them when connecting).

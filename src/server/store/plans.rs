@@ -131,6 +131,25 @@ fn hot_path_statements() -> Vec<Statement> {
     out
 }
 
+/// The statements `/metrics` runs on every scrape.
+fn metrics_statements() -> Vec<Statement> {
+    events::QUEUE_FIGURES_STATEMENTS
+        .iter()
+        .map(|(name, sql)| {
+            let args = if sql.contains("?1") {
+                vec![Arg::Int(0)]
+            } else {
+                vec![]
+            };
+            statement(name, sql, args)
+        })
+        .collect()
+}
+
+/// The one index `/metrics` may walk: the partial index of pending deliveries, which holds
+/// the queue and none of the history.
+const QUEUE_INDEX: &str = "deliveries_due";
+
 /// A fresh database in memory with every migration applied.
 async fn migrated() -> SqlitePool {
     let pool = SqlitePoolOptions::new()
@@ -219,6 +238,40 @@ async fn no_hot_path_statement_reads_a_whole_table_of_history() {
             .filter(|l| l.contains("USE TEMP B-TREE") && st.name.starts_with("the event list"))
             .collect();
         if !scans.is_empty() || !sorts.is_empty() {
+            failures.push(format!(
+                "{}:\n  {}\n  {}",
+                st.name,
+                plan.join("\n  "),
+                st.sql
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `/metrics` is scraped every few seconds, for as long as the server runs: each figure
+/// but the queue's depth is one seek into an index, and the depth walks the pending
+/// deliveries' own partial index ([`QUEUE_INDEX`]), never a whole table of history (a
+/// plain `COUNT(*)` would walk `deliveries_target`, every delivery ever made).
+#[tokio::test]
+async fn metrics_read_the_queue_through_its_indexes() {
+    let pool = migrated().await;
+    let mut failures = Vec::new();
+    for st in metrics_statements() {
+        let plan = plan(&pool, &st).await;
+        println!("{}:\n  {}", st.name, plan.join("\n  "));
+        let depth = st.name.ends_with("depth");
+        let bad: Vec<&String> = plan
+            .iter()
+            .filter(|line| {
+                let line = line.trim_start_matches(|c: char| "|`- ".contains(c));
+                line.starts_with("SCAN ")
+                    && !(depth
+                        && line.starts_with("SCAN deliveries USING ")
+                        && line.ends_with(&format!("INDEX {QUEUE_INDEX}")))
+            })
+            .collect();
+        if !bad.is_empty() {
             failures.push(format!(
                 "{}:\n  {}\n  {}",
                 st.name,

@@ -308,6 +308,7 @@ mod tests {
         Outbound::new(
             crate::server::net::ssrf::NetworkPolicy { allowed: vec![] },
             std::time::Duration::from_secs(1),
+            2,
         )
         .unwrap()
     }
