@@ -14,3 +14,4 @@ mod lifecycle;
 mod ram;
 mod rules;
 mod targets;
+mod writes;
