@@ -3,6 +3,11 @@
 //! The session holds the user id and the user's session nonce. Every request re-reads the
 //! user: a deleted or disabled user's session stops working at once, and so does every
 //! session from before a password reset or change.
+//!
+//! A session ends after [`IDLE`] without a request. Its row and cookie are not rewritten on
+//! every request (that would make each page load a database write, queued behind ingest):
+//! only when its data changes, or once less than half of the idle window is left
+//! ([`renew_when_due`]), which restarts the clock.
 
 use super::super::error::internal;
 use super::{Actor, Via};
@@ -12,6 +17,41 @@ use tower_sessions::Session;
 
 const USER_ID: &str = "user_id";
 const NONCE: &str = "nonce";
+/// Unix seconds after which the next request renews the session (half-way to its expiry).
+const RENEW_AT: &str = "renew_at";
+
+/// A session ends after this long without a request.
+pub const IDLE: time::Duration = time::Duration::days(7);
+
+/// When a session saved now is renewed: half-way through its idle window.
+fn renew_at() -> i64 {
+    super::throttle::now() + IDLE.whole_seconds() / 2
+}
+
+/// Middleware: renew a signed-in session once less than half of its idle window is left,
+/// by writing its next renewal time (a change, so tower-sessions saves the row and sends
+/// the cookie again with a fresh expiry). Other requests leave the row alone.
+pub async fn renew_when_due(
+    session: Session,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    // No cookie, no session to keep alive (and none is created here).
+    if session.id().is_some() {
+        let due = match session.get::<i64>(RENEW_AT).await {
+            Ok(Some(at)) => at <= super::throttle::now(),
+            Ok(None) => true,
+            Err(_) => false,
+        };
+        let signed_in = matches!(session.get::<i64>(USER_ID).await, Ok(Some(_)));
+        if due && signed_in {
+            if let Err(e) = session.insert(RENEW_AT, renew_at()).await {
+                tracing::warn!(error = %e, "renewing a session");
+            }
+        }
+    }
+    next.run(request).await
+}
 
 /// Bind the session to `actor`, under a fresh session id (prevents session fixation).
 pub async fn log_in(session: &Session, actor: &Actor) -> Result<(), AppError> {
@@ -25,6 +65,10 @@ pub async fn log_in(session: &Session, actor: &Actor) -> Result<(), AppError> {
         .map_err(|e| internal("writing the session", e))?;
     session
         .insert(NONCE, actor.session_nonce.clone())
+        .await
+        .map_err(|e| internal("writing the session", e))?;
+    session
+        .insert(RENEW_AT, renew_at())
         .await
         .map_err(|e| internal("writing the session", e))
 }

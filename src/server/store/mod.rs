@@ -11,6 +11,7 @@ pub mod events;
 pub mod login_failures;
 pub mod policies;
 pub mod rules;
+pub mod sessions;
 pub mod workspaces;
 
 #[cfg(test)]
@@ -251,6 +252,11 @@ async fn turn(kind: &'static str) -> Turn {
     );
     turn
 }
+
+/// Rows one slice of a large deletion (a bus's history, a rule's deliveries) touches in
+/// its write transaction: the gate is never held long, so ingest and the console do not
+/// wait behind one deletion.
+pub const SLICE: i64 = 500;
 
 /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one bound parameter
 /// whatever the number of ids.
