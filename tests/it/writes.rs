@@ -226,7 +226,8 @@ async fn a_plain_authenticated_get_does_not_write_the_session() {
 /// the login service directly, on its own task, so the work it counts is its own.
 async fn bare_state(dir: &tempfile::TempDir) -> herald::server::state::AppState {
     let url = format!("sqlite://{}", dir.path().join("herald.db").display());
-    let args = herald::server::config::ServeArgs::new("127.0.0.1:0".parse().unwrap(), &url);
+    let mut args = herald::server::config::ServeArgs::new("127.0.0.1:0".parse().unwrap(), &url);
+    args.allow_target_networks = vec!["127.0.0.0/8".into()];
     herald::server::web::state(args).await.expect("state")
 }
 
@@ -403,4 +404,55 @@ async fn old_login_counters_and_audit_entries_past_retention_are_deleted() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+#[tokio::test]
+async fn a_rule_with_a_long_history_is_deleted_a_slice_per_transaction() {
+    use herald::server::service::{accounts, eventbridge, events, rules, workspaces};
+    use herald::server::work::counted;
+    let dir = tempfile::tempdir().unwrap();
+    let state = bare_state(&dir).await;
+    let owner = accounts::sign_up(
+        &state,
+        accounts::SignUp {
+            email: "ada@example.com".into(),
+            display_name: "Ada".into(),
+            password: PASSWORD.into(),
+        },
+    )
+    .await
+    .unwrap();
+    workspaces::create(&state, &owner, "team").await.unwrap();
+    eventbridge::activate(&state, &owner).await.unwrap();
+    eventbridge::grant(&state, &owner).await.unwrap();
+    let mut watch = rule("watch", "kept history");
+    watch["targets"] = json!([{"config": {"kind": "dingtalk",
+        "url": "http://127.0.0.1:9/robot/send?access_token=ding-token",
+        "secret": "SECdingtalk-fake-secret-0123456789"}}]);
+    rules::create(&state, &owner, BUS, &serde_json::from_value(watch).unwrap())
+        .await
+        .unwrap();
+    // 1,200 deliveries (no engine runs here: they stay pending).
+    for round in 0..12 {
+        let batch: Vec<Value> = serde_json::from_slice(&events(0, round)).unwrap();
+        let entries = batch
+            .into_iter()
+            .cycle()
+            .take(100)
+            .enumerate()
+            .map(|(i, mut e)| {
+                e["id"] = json!(format!("r{round}-{i}"));
+                Ok(e)
+            })
+            .collect();
+        events::put(&state, &owner, BUS, entries).await.unwrap();
+    }
+
+    let (deleted, work) = counted(rules::delete(&state, &owner, BUS, "watch")).await;
+    deleted.unwrap();
+    let transactions = work.writes.iter().filter(|w| **w == "transaction").count();
+    assert!(
+        transactions >= 3,
+        "1,200 deliveries detached in {transactions} transaction(s): {work:?}"
+    );
 }
