@@ -256,7 +256,7 @@ async fn in_batches(
     loop {
         let done = async {
             let mut tx = store::begin_write(pool).await?;
-            let n = batch(&mut *tx).await?;
+            let n = batch(&mut tx).await?;
             tx.commit().await?;
             Ok::<u64, sqlx::Error>(n)
         }
