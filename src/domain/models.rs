@@ -302,6 +302,9 @@ pub struct AuditEntryView {
     pub outcome: String,
     /// JSON: `{"before": …, "after": …}` or `{"reason": …}`; secrets masked.
     pub detail: String,
+    /// How many times it happened: above 1 for failed logins counted together (one entry
+    /// per login name, reason and hour; unknown names of the account share one).
+    pub count: i64,
 }
 
 /// What the owner filters the audit log by; empty fields match everything.

@@ -294,6 +294,10 @@ pub struct ServeArgs {
     #[arg(long, env = "HERALD_EVENT_RETENTION", default_value = "30d", value_parser = parse_retention)]
     pub event_retention: std::time::Duration,
 
+    /// How many days an audit log entry is kept; older ones are deleted hourly.
+    #[arg(long, env = "HERALD_AUDIT_RETENTION_DAYS", default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub audit_retention_days: u32,
+
     /// How long one delivery attempt may take.
     #[arg(long, env = "HERALD_DELIVERY_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=120))]
     pub delivery_timeout_secs: u64,
@@ -413,6 +417,7 @@ impl std::fmt::Debug for ServeArgs {
             .field("aliyun_voice_endpoint", &self.aliyun_voice_endpoint)
             .field("disable_failing_after", &self.disable_failing_after)
             .field("event_retention", &self.event_retention)
+            .field("audit_retention_days", &self.audit_retention_days)
             .field("max_rules_per_bus", &self.max_rules_per_bus)
             .field(
                 "max_deliveries_per_request",
@@ -471,6 +476,7 @@ impl ServeArgs {
             aliyun_voice_endpoint: "https://dyvmsapi.aliyuncs.com".into(),
             disable_failing_after: std::time::Duration::from_secs(72 * 3600),
             event_retention: std::time::Duration::from_secs(30 * 86_400),
+            audit_retention_days: 365,
             max_rules_per_bus: 100,
             max_deliveries_per_request: 10_000,
             wal_limit_mib: 64,
@@ -547,6 +553,8 @@ mod tests {
         assert_eq!(args.event_retention, Duration::from_secs(30 * 86_400));
         let new = ServeArgs::new(args.listen, "sqlite::memory:");
         assert_eq!(args.event_retention, new.event_retention);
+        assert_eq!(args.audit_retention_days, 365);
+        assert_eq!(args.audit_retention_days, new.audit_retention_days);
         assert_eq!(
             (
                 args.max_rules_per_bus,

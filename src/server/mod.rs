@@ -8,6 +8,7 @@
 //! - [`store`]: every SQL statement.
 //! - [`http`]: plain HTTP routes (health).
 //! - [`web`]: the axum router and the server's lifecycle.
+//! - [`work`]: counting one task's writes and password checks, for tests.
 //!
 //! [`AppError::Internal`]: crate::domain::AppError::Internal
 
@@ -26,3 +27,4 @@ pub mod service;
 pub mod state;
 pub mod store;
 pub mod web;
+pub mod work;

@@ -1,8 +1,10 @@
 //! The axum router (Leptos pages, server functions, health) and the server's lifecycle:
 //! open the database, migrate, serve (through [`serve::serve`], with its timers and
 //! connection cap) until a shutdown signal, finish in-flight requests within a bound; and
-//! its background tasks (session clean-up, WAL checkpoints, deleting old settled events).
+//! its background tasks (housekeeping of sessions, login counters and the audit log, WAL
+//! checkpoints, deleting old settled events).
 
+use super::auth::session;
 use super::config::{ServeArgs, TEST_TIMEOUT};
 use super::crypto::SecretBox;
 use super::delivery::breaker::Breakers;
@@ -18,6 +20,7 @@ use super::net::client::Outbound;
 use super::net::ssrf::NetworkPolicy;
 use super::state::AppState;
 use super::store;
+use super::store::sessions::Sessions;
 use crate::app::{shell, App};
 use axum::routing::get;
 use axum::Router;
@@ -33,13 +36,9 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// Largest request body accepted anywhere (UI forms are far smaller).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// Sessions end after this long without a request.
-const SESSION_IDLE_DAYS: i64 = 7;
 
 /// Open the database, apply migrations, and assemble the shared state.
 pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
@@ -49,6 +48,8 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let pool = store::connect(&args.database_url, args.wal_limit_bytes()).await?;
     store::migrate(&pool).await?;
+    // Made now, not at the first unknown login, which would then take longer than others.
+    super::auth::password::dummy_hash().await;
     let data_dir = store::data_dir(&args.database_url)?;
     let secrets = SecretBox::load(args.secret_key.as_deref(), &data_dir)?;
     let allowed = NetworkPolicy::parse_list(&args.allow_target_networks.join(","))
@@ -140,7 +141,7 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
 
 /// The whole HTTP application.
 pub async fn router(state: AppState) -> anyhow::Result<Router> {
-    let session_store = SqliteStore::new(state.pool.clone());
+    let session_store = Sessions::new(state.pool.clone());
     session_store
         .migrate()
         .await
@@ -150,11 +151,9 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies())
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(
-            SESSION_IDLE_DAYS,
-        )))
-        // Save on every request so the inactivity clock really restarts with each visit.
-        .with_always_save(true);
+        // Saved when changed, and renewed (the clock restarted) once less than half of the
+        // window is left: see `auth::session::renew_when_due`.
+        .with_expiry(Expiry::OnInactivity(session::IDLE));
 
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -185,6 +184,7 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
             state.clone(),
             pages::same_origin_posts,
         ))
+        .layer(axum::middleware::from_fn(session::renew_when_due))
         .layer(sessions)
         .with_state(state.clone())
         .merge(api)
@@ -226,19 +226,110 @@ pub fn metrics_router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Delete expired sessions now and then, until the process ends.
-fn spawn_session_cleanup(state: &AppState) -> tokio::task::JoinHandle<()> {
-    let store = SqliteStore::new(state.pool.clone());
+/// Rows one clean-up transaction deletes at most: small enough that ingest never waits
+/// long for the one writer.
+const PURGE_BATCH: i64 = 500;
+
+/// Clear what only piles up, hourly until the process ends (the first round at start):
+/// expired sessions, login counters past their window and lock, and audit entries older
+/// than `--audit-retention-days`, the last two a batch per write transaction.
+fn spawn_housekeeping(state: &AppState) -> tokio::task::JoinHandle<()> {
+    let store = Sessions::new(state.pool.clone());
+    let pool = state.pool.clone();
+    let audit_days = i64::from(state.config.audit_retention_days);
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
             use tower_sessions::session_store::ExpiredDeletion;
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "deleting expired sessions");
             }
+            let now = super::auth::throttle::now();
+            let window = now - super::auth::throttle::WINDOW_SECS;
+            let counters = in_batches("deleting expired login counters", &pool, |tx| {
+                Box::pin(store::login_failures::purge_expired(
+                    tx,
+                    window,
+                    now,
+                    PURGE_BATCH,
+                ))
+            })
+            .await;
+            let cutoff = time::OffsetDateTime::now_utc()
+                .checked_sub(time::Duration::days(audit_days))
+                .map(stored_time);
+            let audit = match cutoff {
+                Some(cutoff) => {
+                    in_batches("deleting old audit entries", &pool, |tx| {
+                        let cutoff = cutoff.clone();
+                        Box::pin(async move {
+                            store::audit::purge_before(tx, &cutoff, PURGE_BATCH).await
+                        })
+                    })
+                    .await
+                }
+                None => 0,
+            };
+            if counters + audit > 0 {
+                tracing::info!(
+                    counters,
+                    audit,
+                    "deleted expired login counters and audit entries"
+                );
+            }
         }
     })
+}
+
+/// A boxed batch of a clean-up, run in a write transaction; the rows it deleted.
+type Batch<'a> = std::pin::Pin<Box<dyn Future<Output = Result<u64, sqlx::Error>> + Send + 'a>>;
+
+/// Run `batch` in write transactions of its own until it deletes less than
+/// [`PURGE_BATCH`] rows (or fails, logged as `what`); the rows deleted in all.
+async fn in_batches(
+    what: &str,
+    pool: &sqlx::SqlitePool,
+    batch: impl for<'c> Fn(&'c mut sqlx::SqliteConnection) -> Batch<'c>,
+) -> u64 {
+    let mut deleted = 0;
+    loop {
+        let done = async {
+            let mut tx = store::begin_write(pool).await?;
+            let n = batch(&mut tx).await?;
+            tx.commit().await?;
+            Ok::<u64, sqlx::Error>(n)
+        }
+        .await;
+        match done {
+            Ok(n) => {
+                deleted += n;
+                if n < PURGE_BATCH as u64 {
+                    return deleted;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "{what}");
+                return deleted;
+            }
+        }
+    }
+}
+
+/// `at` as the database stores times (`strftime('%Y-%m-%dT%H:%M:%fZ')`), so the two compare
+/// as text.
+fn stored_time(at: time::OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.millisecond()
+    )
 }
 
 /// Keep the database's write-ahead log short, until the process ends: every second a
@@ -274,10 +365,6 @@ fn spawn_checkpoints(state: &AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Events deleted per write transaction by the clean-up: small enough that ingest never
-/// waits long for the one writer.
-const PURGE_BATCH: i64 = 500;
-
 /// Delete settled events older than `--event-retention`, with their deliveries and attempts,
 /// until the process ends: hourly (more often for a retention under ten hours), a batch per
 /// write transaction. A retention of 0 keeps everything.
@@ -299,18 +386,7 @@ fn spawn_retention(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
             // In `received_at`'s form, so the two compare as text. No cutoff, no clean-up.
             let Some(cutoff) = time::OffsetDateTime::now_utc()
                 .checked_sub(time::Duration::seconds(keep.as_secs() as i64))
-                .map(|at| {
-                    format!(
-                        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-                        at.year(),
-                        u8::from(at.month()),
-                        at.day(),
-                        at.hour(),
-                        at.minute(),
-                        at.second(),
-                        at.millisecond()
-                    )
-                })
+                .map(stored_time)
             else {
                 continue;
             };
@@ -395,7 +471,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     // The router migrates the session table, so clean-up starts after it.
     let app = router(state.clone()).await?;
-    let cleanup = spawn_session_cleanup(&state);
+    let cleanup = spawn_housekeeping(&state);
     let checkpoints = spawn_checkpoints(&state);
     let retention = spawn_retention(&state);
     let engine = Engine::start(engine_context(&state)).await;

@@ -17,3 +17,4 @@ mod metrics;
 mod ram;
 mod rules;
 mod targets;
+mod writes;

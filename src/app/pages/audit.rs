@@ -75,7 +75,10 @@ pub fn AuditPage() -> impl IntoView {
                                                     <td>{e.actor}</td>
                                                     <td><code>{e.action}</code></td>
                                                     <td><code>{e.resource}</code></td>
-                                                    <td>{e.outcome}</td>
+                                                    <td>
+                                                        {e.outcome}
+                                                        {(e.count > 1).then(|| format!(" ×{} (first at the time shown, within the hour)", e.count))}
+                                                    </td>
                                                     <td><pre class="detail">{pretty(&e.detail)}</pre></td>
                                                 </tr>
                                             }})

@@ -40,6 +40,7 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 
 /// True when `password` matches the PHC string `phc`. A malformed hash never matches.
 pub async fn verify(password: String, phc: String) -> Result<bool, AppError> {
+    crate::server::work::verified();
     let _permit = permits().acquire().await.map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(move || {
         let Ok(parsed) = PasswordHash::new(&phc) else {

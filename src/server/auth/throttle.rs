@@ -7,7 +7,7 @@
 use super::super::error::Context;
 use super::super::store::login_failures;
 use crate::domain::AppError;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// Failed logins allowed in one window before the name is locked.
 pub const MAX_FAILURES: i64 = 5;
@@ -63,16 +63,36 @@ pub async fn begin_attempt(pool: &SqlitePool, login: &str) -> Result<i64, AppErr
     Ok(attempts)
 }
 
-/// After a failed attempt numbered `attempts`: the lock error if it used up the window.
+/// After a failed attempt numbered `attempts`, in the caller's write transaction: the lock
+/// error if it used up the window. The same write whether it locks or not.
 pub async fn after_failure(
+    conn: &mut SqliteConnection,
+    login: &str,
+    attempts: i64,
+) -> Result<Option<AppError>, AppError> {
+    let lock = attempts >= MAX_FAILURES;
+    login_failures::settle(conn, login, lock.then(|| now() + LOCK_SECS))
+        .await
+        .context("noting a failed login")?;
+    if lock {
+        tracing::warn!("login locked after repeated failures");
+        return Ok(Some(locked_error(LOCK_SECS)));
+    }
+    Ok(None)
+}
+
+/// [`after_failure`] in a write transaction of its own.
+pub async fn after_failure_alone(
     pool: &SqlitePool,
     login: &str,
     attempts: i64,
 ) -> Result<Option<AppError>, AppError> {
-    if attempts >= MAX_FAILURES {
-        return Ok(Some(lock(pool, login, now()).await?));
-    }
-    Ok(None)
+    let mut tx = super::super::store::begin_write(pool)
+        .await
+        .context("noting a failed attempt")?;
+    let locked = after_failure(&mut tx, login, attempts).await?;
+    tx.commit().await.context("noting a failed attempt")?;
+    Ok(locked)
 }
 
 async fn lock(pool: &SqlitePool, login: &str, now: i64) -> Result<AppError, AppError> {

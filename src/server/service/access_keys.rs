@@ -64,7 +64,7 @@ pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<NewAc
         Value::Null,
         json!({ "id": key.id, "name": key.name, "key_id": key.key_id }),
     )
-    .await;
+    .await?;
     Ok(NewAccessKey { key, token })
 }
 
@@ -114,7 +114,7 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppE
         json!({ "id": id }),
         json!({ "revoked": true }),
     )
-    .await;
+    .await?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use super::super::config::SignupMode;
 use super::super::error::{is_unique_violation, Context};
 use super::super::state::AppState;
 use super::super::store::accounts;
-use super::audit;
+use super::audit::{self, LoginFailure};
 use crate::domain::{validate, AppError};
 
 /// What the sign-up form sends.
@@ -66,7 +66,8 @@ pub fn ram_login(login: &str) -> Option<(&str, i64)> {
 }
 
 /// Check a login (an owner's email, or `name@account` for a RAM user) and password.
-/// Throttled per login (see [`throttle`]); every attempt on a known account is audited.
+/// Throttled per login (see [`throttle`]); every attempt on an existing account is audited,
+/// repeated failures counted together.
 pub async fn log_in(state: &AppState, login: &str, password: &str) -> Result<Actor, AppError> {
     let login = login.trim();
     if login.is_empty() {
@@ -115,49 +116,33 @@ pub async fn log_in(state: &AppState, login: &str, password: &str) -> Result<Act
         None => password::dummy_hash().await,
     };
     let matches = password::verify(password.to_string(), stored).await?;
-    // The account the attempt concerns, when it is known: its log gets the entry.
+    // The account the attempt concerns, when the login names one: its log gets the entry.
     let account = found.as_ref().map(|r| r.account_id).or(ram.map(|(_, a)| a));
-    match found {
+    let failure = match &found {
         Some(row) if matches && !row.disabled => {
             throttle::clear(&state.pool, &key).await?;
             tracing::info!(user_id = row.id, "login succeeded");
-            audit::login(state, row.account_id, Some(row.id), &key, None).await;
-            load(state, row.id).await
+            audit::login(state, row.account_id, row.id, &key).await?;
+            return load(state, row.id).await;
         }
-        Some(row) if matches => {
-            // The same answer as a wrong password: it must not confirm a guessed one.
-            tracing::info!(user_id = row.id, "login refused: user disabled");
-            audit::login(
-                state,
-                row.account_id,
-                Some(row.id),
-                &key,
-                Some("user disabled"),
-            )
-            .await;
-            Err(bad_credentials())
-        }
-        found => {
-            tracing::info!("login failed");
-            if let Some(account_id) = account {
-                if accounts::account_exists(&state.pool, account_id)
-                    .await
-                    .context("looking up an account")?
-                {
-                    let reason = if found.is_some() {
-                        "wrong password"
-                    } else {
-                        "unknown user"
-                    };
-                    audit::login(state, account_id, found.map(|r| r.id), &key, Some(reason)).await;
-                }
-            }
-            match throttle::after_failure(&state.pool, &key, attempts).await? {
-                Some(locked) => Err(locked),
-                None => Err(bad_credentials()),
-            }
-        }
-    }
+        // The same answer as a wrong password: it must not confirm a guessed one.
+        Some(_) if matches => LoginFailure::UserDisabled,
+        Some(_) => LoginFailure::WrongPassword,
+        None => LoginFailure::UnknownUser,
+    };
+    tracing::info!(reason = failure.as_str(), "login failed");
+    // Every failure does the same work, whether the login names a user, an account or
+    // nothing that exists: one write transaction holding the counted audit entry (which
+    // adds nothing for no account) and the throttle's row (rewritten every time, so each
+    // commit is a real one). No existence check of its own: what is found or not must not
+    // show in the work done, nor in the time taken.
+    let mut tx = super::super::store::begin_write(&state.pool)
+        .await
+        .context("noting a failed login")?;
+    audit::failed_login(&mut tx, account, found.map(|r| r.id), &key, failure).await?;
+    let locked = throttle::after_failure(&mut tx, &key, attempts).await?;
+    tx.commit().await.context("noting a failed login")?;
+    Err(locked.unwrap_or_else(bad_credentials))
 }
 
 async fn load(state: &AppState, user_id: i64) -> Result<Actor, AppError> {

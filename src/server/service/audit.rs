@@ -1,6 +1,9 @@
 //! The audit log: every configuration change, login and key event is written here after it
 //! happened, with secrets masked (callers pass view models, which never hold secrets whole).
-//! The owner reads and filters it.
+//! A write that still fails after [`TRIES`] attempts is logged as an error and fails the
+//! request: no change goes unrecorded without anyone being told. Failed logins are counted,
+//! one entry per login name, reason and hour ([`failed_login`]). The owner reads and
+//! filters it.
 
 use super::super::auth::{authorize, Actor};
 use super::super::error::Context;
@@ -14,10 +17,23 @@ use serde_json::{json, Value};
 /// Most entries one page shows.
 pub const PAGE: i64 = 100;
 
-async fn write(state: &AppState, entry: NewEntry<'_>) {
-    // The change already happened; a failed audit write is logged loudly, not undone.
-    if let Err(e) = audit::insert(&state.pool, &entry).await {
-        tracing::error!(error = %e, action = entry.action, "writing the audit log");
+/// Attempts at one audit write before the request fails.
+const TRIES: u32 = 3;
+
+async fn write(state: &AppState, entry: NewEntry<'_>) -> Result<(), AppError> {
+    let mut tried = 1;
+    loop {
+        match audit::insert(&state.pool, &entry).await {
+            Ok(()) => return Ok(()),
+            Err(e) if tried < TRIES => {
+                tracing::warn!(error = %e, action = entry.action, tried, "writing the audit log; retrying");
+                tokio::time::sleep(std::time::Duration::from_millis(50 * u64::from(tried))).await;
+                tried += 1;
+            }
+            // The change already happened and is not undone; the caller is told it could
+            // not be recorded, and the operator finds it in the log.
+            Err(e) => return Err(super::super::error::internal("writing the audit log", e)),
+        }
     }
 }
 
@@ -30,7 +46,7 @@ pub async fn change(
     resource: &str,
     before: Value,
     after: Value,
-) {
+) -> Result<(), AppError> {
     let detail = json!({ "before": before, "after": after }).to_string();
     write(
         state,
@@ -44,7 +60,7 @@ pub async fn change(
             detail: &detail,
         },
     )
-    .await;
+    .await
 }
 
 /// Note a change Herald made by itself (a target disabled after failing for too long).
@@ -55,7 +71,7 @@ pub async fn by_herald(
     resource: &str,
     before: Value,
     after: Value,
-) {
+) -> Result<(), AppError> {
     let detail = json!({ "before": before, "after": after }).to_string();
     write(
         state,
@@ -69,35 +85,90 @@ pub async fn by_herald(
             detail: &detail,
         },
     )
-    .await;
+    .await
 }
 
-/// Note a login of a user of `account_id`, successful or not.
+/// Note a successful login of user `user_id` of `account_id`.
 pub async fn login(
     state: &AppState,
     account_id: i64,
-    user_id: Option<i64>,
+    user_id: i64,
     name: &str,
-    failure: Option<&str>,
-) {
-    let detail = match failure {
-        Some(reason) => json!({ "reason": reason }).to_string(),
-        None => "{}".to_string(),
-    };
+) -> Result<(), AppError> {
     let resource = Resource::account(account_id).arn;
     write(
         state,
         NewEntry {
             account_id,
-            actor_user_id: user_id,
+            actor_user_id: Some(user_id),
             actor: name,
-            action: "herald:Login",
+            action: LOGIN,
             resource: &resource,
-            outcome: if failure.is_some() { "failed" } else { "ok" },
-            detail: &detail,
+            outcome: "ok",
+            detail: "{}",
         },
     )
-    .await;
+    .await
+}
+
+const LOGIN: &str = "herald:Login";
+
+/// Why a login failed, as the audit log says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginFailure {
+    UnknownUser,
+    WrongPassword,
+    UserDisabled,
+}
+
+impl LoginFailure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoginFailure::UnknownUser => "unknown user",
+            LoginFailure::WrongPassword => "wrong password",
+            LoginFailure::UserDisabled => "user disabled",
+        }
+    }
+}
+
+/// The entry every unknown name of an account is counted under: a stranger trying names
+/// adds one entry an hour, not one per name.
+const UNKNOWN_USER: &str = "(unknown user)";
+
+/// Count a failed login for `name` in the log of `account` (when the login names one), in
+/// the caller's write transaction: one entry per login name, reason and hour, its count
+/// going up with each repeat. The same statement runs whether the account and the user
+/// exist or not (it skips an account that does not exist), so the work done does not tell
+/// them apart.
+pub async fn failed_login(
+    conn: &mut sqlx::SqliteConnection,
+    account: Option<i64>,
+    user_id: Option<i64>,
+    name: &str,
+    failure: LoginFailure,
+) -> Result<(), AppError> {
+    // No account has id 0: the write then finds no account and adds nothing.
+    let account_id = account.unwrap_or(0);
+    let actor = match failure {
+        LoginFailure::UnknownUser => UNKNOWN_USER,
+        _ => name,
+    };
+    let hour = super::super::auth::throttle::now() / 3600;
+    let repeat_key = format!("{LOGIN}\n{hour}\n{}\n{actor}", failure.as_str());
+    let detail = json!({ "reason": failure.as_str() }).to_string();
+    let resource = Resource::account(account_id).arn;
+    let entry = NewEntry {
+        account_id,
+        actor_user_id: user_id,
+        actor,
+        action: LOGIN,
+        resource: &resource,
+        outcome: "failed",
+        detail: &detail,
+    };
+    audit::count_repeat(conn, &entry, &repeat_key)
+        .await
+        .context("counting a failed login")
 }
 
 /// The owner's view of the log, newest first.

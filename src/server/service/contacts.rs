@@ -99,7 +99,7 @@ pub async fn create(
                 Value::Null,
                 json!(contact),
             )
-            .await;
+            .await?;
             Ok(contact)
         }
         Err(e) if is_unique_violation(&e) => Err(name_taken(&v.name)),
@@ -167,7 +167,7 @@ pub async fn update(
                 json!(before),
                 json!(contact),
             )
-            .await;
+            .await?;
             Ok(contact)
         }
         Ok(None) => Err(not_found(id)),
@@ -257,6 +257,6 @@ pub async fn delete(
         json!({ "contact": before, "targets": taken_out_of }),
         Value::Null,
     )
-    .await;
+    .await?;
     Ok(())
 }

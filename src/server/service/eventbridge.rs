@@ -69,7 +69,7 @@ pub async fn activate(state: &AppState, actor: &Actor) -> Result<(), AppError> {
         Value::Null,
         json!({ "activated": true, "buses_created": created }),
     )
-    .await;
+    .await?;
     Ok(())
 }
 
@@ -105,7 +105,7 @@ pub async fn grant(state: &AppState, actor: &Actor) -> Result<ServiceRoleView, A
         Value::Null,
         json!({ "name": role.name, "policy": role.policy }),
     )
-    .await;
+    .await?;
     Ok(role)
 }
 
@@ -239,7 +239,7 @@ pub async fn create_bus(
         Value::Null,
         json!(bus),
     )
-    .await;
+    .await?;
     Ok(bus)
 }
 
@@ -267,6 +267,27 @@ pub async fn delete_bus(state: &AppState, actor: &Actor, name: &str) -> Result<(
     let rules = eventbridge::rule_count(&state.pool, actor.account_id, name)
         .await
         .context("counting a bus's rules")?;
+    if rules == 0 {
+        // Its history goes first, a slice per write transaction, so the deletion never
+        // holds the one writer for long.
+        loop {
+            let mut tx = super::super::store::begin_write(&state.pool)
+                .await
+                .context("deleting an event bus")?;
+            let deleted = eventbridge::delete_bus_events(
+                &mut tx,
+                actor.account_id,
+                name,
+                super::super::store::SLICE,
+            )
+            .await
+            .context("deleting an event bus's events")?;
+            tx.commit().await.context("deleting an event bus")?;
+            if deleted < super::super::store::SLICE as u64 {
+                break;
+            }
+        }
+    }
     if rules > 0
         || !eventbridge::delete_bus(&state.pool, actor.account_id, name)
             .await
@@ -285,6 +306,6 @@ pub async fn delete_bus(state: &AppState, actor: &Actor, name: &str) -> Result<(
         json!(bus),
         Value::Null,
     )
-    .await;
+    .await?;
     Ok(())
 }

@@ -117,7 +117,7 @@ pub async fn create_user(
         Value::Null,
         json!(created),
     )
-    .await;
+    .await?;
     Ok(created)
 }
 
@@ -143,7 +143,7 @@ pub async fn set_disabled(
         json!({ "disabled": before.disabled }),
         json!({ "disabled": after.disabled }),
     )
-    .await;
+    .await?;
     Ok(after)
 }
 
@@ -166,7 +166,7 @@ pub async fn delete_user(state: &AppState, actor: &Actor, id: i64) -> Result<(),
         json!(before),
         Value::Null,
     )
-    .await;
+    .await?;
     Ok(())
 }
 
@@ -193,7 +193,7 @@ pub async fn reset_password(
         Value::Null,
         json!({ "password": "[reset]", "must_change_password": true }),
     )
-    .await;
+    .await?;
     user(state, actor, id).await
 }
 
@@ -218,7 +218,7 @@ pub async fn change_password(
     if current.len() > validate::PASSWORD_MAX_BYTES
         || !password::verify(current.to_string(), stored).await?
     {
-        return Err(throttle::after_failure(&state.pool, &key, attempts)
+        return Err(throttle::after_failure_alone(&state.pool, &key, attempts)
             .await?
             .unwrap_or_else(|| AppError::invalid("current", "is not your current password")));
     }
@@ -242,7 +242,7 @@ pub async fn change_password(
         Value::Null,
         json!({ "password": "[changed]" }),
     )
-    .await;
+    .await?;
     Ok(())
 }
 
@@ -306,7 +306,7 @@ pub async fn create_policy(
         Value::Null,
         json!({ "description": created.description, "document": created.document }),
     )
-    .await;
+    .await?;
     Ok(created)
 }
 
@@ -339,7 +339,7 @@ pub async fn update_policy(
         json!({ "description": before.description, "document": before.document }),
         json!({ "description": after.description, "document": after.document }),
     )
-    .await;
+    .await?;
     Ok(after)
 }
 
@@ -362,7 +362,7 @@ pub async fn delete_policy(state: &AppState, actor: &Actor, id: i64) -> Result<(
         json!({ "description": before.description, "document": before.document, "attached": before.attached }),
         Value::Null,
     )
-    .await;
+    .await?;
     Ok(())
 }
 
@@ -398,7 +398,7 @@ pub async fn set_attached(
         json!({ "policies": before.policies }),
         json!({ "policies": after.policies, "policy": p.name }),
     )
-    .await;
+    .await?;
     Ok(after)
 }
 

@@ -781,7 +781,7 @@ pub async fn create(
         Value::Null,
         json!(rule),
     )
-    .await;
+    .await?;
     Ok(SavedRule { rule, new_secrets })
 }
 
@@ -967,7 +967,7 @@ async fn replace(
         json!(before),
         json!(rule),
     )
-    .await;
+    .await?;
     Ok(SavedRule { rule, new_secrets })
 }
 
@@ -1005,7 +1005,7 @@ pub async fn set_enabled(
         json!({ "enabled": was }),
         json!({ "enabled": rule.enabled }),
     )
-    .await;
+    .await?;
     Ok(rule)
 }
 
@@ -1025,6 +1025,20 @@ pub async fn delete(
     if !before.targets.is_empty() {
         authorize(actor, Action::DeleteTargets, &resource)?;
     }
+    // A rule with a long history has many deliveries to detach: a slice per write
+    // transaction, so the deletion never holds the one writer for long.
+    loop {
+        let mut tx = super::super::store::begin_write(&state.pool)
+            .await
+            .context("deleting a rule")?;
+        let detached = rules::detach_deliveries(&mut tx, row.id, super::super::store::SLICE)
+            .await
+            .context("detaching a rule's deliveries")?;
+        tx.commit().await.context("deleting a rule")?;
+        if detached < super::super::store::SLICE as u64 {
+            break;
+        }
+    }
     if !rules::delete(&state.pool, row.id)
         .await
         .context("deleting a rule")?
@@ -1040,7 +1054,7 @@ pub async fn delete(
         json!(before),
         Value::Null,
     )
-    .await;
+    .await?;
     Ok(())
 }
 
@@ -1094,7 +1108,7 @@ pub async fn request_quota(
         json!({ "quota": current }),
         json!(request),
     )
-    .await;
+    .await?;
     Ok(request)
 }
 
@@ -1178,6 +1192,6 @@ pub async fn decide(
         json!(request),
         json!(decided),
     )
-    .await;
+    .await?;
     Ok(decided)
 }

@@ -17,8 +17,9 @@ pub async fn report_disabled(state: &AppState, target: i64) {
             return;
         }
     };
-    // Herald changed the configuration: the audit log says so, as for any change.
-    super::audit::by_herald(
+    // Herald changed the configuration: the audit log says so, as for any change. A failed
+    // write is logged there, after its retries; the owner is told by email all the same.
+    let _ = super::audit::by_herald(
         state,
         found.account_id,
         "herald:DisableTarget",

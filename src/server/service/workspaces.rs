@@ -54,7 +54,7 @@ pub async fn create(
         serde_json::Value::Null,
         serde_json::json!(created),
     )
-    .await;
+    .await?;
     Ok(created)
 }
 

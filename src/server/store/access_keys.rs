@@ -26,6 +26,7 @@ pub async fn insert(
     key_id: &str,
     token_hash: &str,
 ) -> Result<AccessKeyView, sqlx::Error> {
+    let _turn = super::turn("access key").await;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO access_keys (account_id, user_id, name, key_id, token_hash)
          VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
@@ -81,6 +82,7 @@ pub async fn owner_of(
 
 /// Revoke a key of the user; false when it is not there or already revoked.
 pub async fn revoke(pool: &SqlitePool, user_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("access key").await;
     sqlx::query(
         "UPDATE access_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE user_id = ?1 AND id = ?2 AND revoked_at IS NULL",
@@ -110,6 +112,7 @@ pub async fn find_active(
 
 /// Note the key's use, at most once a minute.
 pub async fn touch(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+    let _turn = super::turn("access key use").await;
     sqlx::query(
         "UPDATE access_keys SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ?1 AND (last_used_at IS NULL

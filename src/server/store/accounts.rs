@@ -141,6 +141,7 @@ pub async fn insert_ram_user(
     display_name: &str,
     password_hash: &str,
 ) -> Result<i64, sqlx::Error> {
+    let _turn = super::turn("user").await;
     sqlx::query_scalar(&format!(
         "INSERT INTO users (account_id, login_name, display_name, password_hash, is_owner,
                             must_change_password, session_nonce)
@@ -191,6 +192,7 @@ pub async fn set_disabled(
     user_id: i64,
     disabled: bool,
 ) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("user").await;
     sqlx::query(&format!(
         "UPDATE users SET disabled = ?3, session_nonce = {NEW_NONCE}
          WHERE account_id = ?1 AND id = ?2 AND is_owner = 0"
@@ -209,6 +211,7 @@ pub async fn delete_ram_user(
     account_id: i64,
     user_id: i64,
 ) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("user").await;
     sqlx::query("DELETE FROM users WHERE account_id = ?1 AND id = ?2 AND is_owner = 0")
         .bind(account_id)
         .bind(user_id)
@@ -225,6 +228,7 @@ pub async fn set_password(
     password_hash: &str,
     must_change: bool,
 ) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("user").await;
     sqlx::query(&format!(
         "UPDATE users SET password_hash = ?2, must_change_password = ?3,
                           session_nonce = {NEW_NONCE}
@@ -236,12 +240,4 @@ pub async fn set_password(
     .execute(pool)
     .await
     .map(|r| r.rows_affected() == 1)
-}
-
-/// True when the account exists.
-pub async fn account_exists(pool: &SqlitePool, account_id: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM accounts WHERE id = ?1)")
-        .bind(account_id)
-        .fetch_one(pool)
-        .await
 }

@@ -1,7 +1,8 @@
-//! The audit log: who did what, when.
+//! The audit log: who did what, when. Repeated failed logins share a row with a count
+//! ([`count_repeat`]); entries past the retention are deleted in slices ([`purge_before`]).
 
 use crate::domain::models::{AuditEntryView, AuditFilter};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// One entry to write.
 pub struct NewEntry<'a> {
@@ -14,8 +15,9 @@ pub struct NewEntry<'a> {
     pub detail: &'a str,
 }
 
-/// Append an entry.
+/// Append an entry (a write of its own, at the write gate).
 pub async fn insert(pool: &SqlitePool, e: &NewEntry<'_>) -> Result<(), sqlx::Error> {
+    let _turn = super::turn("audit").await;
     sqlx::query(
         "INSERT INTO audit_log (account_id, actor_user_id, actor, action, resource, outcome, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -32,6 +34,54 @@ pub async fn insert(pool: &SqlitePool, e: &NewEntry<'_>) -> Result<(), sqlx::Err
     .map(|_| ())
 }
 
+/// Count one more occurrence of a repeated entry: the first inserts `e` under
+/// `repeat_key`, the next ones add one to its count. Nothing is written when the account
+/// does not exist, but the statement runs all the same (in the caller's transaction), so a
+/// stranger cannot tell a known account from an unknown one by the work done.
+pub async fn count_repeat(
+    conn: &mut SqliteConnection,
+    e: &NewEntry<'_>,
+    repeat_key: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (account_id, actor_user_id, actor, action, resource, outcome,
+                                detail, repeat_key)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+         WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?1)
+         ON CONFLICT (account_id, repeat_key) WHERE repeat_key IS NOT NULL
+         DO UPDATE SET count = count + 1",
+    )
+    .bind(e.account_id)
+    .bind(e.actor_user_id)
+    .bind(e.actor)
+    .bind(e.action)
+    .bind(e.resource)
+    .bind(e.outcome)
+    .bind(e.detail)
+    .bind(repeat_key)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Delete up to `limit` entries older than `cutoff` (a stored UTC timestamp), oldest
+/// first; the number deleted.
+pub async fn purge_before(
+    conn: &mut SqliteConnection,
+    cutoff: &str,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM audit_log WHERE id IN (
+             SELECT id FROM audit_log WHERE at < ?1 ORDER BY at LIMIT ?2)",
+    )
+    .bind(cutoff)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected())
+}
+
 /// The account's entries matching `filter`, newest first, at most `limit`. `since` is an
 /// already normalised UTC timestamp (or empty).
 pub async fn list(
@@ -42,7 +92,7 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<AuditEntryView>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, at, actor, action, resource, outcome, detail FROM audit_log
+        "SELECT id, at, actor, action, resource, outcome, detail, count FROM audit_log
          WHERE account_id = ?1
            AND (?2 = '' OR instr(lower(actor), lower(?2)) > 0)
            AND (?3 = '' OR instr(lower(action), lower(?3)) > 0)

@@ -38,6 +38,7 @@ pub async fn insert(
     phone: Option<&str>,
     email: Option<&str>,
 ) -> Result<ContactView, sqlx::Error> {
+    let _turn = super::turn("contact").await;
     sqlx::query_as(&format!(
         "INSERT INTO contacts (account_id, name, phone, email) VALUES (?1, ?2, ?3, ?4)
          RETURNING {COLUMNS}"
@@ -59,6 +60,7 @@ pub async fn update(
     phone: Option<&str>,
     email: Option<&str>,
 ) -> Result<Option<ContactView>, sqlx::Error> {
+    let _turn = super::turn("contact").await;
     sqlx::query_as(&format!(
         "UPDATE contacts
          SET name = ?3, phone = ?4, email = ?5,

@@ -75,6 +75,7 @@ pub async fn insert_role_if_absent(
     name: &str,
     policy: &str,
 ) -> Result<(), sqlx::Error> {
+    let _turn = super::turn("role").await;
     sqlx::query(
         "INSERT OR IGNORE INTO service_linked_roles (account_id, name, policy) VALUES (?1, ?2, ?3)",
     )
@@ -110,6 +111,7 @@ pub async fn insert_bus(
     name: &str,
     description: &str,
 ) -> Result<(), sqlx::Error> {
+    let _turn = super::turn("bus").await;
     sqlx::query("INSERT INTO event_buses (account_id, name, description) VALUES (?1, ?2, ?3)")
         .bind(account_id)
         .bind(name)
@@ -135,12 +137,37 @@ pub async fn rule_count(
     .await
 }
 
+/// Delete up to `limit` events of the account's bus `name` (oldest first, with their
+/// deliveries and attempts); the number deleted. Run in slices before [`delete_bus`], so
+/// the deletion itself has little left to do.
+pub async fn delete_bus_events(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    name: &str,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM events WHERE id IN (
+             SELECT e.id FROM events e
+             JOIN event_buses b ON b.id = e.bus_id
+             WHERE b.account_id = ?1 AND b.name = ?2
+             ORDER BY e.id LIMIT ?3)",
+    )
+    .bind(account_id)
+    .bind(name)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected())
+}
+
 /// Delete a bus of the account that has no rules; false when it was not deleted.
 pub async fn delete_bus(
     pool: &SqlitePool,
     account_id: i64,
     name: &str,
 ) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("bus").await;
     sqlx::query(
         "DELETE FROM event_buses WHERE account_id = ?1 AND name = ?2
            AND NOT EXISTS (SELECT 1 FROM rules r WHERE r.bus_id = event_buses.id)",

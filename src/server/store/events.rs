@@ -268,6 +268,7 @@ pub async fn insert_deliveries(
 /// Give back leases this process holds but will not use (deliveries still queued in
 /// memory when the workers stop), so they are due again at once; `(id, lease_until)`.
 pub async fn release(pool: &SqlitePool, leases: &[(i64, i64)]) -> Result<(), sqlx::Error> {
+    let _turn = super::turn("lease").await;
     if leases.is_empty() {
         return Ok(());
     }
@@ -508,6 +509,7 @@ async fn due_by_ids(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Due>, sqlx::Er
 /// At start-up (one process owns the database): release every claim, so deliveries a
 /// killed process held are sent again at once rather than when their lease runs out.
 pub async fn release_leases(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
+    let _turn = super::turn("lease").await;
     sqlx::query(
         "UPDATE deliveries SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL",
     )
@@ -1065,6 +1067,7 @@ pub async fn redeliver(
     id: i64,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("redelivery").await;
     sqlx::query(
         "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?4,
              lease_until = NULL, reached = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
@@ -1089,6 +1092,7 @@ pub async fn redeliver_failed_since(
     since: &str,
     now_ms: i64,
 ) -> Result<u64, sqlx::Error> {
+    let _turn = super::turn("redelivery").await;
     sqlx::query(
         "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?4,
              lease_until = NULL, reached = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),

@@ -1,6 +1,7 @@
-//! Counting failed logins per login name.
+//! Counting failed logins per login name; counters past their window and lock are deleted
+//! ([`purge_expired`]), so guessed names do not pile up.
 
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// The lock on a login name, if any: Unix seconds until which it is locked.
 pub async fn locked_until(pool: &SqlitePool, login: &str) -> Result<Option<i64>, sqlx::Error> {
@@ -20,6 +21,7 @@ pub async fn record_failure(
     now: i64,
     window_secs: i64,
 ) -> Result<i64, sqlx::Error> {
+    let _turn = super::turn("login failure").await;
     sqlx::query_scalar(
         "INSERT INTO login_failures (login, failures, window_start, locked_until)
          VALUES (?1, 1, ?2, NULL)
@@ -38,6 +40,7 @@ pub async fn record_failure(
 /// Lock the login name until `until`. Counting goes on: guesses already in flight when
 /// the lock lands are still counted against the same window.
 pub async fn lock(pool: &SqlitePool, login: &str, until: i64) -> Result<(), sqlx::Error> {
+    let _turn = super::turn("login failure").await;
     sqlx::query(
         "UPDATE login_failures SET locked_until = MAX(COALESCE(locked_until, 0), ?2)
          WHERE login = ?1",
@@ -49,11 +52,53 @@ pub async fn lock(pool: &SqlitePool, login: &str, until: i64) -> Result<(), sqlx
     .map(|_| ())
 }
 
+/// After a failed attempt, in the caller's transaction: lock the login name until
+/// `lock_until` when given. The row is rewritten either way, so every failure costs the
+/// same write whether it locks or not, and whether the name exists or not.
+pub async fn settle(
+    conn: &mut SqliteConnection,
+    login: &str,
+    lock_until: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE login_failures SET locked_until = CASE WHEN ?2 IS NULL THEN locked_until
+             ELSE MAX(COALESCE(locked_until, 0), ?2) END
+         WHERE login = ?1",
+    )
+    .bind(login)
+    .bind(lock_until)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 /// Forget the failures of a login name (after a successful login).
 pub async fn clear(pool: &SqlitePool, login: &str) -> Result<(), sqlx::Error> {
+    let _turn = super::turn("login failure").await;
     sqlx::query("DELETE FROM login_failures WHERE login = ?1")
         .bind(login)
         .execute(pool)
         .await
         .map(|_| ())
+}
+
+/// Delete up to `limit` counters whose window started before `before` and whose lock (if
+/// any) has ended by `now`; the number deleted.
+pub async fn purge_expired(
+    conn: &mut SqliteConnection,
+    before: i64,
+    now: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM login_failures WHERE login IN (
+             SELECT login FROM login_failures
+             WHERE window_start < ?1 AND COALESCE(locked_until, 0) <= ?2 LIMIT ?3)",
+    )
+    .bind(before)
+    .bind(now)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected())
 }

@@ -11,6 +11,7 @@ pub mod events;
 pub mod login_failures;
 pub mod policies;
 pub mod rules;
+pub mod sessions;
 pub mod workspaces;
 
 #[cfg(test)]
@@ -112,7 +113,7 @@ const TRUNCATE_WAIT: Duration = Duration::from_millis(500);
 /// [`TRUNCATE_WAIT`]. True when the log was truncated; false when a reader outlasted the
 /// wait (the log is left as it was, to be tried again).
 pub async fn truncate_log(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
-    let _turn = turn().await;
+    let _turn = turn("checkpoint").await;
     let mut conn = pool.acquire().await?;
     sqlx::query(&format!(
         "PRAGMA busy_timeout = {}",
@@ -227,13 +228,17 @@ impl WriteTx {
 /// `BEGIN IMMEDIATE` takes SQLite's write lock up front (waiting, with the busy timeout,
 /// only for another process), so it never fails when a read turns into a write.
 pub async fn begin_write(pool: &sqlx::SqlitePool) -> Result<WriteTx, sqlx::Error> {
-    let turn = turn().await;
+    let turn = turn("transaction").await;
     let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     Ok(WriteTx { tx, _turn: turn })
 }
 
-/// Wait for a turn at the write gate, counting the wait.
-async fn turn() -> Turn {
+/// Wait for a turn at the write gate, counting the wait; `kind` names the write (for
+/// [`crate::server::work`]). A single statement that writes takes a turn and runs on the
+/// pool (SQLite makes it a transaction of its own); several take [`begin_write`]. Never
+/// taken twice by one task: the gate is not reentrant.
+async fn turn(kind: &'static str) -> Turn {
+    crate::server::work::wrote(kind);
     let asked = Instant::now();
     let guard = WRITE_GATE.lock().await;
     let turn = Turn {
@@ -247,6 +252,11 @@ async fn turn() -> Turn {
     );
     turn
 }
+
+/// Rows one slice of a large deletion (a bus's history, a rule's deliveries) touches in
+/// its write transaction: the gate is never held long, so ingest and the console do not
+/// wait behind one deletion.
+pub const SLICE: i64 = 500;
 
 /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one bound parameter
 /// whatever the number of ids.

@@ -14,6 +14,7 @@ pub async fn insert(
     description: &str,
     document: &str,
 ) -> Result<i64, sqlx::Error> {
+    let _turn = super::turn("policy").await;
     sqlx::query_scalar(
         "INSERT INTO policies (account_id, name, description, document)
          VALUES (?1, ?2, ?3, ?4) RETURNING id",
@@ -34,6 +35,7 @@ pub async fn update(
     description: &str,
     document: &str,
 ) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("policy").await;
     sqlx::query(
         "UPDATE policies SET description = ?3, document = ?4,
                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -50,6 +52,7 @@ pub async fn update(
 
 /// Delete a policy (detaching it from everyone).
 pub async fn delete(pool: &SqlitePool, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("policy").await;
     sqlx::query("DELETE FROM policies WHERE account_id = ?1 AND id = ?2")
         .bind(account_id)
         .bind(id)
@@ -111,6 +114,7 @@ pub async fn attachments(
 /// Attach a policy to a user (both checked to be the account's by the caller); false when
 /// it was already attached.
 pub async fn attach(pool: &SqlitePool, user_id: i64, policy_id: i64) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("policy").await;
     sqlx::query("INSERT OR IGNORE INTO user_policies (user_id, policy_id) VALUES (?1, ?2)")
         .bind(user_id)
         .bind(policy_id)
@@ -121,6 +125,7 @@ pub async fn attach(pool: &SqlitePool, user_id: i64, policy_id: i64) -> Result<b
 
 /// Detach a policy from a user; false when it was not attached.
 pub async fn detach(pool: &SqlitePool, user_id: i64, policy_id: i64) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("policy").await;
     sqlx::query("DELETE FROM user_policies WHERE user_id = ?1 AND policy_id = ?2")
         .bind(user_id)
         .bind(policy_id)

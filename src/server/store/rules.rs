@@ -287,6 +287,7 @@ pub async fn set_enabled(
     rule_id: i64,
     enabled: bool,
 ) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("rule").await;
     sqlx::query(
         "UPDATE rules SET enabled = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ?1",
@@ -298,8 +299,28 @@ pub async fn set_enabled(
     .map(|r| r.rows_affected() == 1)
 }
 
+/// Detach up to `limit` deliveries from rule `rule_id`, as its deletion would (their rule
+/// and target become NULL; the history stays); the number detached. Run in slices before
+/// [`delete`], so the deletion itself has little left to do.
+pub async fn detach_deliveries(
+    conn: &mut SqliteConnection,
+    rule_id: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE deliveries SET rule_id = NULL, target_id = NULL WHERE id IN (
+             SELECT id FROM deliveries WHERE rule_id = ?1 LIMIT ?2)",
+    )
+    .bind(rule_id)
+    .bind(limit)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected())
+}
+
 /// Delete a rule with its targets and requests; false when it is not there.
 pub async fn delete(pool: &SqlitePool, rule_id: i64) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("rule").await;
     sqlx::query("DELETE FROM rules WHERE id = ?1")
         .bind(rule_id)
         .execute(pool)
@@ -347,6 +368,7 @@ pub async fn insert_request(
     reason: &str,
     user_id: i64,
 ) -> Result<i64, sqlx::Error> {
+    let _turn = super::turn("quota request").await;
     sqlx::query_scalar(
         "INSERT INTO quota_requests (account_id, rule_id, current_quota, requested, reason, requested_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
