@@ -5,14 +5,21 @@
 //! This is pure, `'static` data plus a few lookups; nothing here does I/O. Matching events to
 //! rules, delivering them and storing rules live elsewhere.
 //!
+//! DataRobot's sources cover its whole public list of notification event types (about 200,
+//! grouped by family; see `catalog/datarobot.rs` for the list and its sources). A rule may take
+//! every type of its source, present and future, with [`ALL_TYPES`].
+//!
 //! Every sample `data` has DataRobot's shape (the "standard template"): an `event` object with at
 //! least `entity_id` and `uid`, and one entity object (`project`, `dataset`, `deployment`, `job`,
-//! `instance`, `task` or `model_version`). The delivered body adds `event_type` and `timestamp`,
+//! `instance`, `task`, `model_version`, or the object of a DataRobot family such as
+//! `batch_prediction` or `change_request`). The delivered body adds `event_type` and `timestamp`,
 //! so samples never carry those two.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+mod datarobot;
 
 /// Where a matching event can be sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -186,6 +193,31 @@ impl Source {
     }
 }
 
+/// The `types` entry of a rule that takes every event type of its source, including types
+/// added to the catalog later. It stands alone: a list mixing it with named types is refused.
+pub const ALL_TYPES: &str = "*";
+
+/// The DataRobot source of a DataRobot `event_type`, by its family (the part before the first
+/// `.`): `model_version.added` is a `datarobot.model_version` event, `autopilot.complete` and
+/// `project.created` are `datarobot.project` events. `None` for a family the catalog does not
+/// know, and for `misc.webhook_connection_test`, which is no rule's business.
+pub fn datarobot_source_for(event_type: &str) -> Option<&'static Source> {
+    if event_type == "misc.webhook_connection_test" {
+        return None;
+    }
+    let family = family(event_type);
+    SOURCES.iter().filter(|s| s.is_datarobot()).find(|source| {
+        source
+            .types()
+            .any(|known| self::family(known.type_id) == family)
+    })
+}
+
+/// A DataRobot type's family: its part before the first `.`.
+fn family(event_type: &str) -> &str {
+    event_type.split('.').next().unwrap_or(event_type)
+}
+
 /// Every source, in the order the rule form lists them.
 pub fn sources() -> &'static [Source] {
     &SOURCES
@@ -299,7 +331,7 @@ const DEPLOYMENT_REQUIRED: &[&str] = &[
     "deployment.user_id",
 ];
 
-static SOURCES: [Source; 7] = [
+static SOURCES: [Source; 23] = [
     Source {
         id: FLOW,
         name: "Flow task",
@@ -665,7 +697,9 @@ static SOURCES: [Source; 7] = [
 }"#,
                 },
             ],
-        }],
+        },
+        datarobot::PROJECT_MORE_PROJECT_EVENTS,
+        ],
     },
     Source {
         id: "datarobot.dataset",
@@ -705,7 +739,9 @@ static SOURCES: [Source; 7] = [
 }"#,
                 },
             ],
-        }],
+        },
+        datarobot::DATASET_MORE_DATASET_EVENTS,
+        ],
     },
     Source {
         id: "datarobot.deployment",
@@ -816,8 +852,36 @@ static SOURCES: [Source; 7] = [
 }"#,
                 },
             ],
-        }],
+        },
+        datarobot::DEPLOYMENT_DEPLOYMENT_LIFECYCLE,
+        datarobot::DEPLOYMENT_MODEL_REPLACEMENT,
+        datarobot::DEPLOYMENT_HEALTH_CHANGES,
+        datarobot::DEPLOYMENT_HEALTH_STILL_AT_RISK_OR_FAILING,
+        datarobot::DEPLOYMENT_RETRAINING_AND_CHALLENGERS,
+        datarobot::DEPLOYMENT_ACTUALS_AND_TRAINING_BASELINE,
+        datarobot::DEPLOYMENT_CUSTOM_MODEL_DEPLOYMENTS,
+        datarobot::DEPLOYMENT_PREDICTION_EXPLANATIONS,
+        datarobot::DEPLOYMENT_PREDICTIONS_AND_BATCHES,
+        datarobot::DEPLOYMENT_RATE_LIMITS,
+        datarobot::DEPLOYMENT_MANAGEMENT_AGENT,
+        ],
     },
+    datarobot::MODEL_VERSION,
+    datarobot::BATCH_PREDICTIONS,
+    datarobot::CHANGE_REQUEST,
+    datarobot::PREDICTION_REQUEST,
+    datarobot::PREDICTION_EXPLANATIONS,
+    datarobot::MONITORING,
+    datarobot::MANAGEMENT,
+    datarobot::MODERATION,
+    datarobot::APPLICATION,
+    datarobot::NOTEBOOK_SCHEDULE,
+    datarobot::COMMENT,
+    datarobot::SECURE_CONFIG,
+    datarobot::USERS_DELETE,
+    datarobot::POLICY_TEMPLATE,
+    datarobot::CHANNEL_TEMPLATE,
+    datarobot::MISC,
 ];
 
 #[cfg(test)]
@@ -827,7 +891,7 @@ mod tests {
     use std::collections::HashSet;
 
     /// The entity objects of the standard template.
-    const ENTITY_OBJECTS: [&str; 7] = [
+    const ENTITY_OBJECTS: [&str; 20] = [
         "project",
         "dataset",
         "deployment",
@@ -835,6 +899,19 @@ mod tests {
         "instance",
         "task",
         "model_version",
+        "batch_prediction",
+        "change_request",
+        "notebook_schedule",
+        "moderation",
+        "application",
+        "users_delete",
+        "secure_config",
+        "comment",
+        "asset",
+        "notification",
+        "user",
+        "notification_policy_template",
+        "notification_channel_template",
     ];
 
     fn all_types() -> impl Iterator<Item = (&'static Source, &'static EventType)> {
@@ -1251,7 +1328,9 @@ mod tests {
 
     #[test]
     fn the_catalog_has_the_seven_sources_of_the_spec_in_order() {
-        let ids: Vec<&str> = sources().iter().map(|source| source.id).collect();
+        let ids: Vec<&str> = sources().iter().map(|source| source.id).take(7).collect();
+        // The full DataRobot list adds one source per further family, after the seven.
+        assert!(sources()[7..].iter().all(Source::is_datarobot));
         assert_eq!(
             ids,
             [
@@ -1332,6 +1411,14 @@ mod tests {
 
     #[test]
     fn the_datarobot_sources_have_the_types_of_the_seed() {
+        // The seed's types are the first category of each source; the full list adds more.
+        let type_ids = |source_id: &str| -> Vec<&'static str> {
+            source(source_id).unwrap().categories[0]
+                .types
+                .iter()
+                .map(|event_type| event_type.type_id)
+                .collect()
+        };
         assert_eq!(
             type_ids("datarobot.project"),
             [
@@ -1390,6 +1477,99 @@ mod tests {
         for (_, event_type) in all_types() {
             assert!(!event_type.title.is_empty(), "{}", event_type.type_id);
             assert!(!event_type.description.is_empty(), "{}", event_type.type_id);
+        }
+    }
+
+    #[test]
+    fn the_datarobot_catalog_has_the_public_list_less_the_placeholders_and_the_connection_test() {
+        let datarobot: Vec<&str> = all_types()
+            .filter(|(source, _)| source.is_datarobot())
+            .map(|(_, event_type)| event_type.type_id)
+            .collect();
+        // 199 in DataRobot's enum, less `abstract`, three `*.None` and the connection test.
+        assert_eq!(datarobot.len(), 194);
+        for type_id in [
+            "model_version.stage_transition_from_staging_to_production",
+            "batch_predictions.scheduler.auto_disabled",
+            "change_request.approving_review_added",
+            "moderation.model.scoring_error",
+            "model_deployments.health.fairness_health.still_red",
+            "autopilot.started",
+            "datasets.deleted",
+        ] {
+            assert!(datarobot.contains(&type_id), "{type_id}");
+        }
+        for left_out in [
+            "misc.webhook_connection_test",
+            "abstract",
+            "model_deployments.None",
+        ] {
+            assert!(!datarobot.contains(&left_out), "{left_out}");
+        }
+    }
+
+    #[test]
+    fn no_type_id_appears_twice_in_the_whole_catalog() {
+        let mut seen = HashSet::new();
+        for (source, event_type) in all_types() {
+            assert!(
+                seen.insert(event_type.type_id),
+                "{} appears twice (again in {})",
+                event_type.type_id,
+                source.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_datarobot_type_maps_by_family_to_its_own_source() {
+        for (source, event_type) in all_types().filter(|(source, _)| source.is_datarobot()) {
+            assert_eq!(
+                datarobot_source_for(event_type.type_id).map(|s| s.id),
+                Some(source.id),
+                "{}",
+                event_type.type_id
+            );
+        }
+    }
+
+    #[test]
+    fn families_map_to_sources_and_unknown_families_to_none() {
+        let id = |t: &str| datarobot_source_for(t).map(|s| s.id);
+        assert_eq!(id("project.created"), Some("datarobot.project"));
+        assert_eq!(id("autopilot.complete"), Some("datarobot.project"));
+        assert_eq!(id("dataset.deleted"), Some("datarobot.dataset"));
+        assert_eq!(
+            id("model_deployments.accuracy_red"),
+            Some("datarobot.deployment")
+        );
+        assert_eq!(id("model_version.added"), Some("datarobot.model_version"));
+        assert_eq!(
+            id("batch_predictions.failed"),
+            Some("datarobot.batch_predictions")
+        );
+        // A type DataRobot adds later still finds its family's source.
+        assert_eq!(
+            id("model_version.archived"),
+            Some("datarobot.model_version")
+        );
+        assert_eq!(id("misc.asset_access_request"), Some("datarobot.misc"));
+        assert_eq!(id("misc.webhook_connection_test"), None);
+        assert_eq!(id("nonsense.created"), None);
+        assert_eq!(id("dlc:Job:Failed"), None);
+        assert_eq!(id(""), None);
+    }
+
+    #[test]
+    fn every_datarobot_source_is_named_after_a_family_it_holds() {
+        for source in sources().iter().filter(|source| source.is_datarobot()) {
+            let family = source.id.trim_start_matches("datarobot.");
+            let families: HashSet<&str> = source.types().map(|t| self::family(t.type_id)).collect();
+            let named = match family {
+                "deployment" => "model_deployments",
+                other => other,
+            };
+            assert!(families.contains(named), "{}: {families:?}", source.id);
         }
     }
 

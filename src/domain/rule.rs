@@ -22,7 +22,8 @@ pub struct RuleInput {
     pub enabled: bool,
     /// A catalog source id, e.g. `pai.dlc`.
     pub source: String,
-    /// Event types of that source; at least one.
+    /// Event types of that source; at least one. `["*"]` ([`catalog::ALL_TYPES`]) takes every
+    /// type of the source, including types the catalog adds later.
     pub types: Vec<String>,
     /// An event pattern on `data` as JSON text; empty for none.
     #[serde(default)]
@@ -119,6 +120,22 @@ impl RuleInput {
         if self.types.is_empty() {
             return Err(AppError::invalid("types", "pick at least one event type"));
         }
+        if self.types.iter().any(|t| t == catalog::ALL_TYPES) {
+            if self.types.iter().any(|t| t != catalog::ALL_TYPES) {
+                return Err(AppError::invalid(
+                    "types",
+                    "\"*\" (all event types of the source) stands alone: pick it or named \
+                     types, not both",
+                ));
+            }
+            return Ok(Definition {
+                name,
+                description,
+                source,
+                types: vec![catalog::ALL_TYPES.to_string()],
+                pattern: parse_pattern(&self.pattern)?,
+            });
+        }
         let mut types: Vec<String> = Vec::with_capacity(self.types.len());
         for t in &self.types {
             if catalog::event_type(source.id, t).is_none() {
@@ -167,6 +184,28 @@ pub fn parse_pattern(text: &str) -> Result<Option<Pattern>, AppError> {
     )
 }
 
+/// Whether a rule's stored `types` take this event type: it is named, or the rule takes all
+/// types of its source (`*`). The caller has already matched the source.
+pub fn takes_type(types: &[String], event_type: &str) -> bool {
+    types
+        .iter()
+        .any(|t| t == catalog::ALL_TYPES || t == event_type)
+}
+
+/// Whether a rule's `types` are "all event types of its source".
+pub fn takes_all_types(types: &[String]) -> bool {
+    types.iter().any(|t| t == catalog::ALL_TYPES)
+}
+
+/// How the rule list names a rule's types: "All event types", or the types themselves.
+pub fn types_summary(types: &[String]) -> Vec<String> {
+    if takes_all_types(types) {
+        vec!["All event types".to_string()]
+    } else {
+        types.to_vec()
+    }
+}
+
 /// The live preview: for each chosen type, does its catalog sample match the pattern?
 pub fn preview(
     source: &Source,
@@ -175,7 +214,7 @@ pub fn preview(
 ) -> Vec<(String, bool)> {
     source
         .types()
-        .filter(|t| types.iter().any(|chosen| chosen == t.type_id))
+        .filter(|t| takes_type(types, t.type_id))
         .map(|t| {
             let matched = pattern.is_none_or(|p| p.matches(&t.sample_data()));
             (t.type_id.to_string(), matched)
@@ -442,6 +481,40 @@ mod tests {
         assert_eq!(d.types, ["dlc:Job:Queued", "dlc:Job:Failed"]);
         assert_eq!(d.source.id, "pai.dlc");
         assert!(d.pattern.is_none());
+    }
+
+    #[test]
+    fn all_types_stands_alone_and_takes_every_type_of_the_source() {
+        let d = input("datarobot.deployment", &["*", "*"], "")
+            .definition()
+            .unwrap();
+        assert_eq!(d.types, ["*"]);
+        assert!(takes_type(
+            &d.types,
+            "model_deployments.deployment_launch_failed"
+        ));
+        // A type the catalog does not list yet: `*` still takes it.
+        assert!(takes_type(&d.types, "model_deployments.something_new"));
+        let named = vec!["dlc:Job:Failed".to_string()];
+        assert!(takes_type(&named, "dlc:Job:Failed"));
+        assert!(!takes_type(&named, "dlc:Job:Queued"));
+        for mixed in [&["*", "project.created"][..], &["project.created", "*"][..]] {
+            match input("datarobot.project", mixed, "").definition() {
+                Err(AppError::Invalid { field, message }) => {
+                    assert_eq!(field, "types");
+                    assert!(message.contains("stands alone"), "{message}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(types_summary(&d.types), ["All event types"]);
+        assert_eq!(types_summary(&named), ["dlc:Job:Failed"]);
+        // The preview shows every type of the source.
+        let source = catalog::source("datarobot.project").unwrap();
+        assert_eq!(
+            preview(source, &d.types, None).len(),
+            source.types().count()
+        );
     }
 
     #[test]

@@ -1098,6 +1098,79 @@ async fn only_matching_enabled_rules_get_deliveries() {
     assert_eq!(ds[0].status, "delivered");
 }
 
+/// "All event types of this source": a rule with `"types": ["*"]` on a DataRobot source takes
+/// a type the seed never shows, sent as a CloudEvent through PutEvents, and no other source's
+/// events; a list mixing `*` with a named type is refused naming `types`.
+#[tokio::test]
+async fn a_rule_on_all_types_of_a_datarobot_source_takes_a_type_the_seed_does_not_show() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let rule = |name: &str, source: &str, types: Value| {
+        json!({
+            "name": name,
+            "enabled": true,
+            "source": source,
+            "types": types,
+            "pattern": "",
+            "targets": [http(&base, name, "standard")],
+        })
+    };
+    // Mixing `*` with a named type is refused, naming the field.
+    let mixed = rule(
+        "mixed",
+        "datarobot.project",
+        json!(["*", "project.created"]),
+    );
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": null, "rule": mixed}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.json()["field"], "types", "{r:?}");
+
+    let saved = save_ok(
+        &mut v,
+        &rule("all-deployments", "datarobot.deployment", json!(["*"])),
+    )
+    .await;
+    fakes.learn_secrets(&saved, &["all-deployments"]);
+    let r = v
+        .call("get_rule", &[("bus", BUS), ("name", "all-deployments")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["types"], json!(["*"]), "{r:?}");
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+
+    // A deployment type from DataRobot's full list that the seed does not show.
+    let launch_failed = "model_deployments.deployment_launch_failed";
+    let hit = put_ok(
+        &app,
+        &token,
+        &event("datarobot.deployment", launch_failed, "dr-all-1"),
+    )
+    .await;
+    assert_eq!(hit.entry(0)["Deliveries"], 1, "{hit:?}");
+    let ds = settled(&pool, hit.herald_id(0)).await;
+    assert_eq!(ds[0].rule.as_deref(), Some("all-deployments"));
+    assert_eq!(ds[0].status, "delivered", "{ds:#?}");
+    let got = fakes.hits("all-deployments");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].json()["event_type"], launch_failed);
+
+    // Another DataRobot source's event is not this rule's.
+    let other = put_ok(
+        &app,
+        &token,
+        &event("datarobot.project", "project.created", "dr-all-2"),
+    )
+    .await;
+    assert_eq!(other.entry(0)["Deliveries"], 0, "{other:?}");
+}
+
 // ---------------------------------------------------------------------------------------
 // 7. Metrics.
 

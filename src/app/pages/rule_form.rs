@@ -1,6 +1,6 @@
 //! `/buses/:bus/rules/new` and `/buses/:bus/rules/:rule/edit`: "Create event rule" as the PAI
 //! console has it, in two steps. Step 1 "Event type": name, source, its types grouped by
-//! category, and an optional pattern with a live preview against the catalog samples.
+//! category (or "All event types of this source", `*`), and an optional pattern with a live preview against the catalog samples.
 //! Step 2 "Event target": targets of every kind the source allows, "Test connection", and a
 //! live quota meter. The server checks everything again at save.
 
@@ -487,7 +487,25 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                     {move || {
                         catalog::source(&source.get())
                             .map(|s| {
-                                s.categories
+                                let all = view! {
+                                    <label class="choice all-types">
+                                        <input
+                                            type="checkbox"
+                                            value=catalog::ALL_TYPES
+                                            data-testid="all-types"
+                                            prop:checked=move || rule::takes_all_types(&types.read())
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                types.set(if on { vec![catalog::ALL_TYPES.to_string()] } else { Vec::new() });
+                                                touched("types");
+                                            }
+                                        />
+                                        "All event types of this source"
+                                        " "
+                                        <span class="hint">"(including types added to the catalog later)"</span>
+                                    </label>
+                                };
+                                let categories = s.categories
                                     .iter()
                                     .map(|c| {
                                         view! {
@@ -503,7 +521,8 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                                                                 <input
                                                                     type="checkbox"
                                                                     value=tid
-                                                                    prop:checked=move || types.read().iter().any(|x| x == tid)
+                                                                    prop:checked=move || rule::takes_type(&types.read(), tid)
+                                                                    prop:disabled=move || rule::takes_all_types(&types.read())
                                                                     on:change=move |ev| {
                                                                         let on = event_target_checked(&ev);
                                                                         types.update(|v| {
@@ -525,7 +544,8 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                                             </fieldset>
                                         }
                                     })
-                                    .collect_view()
+                                    .collect_view();
+                                view! { {all} {categories} }
                             })
                     }}
                 </div>

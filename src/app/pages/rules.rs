@@ -6,7 +6,7 @@ use crate::api::rules::{get_bus_rules, DeleteRule, SetRuleEnabled};
 use crate::app::components::form::{outcome_of, FormError};
 use crate::app::components::frame::Frame;
 use crate::domain::catalog;
-use crate::domain::rule::RuleView;
+use crate::domain::rule::{self, RuleView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -171,7 +171,11 @@ fn RuleRow(
                 })}
                 {source_name}
                 <ul class="types">
-                    {rule.types.iter().map(|t| view! { <li><code>{t.clone()}</code></li> }).collect_view()}
+                    {if rule::takes_all_types(&rule.types) {
+                        view! { <li>"All event types"</li> }.into_any()
+                    } else {
+                        rule.types.iter().map(|t| view! { <li><code>{t.clone()}</code></li> }).collect_view().into_any()
+                    }}
                 </ul>
                 {(!rule.pattern.is_empty()).then(|| view! { <span class="hint">"Filtered by a pattern"</span> })}
             </td>

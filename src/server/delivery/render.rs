@@ -17,6 +17,20 @@ const ENTITIES: &[&str] = &[
     "deployment",
     "project",
     "dataset",
+    // The other DataRobot families' objects (catalog/datarobot.rs).
+    "batch_prediction",
+    "change_request",
+    "notebook_schedule",
+    "moderation",
+    "application",
+    "users_delete",
+    "secure_config",
+    "comment",
+    "asset",
+    "notification",
+    "notification_policy_template",
+    "notification_channel_template",
+    "user",
 ];
 
 /// Where an event happened, for messages.
@@ -351,6 +365,21 @@ pub fn percent_encode_header(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_datarobot_sample_names_its_resource() {
+        for source in catalog::sources().iter().filter(|s| s.is_datarobot()) {
+            for t in source.types() {
+                let named = resource(&t.sample_data());
+                assert!(named.is_some(), "{}: {named:?}", t.type_id);
+            }
+        }
+        let t = catalog::event_type("datarobot.batch_predictions", "batch_predictions.failed");
+        assert_eq!(
+            resource(&t.unwrap().sample_data()).as_deref(),
+            Some("batch prediction Nightly churn scoring (5e50a1c3c9e77c0017d4d001)")
+        );
+    }
 
     fn envelope() -> Value {
         let data = catalog::event_type("pai.dlc", "dlc:Job:Failed")

@@ -80,6 +80,8 @@ pub struct ApiRule {
     pub enabled: Option<bool>,
     /// A catalog source, e.g. `pai.dlc`.
     pub source: String,
+    /// Event types of that source, e.g. `["dlc:Job:Failed"]`; `["*"]` for all of them,
+    /// including types the catalog adds later (`*` stands alone).
     pub types: Vec<String>,
     /// An event pattern on `data`, e.g. `{"job": {"name": [{"prefix": "nightly-"}]}}`.
     #[serde(default)]

@@ -16,6 +16,7 @@ use crate::domain::models::{
 };
 use crate::domain::pattern::Pattern;
 use crate::domain::policy::{Action, Resource};
+use crate::domain::rule;
 use crate::domain::AppError;
 use serde_json::Value;
 
@@ -59,7 +60,7 @@ struct Matcher {
 impl Matcher {
     fn matches(&self, e: &Incoming) -> bool {
         self.source == e.source
-            && self.types.contains(&e.event_type)
+            && rule::takes_type(&self.types, &e.event_type)
             && self.pattern.as_ref().is_none_or(|p| p.matches(&e.data))
     }
 }
