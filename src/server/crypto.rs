@@ -5,7 +5,7 @@
 //! A target's settings are sealed bound to their row ([`target_row`]: the account and the
 //! target's id as associated data, format `v2.`), so a ciphertext copied into another row,
 //! another tenant's say, does not open there. Values sealed before that (`v1.`, no
-//! associated data) still open, and are sealed bound at the rule's next save.
+//! associated data) are bound to their row when the server starts.
 //!
 //! The key comes from `HERALD_SECRET_KEY` (base64 of 32 bytes) or, failing that, from
 //! `secret.key` beside the database, created with mode 0600 on first run. Losing the key

@@ -52,6 +52,13 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
     super::auth::password::dummy_hash().await;
     let data_dir = store::data_dir(&args.database_url)?;
     let secrets = SecretBox::load(args.secret_key.as_deref(), &data_dir)?;
+    let bound = super::service::rules::bind_sealed_settings(&pool, &secrets).await?;
+    if bound > 0 {
+        tracing::info!(
+            targets = bound,
+            "target settings sealed before this version bound to their rows"
+        );
+    }
     let allowed = NetworkPolicy::parse_list(&args.allow_target_networks.join(","))
         .map_err(|e| anyhow::anyhow!("--allow-target-network: {e}"))?;
     // A test talks to one host at a time; a delivery keeps as many connections to a target

@@ -2933,3 +2933,56 @@ async fn a_sealed_target_copied_into_another_tenants_row_does_not_open_there() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
 }
+
+#[tokio::test]
+async fn settings_sealed_before_binding_are_bound_to_their_row_at_start() {
+    use herald::server::crypto::SecretBox;
+    use herald::server::store::rules as store;
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    let (app, mut a) = herald().await;
+    owner_rule(&mut a, "alpha-rule", "a").await;
+    let a_rule = get_rule(&mut a, "alpha-rule").await["id"].as_i64().unwrap();
+    let db_path = app.db_path();
+    let open_pool = || async {
+        SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(SqliteConnectOptions::new().filename(&db_path))
+            .await
+            .unwrap()
+    };
+
+    // Put the target back as an older version stored it: sealed, but bound to no row.
+    let pool = open_pool().await;
+    let secrets = SecretBox::load(None, db_path.parent().unwrap()).unwrap();
+    let row = store::targets_of(&pool, &[a_rule]).await.unwrap()[0].clone();
+    let json = secrets
+        .open_bound(
+            &row.config,
+            &herald::server::crypto::target_row(row.account_id, row.id),
+        )
+        .unwrap();
+    let legacy = secrets.seal(&json);
+    assert!(legacy.starts_with("v1."));
+    store::reseal_target(&pool, row.id, &row.config, &legacy)
+        .await
+        .unwrap();
+    assert!(store::targets_of(&pool, &[a_rule]).await.unwrap()[0]
+        .config
+        .starts_with("v1."));
+    pool.close().await;
+
+    // After a restart it is bound to its row, and the rule still opens with its settings.
+    let app = app.restart().await;
+    let pool = open_pool().await;
+    let config = store::targets_of(&pool, &[a_rule]).await.unwrap()[0]
+        .config
+        .clone();
+    assert!(config.starts_with("v2."), "{config}");
+    assert!(store::unbound_targets(&pool, 10).await.unwrap().is_empty());
+    pool.close().await;
+    let mut a = a.against(&app);
+    let r = a
+        .call("get_rule", &[("bus", BUS), ("name", "alpha-rule")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+}

@@ -70,8 +70,42 @@ fn seal(state: &AppState, account_id: i64, target_id: i64, config: &TargetConfig
         .seal_bound(&json, &target_row(account_id, target_id))
 }
 
-/// Settings sealed before they were bound to their row (`v1.`) still open here, and are
-/// sealed bound at the rule's next save.
+/// Bind every target's settings sealed before sealing was bound to the row (`v1.`): run at
+/// start, so that none stays movable between rows. A value that does not open is left as
+/// it is (and logged): opening it fails where it is used, as before.
+pub async fn bind_sealed_settings(
+    pool: &sqlx::SqlitePool,
+    secrets: &crate::server::crypto::SecretBox,
+) -> anyhow::Result<usize> {
+    let mut bound = 0;
+    let mut skipped = std::collections::HashSet::new();
+    loop {
+        let rows = rules::unbound_targets(pool, 200 + skipped.len() as i64).await?;
+        let rows: Vec<_> = rows
+            .into_iter()
+            .filter(|(id, ..)| !skipped.contains(id))
+            .collect();
+        if rows.is_empty() {
+            return Ok(bound);
+        }
+        for (id, account_id, sealed) in rows {
+            match secrets.open(&sealed) {
+                Ok(json) => {
+                    let again = secrets.seal_bound(&json, &target_row(account_id, id));
+                    rules::reseal_target(pool, id, &sealed, &again).await?;
+                    bound += 1;
+                }
+                Err(e) => {
+                    tracing::error!(target = id, error = %e, "a target's sealed settings do not open; left as they are");
+                    skipped.insert(id);
+                }
+            }
+        }
+    }
+}
+
+/// Settings sealed before they were bound to their row (`v1.`) still open here (start-up
+/// binds them: [`bind_sealed_settings`]).
 fn open(state: &AppState, row: &rules::TargetRow) -> Result<TargetConfig, AppError> {
     let json = state
         .secrets

@@ -281,6 +281,39 @@ pub async fn replace_targets(
     Ok(())
 }
 
+/// Targets whose settings were sealed before sealing was bound to the row (`v1.`), at most
+/// `limit`: (id, account id, sealed settings).
+pub async fn unbound_targets(
+    pool: &SqlitePool,
+    limit: i64,
+) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.id, r.account_id, t.config FROM targets t JOIN rules r ON r.id = t.rule_id
+         WHERE t.config LIKE 'v1.%' ORDER BY t.id LIMIT ?1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Replace a target's sealed settings, only if they are still `old` (a save in between
+/// wins).
+pub async fn reseal_target(
+    pool: &SqlitePool,
+    id: i64,
+    old: &str,
+    sealed: &str,
+) -> Result<(), sqlx::Error> {
+    let _turn = super::turn("target").await;
+    sqlx::query("UPDATE targets SET config = ?3 WHERE id = ?1 AND config = ?2")
+        .bind(id)
+        .bind(old)
+        .bind(sealed)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
 /// Enable or disable a rule; false when it is not there.
 pub async fn set_enabled(
     pool: &SqlitePool,
