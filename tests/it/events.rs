@@ -305,13 +305,17 @@ async fn send_put(
     headers: &[(&str, &str)],
     body: Vec<u8>,
 ) -> Put {
+    let mut all = vec![("content-type", content_type)];
+    all.extend(auth.map(|a| ("authorization", a)));
+    all.extend_from_slice(headers);
+    post_exact(app, &format!("/api/v1/buses/{BUS}/events"), &all, body).await
+}
+
+/// A POST to `path` with exactly these headers (none added), once.
+async fn post_exact(app: &TestApp, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Put {
     let mut req = reqwest::Client::new()
-        .post(format!("{}/api/v1/buses/{BUS}/events", app.base()))
-        .header("content-type", content_type)
+        .post(format!("{}{path}", app.base()))
         .body(body);
-    if let Some(a) = auth {
-        req = req.header("authorization", a);
-    }
     for (n, v) in headers {
         req = req.header(*n, *v);
     }
@@ -2040,18 +2044,15 @@ const DR_AUTOPILOT_COMPLETE: &str = r#"{
 
 /// A POST to the DataRobot receiver of [`BUS`].
 async fn post_datarobot(app: &TestApp, auth: Option<&str>, content_type: &str, body: &[u8]) -> Put {
-    let mut req = reqwest::Client::new()
-        .post(format!("{}/api/v1/buses/{BUS}/datarobot", app.base()))
-        .header("content-type", content_type)
-        .body(body.to_vec());
-    if let Some(a) = auth {
-        req = req.header("authorization", a);
-    }
-    let res = req.send().await.expect("request sent");
-    let status = res.status();
-    let text = res.text().await.unwrap_or_default();
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    Put { status, body }
+    let mut headers = vec![("content-type", content_type)];
+    headers.extend(auth.map(|a| ("authorization", a)));
+    post_exact(
+        app,
+        &format!("/api/v1/buses/{BUS}/datarobot"),
+        &headers,
+        body.to_vec(),
+    )
+    .await
 }
 
 /// `payload=<json>`, form-encoded as DataRobot's form mode sends it.
@@ -2290,22 +2291,12 @@ async fn datarobot_webhooks_as_datarobot_sends_them_reach_an_http_target_field_f
 // ---------------------------------------------------------------------------------------
 // 15. Events as the official CloudEvents SDKs send them; data that is not JSON.
 
-/// PutEvents with exactly these headers: no Content-Type unless one is given.
+/// PutEvents with exactly these headers and the key: no Content-Type unless one is given.
 async fn put_exact(app: &TestApp, token: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Put {
-    let mut req = reqwest::Client::new()
-        .post(format!("{}/api/v1/buses/{BUS}/events", app.base()))
-        .header("authorization", bearer(token))
-        .body(body);
-    for (n, v) in headers {
-        req = req.header(*n, *v);
-    }
-    let res = req.send().await.expect("request sent");
-    let status = res.status();
-    let text = res.text().await.unwrap_or_default();
-    Put {
-        status,
-        body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    }
+    let auth = bearer(token);
+    let mut all = vec![("authorization", auth.as_str())];
+    all.extend_from_slice(headers);
+    post_exact(app, &format!("/api/v1/buses/{BUS}/events"), &all, body).await
 }
 
 #[tokio::test]
