@@ -231,22 +231,27 @@ async fn bare_state(dir: &tempfile::TempDir) -> herald::server::state::AppState 
     herald::server::web::state(args).await.expect("state")
 }
 
-#[tokio::test]
-async fn failed_logins_on_known_and_unknown_accounts_do_the_same_work() {
-    use herald::server::service::{accounts, ram};
-    use herald::server::work::counted;
-    let dir = tempfile::tempdir().unwrap();
-    let state = bare_state(&dir).await;
-    let owner = accounts::sign_up(
-        &state,
-        accounts::SignUp {
+/// The owner ada@example.com, signed up on `state`.
+async fn ada(state: &herald::server::state::AppState) -> herald::server::auth::Actor {
+    herald::server::service::accounts::sign_up(
+        state,
+        herald::server::service::accounts::SignUp {
             email: "ada@example.com".into(),
             display_name: "Ada".into(),
             password: PASSWORD.into(),
         },
     )
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test]
+async fn failed_logins_on_known_and_unknown_accounts_do_the_same_work() {
+    use herald::server::service::{accounts, ram};
+    use herald::server::work::counted;
+    let dir = tempfile::tempdir().unwrap();
+    let state = bare_state(&dir).await;
+    let owner = ada(&state).await;
     ram::create_user(
         &state,
         &owner,
@@ -408,20 +413,11 @@ async fn old_login_counters_and_audit_entries_past_retention_are_deleted() {
 
 #[tokio::test]
 async fn a_rule_with_a_long_history_is_deleted_a_slice_per_transaction() {
-    use herald::server::service::{accounts, eventbridge, events, rules, workspaces};
+    use herald::server::service::{eventbridge, events, rules, workspaces};
     use herald::server::work::counted;
     let dir = tempfile::tempdir().unwrap();
     let state = bare_state(&dir).await;
-    let owner = accounts::sign_up(
-        &state,
-        accounts::SignUp {
-            email: "ada@example.com".into(),
-            display_name: "Ada".into(),
-            password: PASSWORD.into(),
-        },
-    )
-    .await
-    .unwrap();
+    let owner = ada(&state).await;
     workspaces::create(&state, &owner, "team").await.unwrap();
     eventbridge::activate(&state, &owner).await.unwrap();
     eventbridge::grant(&state, &owner).await.unwrap();
