@@ -263,6 +263,22 @@ pub fn mode(content_type: &str, ce_specversion: bool) -> Option<Mode> {
     }
 }
 
+/// The mode of a request from an EventBridge HTTP target (it carries the bus's token):
+/// EventBridge posts the complete CloudEvent as the body, typed `application/json`, so JSON
+/// without `ce-specversion` is structured mode there; anything else as [`mode`].
+pub fn eventbridge_mode(content_type: &str, ce_specversion: bool) -> Option<Mode> {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" | "" if !ce_specversion => Some(Mode::Structured),
+        _ => mode(content_type, ce_specversion),
+    }
+}
+
 /// Rebuild a structured event from binary mode: `ce-*` headers are the attributes
 /// (percent-decoded), the body is `data`.
 pub fn from_binary<'a>(
