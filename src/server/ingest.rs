@@ -528,6 +528,23 @@ mod tests {
     }
 
     #[test]
+    fn eventbridge_json_without_ce_headers_is_structured() {
+        assert_eq!(
+            eventbridge_mode("application/json; charset=utf-8", false),
+            Some(Mode::Structured)
+        );
+        assert_eq!(
+            eventbridge_mode("application/json", true),
+            Some(Mode::Binary)
+        );
+        assert_eq!(
+            eventbridge_mode("application/cloudevents-batch+json", false),
+            Some(Mode::Batch)
+        );
+        assert_eq!(mode("application/json", false), Some(Mode::Binary));
+    }
+
+    #[test]
     fn attribute_names_and_extension_values_follow_cloudevents() {
         // Extensions: lower-case letters and digits, string / integer / boolean values.
         let mut v = dlc_failed();

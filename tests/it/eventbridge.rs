@@ -129,6 +129,25 @@ async fn the_bus_token_works_on_its_bus_only_and_not_after_rotation() {
     let res = post_as_eventbridge(&app, BUS, Some(&rotated), &aliyun_event("e4")).await;
     assert_eq!(res.status(), StatusCode::OK);
 
+    // Deleting a bus deletes its token: a bus made again under the name has none.
+    let other_token = make_token(&mut v, "other").await;
+    let api = reqwest::Client::new();
+    let bus_url = format!("{}/api/v1/buses/other", app.base());
+    let deleted = api.delete(&bus_url).bearer_auth(&key).send().await.unwrap();
+    assert!(deleted.status().is_success(), "{deleted:?}");
+    let again = api
+        .post(format!("{}/api/v1/buses", app.base()))
+        .bearer_auth(&key)
+        .json(&json!({"name": "other"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::CREATED);
+    let res = post_as_eventbridge(&app, "other", Some(&other_token), &aliyun_event("e5")).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let info = v.call("get_bus_token", &[("bus", "other")]).await.json();
+    assert_eq!(info["created_at"], Value::Null, "{info}");
+
     // A user whose policies do not allow PutEvents on the bus may not make one.
     let mut stranger = app.signed_up("bob@example.com").await;
     let r = stranger.call("create_bus_token", &[("bus", BUS)]).await;
