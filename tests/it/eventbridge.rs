@@ -93,6 +93,10 @@ async fn the_bus_token_works_on_its_bus_only_and_not_after_rotation() {
         post_as_eventbridge(&app, BUS, Some("hb_000000000000_nope"), &aliyun_event("e0")).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
+    // The bus page has the panel.
+    let page = v.get(&format!("/buses/{BUS}")).await.text().await.unwrap();
+    assert!(page.contains("Connect Alibaba Cloud EventBridge"), "{page}");
+
     let token = make_token(&mut v, BUS).await;
     let info = v.call("get_bus_token", &[("bus", BUS)]).await.json();
     assert!(info["created_at"].is_string(), "{info}");

@@ -1,6 +1,7 @@
 //! The platform's side of Herald: `POST /api/v1/buses/{bus}/events` (PutEvents, with an
-//! AccessKey, or the bus's token from an EventBridge HTTP target), `POST /api/v1/buses/{bus}/datarobot` (DataRobot's own webhooks) and
-//! `GET /metrics`. Errors are JSON: `{"code", "message", "field"}`.
+//! AccessKey, or the bus's token from an EventBridge HTTP target),
+//! `POST /api/v1/buses/{bus}/datarobot` (DataRobot's own webhooks) and `GET /metrics`.
+//! Errors are JSON: `{"code", "message", "field"}`.
 
 use super::super::delivery::channels::now_ms;
 use super::super::ingest::{self, Mode};
