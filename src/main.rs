@@ -5,7 +5,9 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     use clap::Parser;
-    use herald::server::config::{AccessKeyCommand, Cli, Command, LogFormat, ServeArgs};
+    use herald::server::config::{
+        AccessKeyCommand, BusTokenCommand, Cli, Command, LogFormat, ServeArgs,
+    };
     use herald::server::web;
 
     let cli = Cli::parse();
@@ -27,6 +29,32 @@ async fn main() -> std::process::ExitCode {
             match run.await {
                 Ok(token) => {
                     println!("Access key for {email} (shown once; keep it secret):");
+                    println!("{token}");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("herald: {e:#}");
+                    std::process::ExitCode::FAILURE
+                }
+            }
+        }
+        Command::BusToken(BusTokenCommand::Create {
+            bus,
+            email,
+            database_url,
+        }) => {
+            let run = async {
+                let args = ServeArgs::new(([127, 0, 0, 1], 0).into(), database_url);
+                let state = web::state(args).await?;
+                let token =
+                    herald::server::service::bus_tokens::create_for_email(&state, &email, &bus)
+                        .await;
+                state.pool.close().await;
+                token
+            };
+            match run.await {
+                Ok(token) => {
+                    println!("EventBridge token of bus {bus} (shown once; keep it secret; send it as x-eventbridge-signature-token):");
                     println!("{token}");
                     std::process::ExitCode::SUCCESS
                 }

@@ -1,4 +1,4 @@
-//! EventBridge activation, the service-linked role, and event buses.
+//! EventBridge activation, the service-linked role, event buses, and a bus's EventBridge token.
 
 use crate::domain::models::{EventBusView, NotificationSettings, ServiceRoleView};
 use crate::domain::AppError;
@@ -49,6 +49,30 @@ pub async fn list_event_buses() -> Result<Vec<EventBusView>, AppError> {
     let result = async {
         let (state, actor) = ctx::actor().await?;
         crate::server::service::eventbridge::list_buses(&state, &actor).await
+    }
+    .await;
+    ctx::respond(result)
+}
+
+/// A bus's EventBridge connection: the URL, the header, and its token's state.
+#[server(prefix = "/api/ui", endpoint = "get_bus_token")]
+pub async fn get_bus_token(bus: String) -> Result<crate::domain::models::BusTokenView, AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, actor) = ctx::actor().await?;
+        crate::server::service::bus_tokens::info(&state, &actor, &bus).await
+    }
+    .await;
+    ctx::respond(result)
+}
+
+/// Make or rotate a bus's EventBridge token; the answer carries it, once.
+#[server(prefix = "/api/ui", endpoint = "create_bus_token")]
+pub async fn create_bus_token(bus: String) -> Result<crate::domain::models::NewBusToken, AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, actor) = ctx::actor().await?;
+        crate::server::service::bus_tokens::create(&state, &actor, &bus).await
     }
     .await;
     ctx::respond(result)

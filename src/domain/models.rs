@@ -58,6 +58,39 @@ pub struct EventBusView {
     pub created_at: String,
 }
 
+/// A bus's EventBridge connection: where an EventBridge rule's HTTP target posts, and
+/// its ingest token's state (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusTokenView {
+    pub bus: String,
+    /// The PutEvents URL to paste into the HTTP target.
+    pub url: String,
+    /// The header EventBridge sends the token in.
+    pub header: String,
+    /// When the current token was made; `None` when the bus has none.
+    pub created_at: Option<String>,
+    /// Who made it (the token acts as that user).
+    pub created_by: Option<String>,
+    /// Whether the viewer may create or rotate it.
+    pub may_manage: bool,
+}
+
+/// A bus token just made, with the token: shown once, never again.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewBusToken {
+    pub view: BusTokenView,
+    pub token: String,
+}
+
+impl std::fmt::Debug for NewBusToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewBusToken")
+            .field("view", &self.view)
+            .field("token", &"[redacted]")
+            .finish()
+    }
+}
+
 /// A contact ("Message receiving settings").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

@@ -22,6 +22,31 @@ pub enum Command {
     /// Manage AccessKeys (API credentials).
     #[command(subcommand)]
     AccessKey(AccessKeyCommand),
+    /// Manage a bus's EventBridge ingest token.
+    #[command(subcommand)]
+    BusToken(BusTokenCommand),
+}
+
+/// `herald bus-token …`
+#[derive(Debug, Subcommand)]
+pub enum BusTokenCommand {
+    /// Make the bus's token, or rotate it (the old one stops working), acting as the user
+    /// with this email; prints the token as the last line.
+    Create {
+        /// The event bus.
+        #[arg(long)]
+        bus: String,
+        /// The user's email (the token acts as this user, for PutEvents on the bus only).
+        #[arg(long)]
+        email: String,
+        /// SQLite database URL (as for `herald serve`).
+        #[arg(
+            long,
+            env = "HERALD_DATABASE_URL",
+            default_value = "sqlite://data/herald.db"
+        )]
+        database_url: String,
+    },
 }
 
 /// `herald access-key …`

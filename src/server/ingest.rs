@@ -263,6 +263,22 @@ pub fn mode(content_type: &str, ce_specversion: bool) -> Option<Mode> {
     }
 }
 
+/// The mode of a request from an EventBridge HTTP target (it carries the bus's token):
+/// EventBridge posts the complete CloudEvent as the body, typed `application/json`, so JSON
+/// without `ce-specversion` is structured mode there; anything else as [`mode`].
+pub fn eventbridge_mode(content_type: &str, ce_specversion: bool) -> Option<Mode> {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" | "" if !ce_specversion => Some(Mode::Structured),
+        _ => mode(content_type, ce_specversion),
+    }
+}
+
 /// Rebuild a structured event from binary mode: `ce-*` headers are the attributes
 /// (percent-decoded), the body is `data`.
 pub fn from_binary<'a>(
@@ -509,6 +525,23 @@ mod tests {
         let mut v = dlc_failed();
         v["data_base64"] = json!("aGk=");
         assert_eq!(field_of(v), "data_base64");
+    }
+
+    #[test]
+    fn eventbridge_json_without_ce_headers_is_structured() {
+        assert_eq!(
+            eventbridge_mode("application/json; charset=utf-8", false),
+            Some(Mode::Structured)
+        );
+        assert_eq!(
+            eventbridge_mode("application/json", true),
+            Some(Mode::Binary)
+        );
+        assert_eq!(
+            eventbridge_mode("application/cloudevents-batch+json", false),
+            Some(Mode::Batch)
+        );
+        assert_eq!(mode("application/json", false), Some(Mode::Binary));
     }
 
     #[test]

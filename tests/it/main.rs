@@ -10,6 +10,7 @@ mod connections;
 mod contacts;
 mod crash;
 mod engine;
+mod eventbridge;
 mod events;
 mod foundation;
 mod lifecycle;

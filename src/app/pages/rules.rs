@@ -1,7 +1,10 @@
 //! `/buses/:bus`: a bus's event rules: enable, disable, edit, delete (after a confirmation),
-//! and "Create event rule". The rule form itself is in [`super::rule_form`].
+//! and "Create event rule"; and the "Connect Alibaba Cloud EventBridge" panel (the URL,
+//! header and token for an EventBridge rule's HTTP target). The rule form itself is in
+//! [`super::rule_form`].
 
 use super::ErrorNotice;
+use crate::api::eventbridge::{get_bus_token, CreateBusToken};
 use crate::api::rules::{get_bus_rules, DeleteRule, SetRuleEnabled};
 use crate::app::components::form::{outcome_of, FormError};
 use crate::app::components::frame::Frame;
@@ -122,7 +125,90 @@ pub fn BusRulesPage() -> impl IntoView {
                     .into_any()
                 })}
             </Transition>
+            <EventBridgePanel/>
         </Frame>
+    }
+}
+
+/// "Connect Alibaba Cloud EventBridge": what to paste into an EventBridge rule's HTTP
+/// target, and the bus's token: made or rotated here, shown once.
+#[component]
+fn EventBridgePanel() -> impl IntoView {
+    let bus = bus_param();
+    let create = ServerAction::<CreateBusToken>::new();
+    let outcome = outcome_of(create.value());
+    let info = Resource::new(
+        move || (bus(), create.version().get()),
+        |(bus, _)| get_bus_token(bus),
+    );
+    view! {
+        <section class="card" data-testid="eventbridge-panel" aria-labelledby="eventbridge-title">
+            <h2 id="eventbridge-title">"Connect Alibaba Cloud EventBridge"</h2>
+            <FormError outcome=outcome/>
+            {move || {
+                create.value().get().and_then(Result::ok).map(|t| view! {
+                    <div class="notice warning" role="status" data-testid="new-bus-token">
+                        <p>"Copy the token now: it is not shown again. Any earlier token of this bus no longer works."</p>
+                        <code class="secret" data-testid="bus-token">{t.token}</code>
+                    </div>
+                })
+            }}
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let t = match info.await {
+                        Err(e) => return view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(t) => t,
+                    };
+                    let has = t.created_at.is_some();
+                    let state = match (&t.created_at, &t.created_by) {
+                        (Some(at), by) => format!(
+                            "created at {at}{}; acts as its maker, for PutEvents on this bus only",
+                            by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default()
+                        ),
+                        (None, _) => "none yet".to_string(),
+                    };
+                    let url = t.url.clone();
+                    let header = t.header.clone();
+                    view! {
+                        <dl>
+                            <dt>"URL"</dt>
+                            <dd><code data-testid="eventbridge-url">{t.url.clone()}</code></dd>
+                            <dt>"Header"</dt>
+                            <dd><code data-testid="eventbridge-header">{t.header.clone()}</code></dd>
+                            <dt>"Token"</dt>
+                            <dd data-testid="eventbridge-token-state">{state}</dd>
+                        </dl>
+                        {if t.may_manage {
+                            view! {
+                                <ActionForm action=create attr:aria-label="EventBridge token">
+                                    <input type="hidden" name="bus" value=t.bus.clone()/>
+                                    <button type="submit" disabled=move || create.pending().get()>
+                                        {if has { "Rotate token" } else { "Create token" }}
+                                    </button>
+                                </ActionForm>
+                            }
+                            .into_any()
+                        } else {
+                            view! {
+                                <p class="hint">
+                                    "Your policies do not allow " <code>"eventbridge:PutEvents"</code> " on this bus, which making its token needs."
+                                </p>
+                            }
+                            .into_any()
+                        }}
+                        <ol class="steps">
+                            <li>"In the EventBridge console, open the event bus (for PAI: " <code>"pai-system-{workspace}"</code> ") and create or edit a rule."</li>
+                            <li>"Event target: choose the type " <strong>"HTTPS"</strong> " (or HTTP)."</li>
+                            <li>"URL: " <code>{url}</code></li>
+                            <li>"Body: " <strong>"complete event"</strong> "."</li>
+                            <li>"Signature token (sent as " <code>{header}</code> "): the token made here."</li>
+                            <li>"Save the rule. Events then appear under this bus's events; a re-sent event (same source and id) is a duplicate."</li>
+                        </ol>
+                    }
+                    .into_any()
+                })}
+            </Transition>
+        </section>
     }
 }
 

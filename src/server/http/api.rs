@@ -1,10 +1,11 @@
 //! The platform's side of Herald: `POST /api/v1/buses/{bus}/events` (PutEvents, with an
-//! AccessKey), `POST /api/v1/buses/{bus}/datarobot` (DataRobot's own webhooks) and
-//! `GET /metrics`. Errors are JSON: `{"code", "message", "field"}`.
+//! AccessKey, or the bus's token from an EventBridge HTTP target),
+//! `POST /api/v1/buses/{bus}/datarobot` (DataRobot's own webhooks) and `GET /metrics`.
+//! Errors are JSON: `{"code", "message", "field"}`.
 
 use super::super::delivery::channels::now_ms;
 use super::super::ingest::{self, Mode};
-use super::super::service::{access_keys, events};
+use super::super::service::{access_keys, bus_tokens, events};
 use super::super::state::AppState;
 use super::super::store;
 use super::super::web::MAX_BODY_BYTES;
@@ -66,14 +67,29 @@ async fn accept_events(
     let auth = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let actor = access_keys::authenticate(state, auth)
-        .await
-        .map_err(error_response)?;
+    // EventBridge's HTTP target sends no Authorization, only the bus's token.
+    let bus_token = match auth {
+        Some(_) => None,
+        None => headers
+            .get(bus_tokens::HEADER)
+            .map(|v| v.to_str().unwrap_or_default()),
+    };
+    let actor = match bus_token {
+        Some(token) => bus_tokens::authenticate(state, bus, token).await,
+        None => access_keys::authenticate(state, auth).await,
+    }
+    .map_err(error_response)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let Some(mode) = ingest::mode(content_type, headers.contains_key("ce-specversion")) else {
+    let ce_specversion = headers.contains_key("ce-specversion");
+    let chosen = if bus_token.is_some() {
+        ingest::eventbridge_mode(content_type, ce_specversion)
+    } else {
+        ingest::mode(content_type, ce_specversion)
+    };
+    let Some(mode) = chosen else {
         return Err((
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Json(serde_json::json!({

@@ -14,7 +14,8 @@ use base64::Engine;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-fn hash(token: &str) -> String {
+/// A token's SHA-256, in hex.
+pub(super) fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -118,6 +119,16 @@ pub async fn revoke(state: &AppState, actor: &Actor, id: i64) -> Result<(), AppE
     Ok(())
 }
 
+/// Two hashes compared in constant time.
+pub(super) fn same_hash(given: &str, stored: &str) -> bool {
+    given.len() == stored.len()
+        && given
+            .bytes()
+            .zip(stored.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
 fn unauthorized() -> AppError {
     AppError::Unauthorized {
         message: "a valid access key is required: Authorization: Bearer hk_…".into(),
@@ -142,15 +153,7 @@ pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Acto
         .await
         .context("reading an access key")?
         .ok_or_else(unauthorized)?;
-    let given = hash(token);
-    // Compare in constant time.
-    let same = given.len() == row.token_hash.len()
-        && given
-            .bytes()
-            .zip(row.token_hash.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if !same {
+    if !same_hash(&hash(token), &row.token_hash) {
         return Err(unauthorized());
     }
     let actor = actor::load(&state.pool, row.user_id, Via::Api)

@@ -5,6 +5,7 @@
 pub mod access_keys;
 pub mod accounts;
 pub mod audit;
+pub mod bus_tokens;
 pub mod contacts;
 pub mod eventbridge;
 pub mod events;

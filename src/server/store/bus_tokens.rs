@@ -1,0 +1,81 @@
+//! Bus tokens: a bus's EventBridge ingest token, stored as its SHA-256 (one a bus).
+
+use sqlx::SqlitePool;
+
+/// What authentication needs: the stored hash, whose token it is and for which bus.
+#[derive(Clone, sqlx::FromRow)]
+pub struct BusTokenAuthRow {
+    pub user_id: i64,
+    pub account_id: i64,
+    pub bus: String,
+    pub token_hash: String,
+}
+
+/// The current token's facts, without its hash.
+#[derive(Clone, sqlx::FromRow)]
+pub struct BusTokenRow {
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// Make or replace (rotate) the token of the account's bus; `None` when there is no such bus.
+pub async fn replace(
+    pool: &SqlitePool,
+    account_id: i64,
+    bus: &str,
+    user_id: i64,
+    key_id: &str,
+    token_hash: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let _turn = super::turn("bus token").await;
+    sqlx::query_scalar(
+        "INSERT INTO bus_tokens (bus_id, user_id, key_id, token_hash)
+         SELECT id, ?3, ?4, ?5 FROM event_buses WHERE account_id = ?1 AND name = ?2
+         ON CONFLICT (bus_id) DO UPDATE SET user_id = excluded.user_id,
+             key_id = excluded.key_id, token_hash = excluded.token_hash,
+             created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         RETURNING created_at",
+    )
+    .bind(account_id)
+    .bind(bus)
+    .bind(user_id)
+    .bind(key_id)
+    .bind(token_hash)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The token of the account's bus, when it has one.
+pub async fn find(
+    pool: &SqlitePool,
+    account_id: i64,
+    bus: &str,
+) -> Result<Option<BusTokenRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.created_at,
+                COALESCE(u.login_name || '@' || u.account_id, u.email, '') AS created_by
+         FROM bus_tokens t
+         JOIN event_buses b ON b.id = t.bus_id
+         JOIN users u ON u.id = t.user_id
+         WHERE b.account_id = ?1 AND b.name = ?2",
+    )
+    .bind(account_id)
+    .bind(bus)
+    .fetch_optional(pool)
+    .await
+}
+
+/// A token by its public id.
+pub async fn find_by_key(
+    pool: &SqlitePool,
+    key_id: &str,
+) -> Result<Option<BusTokenAuthRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.user_id, b.account_id, b.name AS bus, t.token_hash
+         FROM bus_tokens t JOIN event_buses b ON b.id = t.bus_id
+         WHERE t.key_id = ?1",
+    )
+    .bind(key_id)
+    .fetch_optional(pool)
+    .await
+}
