@@ -248,12 +248,7 @@ pub enum Mode {
 /// the official SDKs send it), or for JSON without one (refused, naming the missing header);
 /// `None` for anything else.
 pub fn mode(content_type: &str, ce_specversion: bool) -> Option<Mode> {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = essence(content_type);
     match essence.as_str() {
         "application/cloudevents+json" => Some(Mode::Structured),
         "application/cloudevents-batch+json" => Some(Mode::Batch),
@@ -267,12 +262,7 @@ pub fn mode(content_type: &str, ce_specversion: bool) -> Option<Mode> {
 /// EventBridge posts the complete CloudEvent as the body, typed `application/json`, so JSON
 /// without `ce-specversion` is structured mode there; anything else as [`mode`].
 pub fn eventbridge_mode(content_type: &str, ce_specversion: bool) -> Option<Mode> {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = essence(content_type);
     match essence.as_str() {
         "application/json" | "" if !ce_specversion => Some(Mode::Structured),
         _ => mode(content_type, ce_specversion),
@@ -341,15 +331,21 @@ pub fn from_binary<'a>(
     Ok(Value::Object(obj))
 }
 
-/// Is this media type JSON (`application/json`, `…+json`, parameters aside)? An empty one
-/// is JSON by CloudEvents' default.
-pub fn is_json_type(content_type: &str) -> bool {
-    let essence = content_type
+/// A media type without its parameters, lower-cased: `application/json; charset=utf-8` →
+/// `application/json`.
+fn essence(content_type: &str) -> String {
+    content_type
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// Is this media type JSON (`application/json`, `…+json`, parameters aside)? An empty one
+/// is JSON by CloudEvents' default.
+pub fn is_json_type(content_type: &str) -> bool {
+    let essence = essence(content_type);
     essence.is_empty() || essence == "application/json" || essence.ends_with("+json")
 }
 
@@ -377,12 +373,7 @@ fn percent_decode(s: &str) -> Option<String> {
 /// (DataRobot sends no id, so a re-sent webhook is the same event), and `data` the payload
 /// without `event_type` and `timestamp`, which the HTTP standard template puts back.
 pub fn from_datarobot(content_type: &str, body: &[u8]) -> Result<Value, EntryError> {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = essence(content_type);
     let payload: Value = match essence.as_str() {
         "application/x-www-form-urlencoded" => {
             let text = url::form_urlencoded::parse(body)

@@ -48,13 +48,15 @@ pub async fn put_events(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match accept_events(&state, &bus, &headers, &body).await {
-        Ok(res) => res,
-        Err(refusal) => {
-            state.metrics.refused(refusal.status().as_u16());
-            refusal
-        }
-    }
+    counted(&state, accept_events(&state, &bus, &headers, &body).await)
+}
+
+/// The answer of a receiver, a refusal of the whole request counted by its status.
+fn counted(state: &AppState, result: Result<Response, Response>) -> Response {
+    result.unwrap_or_else(|refusal| {
+        state.metrics.refused(refusal.status().as_u16());
+        refusal
+    })
 }
 
 /// PutEvents' work: `Err` is a refusal of the whole request.
@@ -146,13 +148,10 @@ pub async fn put_datarobot(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match accept_datarobot(&state, &bus, &headers, &body).await {
-        Ok(res) => res,
-        Err(refusal) => {
-            state.metrics.refused(refusal.status().as_u16());
-            refusal
-        }
-    }
+    counted(
+        &state,
+        accept_datarobot(&state, &bus, &headers, &body).await,
+    )
 }
 
 /// The DataRobot receiver's work: `Err` is a refusal of the request.
