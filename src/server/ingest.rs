@@ -12,6 +12,12 @@ use serde_json::{Map, Value};
 pub const CONNECTION_TEST_SOURCE: &str = "datarobot.misc";
 pub const CONNECTION_TEST_TYPE: &str = "misc.webhook_connection_test";
 
+/// Is this DataRobot's connection test? Recorded, never matched by a rule, even one on all
+/// types of its source.
+pub fn is_connection_test(source: &str, event_type: &str) -> bool {
+    source == CONNECTION_TEST_SOURCE && event_type == CONNECTION_TEST_TYPE
+}
+
 /// Largest event accepted, in bytes of JSON.
 pub const MAX_EVENT_BYTES: usize = 256 * 1024;
 /// Most events in one batch.
@@ -109,9 +115,9 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
     }
     let source_id = text(&obj, "source")?.unwrap_or_default();
     let event_type = text(&obj, "type")?.unwrap_or_default();
-    // DataRobot's connection test: recorded on the bus, matched by no rule (no rule can
-    // name its source), so delivered to nobody.
-    let entry = if source_id == CONNECTION_TEST_SOURCE && event_type == CONNECTION_TEST_TYPE {
+    // DataRobot's connection test: recorded on the bus and matched by no rule (see
+    // [`is_connection_test`]), so delivered to nobody.
+    let entry = if is_connection_test(&source_id, &event_type) {
         None
     } else {
         let Some(source) = catalog::source(&source_id) else {
@@ -201,8 +207,9 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
             "is not JSON (datacontenttype says so): send it as a string, or bytes in data_base64",
         )),
     };
-    // Text and bytes have no fields to require: they are delivered as received.
-    let has_fields = json_data && base64.is_none() && !matches!(data, Value::String(_));
+    // Text and bytes have no fields to require: they are delivered as received. JSON data of
+    // any shape must have them.
+    let has_fields = json_data && base64.is_none();
     if let Some(missing) = entry
         .filter(|_| has_fields)
         .and_then(|entry| catalog::missing_required(entry, &data))
@@ -314,18 +321,14 @@ pub fn from_binary<'a>(
         use base64::Engine;
         let encoded = base64::engine::general_purpose::STANDARD.encode(body);
         if content_type.is_empty() {
-            obj.insert(
-                "datacontenttype".into(),
-                Value::String("application/octet-stream".into()),
-            );
+            obj.entry("datacontenttype")
+                .or_insert_with(|| Value::String("application/octet-stream".into()));
         }
         ("data_base64", Value::String(encoded))
     };
     if name == "data" && content_type.is_empty() {
-        obj.insert(
-            "datacontenttype".into(),
-            Value::String("application/json".into()),
-        );
+        obj.entry("datacontenttype")
+            .or_insert_with(|| Value::String("application/json".into()));
     }
     obj.insert(name.into(), data);
     Ok(Value::Object(obj))
@@ -609,6 +612,11 @@ mod tests {
         let e = check(v, NOW).unwrap();
         assert_eq!(e.id, "b-1");
         assert_eq!(e.subject.as_deref(), Some("job one"));
+        // No Content-Type: a ce-datacontenttype the producer sent is kept.
+        let mut with_type = headers.to_vec();
+        with_type.push(("ce-datacontenttype", "application/vnd.example+json"));
+        let v = from_binary(with_type.into_iter(), "", data.as_bytes()).unwrap();
+        assert_eq!(v["datacontenttype"], "application/vnd.example+json");
         assert!(from_binary([].into_iter(), "application/json", b"{}").is_err());
     }
 

@@ -2086,6 +2086,18 @@ async fn datarobot_webhooks_as_datarobot_sends_them_reach_an_http_target_field_f
     )
     .await;
     fakes.learn_secrets(&saved, &["dr"]);
+    // A rule on every type of the source the connection test is recorded under.
+    let misc = save_ok(
+        &mut v,
+        &json!({
+            "name": "dr-misc",
+            "source": "datarobot.misc",
+            "types": ["*"],
+            "targets": [http(&base, "misc", "standard")],
+        }),
+    )
+    .await;
+    fakes.learn_secrets(&misc, &["misc"]);
     let (_, token) = access_key(&mut v).await;
     let auth = bearer(&token);
     let pool = db(&app).await;
@@ -2184,6 +2196,10 @@ async fn datarobot_webhooks_as_datarobot_sends_them_reach_an_http_target_field_f
         fakes.hits("dr").len(),
         2,
         "the connection test reached no target"
+    );
+    assert!(
+        fakes.hits("misc").is_empty(),
+        "not even a rule on all misc types"
     );
 
     // Refusals name the field.

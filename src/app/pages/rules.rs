@@ -14,10 +14,17 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-/// The `:bus` segment of the path.
+/// The `:bus` segment of the path. Empty once the route's parameters are gone: server
+/// rendering can run a resource's source after its page was disposed (seen under load),
+/// and that must not panic the request.
 pub fn bus_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let params = use_params_map();
-    move || params.read().get("bus").unwrap_or_default()
+    move || {
+        params
+            .try_with(|p| p.get("bus"))
+            .flatten()
+            .unwrap_or_default()
+    }
 }
 
 /// The rules of one bus.
@@ -134,12 +141,18 @@ pub fn BusRulesPage() -> impl IntoView {
 /// target, and the bus's token: made or rotated here, shown once.
 #[component]
 fn EventBridgePanel() -> impl IntoView {
-    let bus = bus_param();
+    // Read once: the panel lives inside its bus's page. Reading the route's parameters again
+    // from the resource's source could run after the page's owner has been disposed (seen
+    // as a panic during server rendering under load).
+    let bus = use_params_map()
+        .read_untracked()
+        .get("bus")
+        .unwrap_or_default();
     let create = ServerAction::<CreateBusToken>::new();
     let outcome = outcome_of(create.value());
     let info = Resource::new(
-        move || (bus(), create.version().get()),
-        |(bus, _)| get_bus_token(bus),
+        move || create.version().get(),
+        move |_| get_bus_token(bus.clone()),
     );
     view! {
         <section class="card" data-testid="eventbridge-panel" aria-labelledby="eventbridge-title">

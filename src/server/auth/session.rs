@@ -4,10 +4,11 @@
 //! user: a deleted or disabled user's session stops working at once, and so does every
 //! session from before a password reset or change.
 //!
-//! A session ends after [`IDLE`] without a request. Its row and cookie are not rewritten on
+//! A session ends [`IDLE`] after it was last saved. Its row and cookie are not rewritten on
 //! every request (that would make each page load a database write, queued behind ingest):
 //! only when its data changes, or once less than half of the idle window is left
-//! ([`renew_when_due`]), which restarts the clock.
+//! ([`renew_when_due`]), which restarts the clock. So a session lasts between half of
+//! [`IDLE`] and all of it after the last request.
 
 use super::super::error::internal;
 use super::{Actor, Via};

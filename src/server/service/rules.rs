@@ -1060,7 +1060,13 @@ pub async fn delete(
         authorize(actor, Action::DeleteTargets, &resource)?;
     }
     // A rule with a long history has many deliveries to detach: a slice per write
-    // transaction, so the deletion never holds the one writer for long.
+    // transaction, so the deletion never holds the one writer for long. It is disabled
+    // first: a deletion cut short (a timeout, an error) leaves it visibly off, its detached
+    // deliveries ended as its deletion would have ended them, rather than a rule that looks
+    // whole and has lost some.
+    rules::set_enabled(&state.pool, row.id, false)
+        .await
+        .context("disabling a rule to delete")?;
     loop {
         let mut tx = super::super::store::begin_write(&state.pool)
             .await
