@@ -5,7 +5,8 @@
 //! A target's settings are sealed bound to their row ([`target_row`]: the account and the
 //! target's id as associated data, format `v2.`), so a ciphertext copied into another row,
 //! another tenant's say, does not open there. Values sealed before that (`v1.`, no
-//! associated data) are bound to their row when the server starts.
+//! associated data) are bound to their row when the server starts, and never opened as a
+//! row's settings afterwards (one pasted in later, from an old backup say, does not open).
 //!
 //! The key comes from `HERALD_SECRET_KEY` (base64 of 32 bytes) or, failing that, from
 //! `secret.key` beside the database, created with mode 0600 on first run. Losing the key
@@ -113,18 +114,21 @@ impl SecretBox {
             .map_err(|()| anyhow::anyhow!("sealed secret does not open with this key"))
     }
 
-    /// Open a value sealed for `row` by [`seal_bound`](Self::seal_bound), or one sealed
-    /// before row binding by [`seal`](Self::seal). A bound value copied from another row
-    /// fails, saying so.
+    /// Open a value sealed for `row` by [`seal_bound`](Self::seal_bound). A value copied from
+    /// another row fails, saying so; so does an unbound one (`v1.`): start-up binds every
+    /// stored one, so a `v1.` value found later was put there by hand (an old backup's,
+    /// another row's), and opening it would undo the binding.
     pub fn open_bound(&self, sealed: &str, row: &[u8]) -> anyhow::Result<String> {
-        if let Some(body) = sealed.strip_prefix(BOUND) {
-            return self.open_with(body, row)?.map_err(|()| {
-                anyhow::anyhow!(
-                    "sealed secret does not open for this row: sealed for another row (copied?), tampered with, or under another key"
-                )
-            });
-        }
-        self.open(sealed)
+        let Some(body) = sealed.strip_prefix(BOUND) else {
+            anyhow::bail!(
+                "sealed secret is not bound to its row (an unbound value written after start?)"
+            );
+        };
+        self.open_with(body, row)?.map_err(|()| {
+            anyhow::anyhow!(
+                "sealed secret does not open for this row: sealed for another row (copied?), tampered with, or under another key"
+            )
+        })
     }
 
     /// `Err(())`: the tag does not verify. The outer result: the value is malformed.
@@ -356,7 +360,7 @@ mod tests {
     }
 
     #[test]
-    fn a_bound_secret_opens_only_for_its_row_and_old_values_still_open() {
+    fn a_bound_secret_opens_only_for_its_row_and_unbound_values_not_as_a_row_s() {
         let b = SecretBox::from_key(&[7u8; 32]);
         let sealed = b.seal_bound("whsec_tenant_a", &target_row(1, 10));
         assert!(sealed.starts_with("v2."), "{sealed}");
@@ -368,9 +372,11 @@ mod tests {
         assert!(err.to_string().contains("another row"), "{err}");
         assert!(b.open_bound(&sealed, &target_row(1, 11)).is_err());
         assert!(b.open(&sealed).is_err(), "v1 opening refuses a v2 value");
-        // Values sealed before row binding open as before.
+        // Values sealed before row binding open only as such (start-up binds them), never
+        // as a row's settings.
         let legacy = b.seal("old");
-        assert_eq!(b.open_bound(&legacy, &target_row(1, 10)).unwrap(), "old");
+        assert_eq!(b.open(&legacy).unwrap(), "old");
+        assert!(b.open_bound(&legacy, &target_row(1, 10)).is_err());
     }
 
     #[test]
