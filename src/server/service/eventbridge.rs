@@ -293,6 +293,12 @@ pub async fn delete_bus(state: &AppState, actor: &Actor, name: &str) -> Result<(
             .await
             .context("deleting an event bus")?
     {
+        // A rule made while the history was going stops the deletion (and the history's,
+        // which deletes nothing from a bus with a rule); count again for the message.
+        let rules = eventbridge::rule_count(&state.pool, actor.account_id, name)
+            .await
+            .context("counting a bus's rules")?
+            .max(rules);
         return Err(AppError::Conflict {
             field: None,
             message: format!("{name} still has {rules} rule(s); delete them first."),

@@ -137,9 +137,9 @@ pub async fn rule_count(
     .await
 }
 
-/// Delete up to `limit` events of the account's bus `name` (oldest first, with their
-/// deliveries and attempts); the number deleted. Run in slices before [`delete_bus`], so
-/// the deletion itself has little left to do.
+/// Delete up to `limit` events of the account's bus `name` while it has no rules (oldest
+/// first, with their deliveries and attempts); the number deleted. Run in slices before
+/// [`delete_bus`], so the deletion itself has little left to do.
 pub async fn delete_bus_events(
     conn: &mut SqliteConnection,
     account_id: i64,
@@ -151,6 +151,7 @@ pub async fn delete_bus_events(
              SELECT e.id FROM events e
              JOIN event_buses b ON b.id = e.bus_id
              WHERE b.account_id = ?1 AND b.name = ?2
+               AND NOT EXISTS (SELECT 1 FROM rules r WHERE r.bus_id = b.id)
              ORDER BY e.id LIMIT ?3)",
     )
     .bind(account_id)
