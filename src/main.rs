@@ -5,9 +5,7 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     use clap::Parser;
-    use herald::server::config::{
-        AccessKeyCommand, BusTokenCommand, Cli, Command, LogFormat, ServeArgs,
-    };
+    use herald::server::config::{AccessKeyCommand, BusTokenCommand, Cli, Command, LogFormat};
     use herald::server::web;
 
     let cli = Cli::parse();
@@ -17,52 +15,36 @@ async fn main() -> std::process::ExitCode {
             name,
             database_url,
         }) => {
-            let run = async {
-                let args = ServeArgs::new(([127, 0, 0, 1], 0).into(), database_url);
-                let state = web::state(args).await?;
+            let token = async {
+                let state = web::state(cli_args(database_url)).await?;
                 let token =
                     herald::server::service::access_keys::create_for_email(&state, &email, &name)
                         .await;
                 state.pool.close().await;
                 token
             };
-            match run.await {
-                Ok(token) => {
-                    println!("Access key for {email} (shown once; keep it secret):");
-                    println!("{token}");
-                    std::process::ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("herald: {e:#}");
-                    std::process::ExitCode::FAILURE
-                }
-            }
+            print_token(
+                &format!("Access key for {email} (shown once; keep it secret):"),
+                token.await,
+            )
         }
         Command::BusToken(BusTokenCommand::Create {
             bus,
             email,
             database_url,
         }) => {
-            let run = async {
-                let args = ServeArgs::new(([127, 0, 0, 1], 0).into(), database_url);
-                let state = web::state(args).await?;
+            let token = async {
+                let state = web::state(cli_args(database_url)).await?;
                 let token =
                     herald::server::service::bus_tokens::create_for_email(&state, &email, &bus)
                         .await;
                 state.pool.close().await;
                 token
             };
-            match run.await {
-                Ok(token) => {
-                    println!("EventBridge token of bus {bus} (shown once; keep it secret; send it as x-eventbridge-signature-token):");
-                    println!("{token}");
-                    std::process::ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("herald: {e:#}");
-                    std::process::ExitCode::FAILURE
-                }
-            }
+            print_token(
+                &format!("EventBridge token of bus {bus} (shown once; keep it secret; send it as x-eventbridge-signature-token):"),
+                token.await,
+            )
         }
         Command::Serve(args) => {
             init_tracing(args.log_format == LogFormat::Json);
@@ -101,6 +83,29 @@ async fn main() -> std::process::ExitCode {
                     std::process::ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// The settings a one-off command opens the database with: those of `herald serve`, on
+/// `database_url`.
+#[cfg(feature = "ssr")]
+fn cli_args(database_url: String) -> herald::server::config::ServeArgs {
+    herald::server::config::ServeArgs::new(([127, 0, 0, 1], 0).into(), database_url)
+}
+
+/// A command's new token: `heading`, then the token as the last line; or the error.
+#[cfg(feature = "ssr")]
+fn print_token(heading: &str, token: anyhow::Result<String>) -> std::process::ExitCode {
+    match token {
+        Ok(token) => {
+            println!("{heading}");
+            println!("{token}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("herald: {e:#}");
+            std::process::ExitCode::FAILURE
         }
     }
 }

@@ -3,21 +3,7 @@
 // (application/json, the complete CloudEvent with aliyun* extensions, the token in
 // x-eventbridge-signature-token, no Authorization) arrives in the bus's event list, and
 // after "Rotate token" the old token is refused.
-import type { Page } from "@playwright/test";
-import { expect, freshEmail, hydrated, shot, signUp, test, watchForErrors } from "./helpers";
-
-async function readyWorkspace(page: Page, name: string) {
-  await signUp(page, freshEmail(name));
-  await page.getByLabel("Workspace name").fill(name);
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
-  await page.goto(`/workspaces/${name}/settings/notifications`);
-  await hydrated(page);
-  await page.getByRole("button", { name: "Activate for free" }).click();
-  await expect(page.getByTestId("workspace-bus")).toHaveText(`pai-system-${name}`);
-  await page.getByRole("button", { name: "Grant permissions" }).click();
-  await expect(page.getByTestId("service-role")).toBeVisible();
-}
+import { expect, hydrated, readyWorkspace, shot, test, watchForErrors } from "./helpers";
 
 /** POST an event as EventBridge's HTTP target does. */
 async function postAsEventBridge(url: string, token: string, id: string, bus: string): Promise<Response> {

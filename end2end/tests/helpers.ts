@@ -1,5 +1,5 @@
-// Shared steps of the browser tests: fail on any page error, wait for hydration, and
-// sign up a fresh user.
+// Shared steps of the browser tests: fail on any page error, wait for hydration, sign up a
+// fresh user, and ready a workspace for event rules.
 import { expect, Page, test } from "@playwright/test";
 
 /** Collect page errors and hydration complaints; the test fails if there are any. */
@@ -40,6 +40,21 @@ export async function signUp(page: Page, email: string, name = "Ada Lovelace") {
   await page.getByRole("button", { name: "Sign up" }).click();
   await expect(page).toHaveURL(/\/workspaces$/);
   await expect(page.getByRole("heading", { name: "Workspaces" })).toBeVisible();
+}
+
+/** Sign up (as `email`, a fresh one by default), create workspace `name`, activate
+ * EventBridge and grant permissions: its system bus is ready for rules. */
+export async function readyWorkspace(page: Page, name: string, email = freshEmail(name)) {
+  await signUp(page, email);
+  await page.getByLabel("Workspace name").fill(name);
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
+  await page.goto(`/workspaces/${name}/settings/notifications`);
+  await hydrated(page);
+  await page.getByRole("button", { name: "Activate for free" }).click();
+  await expect(page.getByTestId("workspace-bus")).toHaveText(`pai-system-${name}`);
+  await page.getByRole("button", { name: "Grant permissions" }).click();
+  await expect(page.getByTestId("service-role")).toBeVisible();
 }
 
 export async function shot(page: Page, name: string) {

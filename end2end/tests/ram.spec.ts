@@ -3,24 +3,10 @@
 // as name@account, must choose its own password, and creates a rule. A read-only user sees
 // no "Create event rule" and the owner's audit log records what happened.
 import type { Page } from "@playwright/test";
-import { expect, freshEmail, hydrated, PASSWORD, shot, signUp, test, watchForErrors } from "./helpers";
+import { expect, freshEmail, hydrated, PASSWORD, readyWorkspace, shot, test, watchForErrors } from "./helpers";
 
 const USER_PASSWORD = "initial password 1";
 const CHOSEN_PASSWORD = "alice chose this one";
-
-/** Sign up, create workspace `name`, activate EventBridge and grant permissions. */
-async function readyWorkspace(page: Page, email: string, name: string) {
-  await signUp(page, email);
-  await page.getByLabel("Workspace name").fill(name);
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
-  await page.goto(`/workspaces/${name}/settings/notifications`);
-  await hydrated(page);
-  await page.getByRole("button", { name: "Activate for free" }).click();
-  await expect(page.getByTestId("workspace-bus")).toHaveText(`pai-system-${name}`);
-  await page.getByRole("button", { name: "Grant permissions" }).click();
-  await expect(page.getByTestId("service-role")).toBeVisible();
-}
 
 /** Create a policy from a template button, named `name`. */
 async function policyFromTemplate(page: Page, template: string, name: string) {
@@ -69,7 +55,7 @@ async function logIn(page: Page, login: string, password: string) {
 test("the owner creates a RAM user with the seed policy; the user changes its password and creates a rule", async ({ page }) => {
   const errors = watchForErrors(page);
   const owner = freshEmail("ram-owner");
-  await readyWorkspace(page, owner, "ramteam");
+  await readyWorkspace(page, "ramteam", owner);
 
   // The policy editor checks as you type and points at the line and column.
   await page.goto("/ram/policies");
@@ -158,7 +144,7 @@ test("the owner creates a RAM user with the seed policy; the user changes its pa
 test("a read-only user sees the rules but is not offered to create, edit or delete them", async ({ page }) => {
   const errors = watchForErrors(page);
   const owner = freshEmail("ro-owner");
-  await readyWorkspace(page, owner, "roteam");
+  await readyWorkspace(page, "roteam", owner);
   await policyFromTemplate(page, "EventBridgeReadOnly", "eb-read");
   const bob = await userWithPolicy(page, "bob", "eb-read");
   await logOut(page);

@@ -5,7 +5,7 @@ import { createHmac } from "node:crypto";
 import { createServer, Server } from "node:http";
 import { AddressInfo } from "node:net";
 import type { Page } from "@playwright/test";
-import { expect, freshEmail, hydrated, shot, signUp, test, watchForErrors } from "./helpers";
+import { expect, hydrated, readyWorkspace, shot, test, watchForErrors } from "./helpers";
 
 const SECRET = "SECe2e-rule-robot-key-0123456789";
 const TOKEN = "e2e-rule-token";
@@ -28,20 +28,6 @@ function fakeDingTalk(): Promise<Server> {
     });
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
-/** Sign up, create workspace `name`, activate EventBridge and grant permissions. */
-async function readyWorkspace(page: Page, name: string) {
-  await signUp(page, freshEmail(name));
-  await page.getByLabel("Workspace name").fill(name);
-  await page.getByRole("button", { name: "Create workspace" }).click();
-  await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
-  await page.goto(`/workspaces/${name}/settings/notifications`);
-  await hydrated(page);
-  await page.getByRole("button", { name: "Activate for free" }).click();
-  await expect(page.getByTestId("workspace-bus")).toHaveText(`pai-system-${name}`);
-  await page.getByRole("button", { name: "Grant permissions" }).click();
-  await expect(page.getByTestId("service-role")).toBeVisible();
 }
 
 /** Step 1: name, source, types; then Next. */

@@ -884,35 +884,36 @@ static SOURCES: [Source; 23] = [
     datarobot::MISC,
 ];
 
+/// The objects an event's `data` names its resource in (the PAI sources' and DataRobot's
+/// families'), in the order a message looks for them: every catalog sample has one.
+pub const ENTITY_OBJECTS: &[&str] = &[
+    "job",
+    "task",
+    "instance",
+    "model_version",
+    "deployment",
+    "project",
+    "dataset",
+    "batch_prediction",
+    "change_request",
+    "notebook_schedule",
+    "moderation",
+    "application",
+    "users_delete",
+    "secure_config",
+    "comment",
+    "asset",
+    "notification",
+    "notification_policy_template",
+    "notification_channel_template",
+    "user",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
     use std::collections::HashSet;
-
-    /// The entity objects of the standard template.
-    const ENTITY_OBJECTS: [&str; 20] = [
-        "project",
-        "dataset",
-        "deployment",
-        "job",
-        "instance",
-        "task",
-        "model_version",
-        "batch_prediction",
-        "change_request",
-        "notebook_schedule",
-        "moderation",
-        "application",
-        "users_delete",
-        "secure_config",
-        "comment",
-        "asset",
-        "notification",
-        "user",
-        "notification_policy_template",
-        "notification_channel_template",
-    ];
 
     fn all_types() -> impl Iterator<Item = (&'static Source, &'static EventType)> {
         sources()

@@ -7,13 +7,13 @@ use crate::domain::catalog;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// The source and type of DataRobot's "Test connection" webhook: answered and recorded, never
-/// delivered.
-pub const CONNECTION_TEST_SOURCE: &str = "datarobot.misc";
+/// The source and type DataRobot's "Test connection" webhook is recorded under: a source of
+/// its own, outside the catalog, so that no rule can name it (not even one on all types of
+/// `datarobot.misc`) and it is delivered to nobody.
+pub const CONNECTION_TEST_SOURCE: &str = "datarobot.connection_test";
 pub const CONNECTION_TEST_TYPE: &str = "misc.webhook_connection_test";
 
-/// Is this DataRobot's connection test? Recorded, never matched by a rule, even one on all
-/// types of its source.
+/// Is this DataRobot's connection test?
 pub fn is_connection_test(source: &str, event_type: &str) -> bool {
     source == CONNECTION_TEST_SOURCE && event_type == CONNECTION_TEST_TYPE
 }
@@ -115,8 +115,8 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
     }
     let source_id = text(&obj, "source")?.unwrap_or_default();
     let event_type = text(&obj, "type")?.unwrap_or_default();
-    // DataRobot's connection test: recorded on the bus and matched by no rule (see
-    // [`is_connection_test`]), so delivered to nobody.
+    // DataRobot's connection test: recorded on the bus, under a source no rule can name (see
+    // [`CONNECTION_TEST_SOURCE`]).
     let entry = if is_connection_test(&source_id, &event_type) {
         None
     } else {
@@ -405,7 +405,8 @@ pub fn from_datarobot(content_type: &str, body: &[u8]) -> Result<Value, EntryErr
     // same webhook sent again is the same event whatever its key order or spacing.
     let id = {
         use sha2::Digest;
-        let digest = sha2::Sha256::digest(Value::Object(data.clone()).to_string().as_bytes());
+        let canonical = serde_json::to_vec(&data).expect("a JSON object serialises");
+        let digest = sha2::Sha256::digest(&canonical);
         let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
         format!("datarobot-{hex}")
     };

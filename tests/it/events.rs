@@ -239,6 +239,29 @@ fn http(base: &str, name: &str, format: &str) -> Value {
     json!({"config": {"kind": "http", "url": format!("{base}/hook/{name}"), "payload_format": format}})
 }
 
+/// Save rule `name` on `source`/`types` with an HTTP target per `(receiver, payload format)`,
+/// and teach the receiver the secrets it was given; the saved rule.
+async fn save_hooks(
+    v: &mut Visitor,
+    (base, fakes): (&str, &Fakes),
+    name: &str,
+    (source, types): (&str, Value),
+    receivers: &[(&str, &str)],
+) -> Value {
+    let targets: Vec<Value> = receivers
+        .iter()
+        .map(|(receiver, format)| http(base, receiver, format))
+        .collect();
+    let saved = save_ok(
+        v,
+        &json!({"name": name, "source": source, "types": types, "targets": targets}),
+    )
+    .await;
+    let names: Vec<&str> = receivers.iter().map(|(receiver, _)| *receiver).collect();
+    fakes.learn_secrets(&saved, &names);
+    saved
+}
+
 /// A new AccessKey: (its id, its token).
 async fn access_key(v: &mut Visitor) -> (i64, String) {
     let r = v.call("create_access_key", &[("name", "ci")]).await;
@@ -563,21 +586,18 @@ async fn http_targets_get_signed_payloads_in_each_format_and_retries_keep_the_we
     let (base, fakes) = fakes().await;
     let app = herald().await;
     let mut v = owner(&app, "ada@example.com").await;
-    let saved = save_ok(
+    save_hooks(
         &mut v,
-        &json!({
-            "name": "model-hooks",
-            "source": MODEL,
-            "types": [APPROVED],
-            "targets": [
-                http(&base, "std", "standard"),
-                http(&base, "structured", "cloudevents_structured"),
-                http(&base, "binary", "cloudevents_binary"),
-            ],
-        }),
+        (&base, &fakes),
+        "model-hooks",
+        (MODEL, json!([APPROVED])),
+        &[
+            ("std", "standard"),
+            ("structured", "cloudevents_structured"),
+            ("binary", "cloudevents_binary"),
+        ],
     )
     .await;
-    fakes.learn_secrets(&saved, &["std", "structured", "binary"]);
     fakes.answer_first("std", &[503]);
     let (_, token) = access_key(&mut v).await;
 
@@ -1183,12 +1203,8 @@ async fn metrics_count_events_attempts_and_the_queue() {
     let (base, fakes) = fakes().await;
     let app = herald().await;
     let mut v = owner(&app, "ada@example.com").await;
-    let saved = save_ok(
-        &mut v,
-        &json!({"name": "hook", "source": MODEL, "types": [APPROVED], "targets": [http(&base, "m", "standard")]}),
-    )
-    .await;
-    fakes.learn_secrets(&saved, &["m"]);
+    let hook = (MODEL, json!([APPROVED]));
+    save_hooks(&mut v, (&base, &fakes), "hook", hook, &[("m", "standard")]).await;
     fakes.answer_first("m", &[500]);
     let (_, token) = access_key(&mut v).await;
     let pool = db(&app).await;
@@ -1612,18 +1628,17 @@ async fn old_settled_events_are_deleted_with_their_deliveries_and_attempts() {
     })
     .await;
     let mut v = owner(&app, "ada@example.com").await;
-    let done = save_ok(
+    let done = (MODEL, json!([APPROVED]));
+    save_hooks(&mut v, (&base, &fakes), "done", done, &[("ok", "standard")]).await;
+    let stuck = (MODEL, json!([CHANGED]));
+    save_hooks(
         &mut v,
-        &json!({"name": "done", "source": MODEL, "types": [APPROVED], "targets": [http(&base, "ok", "standard")]}),
+        (&base, &fakes),
+        "stuck",
+        stuck,
+        &[("stuck", "standard")],
     )
     .await;
-    fakes.learn_secrets(&done, &["ok"]);
-    let stuck = save_ok(
-        &mut v,
-        &json!({"name": "stuck", "source": MODEL, "types": [CHANGED], "targets": [http(&base, "stuck", "standard")]}),
-    )
-    .await;
-    fakes.learn_secrets(&stuck, &["stuck"]);
     fakes.answer_first("stuck", &[503]);
     let (_, token) = access_key(&mut v).await;
     let pool = db(&app).await;
@@ -1695,12 +1710,8 @@ async fn a_redelivered_delivery_is_as_old_as_its_redelivery() {
     })
     .await;
     let mut v = owner(&app, "ada@example.com").await;
-    let saved = save_ok(
-        &mut v,
-        &json!({"name": "hook", "source": MODEL, "types": [APPROVED], "targets": [http(&base, "t", "standard")]}),
-    )
-    .await;
-    fakes.learn_secrets(&saved, &["t"]);
+    let hook = (MODEL, json!([APPROVED]));
+    save_hooks(&mut v, (&base, &fakes), "hook", hook, &[("t", "standard")]).await;
     fakes.answer_first("t", &[404]);
     let (_, token) = access_key(&mut v).await;
     let pool = db(&app).await;
@@ -2075,29 +2086,28 @@ async fn datarobot_webhooks_as_datarobot_sends_them_reach_an_http_target_field_f
     let (base, fakes) = fakes().await;
     let app = herald().await;
     let mut v = owner(&app, "ada@example.com").await;
-    let saved = save_ok(
+    let project = (
+        "datarobot.project",
+        json!(["project.deleted", "autopilot.complete"]),
+    );
+    save_hooks(
         &mut v,
-        &json!({
-            "name": "dr-hooks",
-            "source": "datarobot.project",
-            "types": ["project.deleted", "autopilot.complete"],
-            "targets": [http(&base, "dr", "standard")],
-        }),
+        (&base, &fakes),
+        "dr-hooks",
+        project,
+        &[("dr", "standard")],
     )
     .await;
-    fakes.learn_secrets(&saved, &["dr"]);
-    // A rule on every type of the source the connection test is recorded under.
-    let misc = save_ok(
+    // A rule on every type of misc, the family DataRobot files its connection test under.
+    let misc = ("datarobot.misc", json!(["*"]));
+    save_hooks(
         &mut v,
-        &json!({
-            "name": "dr-misc",
-            "source": "datarobot.misc",
-            "types": ["*"],
-            "targets": [http(&base, "misc", "standard")],
-        }),
+        (&base, &fakes),
+        "dr-misc",
+        misc,
+        &[("misc", "standard")],
     )
     .await;
-    fakes.learn_secrets(&misc, &["misc"]);
     let (_, token) = access_key(&mut v).await;
     let auth = bearer(&token);
     let pool = db(&app).await;
@@ -2188,8 +2198,10 @@ async fn datarobot_webhooks_as_datarobot_sends_them_reach_an_http_target_field_f
         .json()
         .await
         .unwrap();
+    let listed = listed.to_string();
     assert!(
-        listed.to_string().contains("misc.webhook_connection_test"),
+        listed.contains(r#""event_type":"misc.webhook_connection_test""#)
+            && listed.contains(r#""source":"datarobot.connection_test""#),
         "{listed}"
     );
     assert_eq!(
@@ -2321,20 +2333,17 @@ async fn binary_events_without_a_content_type_and_text_or_bytes_data_are_accepte
     let (base, fakes) = fakes().await;
     let app = herald().await;
     let mut v = owner(&app, "ada@example.com").await;
-    let saved = save_ok(
+    save_hooks(
         &mut v,
-        &json!({
-            "name": "sdk",
-            "source": MODEL,
-            "types": [APPROVED],
-            "targets": [
-                http(&base, "bin", "cloudevents_binary"),
-                http(&base, "str", "cloudevents_structured"),
-            ],
-        }),
+        (&base, &fakes),
+        "sdk",
+        (MODEL, json!([APPROVED])),
+        &[
+            ("bin", "cloudevents_binary"),
+            ("str", "cloudevents_structured"),
+        ],
     )
     .await;
-    fakes.learn_secrets(&saved, &["bin", "str"]);
     let (_, token) = access_key(&mut v).await;
     let pool = db(&app).await;
     let attributes = |id: &'static str| {

@@ -8,31 +8,6 @@ use crate::domain::catalog;
 use crate::domain::target::PayloadFormat;
 use serde_json::{json, Value};
 
-/// The entity objects of the standard template, in the order they are looked for.
-const ENTITIES: &[&str] = &[
-    "job",
-    "task",
-    "instance",
-    "model_version",
-    "deployment",
-    "project",
-    "dataset",
-    // The other DataRobot families' objects (catalog/datarobot.rs).
-    "batch_prediction",
-    "change_request",
-    "notebook_schedule",
-    "moderation",
-    "application",
-    "users_delete",
-    "secure_config",
-    "comment",
-    "asset",
-    "notification",
-    "notification_policy_template",
-    "notification_channel_template",
-    "user",
-];
-
 /// Where an event happened, for messages.
 pub struct Context<'a> {
     pub workspace: &'a str,
@@ -43,7 +18,7 @@ pub struct Context<'a> {
 
 /// The resource an event is about: "job nightly-train (dlc1f9…)", say.
 pub fn resource(data: &Value) -> Option<String> {
-    ENTITIES.iter().find_map(|key| {
+    catalog::ENTITY_OBJECTS.iter().find_map(|key| {
         let entity = data.get(*key)?.as_object()?;
         let text = |k: &str| entity.get(k).and_then(Value::as_str).map(str::to_string);
         let name = text("name")
@@ -80,7 +55,7 @@ pub fn message(envelope: &Value, ctx: &Context) -> Message {
         facts.push(("Resource".into(), clip(&r)));
     }
     for key in ["status", "reason_message", "reason", "message"] {
-        if let Some(v) = ENTITIES
+        if let Some(v) = catalog::ENTITY_OBJECTS
             .iter()
             .find_map(|e| data.get(*e)?.get(key)?.as_str())
         {

@@ -42,10 +42,7 @@ pub async fn create(state: &AppState, actor: &Actor, name: &str) -> Result<NewAc
     let me = Resource::user(actor.account_id, actor.user_id);
     authorize(actor, Action::CreateAccessKey, &me)?;
     let name = key_name(name)?;
-    let key_id = format!("{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff);
-    let secret =
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-    let token = format!("hk_{key_id}_{secret}");
+    let (key_id, token) = new_token("hk");
     let key = access_keys::insert(
         &state.pool,
         actor.account_id,
@@ -144,11 +141,7 @@ pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Acto
         })
         .map(str::trim)
         .ok_or_else(unauthorized)?;
-    let key_id = token
-        .strip_prefix("hk_")
-        .and_then(|rest| rest.split_once('_'))
-        .map(|(id, _)| id)
-        .ok_or_else(unauthorized)?;
+    let key_id = key_id_of(token, "hk").ok_or_else(unauthorized)?;
     let row = access_keys::find_active(&state.pool, key_id)
         .await
         .context("reading an access key")?
@@ -169,15 +162,39 @@ pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Acto
     Ok(actor)
 }
 
-/// `herald access-key create`: a key for the user with this email, token returned.
-pub async fn create_for_email(state: &AppState, email: &str, name: &str) -> anyhow::Result<String> {
+/// A new token `{prefix}_<key id>_<secret>` (256 random bits): (key id, token). The key id
+/// finds the row; the token's [`hash`] is what is stored.
+pub(super) fn new_token(prefix: &str) -> (String, String) {
+    let key_id = format!("{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff);
+    let secret =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let token = format!("{prefix}_{key_id}_{secret}");
+    (key_id, token)
+}
+
+/// The key id of a token made by [`new_token`] with `prefix`, if it has that shape.
+pub(super) fn key_id_of<'t>(token: &'t str, prefix: &str) -> Option<&'t str> {
+    token
+        .strip_prefix(prefix)?
+        .strip_prefix('_')?
+        .split_once('_')
+        .map(|(id, _)| id)
+}
+
+/// The user with this email, acting through the command line (`herald … create`).
+pub(super) async fn actor_for_email(state: &AppState, email: &str) -> anyhow::Result<Actor> {
     let login = accounts::find_login_by_email(&state.pool, email)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
-    let actor = actor::load(&state.pool, login.id, Via::Api)
+    actor::load(&state.pool, login.id, Via::Api)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
-        .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
+        .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))
+}
+
+/// `herald access-key create`: a key for the user with this email, token returned.
+pub async fn create_for_email(state: &AppState, email: &str, name: &str) -> anyhow::Result<String> {
+    let actor = actor_for_email(state, email).await?;
     create(state, &actor, name)
         .await
         .map(|k| k.token)

@@ -8,13 +8,12 @@
 use super::super::auth::{actor, authorize, Actor, Via};
 use super::super::error::Context;
 use super::super::state::AppState;
-use super::super::store::{accounts, bus_tokens, eventbridge};
-use super::access_keys::{hash, same_hash};
+use super::super::store::{bus_tokens, eventbridge};
+use super::access_keys::{actor_for_email, hash, key_id_of, new_token, same_hash};
 use super::audit;
 use crate::domain::models::{BusTokenView, NewBusToken};
 use crate::domain::policy::{Action, Resource};
 use crate::domain::AppError;
-use base64::Engine;
 use serde_json::{json, Value};
 
 /// The header EventBridge's HTTP target sends its token in.
@@ -55,10 +54,7 @@ pub async fn info(state: &AppState, actor: &Actor, bus: &str) -> Result<BusToken
 pub async fn create(state: &AppState, actor: &Actor, bus: &str) -> Result<NewBusToken, AppError> {
     let resource = Resource::event_bus(actor.account_id, bus);
     authorize(actor, Action::PutEvents, &resource)?;
-    let key_id = format!("{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff);
-    let secret =
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-    let token = format!("hb_{key_id}_{secret}");
+    let (key_id, token) = new_token("hb");
     bus_tokens::replace(
         &state.pool,
         actor.account_id,
@@ -95,11 +91,7 @@ fn unauthorized() -> AppError {
 /// The actor a bus token stands for, when it is the current token of `bus`.
 pub async fn authenticate(state: &AppState, bus: &str, token: &str) -> Result<Actor, AppError> {
     let token = token.trim();
-    let key_id = token
-        .strip_prefix("hb_")
-        .and_then(|rest| rest.split_once('_'))
-        .map(|(id, _)| id)
-        .ok_or_else(unauthorized)?;
+    let key_id = key_id_of(token, "hb").ok_or_else(unauthorized)?;
     let row = bus_tokens::find_by_key(&state.pool, key_id)
         .await
         .context("reading a bus token")?
@@ -120,13 +112,7 @@ pub async fn authenticate(state: &AppState, bus: &str, token: &str) -> Result<Ac
 /// `herald bus-token create`: make (or rotate) the bus's token as the user with this
 /// email; the token is returned.
 pub async fn create_for_email(state: &AppState, email: &str, bus: &str) -> anyhow::Result<String> {
-    let login = accounts::find_login_by_email(&state.pool, email)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
-    let actor = actor::load(&state.pool, login.id, Via::Api)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
+    let actor = actor_for_email(state, email).await?;
     create(state, &actor, bus)
         .await
         .map(|t| t.token)

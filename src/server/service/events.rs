@@ -61,7 +61,6 @@ impl Matcher {
     fn matches(&self, e: &Incoming) -> bool {
         self.source == e.source
             && rule::takes_type(&self.types, &e.event_type)
-            && !ingest::is_connection_test(&e.source, &e.event_type)
             && self.pattern.as_ref().is_none_or(|p| p.matches(&e.data))
     }
 }
