@@ -111,11 +111,18 @@ fn valid_events() -> Vec<Map<String, Value>> {
 
 /// The fields a refusal of `event` with `attribute` replaced may name: the attribute itself,
 /// or (for `source`) the type, which then belongs to no source; for `data`, one of its
-/// fields.
-fn names_the_replaced_field(attribute: &str, field: &str) -> bool {
+/// fields; for a `datacontenttype` that is a media type but not JSON, the data it then
+/// contradicts (the catalog's data is an object).
+fn names_the_replaced_field(attribute: &str, value: &Value, field: &str) -> bool {
+    let not_json = || {
+        value
+            .as_str()
+            .is_some_and(|ct| ct.contains('/') && !ingest::is_json_type(ct))
+    };
     field == attribute
         || (attribute == "source" && field == "type")
         || (attribute == "data" && field.starts_with("data."))
+        || (attribute == "datacontenttype" && field == "data" && not_json())
 }
 
 /// `*` (any run) and `?` (one character) by dynamic programming: `done[i][j]` says whether
@@ -180,7 +187,7 @@ proptest! {
                 }
             }
             Err(e) => prop_assert!(
-                names_the_replaced_field(attribute, &e.field),
+                names_the_replaced_field(attribute, &value, &e.field),
                 "replacing {attribute} with {value} was refused naming {:?}: {}",
                 e.field,
                 e.message

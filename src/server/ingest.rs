@@ -148,10 +148,16 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
     };
     let content_type = text(&obj, "datacontenttype")?;
     if let Some(ct) = &content_type {
-        if ct.is_empty() || ct.len() > MAX_ID || !ct.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        if ct.len() > MAX_ID || !ct.bytes().all(|b| (0x20..0x7f).contains(&b)) {
             return Err(bad(
                 "datacontenttype",
                 format!("{ct:?} is not a media type: use 1 to {MAX_ID} printable ASCII characters"),
+            ));
+        }
+        if !is_media_type(ct) {
+            return Err(bad(
+                "datacontenttype",
+                format!("{ct:?} is not a media type: write type/subtype, as in application/json"),
             ));
         }
     }
@@ -345,6 +351,19 @@ fn essence(content_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Is this `type/subtype` (RFC 9110's tokens), parameters after a `;` aside?
+fn is_media_type(content_type: &str) -> bool {
+    let is_token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    essence
+        .split_once('/')
+        .is_some_and(|(kind, subtype)| is_token(kind) && is_token(subtype))
+}
+
 /// Is this media type JSON (`application/json`, `…+json`, parameters aside)? An empty one
 /// is JSON by CloudEvents' default.
 pub fn is_json_type(content_type: &str) -> bool {
@@ -517,6 +536,11 @@ mod tests {
         let mut v = dlc_failed();
         v["datacontenttype"] = json!("text/plain\u{1}");
         assert_eq!(field_of(v), "datacontenttype");
+        for not_a_media_type in ["1.0", "", "json", "text/", "/plain", "text plain/x"] {
+            let mut v = dlc_failed();
+            v["datacontenttype"] = json!(not_a_media_type);
+            assert_eq!(field_of(v), "datacontenttype", "{not_a_media_type:?}");
+        }
         let mut v = dlc_failed();
         v["data_base64"] = json!("aGk=");
         assert_eq!(field_of(v), "data_base64");
