@@ -372,7 +372,8 @@ pub struct ServeArgs {
     pub request_timeout_secs: u64,
 
     /// Most connections open at once; further ones wait to be accepted until one closes.
-    /// Keep it under the process's open-file limit (`ulimit -n`).
+    /// Lowered at start, with a warning, to leave room under the open-file limit (`ulimit -n`,
+    /// raised to its hard limit first) for `--max-in-flight` and the database.
     #[arg(long, env = "HERALD_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_connections: u32,
 

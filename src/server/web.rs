@@ -482,7 +482,8 @@ pub async fn serve(
     let checkpoints = spawn_checkpoints(&state);
     let retention = spawn_retention(&state);
     let engine = Engine::start(engine_context(&state)).await;
-    let limits = conns::Limits::from_config(&state.config);
+    let limits = conns::Limits::from_config(&state.config)
+        .within_open_files(u64::from(state.config.max_in_flight));
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let stopped = move || {
         let mut stopping = stopping.clone();

@@ -11,7 +11,9 @@
 //! - a request's whole life, reading its body included, is bounded by
 //!   `--request-timeout-secs` (a timeout layer in `web::router`);
 //! - at most `--max-connections` are open: further ones wait in the listen queue until one
-//!   closes;
+//!   closes; the cap is kept under the process's open-file limit (raised to its hard limit
+//!   first), with room left for the database and outbound requests, so that idle visitors
+//!   can never take the descriptors deliveries need;
 //! - a stop lets running requests finish for [`SHUTDOWN_GRACE`], then drops whatever is
 //!   left.
 //!
@@ -53,6 +55,55 @@ impl Limits {
     }
 }
 
+/// Descriptors kept for everything but accepted connections, besides the attempts in
+/// flight: the database pool, listeners, log and database files, DNS, the SMTP pool.
+const OTHER_FILES: u64 = 128;
+
+impl Limits {
+    /// These limits with the connection cap kept under the open-file limit: the soft limit
+    /// is raised to the hard one (as most servers do), and if the cap would still leave
+    /// fewer than `in_flight` + [`OTHER_FILES`] descriptors for the rest, it is lowered,
+    /// with a warning naming the flag.
+    pub fn within_open_files(self, in_flight: u64) -> Limits {
+        use rustix::process::{getrlimit, setrlimit, Resource};
+        let mut limit = getrlimit(Resource::Nofile);
+        if limit.current < limit.maximum {
+            let raised = rustix::process::Rlimit {
+                current: limit.maximum,
+                maximum: limit.maximum,
+            };
+            match setrlimit(Resource::Nofile, raised) {
+                Ok(()) => limit = raised,
+                Err(e) => tracing::warn!(error = %e, "raising the open-file limit"),
+            }
+        }
+        let Some(open_files) = limit.current else {
+            return self;
+        };
+        let cap = connections_within(open_files, self.max_connections, in_flight);
+        if cap < self.max_connections {
+            tracing::warn!(
+                open_files,
+                wanted = self.max_connections,
+                cap,
+                "--max-connections lowered to fit the open-file limit (ulimit -n) beside \
+                 --max-in-flight and the database"
+            );
+        }
+        Limits {
+            max_connections: cap,
+            ..self
+        }
+    }
+}
+
+/// The most connections that leave `in_flight` + [`OTHER_FILES`] of `open_files`
+/// descriptors free: `wanted` if they fit, else what fits (at least one).
+fn connections_within(open_files: u64, wanted: usize, in_flight: u64) -> usize {
+    let room = open_files.saturating_sub(in_flight + OTHER_FILES).max(1);
+    wanted.min(usize::try_from(room).unwrap_or(usize::MAX))
+}
+
 /// Serve `app` on `listener` until `shutdown` resolves; then stop accepting, let running
 /// requests finish for at most [`SHUTDOWN_GRACE`], and close every connection.
 pub async fn serve(
@@ -75,6 +126,8 @@ pub async fn serve(
         // accepted, so holding no file) until one closes.
         let permit = tokio::select! {
             _ = &mut shutdown => break,
+            // Forget connections as they end (a quiet server would otherwise keep them).
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
             permit = permits.clone().acquire_owned() => match permit {
                 Ok(permit) => permit,
                 Err(_) => break,
@@ -82,6 +135,7 @@ pub async fn serve(
         };
         let stream = tokio::select! {
             _ = &mut shutdown => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
                 Err(e) => {
@@ -93,8 +147,6 @@ pub async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
-        // Forget connections that have ended.
-        while connections.try_join_next().is_some() {}
         let watcher = graceful.watcher();
         let builder = builder.clone();
         let app = app.clone();
@@ -255,5 +307,44 @@ impl AsyncWrite for Watched {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_connection_cap_leaves_room_for_deliveries() {
+        // Plenty of descriptors: the flag stands.
+        assert_eq!(connections_within(20_000, 4096, 256), 4096);
+        // A common soft limit of 1,024 with 256 attempts in flight.
+        assert_eq!(
+            connections_within(1024, 4096, 256),
+            1024 - 256 - OTHER_FILES as usize
+        );
+        // A limit too small for anything: one connection still serves.
+        assert_eq!(connections_within(100, 4096, 256), 1);
+    }
+
+    #[test]
+    fn the_open_file_limit_is_raised_and_the_cap_fits_it() {
+        let limits = Limits {
+            header_timeout: Duration::from_secs(1),
+            idle_timeout: Duration::from_secs(1),
+            max_connections: usize::MAX,
+        }
+        .within_open_files(256);
+        let now = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+        assert_eq!(
+            now.current, now.maximum,
+            "the soft limit is raised to the hard one"
+        );
+        if let Some(open_files) = now.current {
+            assert_eq!(
+                limits.max_connections as u64,
+                open_files.saturating_sub(256 + OTHER_FILES).max(1)
+            );
+        }
     }
 }
