@@ -632,8 +632,8 @@ mod tests {
         assert_eq!(d.types, ["pai:Job:*", "pai:Other"]);
         // On a catalog source a prefix is taken, a named type still has to be the catalog's.
         let d = input("pai.dlc", &["dlc:Job:*"], "").definition().unwrap();
-        assert!(takes_type(&d.types, "dlc:Job:Preempted"));
-        assert!(input("pai.dlc", &["dlc:Job:Preempted"], "")
+        assert!(takes_type(&d.types, "dlc:Job:Exploded"));
+        assert!(input("pai.dlc", &["dlc:Job:Exploded"], "")
             .definition()
             .is_err());
     }

@@ -712,15 +712,15 @@ mod tests {
     #[test]
     fn an_unknown_type_is_refused_naming_it_or_taken_as_unlisted_by_the_bus_s_choice() {
         let mut v = dlc_failed();
-        v["type"] = json!("dlc:Job:Preempted");
+        v["type"] = json!("dlc:Job:Exploded");
         let e = check(v.clone(), NOW, UnknownTypes::Refuse).unwrap_err();
         assert_eq!(e.field, "type");
-        assert!(e.message.contains("dlc:Job:Preempted"), "{e:?}");
+        assert!(e.message.contains("dlc:Job:Exploded"), "{e:?}");
         let taken = check(v, NOW, UnknownTypes::Accept).unwrap();
         assert_eq!(taken.identity, Identity::Unlisted);
         assert_eq!(
             taken.match_keys().collect::<Vec<_>>(),
-            [("pai.dlc", "dlc:Job:Preempted")]
+            [("pai.dlc", "dlc:Job:Exploded")]
         );
         // An alias is a catalog event on either kind of bus; rules on both names take it.
         let mut v = dlc_failed();

@@ -54,9 +54,10 @@ pub struct NewBus {
 /// bus).
 #[derive(Deserialize, ToSchema)]
 pub struct BusSettings {
-    /// `refuse` or `accept`; see [`NewBus`].
+    /// `refuse` or `accept`; see [`NewBus`]. Required (a missing one is refused naming it).
+    #[serde(default)]
     #[schema(example = "accept")]
-    pub unknown_types: String,
+    pub unknown_types: Option<String>,
 }
 
 /// A target as the API takes it: `id` (to keep a saved target and its stored secrets),
@@ -307,7 +308,13 @@ pub async fn update_bus(
             Err(r) => *r,
             Ok(b) => answer(
                 StatusCode::OK,
-                eventbridge::set_unknown_types(&state, &actor, &bus, &b.unknown_types).await,
+                eventbridge::set_unknown_types(
+                    &state,
+                    &actor,
+                    &bus,
+                    b.unknown_types.as_deref().unwrap_or_default(),
+                )
+                .await,
             ),
         }
     })
