@@ -2479,6 +2479,7 @@ async fn api(app: &TestApp, method: &str, path: &str, token: &str, body: Option<
         "GET" => client.get(url),
         "POST" => client.post(url),
         "PATCH" => client.patch(url),
+        "DELETE" => client.delete(url),
         other => panic!("{other}"),
     }
     .bearer_auth(token);
@@ -2682,6 +2683,29 @@ async fn an_unknown_type_is_refused_naming_it_on_a_strict_bus_and_listed_on_a_le
         audited[0].contains("refuse") && audited[0].contains("accept"),
         "{audited:?}"
     );
+
+    // A deleted bus takes its unknown types along; the other bus keeps its own.
+    let r = api(
+        &app,
+        "PATCH",
+        "/api/v1/buses/strict-bus",
+        &token,
+        Some(json!({"unknown_types": "accept"})),
+    )
+    .await;
+    assert_eq!(r.body["unknown_types"], "accept", "{r:?}");
+    let p = put_on(
+        &app,
+        &token,
+        "strict-bus",
+        &unlisted("acme.jobs", "x", "d-1"),
+    )
+    .await;
+    assert_eq!(p.body["FailedEntryCount"], 0, "{p:?}");
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM unknown_types").await, 2);
+    let r = api(&app, "DELETE", "/api/v1/buses/strict-bus", &token, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{r:?}");
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM unknown_types").await, 1);
 }
 
 #[tokio::test]

@@ -71,7 +71,7 @@ pub fn UnknownTypesPanel() -> impl IntoView {
                     view! {
                         {choice}
                         <h3>"Types seen but not in the catalog"</h3>
-                        <SeenTypes types=page.types total=page.total/>
+                        <SeenTypes bus=page.bus.clone() types=page.types total=page.total/>
                     }
                     .into_any()
                 })}
@@ -82,7 +82,7 @@ pub fn UnknownTypesPanel() -> impl IntoView {
 
 /// The list, newest first; each sample collapsed.
 #[component]
-fn SeenTypes(types: Vec<UnknownTypeView>, total: i64) -> impl IntoView {
+fn SeenTypes(bus: String, types: Vec<UnknownTypeView>, total: i64) -> impl IntoView {
     if types.is_empty() {
         return view! { <p class="empty">"None yet."</p> }.into_any();
     }
@@ -100,6 +100,7 @@ fn SeenTypes(types: Vec<UnknownTypeView>, total: i64) -> impl IntoView {
                     <th scope="col">"First seen"</th>
                     <th scope="col">"Last seen"</th>
                     <th scope="col">"Sample"</th>
+                    <th scope="col">"Rule"</th>
                 </tr>
             </thead>
             <tbody>
@@ -107,6 +108,15 @@ fn SeenTypes(types: Vec<UnknownTypeView>, total: i64) -> impl IntoView {
                     .into_iter()
                     .map(|t| {
                         // The overflow row: pairs past the bus's limit, counted together.
+                        let create = (!t.source.is_empty()).then(|| {
+                            let href = format!(
+                                "/buses/{}/rules/new?source={}&type={}",
+                                encoded(&bus),
+                                encoded(&t.source),
+                                encoded(&t.event_type)
+                            );
+                            view! { <a href=href>"Create rule"</a> }
+                        });
                         let (source, event_type) = if t.source.is_empty() {
                             ("(other pairs)".to_string(), "past the limit of 1,000 pairs".to_string())
                         } else {
@@ -125,6 +135,7 @@ fn SeenTypes(types: Vec<UnknownTypeView>, total: i64) -> impl IntoView {
                                         <pre class="json">{t.sample}</pre>
                                     </details>
                                 </td>
+                                <td>{create}</td>
                             </tr>
                         }
                     })
@@ -133,4 +144,18 @@ fn SeenTypes(types: Vec<UnknownTypeView>, total: i64) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// A value percent-encoded for a URL's path or query: everything but RFC 3986's
+/// unreserved characters.
+fn encoded(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
