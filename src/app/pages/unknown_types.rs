@@ -36,10 +36,11 @@ pub fn UnknownTypesPanel() -> impl IntoView {
                         Ok(page) => page,
                     };
                     let accepting = page.unknown_types == UnknownTypes::Accept;
+                    let bus_name = page.bus.clone();
                     let choice = if page.may_change {
                         view! {
                             <ActionForm action=set attr:aria-label="Unknown event types">
-                                <input type="hidden" name="bus" value=page.bus.clone()/>
+                                <input type="hidden" name="bus" value=bus_name/>
                                 <fieldset>
                                     <legend>"When an event's source or type is not in the catalog"</legend>
                                     <label>
