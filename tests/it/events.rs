@@ -2611,6 +2611,15 @@ async fn an_unknown_type_is_refused_naming_it_on_a_strict_bus_and_listed_on_a_le
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     assert_eq!(r.json()["types"][0]["count"], 2, "{r:?}");
     assert_eq!(r.json()["may_change"], true, "{r:?}");
+    // The bus page lists it, with the choice and a prefilled "Create rule".
+    let page = v.get(&format!("/buses/{BUS}")).await.text().await.unwrap();
+    assert!(page.contains("Types seen but not in the catalog"), "{page}");
+    assert!(page.contains("pai:Job:Preempted"), "{page}");
+    assert!(page.contains("value=\"accept\""), "{page}");
+    assert!(
+        page.contains("rules/new?source=acme.jobs&amp;type=pai%3AJob%3APreempted"),
+        "{page}"
+    );
 
     // Bad values of the setting are refused naming the field, wherever they come from.
     for bad in [
