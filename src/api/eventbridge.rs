@@ -1,4 +1,5 @@
-//! EventBridge activation, the service-linked role, event buses, and a bus's EventBridge token.
+//! EventBridge activation, the service-linked role, event buses, a bus's EventBridge token,
+//! and what a bus does with (and has seen of) event types the catalog does not know.
 
 use crate::domain::models::{EventBusView, NotificationSettings, ServiceRoleView};
 use crate::domain::AppError;
@@ -73,6 +74,36 @@ pub async fn create_bus_token(bus: String) -> Result<crate::domain::models::NewB
     let result = async {
         let (state, actor) = ctx::actor().await?;
         crate::server::service::bus_tokens::create(&state, &actor, &bus).await
+    }
+    .await;
+    ctx::respond(result)
+}
+
+/// A bus's choice for unknown types and its "Types seen but not in the catalog".
+#[server(prefix = "/api/ui", endpoint = "get_unknown_types")]
+pub async fn get_unknown_types(
+    bus: String,
+) -> Result<crate::domain::models::UnknownTypesView, AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, actor) = ctx::actor().await?;
+        crate::server::service::eventbridge::unknown_types(&state, &actor, &bus).await
+    }
+    .await;
+    ctx::respond(result)
+}
+
+/// Set what a bus does with unknown types: `refuse` or `accept`.
+#[server(prefix = "/api/ui", endpoint = "set_unknown_types")]
+pub async fn set_unknown_types(
+    bus: String,
+    unknown_types: String,
+) -> Result<EventBusView, AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, actor) = ctx::actor().await?;
+        crate::server::service::eventbridge::set_unknown_types(&state, &actor, &bus, &unknown_types)
+            .await
     }
     .await;
     ctx::respond(result)

@@ -893,7 +893,7 @@ async fn history_run(bin: &str, client: &reqwest::Client) -> History {
         .expect("reading the account")
         .expect("the bench account")
         .account_id;
-    let (bus_id, _) = store::events::bus_for_ingest(&pool, account_id, BUS)
+    let (bus_id, _, _) = store::events::bus_for_ingest(&pool, account_id, BUS)
         .await
         .expect("reading the bus")
         .expect("the bench bus");

@@ -235,6 +235,47 @@ pub fn event_type(source_id: &str, type_id: &str) -> Option<&'static EventType> 
         .find(|event_type| event_type.type_id == type_id)
 }
 
+/// Aliases: a source/type a producer really sends, mapped onto a catalog entry, as
+/// `(real source, real type, catalog source, catalog type)`. A type ending in `*` is a
+/// prefix: the rest of the real type is appended to the catalog one. Applied at ingest
+/// ([`resolve`]): the stored event keeps what the producer sent, while required fields,
+/// matching and messages use the catalog entry, so rules saved on catalog ids take the
+/// real events without a migration of stored rules. Once PAI's real strings are known
+/// they go here.
+///
+/// The one entry is an **example of the mechanism, not a confirmed PAI string**: EventBridge
+/// names Alibaba Cloud services' sources `acs.<product>`, and `pai:dlc:Job:Failed` is a
+/// plausible spelling of a DLC job's state change under it.
+pub const ALIASES: &[(&str, &str, &str, &str)] = &[("acs.pai", "pai:dlc:Job:*", DLC, "dlc:Job:*")];
+
+/// The catalog entry of an event as a producer sent it: the entry itself, or the one an
+/// [`ALIASES`] entry maps it onto. `None` when the catalog does not know it.
+pub fn resolve(source_id: &str, type_id: &str) -> Option<(&'static Source, &'static EventType)> {
+    if let Some(entry) = event_type(source_id, type_id) {
+        return Some((source(source_id)?, entry));
+    }
+    ALIASES
+        .iter()
+        .filter(|(real_source, ..)| *real_source == source_id)
+        .find_map(|(_, real_type, catalog_source, catalog_type)| {
+            let mapped = match (real_type.strip_suffix('*'), catalog_type.strip_suffix('*')) {
+                (Some(prefix), Some(target)) => {
+                    format!("{target}{}", type_id.strip_prefix(prefix)?)
+                }
+                (None, None) if *real_type == type_id => catalog_type.to_string(),
+                _ => return None,
+            };
+            let entry = event_type(catalog_source, &mapped)?;
+            Some((source(catalog_source)?, entry))
+        })
+}
+
+/// Is this the real source of an [`ALIASES`] entry? A rule may name it as it names a
+/// catalog source.
+pub fn is_alias_source(source_id: &str) -> bool {
+    ALIASES.iter().any(|(real, ..)| *real == source_id)
+}
+
 /// Check `data` for the type's required fields; `Some` names the first missing one as its
 /// dotted path. A field that is present but `null` counts as missing: a receiver that needs a
 /// value cannot use a null one.
@@ -935,6 +976,25 @@ mod tests {
         object.remove("event_type");
         object.remove("timestamp");
         payload
+    }
+
+    #[test]
+    fn an_alias_maps_a_real_source_and_type_onto_the_catalog_entry() {
+        let (found, entry) = resolve("acs.pai", "pai:dlc:Job:Failed").unwrap();
+        assert_eq!((found.id, entry.type_id), ("pai.dlc", "dlc:Job:Failed"));
+        // The catalog's own ids resolve to themselves.
+        let (found, entry) = resolve("pai.dlc", "dlc:Job:Failed").unwrap();
+        assert_eq!((found.id, entry.type_id), ("pai.dlc", "dlc:Job:Failed"));
+        // A real type the prefix maps onto no catalog type, and another prefix, stay unknown.
+        assert!(resolve("acs.pai", "pai:dlc:Job:Exploded").is_none());
+        assert!(resolve("acs.pai", "pai:dsw:Instance:Failed").is_none());
+        assert!(resolve("pai.dlc", "pai:dlc:Job:Failed").is_none());
+        assert!(is_alias_source("acs.pai"));
+        assert!(!is_alias_source("pai.dlc"));
+        // Every alias points at a catalog source.
+        for (_, _, catalog_source, _) in ALIASES {
+            assert!(source(catalog_source).is_some(), "{catalog_source}");
+        }
     }
 
     #[test]

@@ -56,7 +56,97 @@ pub struct EventBusView {
     pub description: String,
     pub arn: String,
     pub created_at: String,
+    /// What the bus does with an event whose source or type the catalog does not know.
+    #[serde(default)]
+    pub unknown_types: UnknownTypes,
 }
+
+/// A bus's choice for events whose `source` or `type` the catalog does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum UnknownTypes {
+    /// Refuse them, naming the type (or the source): the producer learns at once.
+    #[default]
+    Refuse,
+    /// Store them, deliver them to rules that name their source, and list them under
+    /// "Types seen but not in the catalog".
+    Accept,
+}
+
+impl UnknownTypes {
+    /// As stored, sent and shown: `refuse` or `accept`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnknownTypes::Refuse => "refuse",
+            UnknownTypes::Accept => "accept",
+        }
+    }
+
+    /// From its name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<UnknownTypes> {
+        [UnknownTypes::Refuse, UnknownTypes::Accept]
+            .into_iter()
+            .find(|u| u.as_str() == s)
+    }
+
+    /// From a field of a form or the API, refused naming `field` when it is neither name.
+    pub fn parse_field(field: &str, s: &str) -> Result<UnknownTypes, super::AppError> {
+        UnknownTypes::parse(s.trim()).ok_or_else(|| {
+            super::AppError::invalid(
+                field,
+                format!("{s:?} is not a choice: use \"refuse\" or \"accept\""),
+            )
+        })
+    }
+
+    /// The choice a new bus starts with: a workspace's system bus (`pai-system-*`, where
+    /// EventBridge puts PAI's events, whose exact strings are not published) accepts, so a
+    /// real PAI event is shown rather than lost; any other bus refuses, as before.
+    pub fn default_for(bus: &str) -> UnknownTypes {
+        if bus.starts_with(super::policy::SYSTEM_BUS_PREFIX) {
+            UnknownTypes::Accept
+        } else {
+            UnknownTypes::Refuse
+        }
+    }
+}
+
+/// One source/type pair an accepting bus received that the catalog does not know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UnknownTypeView {
+    /// The CloudEvent `source` as the producer sent it; empty on the overflow row, which
+    /// counts events of pairs past the bus's limit.
+    pub source: String,
+    /// The CloudEvent `type` as the producer sent it; empty on the overflow row.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    /// Events of this pair stored (a re-sent `(source, id)` is not counted again).
+    pub count: i64,
+    /// The latest such event as received (JSON), cut to 8 KiB.
+    pub sample: String,
+    pub first_seen: String,
+    pub last_seen: String,
+}
+
+/// "Types seen but not in the catalog" on a bus's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UnknownTypesView {
+    pub bus: String,
+    pub unknown_types: UnknownTypes,
+    /// The viewer may change the choice (`eventbridge:CreateEventBus` on the bus).
+    #[serde(default)]
+    pub may_change: bool,
+    /// Newest first, at most [`UNKNOWN_TYPES_PAGE`].
+    pub types: Vec<UnknownTypeView>,
+    /// Pairs recorded on the bus in all (the overflow row included).
+    pub total: i64,
+}
+
+/// Most unknown source/type pairs a bus's page and the API list at once.
+pub const UNKNOWN_TYPES_PAGE: usize = 100;
 
 /// A bus's EventBridge connection: where an EventBridge rule's HTTP target posts, and
 /// its ingest token's state (never the token itself).

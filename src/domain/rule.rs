@@ -20,10 +20,12 @@ pub struct RuleInput {
     pub description: String,
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// A catalog source id, e.g. `pai.dlc`.
+    /// A catalog source id, e.g. `pai.dlc`; or a source the catalog does not know, which
+    /// the server takes when the bus has received it ([`RuleSource::Unlisted`]).
     pub source: String,
     /// Event types of that source; at least one. `["*"]` ([`catalog::ALL_TYPES`]) takes every
-    /// type of the source, including types the catalog adds later.
+    /// type of the source, including types the catalog adds later; a type ending in `*`
+    /// takes every type that starts with the rest (`pai:Job:*`).
     pub types: Vec<String>,
     /// An event pattern on `data` as JSON text; empty for none.
     #[serde(default)]
@@ -52,12 +54,61 @@ pub struct TargetInput {
     pub keep_headers: bool,
 }
 
+/// The source a rule names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleSource {
+    /// A source of the catalog.
+    Catalog(&'static Source),
+    /// A source the catalog does not know: one an accepting bus received (the server checks
+    /// that it is listed under "Types seen but not in the catalog"), or the real source of
+    /// a catalog alias.
+    Unlisted(String),
+}
+
+impl RuleSource {
+    /// The CloudEvent `source` the rule takes.
+    pub fn id(&self) -> &str {
+        match self {
+            RuleSource::Catalog(s) => s.id,
+            RuleSource::Unlisted(id) => id,
+        }
+    }
+}
+
+/// Longest source or type a rule names outside the catalog (as long as an event's `id`).
+pub const MAX_UNLISTED: usize = 256;
+
+/// A source or type from outside the catalog: 1 to [`MAX_UNLISTED`] bytes, no spaces or
+/// control characters (CloudEvents' sources are URI references; types have no spaces in
+/// any producer we know).
+fn unlisted(field: &str, what: &str, raw: &str) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.is_empty() || value.len() > MAX_UNLISTED {
+        return Err(AppError::invalid(
+            field,
+            format!("{what} must be 1 to {MAX_UNLISTED} bytes long"),
+        ));
+    }
+    if let Some(c) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(AppError::invalid(
+            field,
+            format!("{what} {value:?} may not contain spaces or control characters (found {c:?})"),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+/// A type prefix: an entry ending in `*` other than `*` alone, e.g. `pai:Job:*`.
+pub fn is_prefix(t: &str) -> bool {
+    t.len() > 1 && t.ends_with('*')
+}
+
 /// What step 1 of the form ("Event type") decides, validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Definition {
     pub name: String,
     pub description: String,
-    pub source: &'static Source,
+    pub source: RuleSource,
     pub types: Vec<String>,
     pub pattern: Option<Pattern>,
 }
@@ -107,16 +158,13 @@ impl RuleInput {
                 "may not contain control characters",
             ));
         }
-        let source = catalog::source(self.source.trim()).ok_or_else(|| {
-            AppError::invalid(
-                "source",
-                if self.source.trim().is_empty() {
-                    "pick an event source".to_string()
-                } else {
-                    format!("{:?} is not an event source of the catalog", self.source)
-                },
-            )
-        })?;
+        let source = match catalog::source(self.source.trim()) {
+            Some(source) => RuleSource::Catalog(source),
+            None if self.source.trim().is_empty() => {
+                return Err(AppError::invalid("source", "pick an event source"))
+            }
+            None => RuleSource::Unlisted(unlisted("source", "a source", &self.source)?),
+        };
         if self.types.is_empty() {
             return Err(AppError::invalid("types", "pick at least one event type"));
         }
@@ -138,18 +186,29 @@ impl RuleInput {
         }
         let mut types: Vec<String> = Vec::with_capacity(self.types.len());
         for t in &self.types {
-            if catalog::event_type(source.id, t).is_none() {
-                return Err(AppError::invalid(
-                    "types",
-                    format!("{t:?} is not an event type of {}", source.name),
-                ));
-            }
-            if !types.contains(t) {
-                types.push(t.clone());
+            let t = match &source {
+                // A catalog source's named types are the catalog's (a typo is caught
+                // here); a prefix may also take types it does not list yet.
+                RuleSource::Catalog(source) if !is_prefix(t) => {
+                    if catalog::event_type(source.id, t).is_none() {
+                        return Err(AppError::invalid(
+                            "types",
+                            format!("{t:?} is not an event type of {}", source.name),
+                        ));
+                    }
+                    t.clone()
+                }
+                _ => unlisted("types", "a type", t)?,
+            };
+            if !types.contains(&t) {
+                types.push(t);
             }
         }
-        // Keep the catalog's order, whatever order they were clicked in.
-        types.sort_by_key(|t| source.types().position(|e| e.type_id == t));
+        // Keep the catalog's order, whatever order they were clicked in; prefixes and
+        // types outside the catalog first, as given.
+        if let RuleSource::Catalog(source) = &source {
+            types.sort_by_key(|t| source.types().position(|e| e.type_id == t));
+        }
         let pattern = parse_pattern(&self.pattern)?;
         Ok(Definition {
             name,
@@ -184,12 +243,15 @@ pub fn parse_pattern(text: &str) -> Result<Option<Pattern>, AppError> {
     )
 }
 
-/// Whether a rule's stored `types` take this event type: it is named, or the rule takes all
-/// types of its source (`*`). The caller has already matched the source.
+/// Whether a rule's stored `types` take this event type: it is named, it starts with a
+/// prefix the rule names (`pai:Job:*`), or the rule takes all types of its source (`*`, the
+/// empty prefix). The caller has already matched the source. On ingest's hot path: a
+/// comparison per entry, no allocation.
 pub fn takes_type(types: &[String], event_type: &str) -> bool {
-    types
-        .iter()
-        .any(|t| t == catalog::ALL_TYPES || t == event_type)
+    types.iter().any(|t| match t.strip_suffix('*') {
+        Some(prefix) => event_type.starts_with(prefix),
+        None => t == event_type,
+    })
 }
 
 /// Whether a rule's `types` are "all event types of its source".
@@ -222,8 +284,18 @@ pub fn preview(
         .collect()
 }
 
-/// Check a target against the rule's source; the error names `targets[i].kind`.
-pub fn check_compatible(source: &Source, index: usize, kind: TargetKind) -> Result<(), AppError> {
+/// Check a target against the rule's source; the error names `targets[i].kind`. A source
+/// outside the catalog may use every kind: the console's per-product choices cannot be
+/// applied to events nobody has described, and the user who accepted them decides where
+/// they go (an HTTP receiver, usually, to see them whole).
+pub fn check_compatible(
+    source: &RuleSource,
+    index: usize,
+    kind: TargetKind,
+) -> Result<(), AppError> {
+    let RuleSource::Catalog(source) = source else {
+        return Ok(());
+    };
     match catalog::incompatibility(source, kind) {
         None => Ok(()),
         Some(reason) => Err(AppError::invalid(&format!("targets[{index}].kind"), reason)),
@@ -479,7 +551,7 @@ mod tests {
         .definition()
         .unwrap();
         assert_eq!(d.types, ["dlc:Job:Queued", "dlc:Job:Failed"]);
-        assert_eq!(d.source.id, "pai.dlc");
+        assert_eq!(d.source.id(), "pai.dlc");
         assert!(d.pattern.is_none());
     }
 
@@ -526,7 +598,8 @@ mod tests {
         let mut bad = input("pai.dlc", &["dlc:Job:Failed"], "");
         bad.name = "-x".into();
         assert_eq!(field(bad), "name");
-        assert_eq!(field(input("pai.nope", &["dlc:Job:Failed"], "")), "source");
+        assert_eq!(field(input("pai nope", &["dlc:Job:Failed"], "")), "source");
+        assert_eq!(field(input("pai.nope", &["a type"], "")), "types");
         assert_eq!(field(input("pai.dlc", &[], "")), "types");
         assert_eq!(
             field(input("pai.dlc", &["flow:Task:Failed"], "")),
@@ -537,6 +610,32 @@ mod tests {
         let mut long = input("pai.dlc", &["dlc:Job:Failed"], "");
         long.description = "x".repeat(MAX_DESCRIPTION + 1);
         assert_eq!(field(long), "description");
+    }
+
+    #[test]
+    fn a_type_prefix_takes_the_types_that_start_with_it_and_no_others() {
+        let types = vec!["pai:Job:*".to_string(), "pai:Other".to_string()];
+        assert!(takes_type(&types, "pai:Job:Failed"));
+        assert!(takes_type(&types, "pai:Job:"));
+        assert!(takes_type(&types, "pai:Other"));
+        assert!(!takes_type(&types, "pai:Jo"));
+        assert!(!takes_type(&types, "pai:Other:Sub"));
+        assert!(!takes_type(&types, "xpai:Job:Failed"));
+        assert!(is_prefix("pai:Job:*"));
+        assert!(!is_prefix("*"));
+        assert!(!is_prefix("pai:Job"));
+        // On a source outside the catalog, prefixes and named types are kept as given.
+        let d = input("acme.jobs", &["pai:Job:*", "pai:Other", "pai:Job:*"], "")
+            .definition()
+            .unwrap();
+        assert_eq!(d.source, RuleSource::Unlisted("acme.jobs".into()));
+        assert_eq!(d.types, ["pai:Job:*", "pai:Other"]);
+        // On a catalog source a prefix is taken, a named type still has to be the catalog's.
+        let d = input("pai.dlc", &["dlc:Job:*"], "").definition().unwrap();
+        assert!(takes_type(&d.types, "dlc:Job:Exploded"));
+        assert!(input("pai.dlc", &["dlc:Job:Exploded"], "")
+            .definition()
+            .is_err());
     }
 
     #[test]
@@ -586,16 +685,20 @@ mod tests {
 
     #[test]
     fn compatibility_errors_name_the_target() {
-        let dlc = catalog::source("pai.dlc").unwrap();
-        let e = check_compatible(dlc, 2, TargetKind::Http).unwrap_err();
+        let dlc = RuleSource::Catalog(catalog::source("pai.dlc").unwrap());
+        let e = check_compatible(&dlc, 2, TargetKind::Http).unwrap_err();
         let msg = e.for_field("targets[2].kind").unwrap();
         assert!(
             msg.contains("only available for Model and DataRobot"),
             "{msg}"
         );
-        let model = catalog::source("pai.model").unwrap();
-        assert!(check_compatible(model, 0, TargetKind::Http).is_ok());
-        assert!(check_compatible(model, 0, TargetKind::Sms).is_err());
+        let model = RuleSource::Catalog(catalog::source("pai.model").unwrap());
+        assert!(check_compatible(&model, 0, TargetKind::Http).is_ok());
+        assert!(check_compatible(&model, 0, TargetKind::Sms).is_err());
+        let unlisted = RuleSource::Unlisted("acme.jobs".into());
+        for kind in TargetKind::ALL {
+            assert!(check_compatible(&unlisted, 0, kind).is_ok(), "{kind}");
+        }
     }
 
     #[test]

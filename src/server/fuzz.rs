@@ -147,6 +147,15 @@ fn wildcard_by_table(pattern: &str, value: &str) -> bool {
 const NOW: &str = "2026-11-29T10:00:00Z";
 
 /// The first valid event of the catalog, built once.
+/// A bus's choice for unknown types, drawn.
+fn unknown(accept: bool) -> crate::domain::models::UnknownTypes {
+    if accept {
+        crate::domain::models::UnknownTypes::Accept
+    } else {
+        crate::domain::models::UnknownTypes::Refuse
+    }
+}
+
 static FIRST_EVENT: std::sync::LazyLock<Map<String, Value>> =
     std::sync::LazyLock::new(|| valid_events().swap_remove(0));
 
@@ -155,9 +164,9 @@ proptest! {
 
     /// Any JSON at all: an answer, never a panic; a refused object names a field.
     #[test]
-    fn a_cloudevent_of_any_json_is_answered(value in json_value()) {
+    fn a_cloudevent_of_any_json_is_answered(value in json_value(), accept in any::<bool>()) {
         let is_object = value.is_object();
-        if let Err(e) = ingest::check(value, NOW) {
+        if let Err(e) = ingest::check(value, NOW, unknown(accept)) {
             prop_assert!(!e.message.is_empty());
             if is_object && e.code != "EventTooLarge" {
                 prop_assert!(!e.field.is_empty(), "no field named: {e:?}");
@@ -174,10 +183,11 @@ proptest! {
             "data", "data_base64", "extension1",
         ]),
         value in json_value(),
+        accept in any::<bool>(),
     ) {
         let mut event = event;
         event.insert(attribute.to_string(), value.clone());
-        match ingest::check(Value::Object(event), NOW) {
+        match ingest::check(Value::Object(event), NOW, unknown(accept)) {
             Ok(incoming) => {
                 // Whatever was accepted is what is stored: the attribute survives in the
                 // envelope (data as an object, the rest as given).
@@ -197,13 +207,13 @@ proptest! {
 
     /// Any attribute name: a bad one is refused naming it, whatever it is.
     #[test]
-    fn a_cloudevent_attribute_name_is_checked(name in any::<String>()) {
+    fn a_cloudevent_attribute_name_is_checked(name in any::<String>(), accept in any::<bool>()) {
         let mut event = FIRST_EVENT.clone();
         if event.contains_key(&name) {
             return Ok(());
         }
         event.insert(name.clone(), json!("x"));
-        if let Err(e) = ingest::check(Value::Object(event), NOW) {
+        if let Err(e) = ingest::check(Value::Object(event), NOW, unknown(accept)) {
             prop_assert!(e.field.contains(name.as_str()) && !e.field.is_empty(), "{e:?}");
         }
     }
@@ -222,6 +232,7 @@ proptest! {
             json_value().prop_map(|v| v.to_string().into_bytes()),
             prop::collection::vec(any::<u8>(), 0..64),
         ],
+        accept in any::<bool>(),
     ) {
         let content_type = headers
             .iter()
@@ -229,7 +240,7 @@ proptest! {
             .map_or("", |(_, value)| value.as_str());
         let pairs = headers.iter().map(|(name, value)| (*name, value.as_str()));
         let result = ingest::from_binary(pairs, content_type, &body)
-            .and_then(|event| ingest::check(event, NOW));
+            .and_then(|event| ingest::check(event, NOW, unknown(accept)));
         if let Err(e) = result {
             prop_assert!(!e.message.is_empty());
             prop_assert!(!e.field.is_empty() || e.code == "EventTooLarge", "{e:?}");
@@ -253,6 +264,7 @@ proptest! {
             }),
         ],
         form in any::<bool>(),
+        accept in any::<bool>(),
     ) {
         let (content_type, body) = if form {
             let encoded: String =
@@ -264,7 +276,7 @@ proptest! {
             ("application/json", payload.to_string().into_bytes())
         };
         let result = ingest::from_datarobot(content_type, &body)
-            .and_then(|event| ingest::check(event, NOW));
+            .and_then(|event| ingest::check(event, NOW, unknown(accept)));
         if let Err(e) = result {
             prop_assert!(!e.message.is_empty());
             prop_assert!(!e.field.is_empty() || e.code == "EventTooLarge", "{e:?}");

@@ -1,9 +1,13 @@
 //! CloudEvents 1.0 in: structured (`application/cloudevents+json`), batch
 //! (`application/cloudevents-batch+json`) and binary (`ce-*` headers, body = data) modes,
-//! each event checked against the catalog, DataRobot's required fields included. A bad
-//! entry gets an error that names its field; the good ones in the same batch still count.
+//! each event checked against the catalog (through its aliases), DataRobot's required
+//! fields included. An event the catalog does not know is refused naming its type (or
+//! source) on a bus that refuses them, and taken as [`Identity::Unlisted`] on one that
+//! accepts them. A bad entry gets an error that names its field; the good ones in the same
+//! batch still count.
 
 use crate::domain::catalog;
+use crate::domain::models::UnknownTypes;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -27,6 +31,27 @@ const MAX_ID: usize = 256;
 /// The longest attribute name taken (CloudEvents recommends at most 20 characters).
 const MAX_ATTRIBUTE_NAME: usize = 64;
 
+/// The source DataRobot events of a family no catalog source knows are recorded under on
+/// a bus that accepts unknown types (outside the catalog, so it is listed under "Types
+/// seen but not in the catalog").
+pub const DATAROBOT_UNKNOWN_SOURCE: &str = "datarobot.unknown";
+
+/// What an event is to the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// A catalog entry: the event's own source and type, or those an alias maps them onto
+    /// (see `catalog::ALIASES`); matching and messages use these.
+    Catalog {
+        source: &'static str,
+        event_type: &'static str,
+    },
+    /// DataRobot's connection test: stored, matched by no rule.
+    ConnectionTest,
+    /// Not in the catalog, taken by a bus that accepts unknown types: counted under "Types
+    /// seen but not in the catalog", matched by rules on its own source and type.
+    Unlisted,
+}
+
 /// A valid event, ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incoming {
@@ -40,7 +65,32 @@ pub struct Incoming {
     /// The whole CloudEvent (attributes, extensions and data) as JSON text, as stored and
     /// delivered; serialised once, here, where its size is checked.
     pub envelope: String,
+    /// What the catalog makes of `source` and `type`.
+    pub identity: Identity,
 }
+
+impl Incoming {
+    /// The `(source, type)` pairs rules are matched on: the event's own, and the catalog
+    /// entry an alias maps it onto when that differs. A rule on either takes it, so rules
+    /// saved before an alias existed keep working and rules on catalog ids take aliased
+    /// events. None for the connection test.
+    pub fn match_keys(&self) -> impl Iterator<Item = (&str, &str)> {
+        let own = (self.source.as_str(), self.event_type.as_str());
+        let (first, second) = match self.identity {
+            Identity::ConnectionTest => (None, None),
+            Identity::Unlisted => (Some(own), None),
+            Identity::Catalog { source, event_type } => (
+                Some(own),
+                Some((source, event_type)).filter(|alias| *alias != own),
+            ),
+        };
+        first.into_iter().chain(second)
+    }
+}
+
+/// Why an unknown source or type was refused, and what would take it.
+const REFUSES_UNKNOWN: &str =
+    "this bus refuses types the catalog does not know (set it to accept them to store and list them)";
 
 /// Why one entry was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,8 +108,13 @@ fn bad(field: &str, message: impl Into<String>) -> EntryError {
     }
 }
 
-/// Check one CloudEvent in structured form (a JSON object).
-pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
+/// Check one CloudEvent in structured form (a JSON object), for a bus whose choice for
+/// unknown types is `unknown`.
+pub fn check(
+    value: Value,
+    now_rfc3339: &str,
+    unknown: UnknownTypes,
+) -> Result<Incoming, EntryError> {
     let Value::Object(mut obj) = value else {
         return Err(bad("", "an event must be a JSON object"));
     };
@@ -115,36 +170,51 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
     }
     let source_id = text(&obj, "source")?.unwrap_or_default();
     let event_type = text(&obj, "type")?.unwrap_or_default();
+    if source_id.is_empty() {
+        let known: Vec<&str> = catalog::sources().iter().map(|s| s.id).collect();
+        return Err(bad(
+            "source",
+            format!("is required; one of {}", known.join(", ")),
+        ));
+    }
+    if event_type.is_empty() {
+        return Err(bad("type", "is required"));
+    }
     // DataRobot's connection test: recorded on the bus, under a source no rule can name (see
     // [`CONNECTION_TEST_SOURCE`]).
-    let entry = if is_connection_test(&source_id, &event_type) {
-        None
+    let (entry, identity) = if is_connection_test(&source_id, &event_type) {
+        (None, Identity::ConnectionTest)
+    } else if let Some((source, entry)) = catalog::resolve(&source_id, &event_type) {
+        let identity = Identity::Catalog {
+            source: source.id,
+            event_type: entry.type_id,
+        };
+        (Some(entry), identity)
+    } else if unknown == UnknownTypes::Accept {
+        // Listed and shown, so it must be printable and bounded like an id.
+        for (field, value) in [("source", &source_id), ("type", &event_type)] {
+            if value.len() > MAX_ID || value.chars().any(char::is_control) {
+                return Err(bad(
+                    field,
+                    format!("may be at most {MAX_ID} bytes, without control characters"),
+                ));
+            }
+        }
+        (None, Identity::Unlisted)
+    } else if catalog::source(&source_id).is_none() && !catalog::is_alias_source(&source_id) {
+        let known: Vec<&str> = catalog::sources().iter().map(|s| s.id).collect();
+        return Err(bad(
+            "source",
+            format!(
+                "{source_id:?} is not a known source; one of {}; {REFUSES_UNKNOWN}",
+                known.join(", ")
+            ),
+        ));
     } else {
-        let Some(source) = catalog::source(&source_id) else {
-            let known: Vec<&str> = catalog::sources().iter().map(|s| s.id).collect();
-            return Err(bad(
-                "source",
-                if source_id.is_empty() {
-                    format!("is required; one of {}", known.join(", "))
-                } else {
-                    format!(
-                        "{source_id:?} is not a known source; one of {}",
-                        known.join(", ")
-                    )
-                },
-            ));
-        };
-        let Some(entry) = catalog::event_type(source.id, &event_type) else {
-            return Err(bad(
-                "type",
-                if event_type.is_empty() {
-                    "is required".to_string()
-                } else {
-                    format!("{event_type:?} is not an event type of {}", source.id)
-                },
-            ));
-        };
-        Some(entry)
+        return Err(bad(
+            "type",
+            format!("{event_type:?} is not an event type of {source_id}; {REFUSES_UNKNOWN}"),
+        ));
     };
     let content_type = text(&obj, "datacontenttype")?;
     if let Some(ct) = &content_type {
@@ -245,6 +315,7 @@ pub fn check(value: Value, now_rfc3339: &str) -> Result<Incoming, EntryError> {
         time,
         data,
         envelope,
+        identity,
     })
 }
 
@@ -447,6 +518,10 @@ pub fn from_datarobot(content_type: &str, body: &[u8]) -> Result<Value, EntryErr
         None | Some(Value::Null) => return Err(bad("timestamp", "is required (Unix seconds)")),
         Some(_) => return Err(bad("timestamp", "must be a number of Unix seconds")),
     };
+    // The source holding the type; for a type the catalog does not list, its family's
+    // source (`model_version.archived` is a `datarobot.model_version` event), or
+    // [`DATAROBOT_UNKNOWN_SOURCE`]. Whether an unknown type is taken is the bus's choice,
+    // made by [`check`].
     let source = if event_type == CONNECTION_TEST_TYPE {
         CONNECTION_TEST_SOURCE
     } else {
@@ -454,13 +529,8 @@ pub fn from_datarobot(content_type: &str, body: &[u8]) -> Result<Value, EntryErr
             .iter()
             .filter(|s| s.is_datarobot())
             .find(|s| s.types().any(|t| t.type_id == event_type))
-            .map(|s| s.id)
-            .ok_or_else(|| {
-                bad(
-                    "event_type",
-                    format!("{event_type:?} is not a DataRobot event type Herald knows"),
-                )
-            })?
+            .or_else(|| catalog::datarobot_source_for(&event_type))
+            .map_or(DATAROBOT_UNKNOWN_SOURCE, |s| s.id)
     };
     let subject = match data.get("event").and_then(|e| e.get("entity_id")) {
         Some(Value::String(s)) => Some(s.clone()),
@@ -481,6 +551,30 @@ pub fn from_datarobot(content_type: &str, body: &[u8]) -> Result<Value, EntryErr
     Ok(Value::Object(event))
 }
 
+/// A refusal from [`check`] of an event made by [`from_datarobot`], said in the terms of
+/// the payload DataRobot sent: `data.event.deletion_time` is its `event.deletion_time`,
+/// `subject` its `event.entity_id`, `time` its `timestamp`, `source` and `type` its
+/// `event_type`, anything else (`data`, the event as a whole) its `payload`.
+pub fn as_datarobot_refusal(e: EntryError, event_type: &str) -> EntryError {
+    let (field, message) = match e.field.as_str() {
+        "source" | "type" => (
+            "event_type".to_string(),
+            format!("{event_type:?} is not a DataRobot event type Herald knows; {REFUSES_UNKNOWN}"),
+        ),
+        "subject" => ("event.entity_id".to_string(), e.message),
+        "time" => ("timestamp".to_string(), e.message),
+        other => match other.strip_prefix("data.") {
+            Some(path) => (path.to_string(), e.message),
+            None => ("payload".to_string(), e.message),
+        },
+    };
+    EntryError {
+        field,
+        message,
+        ..e
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,12 +590,12 @@ mod tests {
     }
 
     fn field_of(v: Value) -> String {
-        check(v, NOW).unwrap_err().field
+        check(v, NOW, UnknownTypes::Refuse).unwrap_err().field
     }
 
     #[test]
     fn a_catalog_event_is_accepted_and_gets_a_time() {
-        let e = check(dlc_failed(), NOW).unwrap();
+        let e = check(dlc_failed(), NOW, UnknownTypes::Refuse).unwrap();
         assert_eq!(e.event_type, "dlc:Job:Failed");
         assert_eq!(e.time, NOW);
         let stored: Value = serde_json::from_str(&e.envelope).unwrap();
@@ -570,11 +664,11 @@ mod tests {
         v["traceparent2"] = json!("00-abc");
         v["retries"] = json!(3);
         v["replay"] = json!(true);
-        assert!(check(v, NOW).is_ok());
+        assert!(check(v, NOW, UnknownTypes::Refuse).is_ok());
         for name in ["my attr", "Tenant", "tenant_id", "x-trace", &"a".repeat(65)] {
             let mut v = dlc_failed();
             v[name] = json!("1");
-            let e = check(v, NOW).unwrap_err();
+            let e = check(v, NOW, UnknownTypes::Refuse).unwrap_err();
             assert_eq!(e.field, name);
             assert!(e.message.contains("lower-case letters"), "{e:?}");
         }
@@ -601,7 +695,7 @@ mod tests {
         let entry = catalog::event_type("datarobot.project", "project.deleted").unwrap();
         let mut data = entry.sample_data();
         let v = json!({"specversion": "1.0", "id": "p", "source": "datarobot.project", "type": "project.deleted", "data": data.clone()});
-        assert!(check(v, NOW).is_ok());
+        assert!(check(v, NOW, UnknownTypes::Refuse).is_ok());
         let missing = entry.required.last().unwrap();
         let (head, last) = missing.rsplit_once('.').unwrap_or(("", missing));
         let parent = if head.is_empty() {
@@ -611,15 +705,70 @@ mod tests {
         };
         parent.as_object_mut().unwrap().remove(last);
         let v = json!({"specversion": "1.0", "id": "p", "source": "datarobot.project", "type": "project.deleted", "data": data});
-        let e = check(v, NOW).unwrap_err();
+        let e = check(v, NOW, UnknownTypes::Refuse).unwrap_err();
         assert_eq!(e.field, format!("data.{missing}"));
+    }
+
+    #[test]
+    fn an_unknown_type_is_refused_naming_it_or_taken_as_unlisted_by_the_bus_s_choice() {
+        let mut v = dlc_failed();
+        v["type"] = json!("dlc:Job:Exploded");
+        let e = check(v.clone(), NOW, UnknownTypes::Refuse).unwrap_err();
+        assert_eq!(e.field, "type");
+        assert!(e.message.contains("dlc:Job:Exploded"), "{e:?}");
+        let taken = check(v, NOW, UnknownTypes::Accept).unwrap();
+        assert_eq!(taken.identity, Identity::Unlisted);
+        assert_eq!(
+            taken.match_keys().collect::<Vec<_>>(),
+            [("pai.dlc", "dlc:Job:Exploded")]
+        );
+        // An alias is a catalog event on either kind of bus; rules on both names take it.
+        let mut v = dlc_failed();
+        v["source"] = json!("acs.pai");
+        v["type"] = json!("pai:dlc:Job:Failed");
+        let aliased = check(v, NOW, UnknownTypes::Refuse).unwrap();
+        assert_eq!(aliased.source, "acs.pai");
+        assert_eq!(
+            aliased.match_keys().collect::<Vec<_>>(),
+            [
+                ("acs.pai", "pai:dlc:Job:Failed"),
+                ("pai.dlc", "dlc:Job:Failed")
+            ]
+        );
+        // Control characters are refused even where unknown types are taken.
+        let mut v = dlc_failed();
+        v["source"] = json!("acme\u{7}jobs");
+        assert_eq!(
+            check(v, NOW, UnknownTypes::Accept).unwrap_err().field,
+            "source"
+        );
+    }
+
+    #[test]
+    fn datarobot_refusals_name_the_fields_datarobot_sent() {
+        let refusal = |field: &str| EntryError {
+            code: "InvalidArgument",
+            field: field.into(),
+            message: "m".into(),
+        };
+        let named = |field| as_datarobot_refusal(refusal(field), "x.y").field;
+        assert_eq!(named("data.event.deletion_time"), "event.deletion_time");
+        assert_eq!(named("subject"), "event.entity_id");
+        assert_eq!(named("type"), "event_type");
+        assert_eq!(named("source"), "event_type");
+        assert_eq!(named("time"), "timestamp");
+        assert_eq!(named("data"), "payload");
+        assert_eq!(named(""), "payload");
     }
 
     #[test]
     fn oversized_events_are_refused() {
         let mut v = dlc_failed();
         v["data"]["padding"] = json!("x".repeat(MAX_EVENT_BYTES));
-        assert_eq!(check(v, NOW).unwrap_err().code, "EventTooLarge");
+        assert_eq!(
+            check(v, NOW, UnknownTypes::Refuse).unwrap_err().code,
+            "EventTooLarge"
+        );
     }
 
     #[test]
@@ -634,7 +783,7 @@ mod tests {
             ("x-other", "ignored"),
         ];
         let v = from_binary(headers.into_iter(), "application/json", data.as_bytes()).unwrap();
-        let e = check(v, NOW).unwrap();
+        let e = check(v, NOW, UnknownTypes::Refuse).unwrap();
         assert_eq!(e.id, "b-1");
         assert_eq!(e.subject.as_deref(), Some("job one"));
         // No Content-Type: a ce-datacontenttype the producer sent is kept.

@@ -837,6 +837,11 @@ async fn batches_report_each_entry_and_limits_are_enforced() {
     let app = herald().await;
     let mut v = owner(&app, "ada@example.com").await;
     let (_, token) = access_key(&mut v).await;
+    // A system bus accepts unknown types by default; this one refuses them, named.
+    assert_eq!(
+        set_unknown_types(&mut v, BUS, "refuse").await.status,
+        StatusCode::OK
+    );
     let pool = db(&app).await;
 
     let mut unknown = dlc_failed("batch-2", "x");
@@ -2086,6 +2091,11 @@ async fn datarobot_webhooks_as_datarobot_sends_them_reach_an_http_target_field_f
     let (base, fakes) = fakes().await;
     let app = herald().await;
     let mut v = owner(&app, "ada@example.com").await;
+    // A bus that refuses unknown types (a system bus accepts them by default).
+    assert_eq!(
+        set_unknown_types(&mut v, BUS, "refuse").await.status,
+        StatusCode::OK
+    );
     let project = (
         "datarobot.project",
         json!(["project.deleted", "autopilot.complete"]),
@@ -2295,7 +2305,7 @@ async fn datarobot_webhooks_as_datarobot_sends_them_reach_an_http_target_field_f
     )
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
-    assert_eq!(r.body["field"], "data.event.deletion_time", "{r:?}");
+    assert_eq!(r.body["field"], "event.deletion_time", "{r:?}");
     // No key, a wrong key.
     let r = post_datarobot(
         &app,
@@ -2446,4 +2456,480 @@ async fn binary_events_without_a_content_type_and_text_or_bytes_data_are_accepte
     let p = put_exact(&app, &token, &bad, b"{not json".to_vec()).await;
     assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
     assert_eq!(p.entry(0)["ErrorField"], "data", "{p:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 16. Unknown types: refused naming them on a strict bus, stored, counted and listed on a
+// lenient one, matched by rules on their source and a type prefix; catalog aliases.
+
+/// Set what `bus` does with unknown types through the console's server function.
+async fn set_unknown_types(v: &mut Visitor, bus: &str, choice: &str) -> crate::common::Reply {
+    v.call(
+        "set_unknown_types",
+        &[("bus", bus), ("unknown_types", choice)],
+    )
+    .await
+}
+
+/// A management API call with an access key: its status and JSON body.
+async fn api(app: &TestApp, method: &str, path: &str, token: &str, body: Option<Value>) -> Put {
+    let client = reqwest::Client::new();
+    let url = format!("{}{path}", app.base());
+    let mut req = match method {
+        "GET" => client.get(url),
+        "POST" => client.post(url),
+        "PATCH" => client.patch(url),
+        "DELETE" => client.delete(url),
+        other => panic!("{other}"),
+    }
+    .bearer_auth(token);
+    if let Some(body) = body {
+        req = req
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    }
+    let res = req.send().await.expect("request sent");
+    let status = res.status();
+    let text = res.text().await.unwrap_or_default();
+    Put {
+        status,
+        body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    }
+}
+
+/// A CloudEvent the catalog does not know.
+fn unlisted(source: &str, event_type: &str, id: &str) -> Value {
+    json!({"specversion": "1.0", "id": id, "source": source, "type": event_type, "time": TIME,
+           "data": {"job": {"id": id, "state": "Preempted"}}})
+}
+
+/// PutEvents of one event on `bus`.
+async fn put_on(app: &TestApp, token: &str, bus: &str, event: &Value) -> Put {
+    let auth = bearer(token);
+    post_exact(
+        app,
+        &format!("/api/v1/buses/{bus}/events"),
+        &[("authorization", &auth), ("content-type", STRUCTURED)],
+        serde_json::to_vec(event).unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_unknown_type_is_refused_naming_it_on_a_strict_bus_and_listed_on_a_lenient_one() {
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+
+    // A workspace's system bus accepts by default; a bus made by hand refuses.
+    let system = api(&app, "GET", &format!("/api/v1/buses/{BUS}"), &token, None).await;
+    assert_eq!(system.body["unknown_types"], "accept", "{system:?}");
+    let made = api(
+        &app,
+        "POST",
+        "/api/v1/buses",
+        &token,
+        Some(json!({"name": "strict-bus"})),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{made:?}");
+    assert_eq!(made.body["unknown_types"], "refuse", "{made:?}");
+
+    // Strict: an unknown source, and an unknown type of a known source, refused by name.
+    let p = put_on(
+        &app,
+        &token,
+        "strict-bus",
+        &unlisted("acme.jobs", "pai:Job:Preempted", "s-1"),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
+    assert_eq!(p.entry(0)["ErrorField"], "source", "{p:?}");
+    assert!(
+        p.entry(0)["ErrorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("acme.jobs"),
+        "{p:?}"
+    );
+    let p = put_on(
+        &app,
+        &token,
+        "strict-bus",
+        &unlisted(DLC, "dlc:Job:Exploded", "s-2"),
+    )
+    .await;
+    assert_eq!(p.entry(0)["ErrorField"], "type", "{p:?}");
+    assert!(
+        p.entry(0)["ErrorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("dlc:Job:Exploded"),
+        "{p:?}"
+    );
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM events").await, 0);
+
+    // Lenient: stored as received, counted once per new event (not for the re-sent one).
+    let first = unlisted("acme.jobs", "pai:Job:Preempted", "l-1");
+    let second = unlisted("acme.jobs", "pai:Job:Preempted", "l-2");
+    for e in [&first, &second, &first] {
+        let p = put_on(&app, &token, BUS, e).await;
+        assert_eq!(p.status, StatusCode::OK, "{p:?}");
+        assert_eq!(p.body["FailedEntryCount"], 0, "{p:?}");
+    }
+    let stored: Vec<(String, String)> =
+        sqlx::query_as("SELECT source, type FROM events ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(stored
+        .iter()
+        .all(|(s, t)| s == "acme.jobs" && t == "pai:Job:Preempted"));
+    let listed = api(
+        &app,
+        "GET",
+        &format!("/api/v1/buses/{BUS}/unknown-types"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(listed.status, StatusCode::OK, "{listed:?}");
+    assert_eq!(listed.body["unknown_types"], "accept");
+    assert_eq!(listed.body["total"], 1, "{listed:?}");
+    let row = &listed.body["types"][0];
+    assert_eq!(row["source"], "acme.jobs");
+    assert_eq!(row["type"], "pai:Job:Preempted");
+    assert_eq!(row["count"], 2, "{listed:?}");
+    let sample: Value = serde_json::from_str(row["sample"].as_str().unwrap()).unwrap();
+    assert_eq!(sample["id"], "l-2", "the latest event is the sample");
+    assert!(row["first_seen"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(row["last_seen"].as_str() >= row["first_seen"].as_str());
+    // The console reads the same list.
+    let r = v.call("get_unknown_types", &[("bus", BUS)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.json()["types"][0]["count"], 2, "{r:?}");
+    assert_eq!(r.json()["may_change"], true, "{r:?}");
+    // The bus page lists it, with the choice and a prefilled "Create rule".
+    let page = v.get(&format!("/buses/{BUS}")).await.text().await.unwrap();
+    assert!(page.contains("Types seen but not in the catalog"), "{page}");
+    assert!(page.contains("pai:Job:Preempted"), "{page}");
+    assert!(page.contains("value=\"accept\""), "{page}");
+    assert!(
+        page.contains("rules/new?source=acme.jobs&amp;type=pai%3AJob%3APreempted"),
+        "{page}"
+    );
+
+    // Bad values of the setting are refused naming the field, wherever they come from.
+    for bad in [
+        json!({"unknown_types": "maybe"}),
+        json!({"unknown_types": 5}),
+        json!({}),
+    ] {
+        let r = api(
+            &app,
+            "PATCH",
+            &format!("/api/v1/buses/{BUS}"),
+            &token,
+            Some(bad.clone()),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {r:?}");
+        assert_eq!(r.body["field"], "unknown_types", "{bad}: {r:?}");
+    }
+    let r = api(
+        &app,
+        "POST",
+        "/api/v1/buses",
+        &token,
+        Some(json!({"name": "odd-bus", "unknown_types": "sometimes"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.body["field"], "unknown_types", "{r:?}");
+    let r = set_unknown_types(&mut v, BUS, "bogus").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.json()["field"], "unknown_types", "{r:?}");
+
+    // Switched back to refuse: refused again, named; what was seen stays listed. Audited.
+    let r = api(
+        &app,
+        "PATCH",
+        &format!("/api/v1/buses/{BUS}"),
+        &token,
+        Some(json!({"unknown_types": "refuse"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.body["unknown_types"], "refuse", "{r:?}");
+    let p = put_on(
+        &app,
+        &token,
+        BUS,
+        &unlisted("acme.jobs", "pai:Job:Preempted", "l-3"),
+    )
+    .await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST, "{p:?}");
+    assert_eq!(p.entry(0)["ErrorField"], "source", "{p:?}");
+    let listed = api(
+        &app,
+        "GET",
+        &format!("/api/v1/buses/{BUS}/unknown-types"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(listed.body["types"][0]["count"], 2, "{listed:?}");
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'eventbridge:UpdateEventBus'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited.len(), 1, "{audited:?}");
+    assert!(
+        audited[0].contains("refuse") && audited[0].contains("accept"),
+        "{audited:?}"
+    );
+
+    // A deleted bus takes its unknown types along; the other bus keeps its own.
+    let r = api(
+        &app,
+        "PATCH",
+        "/api/v1/buses/strict-bus",
+        &token,
+        Some(json!({"unknown_types": "accept"})),
+    )
+    .await;
+    assert_eq!(r.body["unknown_types"], "accept", "{r:?}");
+    let p = put_on(
+        &app,
+        &token,
+        "strict-bus",
+        &unlisted("acme.jobs", "x", "d-1"),
+    )
+    .await;
+    assert_eq!(p.body["FailedEntryCount"], 0, "{p:?}");
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM unknown_types").await, 2);
+    let r = api(&app, "DELETE", "/api/v1/buses/strict-bus", &token, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{r:?}");
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM unknown_types").await, 1);
+}
+
+#[tokio::test]
+async fn a_prefix_rule_on_an_unknown_source_seen_on_the_bus_delivers_it_to_an_http_target() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+    let rule = json!({"name": "acme-jobs", "source": "acme.jobs", "types": ["pai:Job:*"],
+                      "targets": [http(&base, "acme", "cloudevents_structured")]});
+
+    // A source nobody has sent is a typo until the bus receives it.
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": null, "rule": rule}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.json()["field"], "source", "{r:?}");
+    let first = put_on(
+        &app,
+        &token,
+        BUS,
+        &unlisted("acme.jobs", "pai:Job:Started", "p-1"),
+    )
+    .await;
+    assert_eq!(first.entry(0)["Deliveries"], 0, "{first:?}");
+
+    let saved = save_ok(&mut v, &rule).await;
+    fakes.learn_secrets(&saved, &["acme"]);
+    assert_eq!(saved["rule"]["types"], json!(["pai:Job:*"]), "{saved}");
+    let hit = put_on(
+        &app,
+        &token,
+        BUS,
+        &unlisted("acme.jobs", "pai:Job:Failed", "p-2"),
+    )
+    .await;
+    assert_eq!(hit.entry(0)["Deliveries"], 1, "{hit:?}");
+    let ds = settled(&pool, hit.herald_id(0)).await;
+    assert_eq!(ds[0].status, "delivered", "{ds:#?}");
+    let got = fakes.hits("acme");
+    assert_eq!(got.len(), 1);
+    assert!(got[0].verified);
+    assert_eq!(got[0].json()["source"], "acme.jobs");
+    assert_eq!(got[0].json()["type"], "pai:Job:Failed");
+    assert_eq!(got[0].json()["data"]["job"]["id"], "p-2");
+    // Outside the prefix, or another source: not this rule's.
+    for (source, event_type, id) in [
+        ("acme.jobs", "pai:Task:Failed", "p-3"),
+        ("acme.other", "pai:Job:Failed", "p-4"),
+    ] {
+        let miss = put_on(&app, &token, BUS, &unlisted(source, event_type, id)).await;
+        assert_eq!(miss.body["FailedEntryCount"], 0, "{miss:?}");
+        assert_eq!(miss.entry(0)["Deliveries"], 0, "{id}: {miss:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_aliased_event_is_stored_as_sent_and_taken_by_rules_on_its_catalog_entry() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+    // Strict, so the alias is what makes it known.
+    let r = set_unknown_types(&mut v, BUS, "refuse").await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    save_ok(
+        &mut v,
+        &dlc_rule("dlc-failures", json!([ding(&base, DING_SECRET)])),
+    )
+    .await;
+
+    // `catalog::ALIASES`' example: acs.pai / pai:dlc:Job:* is pai.dlc / dlc:Job:*.
+    let mut real = dlc_failed("alias-1", "nightly-train");
+    real["source"] = json!("acs.pai");
+    real["type"] = json!("pai:dlc:Job:Failed");
+    let p = put_ok(&app, &token, &real).await;
+    assert_eq!(p.entry(0)["Deliveries"], 1, "{p:?}");
+    let ds = settled(&pool, p.herald_id(0)).await;
+    assert_eq!(ds[0].rule.as_deref(), Some("dlc-failures"));
+    assert_eq!(ds[0].status, "delivered", "{ds:#?}");
+    // Stored as the producer sent it; the message is the catalog entry's.
+    let (source, event_type): (String, String) =
+        sqlx::query_as("SELECT source, type FROM events WHERE ce_id = 'alias-1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (source.as_str(), event_type.as_str()),
+        ("acs.pai", "pai:dlc:Job:Failed")
+    );
+    let title = catalog::event_type(DLC, JOB_FAILED).unwrap().title;
+    let sent = fakes.ding_with(0);
+    assert_eq!(sent.len(), 1);
+    assert!(
+        sent[0]["markdown"]["text"]
+            .as_str()
+            .unwrap()
+            .contains(title),
+        "{}",
+        sent[0]
+    );
+    // The catalog entry's required fields apply; an alias is not an unknown type.
+    let mut incomplete = real.clone();
+    incomplete["id"] = json!("alias-2");
+    incomplete["data"]["event"]
+        .as_object_mut()
+        .unwrap()
+        .remove("entity_id");
+    let p = put_one(&app, &token, &incomplete).await;
+    assert_eq!(p.entry(0)["ErrorField"], "data.event.entity_id", "{p:?}");
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM unknown_types").await, 0);
+}
+
+#[tokio::test]
+async fn datarobot_types_no_family_knows_follow_the_bus_and_refusals_name_datarobot_s_fields() {
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let (_, token) = access_key(&mut v).await;
+    let auth = bearer(&token);
+    let webhook = |event_type: &str| {
+        let mut p: Value = serde_json::from_str(DR_PROJECT_DELETED).unwrap();
+        p["event_type"] = json!(event_type);
+        p.to_string().into_bytes()
+    };
+
+    // The system bus accepts: an unlisted type of a known family goes under its family's
+    // source, one of no family under datarobot.unknown; both listed.
+    for t in ["model_version.archived", "no.such_type"] {
+        let r = post_datarobot(&app, Some(&auth), "application/json", &webhook(t)).await;
+        assert_eq!(r.status, StatusCode::OK, "{t}: {r:?}");
+    }
+    let listed = api(
+        &app,
+        "GET",
+        &format!("/api/v1/buses/{BUS}/unknown-types"),
+        &token,
+        None,
+    )
+    .await;
+    let mut pairs: Vec<(String, String)> = listed.body["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["source"].as_str().unwrap().into(),
+                t["type"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    pairs.sort();
+    assert_eq!(
+        pairs,
+        [
+            (
+                "datarobot.model_version".to_string(),
+                "model_version.archived".to_string()
+            ),
+            ("datarobot.unknown".to_string(), "no.such_type".to_string()),
+        ]
+    );
+
+    // A strict bus refuses it naming event_type; every refusal names DataRobot's field.
+    assert_eq!(
+        set_unknown_types(&mut v, BUS, "refuse").await.status,
+        StatusCode::OK
+    );
+    let r = post_datarobot(
+        &app,
+        Some(&auth),
+        "application/json",
+        &webhook("no.such_type.2"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.body["field"], "event_type", "{r:?}");
+    assert!(
+        r.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("no.such_type.2"),
+        "{r:?}"
+    );
+    let mut no_time: Value = serde_json::from_str(DR_PROJECT_DELETED).unwrap();
+    no_time["event"]
+        .as_object_mut()
+        .unwrap()
+        .remove("deletion_time");
+    let r = post_datarobot(
+        &app,
+        Some(&auth),
+        "application/json",
+        no_time.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.body["field"], "event.deletion_time", "{r:?}");
+    assert!(
+        !r.body["message"].as_str().unwrap().contains("data."),
+        "{r:?}"
+    );
+    let mut long_id: Value = serde_json::from_str(DR_PROJECT_DELETED).unwrap();
+    long_id["event"]["entity_id"] = json!("x".repeat(300));
+    let r = post_datarobot(
+        &app,
+        Some(&auth),
+        "application/json",
+        long_id.to_string().as_bytes(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.body["field"], "event.entity_id", "{r:?}");
 }

@@ -15,6 +15,7 @@ pub mod ram;
 pub mod rule_form;
 pub mod rules;
 pub mod settings;
+pub mod unknown_types;
 pub mod workspaces;
 
 use crate::domain::AppError;

@@ -281,16 +281,22 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
             .unwrap_or_default(),
     );
     let enabled = RwSignal::new(initial.as_ref().is_none_or(|r| r.enabled));
+    // A new rule may come prefilled from "Types seen but not in the catalog"
+    // (`?source=…&type=…`).
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    let prefill = |key: &str| initial.is_none().then(|| query.get(key)).flatten();
     let source = RwSignal::new(
         initial
             .as_ref()
             .map(|r| r.source.clone())
+            .or_else(|| prefill("source"))
             .unwrap_or_default(),
     );
     let types = RwSignal::new(
         initial
             .as_ref()
             .map(|r| r.types.clone())
+            .or_else(|| prefill("type").map(|t| vec![t]))
             .unwrap_or_default(),
     );
     let pattern = RwSignal::new(
@@ -484,6 +490,33 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                 {field_error(error, || "source".into())}
 
                 <div class="types" data-testid="event-types">
+                    {move || {
+                        // A source outside the catalog (one this bus has received): its types
+                        // typed in, a trailing `*` for a prefix.
+                        let id = source.get();
+                        (!id.is_empty() && catalog::source(&id).is_none()).then(|| view! {
+                            <div class="notice" data-testid="unlisted-source">
+                                <p>"Source " <code>{id}</code> " is not in the catalog: a rule may name it once this bus has received it."</p>
+                                <label for="rule-unlisted-types">"Event types, one per line; a trailing * takes every type that starts with the rest (pai:Job:*)"</label>
+                                <textarea
+                                    id="rule-unlisted-types"
+                                    class="code"
+                                    rows="3"
+                                    prop:value=types.get_untracked().join("\n")
+                                    on:input=move |ev| {
+                                        let typed: Vec<String> = event_target_value(&ev)
+                                            .lines()
+                                            .map(str::trim)
+                                            .filter(|t| !t.is_empty())
+                                            .map(str::to_string)
+                                            .collect();
+                                        types.set(typed);
+                                        touched("types");
+                                    }
+                                ></textarea>
+                            </div>
+                        })
+                    }}
                     {move || {
                         catalog::source(&source.get())
                             .map(|s| {

@@ -1,7 +1,7 @@
 //! `/buses/:bus`: a bus's event rules: enable, disable, edit, delete (after a confirmation),
 //! and "Create event rule"; and the "Connect Alibaba Cloud EventBridge" panel (the URL,
 //! header and token for an EventBridge rule's HTTP target). The rule form itself is in
-//! [`super::rule_form`].
+//! [`super::rule_form`]; the panel on unknown event types in [`super::unknown_types`].
 
 use super::ErrorNotice;
 use crate::api::eventbridge::{get_bus_token, CreateBusToken};
@@ -133,6 +133,7 @@ pub fn BusRulesPage() -> impl IntoView {
                 })}
             </Transition>
             <EventBridgePanel/>
+            <super::unknown_types::UnknownTypesPanel/>
         </Frame>
     }
 }

@@ -42,8 +42,10 @@ pub fn resource(data: &Value) -> Option<String> {
 pub fn message(envelope: &Value, ctx: &Context) -> Message {
     let event_type = envelope["type"].as_str().unwrap_or_default();
     let source = envelope["source"].as_str().unwrap_or_default();
-    let title = catalog::event_type(source, event_type)
-        .map(|t| t.title)
+    // An aliased event is told as its catalog entry; one the catalog does not know, by its
+    // type as sent.
+    let title = catalog::resolve(source, event_type)
+        .map(|(_, t)| t.title)
         .unwrap_or(event_type);
     let data = &envelope["data"];
     let time = envelope["time"].as_str().unwrap_or_default();
@@ -161,8 +163,8 @@ pub fn digest(workspace: &str, events: &[(Value, String)]) -> Message {
         let event_type = envelope["type"].as_str().unwrap_or_default();
         let source = envelope["source"].as_str().unwrap_or_default();
         let title = clip(
-            catalog::event_type(source, event_type)
-                .map(|t| t.title)
+            catalog::resolve(source, event_type)
+                .map(|(_, t)| t.title)
                 .unwrap_or(event_type),
         );
         let what = clip(&resource(&envelope["data"]).unwrap_or_default());

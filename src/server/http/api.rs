@@ -186,14 +186,27 @@ async fn accept_datarobot(
             error_response(AppError::invalid(&e.field, e.message))
         }
     })?;
+    let event_type = event["type"].as_str().unwrap_or_default().to_string();
     let result = events::put(state, &actor, bus, vec![Ok(event)])
         .await
         .map_err(error_response)?;
     if let Some(refused) = result.entries.iter().find(|e| e.error_code.is_some()) {
-        return Err(error_response(AppError::invalid(
-            refused.error_field.as_deref().unwrap_or("payload"),
-            refused.error_message.clone().unwrap_or_default(),
-        )));
+        // Said in the terms of the payload DataRobot sent, not of the CloudEvent made of it.
+        let field = refused.error_field.clone().unwrap_or_default();
+        let message = refused.error_message.clone().unwrap_or_default();
+        let message = message
+            .strip_prefix(&format!("{field}: "))
+            .map(str::to_string)
+            .unwrap_or(message);
+        let e = ingest::as_datarobot_refusal(
+            ingest::EntryError {
+                code: "InvalidArgument",
+                field,
+                message,
+            },
+            &event_type,
+        );
+        return Err(error_response(AppError::invalid(&e.field, e.message)));
     }
     Ok((StatusCode::OK, Json(result)).into_response())
 }

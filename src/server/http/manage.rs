@@ -10,7 +10,9 @@ use super::super::store::events::EventFilter;
 use super::api::{
     error_response, put_datarobot as put_datarobot_handler, put_events as put_events_handler,
 };
-use crate::domain::models::{ContactView, EventBusView, EventDetail, EventView, PutEventsResult};
+use crate::domain::models::{
+    ContactView, EventBusView, EventDetail, EventView, PutEventsResult, UnknownTypesView,
+};
 use crate::domain::rule::{RuleInput, RuleView, SavedRule, TargetInput, TargetView};
 use crate::domain::target::TargetConfig;
 use crate::domain::AppError;
@@ -40,6 +42,22 @@ pub struct NewBus {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// What the bus does with events whose `source` or `type` the catalog does not know:
+    /// `refuse` (the default for buses made by hand) or `accept` (store, list under "Types
+    /// seen but not in the catalog", deliver to rules naming the source).
+    #[serde(default)]
+    #[schema(example = "refuse")]
+    pub unknown_types: Option<String>,
+}
+
+/// A bus's settings to change (UpdateEventBus; needs `eventbridge:CreateEventBus` on the
+/// bus).
+#[derive(Deserialize, ToSchema)]
+pub struct BusSettings {
+    /// `refuse` or `accept`; see [`NewBus`]. Required (a missing one is refused naming it).
+    #[serde(default)]
+    #[schema(example = "accept")]
+    pub unknown_types: Option<String>,
 }
 
 /// A target as the API takes it: `id` (to keep a saved target and its stored secrets),
@@ -78,10 +96,12 @@ pub struct ApiRule {
     /// Default: `true` for a new rule; an update without it keeps the rule's state.
     #[serde(default)]
     pub enabled: Option<bool>,
-    /// A catalog source, e.g. `pai.dlc`.
+    /// A catalog source, e.g. `pai.dlc`; or a source outside the catalog that the bus has
+    /// received (listed under its unknown types), or a catalog alias's real source.
     pub source: String,
     /// Event types of that source, e.g. `["dlc:Job:Failed"]`; `["*"]` for all of them,
-    /// including types the catalog adds later (`*` stands alone).
+    /// including types the catalog adds later (`*` stands alone); a type ending in `*` is
+    /// a prefix (`["pai:Job:*"]`). On a catalog source a named type must be the catalog's.
     pub types: Vec<String>,
     /// An event pattern on `data`, e.g. `{"job": {"name": [{"prefix": "nightly-"}]}}`.
     #[serde(default)]
@@ -246,7 +266,14 @@ pub async fn create_bus(
             Err(r) => *r,
             Ok(b) => answer(
                 StatusCode::CREATED,
-                eventbridge::create_bus(&state, &actor, &b.name, &b.description).await,
+                eventbridge::create_bus(
+                    &state,
+                    &actor,
+                    &b.name,
+                    &b.description,
+                    b.unknown_types.as_deref(),
+                )
+                .await,
             ),
         }
     })
@@ -263,6 +290,50 @@ pub async fn get_bus(
     with_actor!(state, headers, |actor| answer(
         StatusCode::OK,
         eventbridge::get_bus(&state, &actor, &bus).await
+    ))
+}
+
+/// UpdateEventBus: a bus's settings, today what it does with unknown types (`refuse` or
+/// `accept`). Needs `eventbridge:CreateEventBus` on the bus; audited.
+#[utoipa::path(patch, path = "/api/v1/buses/{bus}", tag = "buses", params(("bus" = String, Path)), request_body = BusSettings,
+    responses((status = 200, body = EventBusView), (status = 400, body = ApiError), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn update_bus(
+    State(state): State<AppState>,
+    Path(bus): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    with_actor!(state, headers, |actor| {
+        match body::<BusSettings>(&headers, &bytes) {
+            Err(r) => *r,
+            Ok(b) => answer(
+                StatusCode::OK,
+                eventbridge::set_unknown_types(
+                    &state,
+                    &actor,
+                    &bus,
+                    b.unknown_types.as_deref().unwrap_or_default(),
+                )
+                .await,
+            ),
+        }
+    })
+}
+
+/// The bus's "Types seen but not in the catalog": each source/type pair it accepted without
+/// a catalog entry, with a count and the latest event as a sample, newest first (at most
+/// 100; `total` counts them all, at most 1,000 pairs and one overflow row with an empty
+/// source and type).
+#[utoipa::path(get, path = "/api/v1/buses/{bus}/unknown-types", tag = "buses", params(("bus" = String, Path)),
+    responses((status = 200, body = UnknownTypesView), (status = 403, body = ApiError), (status = 404, body = ApiError)))]
+pub async fn list_unknown_types(
+    State(state): State<AppState>,
+    Path(bus): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    with_actor!(state, headers, |actor| answer(
+        StatusCode::OK,
+        eventbridge::unknown_types(&state, &actor, &bus).await
     ))
 }
 
@@ -602,7 +673,7 @@ pub async fn delete_contact(
         description = "Buses, rules, targets, contacts and events of one account. Authenticate with `Authorization: Bearer <access key token>`; the key acts as its user, with that user's policies. Errors are `{\"code\", \"message\", \"field\"}`."
     ),
     paths(
-        list_buses, create_bus, get_bus, delete_bus,
+        list_buses, create_bus, get_bus, update_bus, delete_bus, list_unknown_types,
         list_rules, create_rule, get_rule, update_rule, delete_rule, enable_rule, disable_rule,
         list_targets, update_targets, delete_targets,
         list_events, put_events, put_datarobot, get_event,
@@ -611,7 +682,7 @@ pub async fn delete_contact(
     modifiers(&BearerAuth),
     security(("access_key" = [])),
     tags(
-        (name = "buses", description = "Event buses: ListEventBuses, CreateEventBus, GetEventBus, DeleteEventBus"),
+        (name = "buses", description = "Event buses: ListEventBuses, CreateEventBus, GetEventBus, UpdateEventBus (what a bus does with unknown types), DeleteEventBus, and the types a bus received that the catalog does not know"),
         (name = "rules", description = "Event rules: ListRules, CreateRule, GetRule, UpdateRule, DeleteRule, EnableRule, DisableRule"),
         (name = "targets", description = "A rule's targets: ListTargets, UpdateTargets, DeleteTargets"),
         (name = "events", description = "PutEvents and the delivery log"),
@@ -661,7 +732,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/{*rest}", axum::routing::any(no_such_route))
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/v1/buses", get(list_buses).post(create_bus))
-        .route("/api/v1/buses/{bus}", get(get_bus).delete(delete_bus))
+        .route(
+            "/api/v1/buses/{bus}",
+            get(get_bus).patch(update_bus).delete(delete_bus),
+        )
+        .route("/api/v1/buses/{bus}/unknown-types", get(list_unknown_types))
         .route(
             "/api/v1/buses/{bus}/rules",
             get(list_rules).post(create_rule),
@@ -708,6 +783,10 @@ mod tests {
             "ApiRule",
             "ApiError",
             "EventBusView",
+            "BusSettings",
+            "UnknownTypesView",
+            "UnknownTypeView",
+            "UnknownTypes",
         ] {
             assert!(
                 doc["components"]["schemas"][schema].is_object(),

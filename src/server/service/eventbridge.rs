@@ -1,12 +1,17 @@
-//! EventBridge activation, the service-linked role, and event buses.
+//! EventBridge activation, the service-linked role, and event buses: their settings (what
+//! a bus does with unknown types) and what it lists under "Types seen but not in the
+//! catalog".
 
 use super::super::auth::{authorize, Actor};
 use super::super::error::{is_unique_violation, Context};
 use super::super::state::AppState;
-use super::super::store::{accounts, eventbridge};
+use super::super::store::{accounts, eventbridge, unknown_types};
 use super::audit;
 use super::workspaces;
-use crate::domain::models::{EventBusView, NotificationSettings, ServiceRoleView};
+use crate::domain::models::{
+    EventBusView, NotificationSettings, ServiceRoleView, UnknownTypes, UnknownTypesView,
+    UNKNOWN_TYPES_PAGE,
+};
 use crate::domain::policy::{
     service_linked_role_policy, Action, Resource, SERVICE_LINKED_ROLE, SYSTEM_BUS_PREFIX,
 };
@@ -145,6 +150,7 @@ fn bus_view(actor: &Actor, row: eventbridge::BusRow) -> EventBusView {
         workspace: row.workspace,
         description: row.description,
         created_at: row.created_at,
+        unknown_types: UnknownTypes::parse(&row.unknown_types).unwrap_or_default(),
     }
 }
 
@@ -199,17 +205,23 @@ fn bus_name(raw: &str) -> Result<String, AppError> {
     Ok(name.to_string())
 }
 
-/// Create a custom event bus. Needs activation.
+/// Create a custom event bus. Needs activation. `unknown_types` (`refuse` or `accept`)
+/// defaults to [`UnknownTypes::default_for`] the name.
 pub async fn create_bus(
     state: &AppState,
     actor: &Actor,
     name: &str,
     description: &str,
+    unknown_types: Option<&str>,
 ) -> Result<EventBusView, AppError> {
     let resource = Resource::event_bus(actor.account_id, name.trim());
     authorize(actor, Action::CreateEventBus, &resource)?;
     let name = bus_name(name)?;
     let description = crate::domain::validate::description("description", description)?;
+    let unknown_types = match unknown_types {
+        Some(raw) => UnknownTypes::parse_field("unknown_types", raw)?,
+        None => UnknownTypes::default_for(&name),
+    };
     let mut conn = state.pool.acquire().await.context("reading activation")?;
     let activated = accounts::activated_at(&mut conn, actor.account_id)
         .await
@@ -220,7 +232,15 @@ pub async fn create_bus(
             message: "EventBridge is not activated (ServiceNotEnable). Activate it first.".into(),
         });
     }
-    match eventbridge::insert_bus(&state.pool, actor.account_id, &name, &description).await {
+    match eventbridge::insert_bus(
+        &state.pool,
+        actor.account_id,
+        &name,
+        &description,
+        unknown_types.as_str(),
+    )
+    .await
+    {
         Ok(()) => {}
         Err(e) if is_unique_violation(&e) => {
             return Err(AppError::Conflict {
@@ -241,6 +261,80 @@ pub async fn create_bus(
     )
     .await?;
     Ok(bus)
+}
+
+/// The audit log's name for a change of a bus's settings. Not a policy action: the
+/// permission is `eventbridge:CreateEventBus` on the bus (see [`set_unknown_types`]).
+const UPDATE_BUS: &str = "eventbridge:UpdateEventBus";
+
+/// Set what a bus does with events whose source or type the catalog does not know.
+///
+/// Permission: `eventbridge:CreateEventBus` on the bus. The fifteen actions of the PAI
+/// guide's policy have no UpdateEventBus; a bus's settings are what creating it decides,
+/// so whoever may create that bus may set them, and a user who may only put events or read
+/// cannot widen (or narrow) what the bus takes.
+pub async fn set_unknown_types(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+    unknown_types: &str,
+) -> Result<EventBusView, AppError> {
+    let resource = Resource::event_bus(actor.account_id, name);
+    authorize(actor, Action::CreateEventBus, &resource)?;
+    let choice = UnknownTypes::parse_field("unknown_types", unknown_types)?;
+    let before = eventbridge::find_bus(&state.pool, actor.account_id, name)
+        .await
+        .context("reading an event bus")?
+        .map(|row| bus_view(actor, row))
+        .ok_or_else(|| bus_not_found(name))?;
+    if before.unknown_types == choice {
+        return Ok(before);
+    }
+    if !eventbridge::set_unknown_types(&state.pool, actor.account_id, name, choice.as_str())
+        .await
+        .context("updating an event bus")?
+    {
+        return Err(bus_not_found(name));
+    }
+    let after = EventBusView {
+        unknown_types: choice,
+        ..before.clone()
+    };
+    audit::change(
+        state,
+        actor,
+        UPDATE_BUS,
+        &after.arn,
+        json!({ "unknown_types": before.unknown_types }),
+        json!({ "unknown_types": after.unknown_types }),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// "Types seen but not in the catalog" of a bus, newest first, with its choice.
+pub async fn unknown_types(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+) -> Result<UnknownTypesView, AppError> {
+    let resource = Resource::event_bus(actor.account_id, name);
+    authorize(actor, Action::GetEventBus, &resource)?;
+    let bus = get_bus(state, actor, name).await?;
+    let bus_id = super::super::store::rules::bus_id(&state.pool, actor.account_id, name)
+        .await
+        .context("finding a bus")?
+        .ok_or_else(|| bus_not_found(name))?;
+    let (types, total) = unknown_types::list(&state.pool, bus_id, UNKNOWN_TYPES_PAGE as i64)
+        .await
+        .context("listing unknown types")?;
+    Ok(UnknownTypesView {
+        bus: bus.name,
+        unknown_types: bus.unknown_types,
+        may_change: authorize(actor, Action::CreateEventBus, &resource).is_ok(),
+        types,
+        total,
+    })
 }
 
 /// Delete a custom bus without rules (and its event history). A workspace's system bus

@@ -1,6 +1,7 @@
 //! PutEvents: validate each entry, store the valid ones with the deliveries their matching
-//! rules call for (one transaction: an event is never stored without its deliveries), then
-//! wake the workers. A re-sent `(source, id)` is a no-op that reports the original.
+//! rules call for (one transaction: an event is never stored without its deliveries, nor an
+//! accepted unknown type without its count under "Types seen but not in the catalog"),
+//! then wake the workers. A re-sent `(source, id)` is a no-op that reports the original.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,11 +9,12 @@ use std::sync::Arc;
 use super::super::auth::{authorize, Actor};
 use super::super::delivery::queue::Reservation;
 use super::super::error::Context;
-use super::super::ingest::{self, EntryError, Incoming};
+use super::super::ingest::{self, EntryError, Identity, Incoming};
 use super::super::state::AppState;
-use super::super::store::{events, rules};
+use super::super::store::{events, rules, unknown_types};
 use crate::domain::models::{
-    AttemptView, DeliveryView, EventDetail, EventView, PutEventsEntry, PutEventsResult, EVENTS_PAGE,
+    AttemptView, DeliveryView, EventDetail, EventView, PutEventsEntry, PutEventsResult,
+    UnknownTypes, EVENTS_PAGE,
 };
 use crate::domain::pattern::Pattern;
 use crate::domain::policy::{Action, Resource};
@@ -51,23 +53,40 @@ fn webhook_id() -> String {
 
 /// A rule, ready to match.
 struct Matcher {
-    source: String,
+    id: i64,
     types: Vec<String>,
     pattern: Option<Pattern>,
     targets: Vec<events::MatchTarget>,
 }
 
-impl Matcher {
-    fn matches(&self, e: &Incoming) -> bool {
-        self.source == e.source
-            && rule::takes_type(&self.types, &e.event_type)
-            && self.pattern.as_ref().is_none_or(|p| p.matches(&e.data))
+/// A bus's enabled rules by the source they name: an event is compared with the rules of
+/// its own source (and of its catalog entry's, when an alias maps it), one hash lookup
+/// each, then their types (a comparison per entry, prefixes included) and pattern.
+struct Matchers(HashMap<String, Vec<Matcher>>);
+
+impl Matchers {
+    /// The targets of every rule that takes `e`, each rule once.
+    fn targets<'a>(&'a self, e: &Incoming) -> Vec<&'a events::MatchTarget> {
+        let mut taken: Vec<i64> = Vec::new();
+        let mut out = Vec::new();
+        for (source, event_type) in e.match_keys() {
+            for m in self.0.get(source).into_iter().flatten() {
+                if !taken.contains(&m.id)
+                    && rule::takes_type(&m.types, event_type)
+                    && m.pattern.as_ref().is_none_or(|p| p.matches(&e.data))
+                {
+                    taken.push(m.id);
+                    out.extend(&m.targets);
+                }
+            }
+        }
+        out
     }
 }
 
 /// The enabled rules of a bus, ready to match.
-async fn matchers(state: &AppState, bus_id: i64) -> Result<Vec<Matcher>, AppError> {
-    Ok(events::enabled_rules(&state.pool, bus_id)
+async fn matchers(state: &AppState, bus_id: i64) -> Result<Matchers, AppError> {
+    let list: Vec<(String, Matcher)> = events::enabled_rules(&state.pool, bus_id)
         .await
         .context("reading the bus's rules")?
         .into_iter()
@@ -81,14 +100,52 @@ async fn matchers(state: &AppState, bus_id: i64) -> Result<Vec<Matcher>, AppErro
                     return None;
                 }
             };
-            Some(Matcher {
-                source: r.source,
-                types: serde_json::from_str(&r.types).unwrap_or_default(),
-                pattern,
-                targets,
-            })
+            Some((
+                r.source,
+                Matcher {
+                    id: r.id,
+                    types: serde_json::from_str(&r.types).unwrap_or_default(),
+                    pattern,
+                    targets,
+                },
+            ))
         })
-        .collect())
+        .collect();
+    let mut by_source: HashMap<String, Vec<Matcher>> = HashMap::new();
+    for (source, m) in list {
+        by_source.entry(source).or_default().push(m);
+    }
+    Ok(Matchers(by_source))
+}
+
+/// The unknown pairs among a request's newly stored events, with their counts and the last
+/// one's envelope, in the order first seen.
+fn unknown_seen<'a>(
+    valid: &[&'a Incoming],
+    stored: &[(i64, bool)],
+) -> Vec<unknown_types::Seen<'a>> {
+    let mut seen: Vec<unknown_types::Seen<'a>> = Vec::new();
+    for (e, (_, duplicate)) in valid.iter().zip(stored) {
+        if *duplicate || e.identity != Identity::Unlisted {
+            continue;
+        }
+        match seen
+            .iter_mut()
+            .find(|s| s.source == e.source && s.event_type == e.event_type)
+        {
+            Some(s) => {
+                s.count += 1;
+                s.envelope = &e.envelope;
+            }
+            None => seen.push(unknown_types::Seen {
+                source: &e.source,
+                event_type: &e.event_type,
+                count: 1,
+                envelope: &e.envelope,
+            }),
+        }
+    }
+    seen
 }
 
 /// Refuse, as a whole and before anything is stored, a request whose events would create
@@ -145,16 +202,17 @@ pub async fn put(
             ),
         ));
     }
-    let (bus_id, workspace) = events::bus_for_ingest(&state.pool, actor.account_id, bus)
+    let (bus_id, workspace, unknown) = events::bus_for_ingest(&state.pool, actor.account_id, bus)
         .await
         .context("finding a bus")?
         .ok_or_else(|| AppError::NotFound {
             what: format!("Event bus {bus:?}"),
         })?;
+    let unknown = UnknownTypes::parse(&unknown).unwrap_or_default();
     let now = rfc3339_now();
     let checked: Vec<Result<Incoming, EntryError>> = entries
         .into_iter()
-        .map(|e| e.and_then(|v| ingest::check(v, &now)))
+        .map(|e| e.and_then(|v| ingest::check(v, &now, unknown)))
         .collect();
 
     // Rules are read and matched before the one writer is taken: only the inserts need it.
@@ -167,14 +225,7 @@ pub async fn put(
     // all its deliveries.
     let matched: Vec<(Vec<&events::MatchTarget>, Arc<str>)> = valid
         .iter()
-        .map(|e| {
-            let targets = matchers
-                .iter()
-                .filter(|m| m.matches(e))
-                .flat_map(|m| &m.targets)
-                .collect();
-            (targets, Arc::from(e.envelope.as_str()))
-        })
+        .map(|e| (matchers.targets(e), Arc::from(e.envelope.as_str())))
         .collect();
     check_fan_out(state, &valid, &matched)?;
 
@@ -196,6 +247,7 @@ pub async fn put(
             .collect();
         let mut tx = super::super::store::begin_write(&state.pool).await?;
         let stored = events::insert_events(&mut tx, actor.account_id, bus_id, &rows).await?;
+        unknown_types::count(&mut tx, bus_id, &unknown_seen(&valid, &stored)).await?;
         let mut queued: Vec<events::NewDelivery> = Vec::new();
         // The envelope of each queued delivery's event, for handing it to the workers.
         let mut queued_envelopes: Vec<&Arc<str>> = Vec::new();

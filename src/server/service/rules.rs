@@ -565,6 +565,8 @@ pub fn merge(
 async fn prepare(
     state: &AppState,
     actor: &Actor,
+    bus_id: i64,
+    stored_source: Option<&str>,
     input: &RuleInput,
     stored: &HashMap<i64, TargetConfig>,
     quota_units: u32,
@@ -577,6 +579,7 @@ async fn prepare(
     AppError,
 > {
     let def = input.definition()?;
+    check_unlisted_source(state, bus_id, stored_source, &def.source).await?;
     let mut targets = Vec::with_capacity(input.targets.len());
     let mut new_secrets = Vec::new();
     let mut seen_ids = std::collections::HashSet::new();
@@ -594,7 +597,7 @@ async fn prepare(
             }
         }
         let (id, mut config) = merge(t, t.id.and_then(|id| stored.get(&id)), &prefix)?;
-        rule::check_compatible(def.source, i, config.kind())?;
+        rule::check_compatible(&def.source, i, config.kind())?;
         if let TargetConfig::Http { secret, .. } = &mut config {
             if secret.as_deref().is_none_or(|s| s.trim().is_empty()) {
                 let generated = WebhookSecret::generate().to_text();
@@ -676,6 +679,38 @@ async fn prepare(
     Ok((def, targets, new_secrets))
 }
 
+/// A rule may name a source outside the catalog only if the bus has received it (it is
+/// listed under "Types seen but not in the catalog"), it is the real source of a catalog
+/// alias, or the rule already names it: a source nobody sends is a typo, and a rule on it
+/// would silently never match.
+async fn check_unlisted_source(
+    state: &AppState,
+    bus_id: i64,
+    stored_source: Option<&str>,
+    source: &rule::RuleSource,
+) -> Result<(), AppError> {
+    let rule::RuleSource::Unlisted(id) = source else {
+        return Ok(());
+    };
+    if stored_source == Some(id.as_str()) || crate::domain::catalog::is_alias_source(id) {
+        return Ok(());
+    }
+    let seen = super::super::store::unknown_types::seen_source(&state.pool, bus_id, id)
+        .await
+        .context("reading the bus's unknown types")?;
+    if seen {
+        return Ok(());
+    }
+    Err(AppError::invalid(
+        "source",
+        format!(
+            "{id:?} is not an event source of the catalog, and this bus has not received it \
+             (see \"Types seen but not in the catalog\" on the bus's page; a bus that accepts \
+             unknown types lists what it receives)"
+        ),
+    ))
+}
+
 async fn require_role(state: &AppState, actor: &Actor) -> Result<(), AppError> {
     let role = eventbridge::find_role(&state.pool, actor.account_id, SERVICE_LINKED_ROLE)
         .await
@@ -724,7 +759,7 @@ async fn write(
         name: &def.name,
         description: &def.description,
         enabled,
-        source: def.source.id,
+        source: def.source.id(),
         types: &types,
         pattern: pattern.as_deref(),
     };
@@ -798,6 +833,8 @@ pub async fn create(
     let (def, targets, new_secrets) = prepare(
         state,
         actor,
+        bus_id,
+        None,
         input,
         &HashMap::new(),
         quota::DEFAULT_RULE_QUOTA,
@@ -978,8 +1015,16 @@ async fn replace(
         };
         authorize(actor, toggle, &resource)?;
     }
-    let (def, targets, new_secrets) =
-        prepare(state, actor, input, &stored, row.quota as u32).await?;
+    let (def, targets, new_secrets) = prepare(
+        state,
+        actor,
+        bus_id,
+        Some(&row.source),
+        input,
+        &stored,
+        row.quota as u32,
+    )
+    .await?;
     write(
         state,
         actor,

@@ -9,6 +9,8 @@ pub struct BusRow {
     pub workspace: Option<String>,
     pub description: String,
     pub created_at: String,
+    /// `refuse` or `accept` (a CHECK constraint keeps it so).
+    pub unknown_types: String,
 }
 
 /// The service-linked role row.
@@ -20,15 +22,15 @@ pub struct RoleRow {
 }
 
 /// Create the system bus `{prefix}{workspace}` for every workspace of the account that has
-/// none. Idempotent.
+/// none, accepting unknown types (`UnknownTypes::default_for` a system bus). Idempotent.
 pub async fn insert_system_buses(
     conn: &mut SqliteConnection,
     account_id: i64,
     prefix: &str,
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(
-        "INSERT OR IGNORE INTO event_buses (account_id, workspace_id, name, description)
-         SELECT w.account_id, w.id, ?2 || w.name, 'System bus of workspace ' || w.name
+        "INSERT OR IGNORE INTO event_buses (account_id, workspace_id, name, description, unknown_types)
+         SELECT w.account_id, w.id, ?2 || w.name, 'System bus of workspace ' || w.name, 'accept'
          FROM workspaces w
          WHERE w.account_id = ?1
            AND NOT EXISTS (SELECT 1 FROM event_buses b WHERE b.workspace_id = w.id)",
@@ -43,7 +45,7 @@ pub async fn insert_system_buses(
 /// The account's buses, by name.
 pub async fn list_buses(pool: &SqlitePool, account_id: i64) -> Result<Vec<BusRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT b.name, w.name AS workspace, b.description, b.created_at
+        "SELECT b.name, w.name AS workspace, b.description, b.created_at, b.unknown_types
          FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
          WHERE b.account_id = ?1 ORDER BY b.name",
     )
@@ -94,7 +96,7 @@ pub async fn find_bus(
     name: &str,
 ) -> Result<Option<BusRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT b.name, w.name AS workspace, b.description, b.created_at
+        "SELECT b.name, w.name AS workspace, b.description, b.created_at, b.unknown_types
          FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
          WHERE b.account_id = ?1 AND b.name = ?2",
     )
@@ -110,15 +112,38 @@ pub async fn insert_bus(
     account_id: i64,
     name: &str,
     description: &str,
+    unknown_types: &str,
 ) -> Result<(), sqlx::Error> {
     let _turn = super::turn("bus").await;
-    sqlx::query("INSERT INTO event_buses (account_id, name, description) VALUES (?1, ?2, ?3)")
+    sqlx::query(
+        "INSERT INTO event_buses (account_id, name, description, unknown_types)
+         VALUES (?1, ?2, ?3, ?4)",
+    )
+    .bind(account_id)
+    .bind(name)
+    .bind(description)
+    .bind(unknown_types)
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+/// Set a bus's choice for unknown types (`refuse` or `accept`); false when the account has
+/// no such bus.
+pub async fn set_unknown_types(
+    pool: &SqlitePool,
+    account_id: i64,
+    name: &str,
+    unknown_types: &str,
+) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("bus").await;
+    sqlx::query("UPDATE event_buses SET unknown_types = ?3 WHERE account_id = ?1 AND name = ?2")
         .bind(account_id)
         .bind(name)
-        .bind(description)
+        .bind(unknown_types)
         .execute(pool)
         .await
-        .map(|_| ())
+        .map(|r| r.rows_affected() == 1)
 }
 
 /// How many rules a bus of the account has.

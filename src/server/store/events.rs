@@ -27,17 +27,19 @@ pub struct MatchTarget {
     pub config: String,
 }
 
-/// A bus by its account and name, with its workspace's name.
-pub(super) const BUS_FOR_INGEST_SQL: &str =
-    "SELECT b.id, w.name FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
+/// A bus by its account and name, with its workspace's name and its choice for unknown
+/// types.
+pub(super) const BUS_FOR_INGEST_SQL: &str = "SELECT b.id, w.name, b.unknown_types
+     FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
      WHERE b.account_id = ?1 AND b.name = ?2";
 
-/// A bus as ingest needs it: its id and the name of its workspace.
+/// A bus as ingest needs it: its id, the name of its workspace, and its choice for unknown
+/// types (`refuse` or `accept`).
 pub async fn bus_for_ingest(
     pool: &SqlitePool,
     account_id: i64,
     bus: &str,
-) -> Result<Option<(i64, Option<String>)>, sqlx::Error> {
+) -> Result<Option<(i64, Option<String>, String)>, sqlx::Error> {
     sqlx::query_as(BUS_FOR_INGEST_SQL)
         .bind(account_id)
         .bind(bus)

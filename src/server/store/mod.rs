@@ -13,6 +13,7 @@ pub mod login_failures;
 pub mod policies;
 pub mod rules;
 pub mod sessions;
+pub mod unknown_types;
 pub mod workspaces;
 
 #[cfg(test)]

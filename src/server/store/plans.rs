@@ -1,6 +1,7 @@
 //! The query plans of the hot paths, checked on a migrated database: ingest (the bus, its
-//! rules, the events, the originals of re-sent ones, the deliveries), the event list with
-//! every combination of its filters, and an event's page. Each must reach its rows through
+//! rules, the events, the originals of re-sent ones, the deliveries, the count of unknown
+//! types), the event list with every combination of its filters, an event's page, and a
+//! bus's unknown types. Each must reach its rows through
 //! an index: a plan that reads a whole table of history (`SCAN events`, `SCAN deliveries`,
 //! `SCAN attempts`, under any alias) costs more with every event stored, and on ingest it
 //! does so holding the one writer. Reading the request's own batch (`SCAN j`, `json_each`)
@@ -238,6 +239,70 @@ async fn no_hot_path_statement_reads_a_whole_table_of_history() {
             .filter(|l| l.contains("USE TEMP B-TREE") && st.name.starts_with("the event list"))
             .collect();
         if !scans.is_empty() || !sorts.is_empty() {
+            failures.push(format!(
+                "{}:\n  {}\n  {}",
+                st.name,
+                plan.join("\n  "),
+                st.sql
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The statements on `unknown_types`, with sample arguments: ingest's upsert and overflow
+/// (in the events' write transaction), the bus page's list and count, and the rule save's
+/// "has the bus seen this source".
+fn unknown_type_statements() -> Vec<Statement> {
+    use super::unknown_types as u;
+    use Arg::{Int, Text};
+    let pair = || {
+        vec![
+            Int(1),
+            Text("acme.jobs".into()),
+            Text("pai:Job:Failed".into()),
+        ]
+    };
+    let mut upsert = pair();
+    upsert.extend([Int(1), Text("{}".into()), Int(1_000)]);
+    vec![
+        statement("unknown types: count a pair", u::UPSERT_SQL, upsert),
+        statement(
+            "unknown types: the overflow row",
+            u::OVERFLOW_SQL,
+            vec![Int(1), Int(1), Text("{}".into())],
+        ),
+        statement(
+            "unknown types: the list",
+            u::LIST_SQL,
+            vec![Int(1), Int(100)],
+        ),
+        statement("unknown types: how many", u::COUNT_SQL, vec![Int(1)]),
+        statement(
+            "unknown types: a source seen",
+            u::SEEN_SOURCE_SQL,
+            vec![Int(1), Text("acme.jobs".into())],
+        ),
+    ]
+}
+
+/// Every statement on `unknown_types` reaches its rows through the primary key
+/// `(bus_id, source, type)`, never a scan of the table (every bus's pairs): the upsert runs
+/// in ingest's write transaction, holding the one writer. The list's sort (by last seen)
+/// is of one bus's rows, at most `MAX_PAIRS` + 1.
+#[tokio::test]
+async fn unknown_types_are_counted_and_listed_through_their_primary_key() {
+    let pool = migrated().await;
+    let mut failures = Vec::new();
+    for st in unknown_type_statements() {
+        let plan = plan(&pool, &st).await;
+        println!("{}:\n  {}", st.name, plan.join("\n  "));
+        let scans = plan.iter().any(|l| l.starts_with("SCAN unknown_types"));
+        let seeks = plan
+            .iter()
+            .any(|l| l.starts_with("SEARCH unknown_types USING PRIMARY KEY (bus_id=?"));
+        let reads = st.name != "unknown types: the overflow row";
+        if scans || (reads && !seeks) {
             failures.push(format!(
                 "{}:\n  {}\n  {}",
                 st.name,

@@ -1,0 +1,165 @@
+//! "Types seen but not in the catalog": per bus, a row for each source/type pair of the
+//! events it accepted without a catalog entry, with a count and the latest one as a sample.
+//! Upserted in the events' own write transaction; at most [`MAX_PAIRS`] pairs a bus, then
+//! one overflow row. Deleted with the bus (`ON DELETE CASCADE`: a bus has at most
+//! [`MAX_PAIRS`] + 1 rows, so its deletion stays one short statement). Which events are
+//! unknown, and the bus's choice, are decided elsewhere (`ingest`, `service::events`).
+
+use crate::domain::models::UnknownTypeView;
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// Most distinct source/type pairs a bus records; past them, events are still stored and
+/// counted on the overflow row (source and type empty, which no event has).
+pub const MAX_PAIRS: i64 = 1_000;
+
+/// Longest sample kept, in bytes: the envelope, cut at a character boundary.
+pub const MAX_SAMPLE: usize = 8 * 1024;
+
+/// A pair seen in one request: how many new events it had, and the last one's envelope.
+pub struct Seen<'a> {
+    pub source: &'a str,
+    pub event_type: &'a str,
+    pub count: i64,
+    pub envelope: &'a str,
+}
+
+/// Count `?4` events of pair (`?2`, `?3`) on bus `?1` with the sample `?5`: a new row only
+/// while the bus has fewer than `?6` pairs. Both subqueries seek the primary key
+/// `(bus_id, source, type)`; the count walks at most `MAX_PAIRS` entries of one bus.
+pub(super) const UPSERT_SQL: &str =
+    "INSERT INTO unknown_types (bus_id, source, type, count, sample, first_seen, last_seen)
+     SELECT ?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+     WHERE EXISTS (SELECT 1 FROM unknown_types WHERE bus_id = ?1 AND source = ?2 AND type = ?3)
+        OR (SELECT COUNT(*) FROM unknown_types WHERE bus_id = ?1 AND source <> '') < ?6
+     ON CONFLICT (bus_id, source, type) DO UPDATE
+        SET count = count + excluded.count, sample = excluded.sample,
+            last_seen = excluded.last_seen";
+
+/// The overflow row of bus `?1`: `?2` more events, `?3` the sample.
+pub(super) const OVERFLOW_SQL: &str =
+    "INSERT INTO unknown_types (bus_id, source, type, count, sample, first_seen, last_seen)
+     VALUES (?1, '', '', ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+             strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+     ON CONFLICT (bus_id, source, type) DO UPDATE
+        SET count = count + excluded.count, sample = excluded.sample,
+            last_seen = excluded.last_seen";
+
+/// The pairs of bus `?1`, newest first, `?2` at most: a seek of the primary key and a sort
+/// of at most `MAX_PAIRS` + 1 rows.
+pub(super) const LIST_SQL: &str =
+    "SELECT source, type AS event_type, count, sample, first_seen, last_seen
+     FROM unknown_types WHERE bus_id = ?1
+     ORDER BY last_seen DESC, source, type LIMIT ?2";
+
+/// How many rows bus `?1` has.
+pub(super) const COUNT_SQL: &str = "SELECT COUNT(*) FROM unknown_types WHERE bus_id = ?1";
+
+/// Has bus `?1` received source `?2` without a catalog entry?
+pub(super) const SEEN_SOURCE_SQL: &str =
+    "SELECT EXISTS (SELECT 1 FROM unknown_types WHERE bus_id = ?1 AND source = ?2)";
+
+/// The sample as kept: the envelope, or its first [`MAX_SAMPLE`] bytes and a note.
+fn sample(envelope: &str) -> String {
+    if envelope.len() <= MAX_SAMPLE {
+        return envelope.to_string();
+    }
+    let mut end = MAX_SAMPLE;
+    while !envelope.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}… (cut: the event is {} bytes)",
+        &envelope[..end],
+        envelope.len()
+    )
+}
+
+/// Count a request's unknown pairs on `bus_id`, inside the transaction that stores their
+/// events (so a count never runs ahead of, or behind, what is stored).
+pub async fn count(
+    conn: &mut SqliteConnection,
+    bus_id: i64,
+    seen: &[Seen<'_>],
+) -> Result<(), sqlx::Error> {
+    for pair in seen {
+        let sample = sample(pair.envelope);
+        let counted = sqlx::query(UPSERT_SQL)
+            .bind(bus_id)
+            .bind(pair.source)
+            .bind(pair.event_type)
+            .bind(pair.count)
+            .bind(&sample)
+            .bind(MAX_PAIRS)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        if counted == 0 {
+            sqlx::query(OVERFLOW_SQL)
+                .bind(bus_id)
+                .bind(pair.count)
+                .bind(&sample)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The newest `limit` pairs of a bus, and how many it has in all.
+pub async fn list(
+    pool: &SqlitePool,
+    bus_id: i64,
+    limit: i64,
+) -> Result<(Vec<UnknownTypeView>, i64), sqlx::Error> {
+    let rows: Vec<(String, String, i64, String, String, String)> = sqlx::query_as(LIST_SQL)
+        .bind(bus_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    let total = sqlx::query_scalar(COUNT_SQL)
+        .bind(bus_id)
+        .fetch_one(pool)
+        .await?;
+    let views = rows
+        .into_iter()
+        .map(
+            |(source, event_type, count, sample, first_seen, last_seen)| UnknownTypeView {
+                source,
+                event_type,
+                count,
+                sample,
+                first_seen,
+                last_seen,
+            },
+        )
+        .collect();
+    Ok((views, total))
+}
+
+/// Has the bus received this source without a catalog entry? A rule may name such a source.
+pub async fn seen_source(
+    pool: &SqlitePool,
+    bus_id: i64,
+    source: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(SEEN_SOURCE_SQL)
+        .bind(bus_id)
+        .bind(source)
+        .fetch_one(pool)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_sample_is_cut_at_a_character_boundary_and_says_so() {
+        assert_eq!(sample("{}"), "{}");
+        let long = format!("{{\"data\":\"{}\"}}", "é".repeat(MAX_SAMPLE));
+        let cut = sample(&long);
+        assert!(cut.len() <= MAX_SAMPLE + 64, "{}", cut.len());
+        assert!(cut.ends_with(&format!("(cut: the event is {} bytes)", long.len())));
+    }
+}
