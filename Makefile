@@ -16,9 +16,10 @@ setup:
 setup-test:
 	scripts/setup.sh test
 
-## build: release server at target/release/herald and site at target/site
+## build: release server at target/release/herald (hash.txt beside it names the site's
+## hashed files) and site at target/site, with a brotli and a gzip copy of every file
 build: setup
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 ## run: build, then serve on http://127.0.0.1:3000 with data/herald.db
 run: build
