@@ -113,7 +113,7 @@ test("the login page's WebAssembly comes compressed and stays cached; time to in
   }
   // The page itself is not kept.
   const html = first.find((s) => new URL(s.url).pathname === "/login");
-  expect(html?.headers["cache-control"]).toBe("no-cache");
+  expect(html?.headers["cache-control"]).toBe("no-cache, private");
 
   // A reload fetches the page again but not the WebAssembly.
   seen.clear();
