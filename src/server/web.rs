@@ -13,7 +13,7 @@ use super::delivery::channels::email::Mailer;
 use super::delivery::channels::twilio::Twilio;
 use super::delivery::engine::{self, Engine, Wake};
 use super::delivery::pacing::Pacer;
-use super::http::{api, health, manage, pages, serve as conns};
+use super::http::{api, assets, health, manage, pages, serve as conns};
 use super::metrics::Metrics;
 use super::net::budget::TestBudget;
 use super::net::client::Outbound;
@@ -39,6 +39,18 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// Largest request body accepted anywhere (UI forms are far smaller).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Whether cargo-leptos built this binary with `hash-files` (it sets `LEPTOS_HASH_FILES` while
+/// compiling): then the site's file names carry content hashes, and the pages learn them from
+/// the `hash.txt` that build wrote beside this binary. A plain `cargo build` has no hashes.
+fn hashed_site() -> bool {
+    option_env!("LEPTOS_HASH_FILES") == Some("true")
+}
+
+/// Where Leptos reads the site's hashed file names: `hash.txt` beside the running binary.
+fn hash_file() -> Option<std::path::PathBuf> {
+    Some(std::env::current_exe().ok()?.parent()?.join("hash.txt"))
+}
 
 /// Open the database, apply migrations, and assemble the shared state.
 pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
@@ -120,8 +132,9 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
     let leptos_options = LeptosOptions::builder()
         .output_name("herald")
         .site_root(args.site_root.clone())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(assets::PKG_DIR)
         .site_addr(args.listen)
+        .hash_files(hashed_site())
         .build();
     let breakers = Arc::new(Breakers::new(args.circuit_threshold, args.circuit_open));
     let tests = Arc::new(TestBudget::new(
@@ -148,6 +161,15 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
 
 /// The whole HTTP application.
 pub async fn router(state: AppState) -> anyhow::Result<Router> {
+    // Without the hash file the pages would name `herald.js`, which a hashed site lacks, and
+    // never become interactive: refuse to start instead, saying what is missing.
+    if state.leptos_options.hash_files && !hash_file().is_some_and(|f| f.is_file()) {
+        anyhow::bail!(
+            "this binary serves a site with hashed file names, listed in {}, which is missing: \
+             keep the hash.txt that `make build` writes beside the binary",
+            hash_file().unwrap_or_default().display()
+        );
+    }
     let session_store = Sessions::new(state.pool.clone());
     session_store
         .migrate()
@@ -183,6 +205,11 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Pages depend on the session; `/pkg/` (below) has its own policy.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static(assets::PRIVATE),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             pages::require_login,
@@ -195,6 +222,8 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
         .layer(sessions)
         .with_state(state.clone())
         .merge(api)
+        // Public and the same for everyone: outside the session and login layers.
+        .merge(assets::routes(&state.config.site_root))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state,

@@ -2,6 +2,7 @@
 //! one per file (each was over a gigabyte with debug info, and ten of them filled the disk).
 //! Each module covers one area; `common` is the shared harness.
 
+mod assets;
 mod binary;
 mod budget;
 mod channels;

@@ -1,8 +1,9 @@
 //! Plain HTTP routes outside the Leptos app: health, PutEvents and metrics, the management
-//! API, and the middleware that keeps pages behind a login; and the server loop that serves
+//! API, the site's compressed and cached `/pkg/` files (`assets`), and the middleware that keeps pages behind a login; and the server loop that serves
 //! them all, with its timers and connection cap (`serve`).
 
 pub mod api;
+pub mod assets;
 pub mod health;
 pub mod manage;
 pub mod pages;
