@@ -108,7 +108,7 @@ mod tests {
 
     #[test]
     fn long_markdown_is_cut_to_4096_bytes_on_a_character_boundary() {
-        let mut m = Message::test("ws");
+        let mut m = Message::test("ws", crate::domain::lang::Lang::En);
         m.markdown = "告".repeat(3000);
         let b = body(&m, &[]);
         assert!(b["markdown"]["content"].as_str().unwrap().len() <= MARKDOWN_MAX_BYTES);
