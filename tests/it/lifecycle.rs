@@ -571,3 +571,67 @@ async fn wecom_mentions_go_as_a_text_message_with_mentioned_mobile_list() {
     );
     assert!(content.contains("ODPS-0130071"), "the reason: {content}");
 }
+
+#[tokio::test]
+async fn messages_are_written_in_the_rules_language_else_the_accounts() {
+    let (base, robot) = robots().await;
+    let app = TestApp::spawn_with(|a| {
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+    })
+    .await;
+    let mut v = owner(&app).await;
+    let wecom = json!([{"config": {"kind": "wecom", "url": format!("{base}/cgi-bin/webhook/send?key=k1")}}]);
+    save(&mut v, None, wecom.clone()).await;
+    // A bad language is refused, naming the field.
+    let bad = v.call("set_account_language", &[("language", "fr")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{bad:?}");
+    assert_eq!(bad.json()["field"], "language");
+    let r = v.call("set_account_language", &[("language", "ja")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+
+    // No language on the rule: the account's.
+    let id = test_event(&mut v).await;
+    settled(&mut v, id).await;
+    let ja = robot.seen.lock().unwrap().last().unwrap().clone();
+    let content = ja["markdown"]["content"].as_str().unwrap().to_string();
+    assert!(
+        content.starts_with(
+            "#### 【テスト】 [Herald] Flow タスク daily-feature-pipeline が失敗しました"
+        ),
+        "{content}"
+    );
+    assert!(content.contains("- **理由：** SQL Script-2"), "{content}");
+
+    // The rule's own language wins.
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": "flows", "rule": {
+                "name": "flows", "source": "pai.flow", "types": ["flow:Task:Failed"],
+                "targets": wecom, "language": "zh"
+            }}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let id = test_event(&mut v).await;
+    settled(&mut v, id).await;
+    let zh = robot.seen.lock().unwrap().last().unwrap().clone();
+    let content = zh["markdown"]["content"].as_str().unwrap().to_string();
+    assert!(
+        content.starts_with("#### 【测试】 [Herald] Flow 任务 daily-feature-pipeline 失败"),
+        "{content}"
+    );
+    let rule = v.call("get_rule", &[("bus", BUS), ("name", "flows")]).await;
+    assert_eq!(rule.json()["language"], "zh", "{rule:?}");
+    let bad = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": "flows", "rule": {
+                "name": "flows", "source": "pai.flow", "types": ["flow:Task:Failed"],
+                "targets": wecom, "language": "klingon"
+            }}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{bad:?}");
+    assert_eq!(bad.json()["field"], "language");
+}

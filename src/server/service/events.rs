@@ -251,6 +251,7 @@ pub async fn put(
                         config: Some(d.target.config.clone()),
                         lease_until,
                         reached: None,
+                        language: d.target.language.clone(),
                     })
                     .collect();
                 Some((reservation, dues))
