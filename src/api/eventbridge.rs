@@ -19,6 +19,18 @@ pub async fn get_notification_settings(
     ctx::respond(result)
 }
 
+/// The account's message language (`en`, `ja`, `zh`).
+#[server(prefix = "/api/ui", endpoint = "set_account_language")]
+pub async fn set_account_language(language: String) -> Result<(), AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, actor) = ctx::actor().await?;
+        crate::server::service::eventbridge::set_language(&state, &actor, &language).await
+    }
+    .await;
+    ctx::respond(result)
+}
+
 /// "Activate for free".
 #[server(prefix = "/api/ui", endpoint = "activate_event_bridge")]
 pub async fn activate_event_bridge() -> Result<(), AppError> {

@@ -35,6 +35,9 @@ pub struct NotificationSettings {
     pub activated_at: Option<String>,
     /// The service-linked role, once permissions are granted.
     pub role: Option<ServiceRoleView>,
+    /// The account's message language (`en`, `ja`, `zh`): rules without one use it.
+    #[serde(default)]
+    pub language: String,
 }
 
 /// The service-linked role's details.

@@ -68,6 +68,8 @@ pub enum Action {
     AttachPolicy,
     DetachPolicy,
     ListAuditLog,
+    /// The account's message language (the default of rules that name none).
+    SetAccountLanguage,
 }
 
 /// Who may perform an action.
@@ -131,6 +133,7 @@ impl Action {
             AttachPolicy => "ram:AttachPolicyToUser",
             DetachPolicy => "ram:DetachPolicyFromUser",
             ListAuditLog => "herald:ListAuditLog",
+            SetAccountLanguage => "herald:SetAccountLanguage",
         }
     }
 

@@ -3,6 +3,7 @@
 //! count).
 
 use super::catalog::{self, Source, TargetKind};
+use super::lang::Lang;
 use super::pattern::Pattern;
 use super::quota;
 use super::target::{ContentType, PayloadFormat, TargetConfig};
@@ -32,6 +33,9 @@ pub struct RuleInput {
     pub pattern: String,
     #[serde(default)]
     pub targets: Vec<TargetInput>,
+    /// The language of the rule's messages (`en`, `ja`, `zh`); empty for the account's.
+    #[serde(default)]
+    pub language: String,
 }
 
 fn yes() -> bool {
@@ -111,6 +115,22 @@ pub struct Definition {
     pub source: RuleSource,
     pub types: Vec<String>,
     pub pattern: Option<Pattern>,
+    /// The language of the rule's messages; `None` for the account's.
+    pub language: Option<Lang>,
+}
+
+/// A message language as a form or the API gives it: empty for the account's language.
+pub fn language(field: &str, raw: &str) -> Result<Option<Lang>, AppError> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    Lang::parse(value).map(Some).ok_or_else(|| {
+        AppError::invalid(
+            field,
+            format!("{value:?} is not a message language: use en, ja or zh (or none for the account's language)"),
+        )
+    })
 }
 
 /// A rule name: 2 to 127 letters, digits, `-` and `_`, starting with a letter or digit.
@@ -158,6 +178,7 @@ impl RuleInput {
                 "may not contain control characters",
             ));
         }
+        let language = language("language", &self.language)?;
         let source = match catalog::source(self.source.trim()) {
             Some(source) => RuleSource::Catalog(source),
             None if self.source.trim().is_empty() => {
@@ -182,6 +203,7 @@ impl RuleInput {
                 source,
                 types: vec![catalog::ALL_TYPES.to_string()],
                 pattern: parse_pattern(&self.pattern)?,
+                language,
             });
         }
         let mut types: Vec<String> = Vec::with_capacity(self.types.len());
@@ -216,6 +238,7 @@ impl RuleInput {
             source,
             types,
             pattern,
+            language,
         })
     }
 }
@@ -320,6 +343,9 @@ pub struct RuleView {
     pub types: Vec<String>,
     /// The pattern, pretty-printed; empty for none.
     pub pattern: String,
+    /// The language of the rule's messages (`en`, `ja`, `zh`); empty for the account's.
+    #[serde(default)]
+    pub language: String,
     /// The reader may not read the rule (no GetRule): its description, source, types and
     /// pattern are left empty, and mean nothing.
     #[serde(default)]

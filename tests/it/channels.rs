@@ -327,8 +327,11 @@ async fn sms_and_calls_go_through_the_twilio_api_and_a_refused_number_is_named()
         "{to:?}"
     );
     assert!(sms.iter().all(|f| f["From"] == "+15551230000"));
+    // What happened to what first, then why.
     assert!(
-        sms[0]["Body"].contains("dsw:Instance:Failed"),
+        sms[0]["Body"].starts_with(
+            "DSW instance research-notebook-alice failed - Reason: no ecs.gn7i-c8g1.2xlarge capacity"
+        ),
         "{:?}",
         sms[0]
     );
@@ -338,7 +341,12 @@ async fn sms_and_calls_go_through_the_twilio_api_and_a_refused_number_is_named()
         .map(|(_, f)| f)
         .expect("a call");
     assert_eq!(call["To"], "+8613800000001");
-    assert!(call["Twiml"].starts_with("<Response><Say>"), "{call:?}");
+    assert!(
+        call["Twiml"].starts_with(
+            "<Response><Say>Herald alert. DSW instance research-notebook-alice failed. Reason: no ecs."
+        ),
+        "{call:?}"
+    );
 }
 
 #[tokio::test]
@@ -664,11 +672,14 @@ async fn sms_and_calls_go_through_alibaba_cloud_signed_with_the_access_key() {
     assert_eq!(sms["Version"], "2017-05-25");
     assert_eq!(sms["SignatureMethod"], "HMAC-SHA1");
     let param: Value = serde_json::from_str(&sms["TemplateParam"]).unwrap();
+    // The headline when it fits Alibaba's 35 characters, else without the name; the
+    // reason first in the detail.
+    assert_eq!(param["title"], "DSW instance failed", "{param}");
+    let detail = param["detail"].as_str().unwrap();
     assert!(
-        param["title"].as_str().unwrap().starts_with("[Herald]"),
+        detail.starts_with("Reason: no ecs.gn7i") && detail.chars().count() <= 35,
         "{param}"
     );
-    assert!(param["detail"].as_str().is_some(), "{param}");
     // Alibaba wants `YYYY-MM-DDThh:mm:ssZ`: UTC, whole seconds.
     let ts = &sms["Timestamp"];
     assert!(

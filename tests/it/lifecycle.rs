@@ -493,3 +493,145 @@ async fn an_http_target_with_a_rate_limit_gets_events_spaced_and_none_dropped() 
         );
     }
 }
+
+#[tokio::test]
+async fn a_sent_test_event_starts_with_the_test_mark_at_every_robot() {
+    let (base, robot) = robots().await;
+    let app = TestApp::spawn_with(|a| {
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+    })
+    .await;
+    let mut v = owner(&app).await;
+    save(
+        &mut v,
+        None,
+        json!([
+            {"config": {"kind": "wecom", "url": format!("{base}/cgi-bin/webhook/send?key=k1")}},
+            {"config": {"kind": "lark", "url": format!("{base}/open-apis/bot/v2/hook/abc"), "secret": LARK_SECRET}},
+        ]),
+    )
+    .await;
+    let id = test_event(&mut v).await;
+    let ds = settled(&mut v, id).await;
+    assert!(ds.iter().all(|d| d["status"] == "delivered"), "{ds:?}");
+    let seen = robot.seen.lock().unwrap().clone();
+    let wecom_body = seen.iter().find(|b| b["msgtype"] == "markdown").unwrap();
+    let content = wecom_body["markdown"]["content"].as_str().unwrap();
+    assert!(
+        content.starts_with("#### [TEST] [Herald] Flow task daily-feature-pipeline failed"),
+        "{content}"
+    );
+    let lark_body = seen.iter().find(|b| b["msg_type"] == "post").unwrap();
+    let post = &lark_body["content"]["post"]["en_us"];
+    assert!(
+        post["title"].as_str().unwrap().starts_with("[TEST] "),
+        "{lark_body}"
+    );
+    assert!(
+        post["content"][0][0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("[TEST] Flow task daily-feature-pipeline failed"),
+        "{lark_body}"
+    );
+}
+
+#[tokio::test]
+async fn wecom_mentions_go_as_a_text_message_with_mentioned_mobile_list() {
+    let (base, robot) = robots().await;
+    let app = TestApp::spawn_with(|a| {
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+    })
+    .await;
+    let mut v = owner(&app).await;
+    save(
+        &mut v,
+        None,
+        json!([
+            {"config": {"kind": "wecom", "url": format!("{base}/cgi-bin/webhook/send?key=k1"),
+                        "mentioned_mobiles": ["13800000000", "13900000000"]}},
+        ]),
+    )
+    .await;
+    let id = test_event(&mut v).await;
+    let ds = settled(&mut v, id).await;
+    assert_eq!(ds[0]["status"], "delivered", "{ds:?}");
+    let seen = robot.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    // Markdown cannot mention anyone: a text message with the mobiles, so they are notified.
+    assert_eq!(seen[0]["msgtype"], "text", "{}", seen[0]);
+    assert_eq!(
+        seen[0]["text"]["mentioned_mobile_list"],
+        json!(["13800000000", "13900000000"])
+    );
+    let content = seen[0]["text"]["content"].as_str().unwrap();
+    assert!(
+        content.starts_with("[TEST] Flow task daily-feature-pipeline failed"),
+        "{content}"
+    );
+    assert!(content.contains("ODPS-0130071"), "the reason: {content}");
+}
+
+#[tokio::test]
+async fn messages_are_written_in_the_rules_language_else_the_accounts() {
+    let (base, robot) = robots().await;
+    let app = TestApp::spawn_with(|a| {
+        a.allow_target_networks = vec!["127.0.0.0/8".into()];
+    })
+    .await;
+    let mut v = owner(&app).await;
+    let wecom = json!([{"config": {"kind": "wecom", "url": format!("{base}/cgi-bin/webhook/send?key=k1")}}]);
+    save(&mut v, None, wecom.clone()).await;
+    // A bad language is refused, naming the field.
+    let bad = v.call("set_account_language", &[("language", "fr")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{bad:?}");
+    assert_eq!(bad.json()["field"], "language");
+    let r = v.call("set_account_language", &[("language", "ja")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+
+    // No language on the rule: the account's.
+    let id = test_event(&mut v).await;
+    settled(&mut v, id).await;
+    let ja = robot.seen.lock().unwrap().last().unwrap().clone();
+    let content = ja["markdown"]["content"].as_str().unwrap().to_string();
+    assert!(
+        content.starts_with(
+            "#### 【テスト】 [Herald] Flow タスク daily-feature-pipeline が失敗しました"
+        ),
+        "{content}"
+    );
+    assert!(content.contains("- **理由：** SQL Script-2"), "{content}");
+
+    // The rule's own language wins.
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": "flows", "rule": {
+                "name": "flows", "source": "pai.flow", "types": ["flow:Task:Failed"],
+                "targets": wecom, "language": "zh"
+            }}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let id = test_event(&mut v).await;
+    settled(&mut v, id).await;
+    let zh = robot.seen.lock().unwrap().last().unwrap().clone();
+    let content = zh["markdown"]["content"].as_str().unwrap().to_string();
+    assert!(
+        content.starts_with("#### 【测试】 [Herald] Flow 任务 daily-feature-pipeline 失败"),
+        "{content}"
+    );
+    let rule = v.call("get_rule", &[("bus", BUS), ("name", "flows")]).await;
+    assert_eq!(rule.json()["language"], "zh", "{rule:?}");
+    let bad = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": "flows", "rule": {
+                "name": "flows", "source": "pai.flow", "types": ["flow:Task:Failed"],
+                "targets": wecom, "language": "klingon"
+            }}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{bad:?}");
+    assert_eq!(bad.json()["field"], "language");
+}

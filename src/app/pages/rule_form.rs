@@ -285,6 +285,12 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
     // (`?source=…&type=…`).
     let query = leptos_router::hooks::use_query_map().get_untracked();
     let prefill = |key: &str| initial.is_none().then(|| query.get(key)).flatten();
+    let language = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|r| r.language.clone())
+            .unwrap_or_default(),
+    );
     let source = RwSignal::new(
         initial
             .as_ref()
@@ -329,6 +335,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
         types: types.get_untracked(),
         pattern: pattern.get_untracked(),
         targets: drafts.get_untracked().iter().map(Draft::input).collect(),
+        language: language.get_untracked(),
     };
     let save = Action::new(move |input: &RuleInput| {
         let input = input.clone();
@@ -451,6 +458,8 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                     }
                 ></textarea>
                 {field_error(error, || "description".into())}
+                <MessageLanguage language=language />
+                {field_error(error, || "language".into())}
                 <label class="choice">
                     <input
                         type="checkbox"
@@ -1178,5 +1187,25 @@ fn SavedSecrets(saved: RwSignal<Option<SavedRule>>, bus: String) -> impl IntoVie
             </ul>
             <a class="button" href=done>"Done"</a>
         </section>
+    }
+}
+
+/// The language of the rule's messages: the account's unless one is picked.
+#[component]
+fn MessageLanguage(language: RwSignal<String>) -> impl IntoView {
+    use crate::domain::lang::Lang;
+    view! {
+        <label for="rule-language">"Message language"</label>
+        <select
+            id="rule-language"
+            prop:value=language
+            on:change=move |ev| language.set(event_target_value(&ev))
+        >
+            <option value="">"The account's language"</option>
+            {Lang::ALL
+                .into_iter()
+                .map(|l| view! { <option value=l.as_str()>{l.label()}</option> })
+                .collect_view()}
+        </select>
     }
 }

@@ -1,8 +1,11 @@
 //! "Workspace settings": the General tab and the "Event notification settings" tab with
-//! activation (`ServiceNotEnable` → "Activate for free") and "Grant permissions".
+//! activation (`ServiceNotEnable` → "Activate for free"), "Grant permissions", and the
+//! account's message language.
 
 use super::ErrorNotice;
-use crate::api::eventbridge::{get_notification_settings, ActivateEventBridge, GrantPermissions};
+use crate::api::eventbridge::{
+    get_notification_settings, ActivateEventBridge, GrantPermissions, SetAccountLanguage,
+};
 use crate::api::workspaces::get_workspace;
 use crate::app::components::form::{outcome_of, FormError};
 use crate::app::components::frame::{Frame, OwnerOnly};
@@ -187,11 +190,43 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                                 </p>
                                 <TargetTester bus=s.workspace.bus_name.clone().unwrap_or_default()/>
                             </section>
+                            <AccountLanguage current=s.language.clone()/>
                         }
                         .into_any(),
                     }
                 })}
             </Transition>
         </Frame>
+    }
+}
+
+/// The account's message language: what rules without their own are written in.
+#[component]
+fn AccountLanguage(current: String) -> impl IntoView {
+    use crate::domain::lang::Lang;
+    let set = ServerAction::<SetAccountLanguage>::new();
+    let outcome = outcome_of(set.value());
+    let current = StoredValue::new(current);
+    view! {
+        <section class="card" data-testid="account-language">
+            <h2>"Message language"</h2>
+            <p class="hint">"Notifications of rules that do not pick a language are written in this one."</p>
+            <FormError outcome=outcome/>
+            <OwnerOnly>
+                <ActionForm action=set attr:aria-label="Message language">
+                    <select name="language" aria-label="Message language">
+                        {Lang::ALL
+                            .into_iter()
+                            .map(|l| {
+                                let selected = current.with_value(|c| l.as_str() == c);
+                                view! { <option value=l.as_str() selected=selected>{l.label()}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                    " "
+                    <button type="submit" disabled=move || set.pending().get()>"Save"</button>
+                </ActionForm>
+            </OwnerOnly>
+        </section>
     }
 }

@@ -663,9 +663,11 @@ async fn attempt_digest(
         })
         .collect();
     // Only what fits in one message goes now; the rest waits for the robot's next slot.
-    let fits = render::digest_fit(&workspace, &items, render::DIGEST_MAX_BYTES);
+    // A robot's deliveries are one rule's: its language is theirs.
+    let lang = crate::domain::lang::Lang::parse(&group[0].language).unwrap_or_default();
+    let fits = render::digest_fit(&workspace, &items, render::DIGEST_MAX_BYTES, lang);
     let (group, later) = group.split_at(fits.max(1).min(group.len()));
-    let digest = render::digest(&workspace, &items[..group.len()]);
+    let digest = render::digest(&workspace, &items[..group.len()], lang);
     let mut leases: Vec<(i64, i64)> = group.iter().map(|d| (d.id, d.lease_until)).collect();
     let sent = match open_config(ctx, &group[0]) {
         Ok(config) => {
@@ -760,6 +762,7 @@ async fn deliver(
         workspace: &workspace,
         bus: &due.bus,
         rule: due.rule.as_deref().unwrap_or("(deleted rule)"),
+        lang: crate::domain::lang::Lang::parse(&due.language).unwrap_or_default(),
         contacts: &contacts,
         reached: &reached,
         on_reached,

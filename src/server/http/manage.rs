@@ -109,6 +109,10 @@ pub struct ApiRule {
     pub pattern: Option<serde_json::Value>,
     #[serde(default)]
     pub targets: Vec<ApiTarget>,
+    /// The language of the rule's messages: `en`, `ja` or `zh`; absent or null for the
+    /// account's language.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 impl ApiRule {
@@ -126,6 +130,7 @@ impl ApiRule {
                 .map(|p| p.to_string())
                 .unwrap_or_default(),
             targets: self.targets.into_iter().map(Into::into).collect(),
+            language: self.language.unwrap_or_default(),
         }
     }
 }

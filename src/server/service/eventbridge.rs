@@ -34,13 +34,46 @@ pub async fn settings(
     let activated_at = accounts::activated_at(&mut conn, actor.account_id)
         .await
         .context("reading activation")?;
+    let language = accounts::language(&mut conn, actor.account_id)
+        .await
+        .context("reading the account's language")?;
     drop(conn);
     let role = role(state, actor).await?;
     Ok(NotificationSettings {
         workspace,
         activated_at,
         role,
+        language,
     })
+}
+
+/// Set the account's message language: what rules that name none are written in.
+pub async fn set_language(state: &AppState, actor: &Actor, language: &str) -> Result<(), AppError> {
+    authorize(
+        actor,
+        Action::SetAccountLanguage,
+        &Resource::account(actor.account_id),
+    )?;
+    let Some(lang) = crate::domain::rule::language("language", language)? else {
+        return Err(AppError::invalid("language", "is required: en, ja or zh"));
+    };
+    let mut tx = super::super::store::begin_write(&state.pool)
+        .await
+        .context("starting a language change")?;
+    let before = accounts::set_language(&mut tx, actor.account_id, lang.as_str())
+        .await
+        .context("setting the account's language")?;
+    tx.commit().await.context("committing a language change")?;
+    audit::change(
+        state,
+        actor,
+        Action::SetAccountLanguage.as_str(),
+        &Resource::account(actor.account_id).arn,
+        json!({ "language": before }),
+        json!({ "language": lang.as_str() }),
+    )
+    .await?;
+    Ok(())
 }
 
 /// "Activate for free": mark the account activated and create `pai-system-{name}` for every

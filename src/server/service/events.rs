@@ -303,6 +303,7 @@ pub async fn put(
                         config: Some(d.target.config.clone()),
                         lease_until,
                         reached: None,
+                        language: d.target.language.clone(),
                     })
                     .collect();
                 Some((reservation, dues))
@@ -558,7 +559,8 @@ pub async fn redeliver_failed_since(
 }
 
 /// "Send test event": a catalog type with (edited) sample data, put on the bus like any
-/// other event. Returns Herald's id for the event.
+/// other event, marked as a test (the `heraldtest` extension: its messages start with the
+/// test mark, so nobody takes it for a real failure). Returns Herald's id for the event.
 pub async fn send_test(
     state: &AppState,
     actor: &Actor,
@@ -583,6 +585,7 @@ pub async fn send_test(
         "source": source,
         "type": event_type,
         "subject": "Herald test event",
+        (crate::server::delivery::render::TEST_ATTRIBUTE): true,
         "data": data,
     });
     let result = put(state, actor, bus, vec![Ok(event)]).await?;

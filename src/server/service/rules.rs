@@ -303,6 +303,7 @@ async fn views(state: &AppState, rows: Vec<rules::RuleRow>) -> Result<Vec<RuleVi
                 source: row.source,
                 types,
                 pattern,
+                language: row.language.unwrap_or_default(),
                 definition_hidden: false,
                 targets_hidden: false,
                 quota: row.quota as u32,
@@ -762,6 +763,7 @@ async fn write(
         source: def.source.id(),
         types: &types,
         pattern: pattern.as_deref(),
+        language: def.language.map(|l| l.as_str()),
     };
     let contact_lists: Vec<Vec<i64>> = targets
         .iter()
@@ -892,6 +894,7 @@ fn with_targets(row: &rules::RuleRow, targets: Vec<TargetInput>) -> RuleInput {
         source: row.source.clone(),
         types: serde_json::from_str(&row.types).unwrap_or_default(),
         pattern: row.pattern.clone().unwrap_or_default(),
+        language: row.language.clone().unwrap_or_default(),
         targets,
     }
 }

@@ -33,13 +33,12 @@ pub async fn report_disabled(state: &AppState, target: i64) {
         return;
     };
     let link = format!("{}/buses/{}", state.config.public_url(), found.bus);
-    let msg = Message {
-        title: format!(
+    let msg = Message::plain(
+        format!(
             "[Herald] A {} target of rule {} was disabled",
             found.kind, found.rule
         ),
-        markdown: String::new(),
-        lines: vec![
+        vec![
             format!("Bus: {}", found.bus),
             format!("Rule: {}", found.rule),
             format!(
@@ -52,7 +51,7 @@ pub async fn report_disabled(state: &AppState, target: i64) {
             "No events go to it until the rule is saved again.".into(),
             link,
         ],
-    };
+    );
     let (outcome, _) = mailer.deliver(&[(found.owner_name, email)], &msg).await;
     if !outcome.is_delivered() {
         tracing::warn!(detail = %outcome.detail, "telling the owner about a disabled target");

@@ -97,6 +97,7 @@ pub async fn test_connection(
         workspace: &workspace,
         bus,
         rule: rule.unwrap_or("(unsaved rule)"),
+        lang: crate::domain::lang::Lang::En,
         contacts: &[],
         reached: &[],
         on_reached: None,

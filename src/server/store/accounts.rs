@@ -94,6 +94,29 @@ pub async fn activated_at(
         .await
 }
 
+/// The account's message language (`en`, `ja`, `zh`).
+pub async fn language(conn: &mut SqliteConnection, account_id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT language FROM accounts WHERE id = ?1")
+        .bind(account_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// Set the account's message language; the previous one is returned.
+pub async fn set_language(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+    new: &str,
+) -> Result<String, sqlx::Error> {
+    let before = language(&mut *conn, account_id).await?;
+    sqlx::query("UPDATE accounts SET language = ?2 WHERE id = ?1")
+        .bind(account_id)
+        .bind(new)
+        .execute(conn)
+        .await?;
+    Ok(before)
+}
+
 /// Mark EventBridge activated, keeping the first activation time. Returns that time.
 pub async fn activate(conn: &mut SqliteConnection, account_id: i64) -> Result<String, sqlx::Error> {
     sqlx::query_scalar(

@@ -25,6 +25,8 @@ pub struct MatchTarget {
     /// workers without reading them again.
     pub rule_name: String,
     pub config: String,
+    /// The language of the rule's messages: the rule's, else the account's.
+    pub language: String,
 }
 
 /// A bus by its account and name, with its workspace's name and its choice for unknown
@@ -55,12 +57,15 @@ struct RuleTargetRow {
     target_id: Option<i64>,
     kind: Option<String>,
     config: Option<String>,
+    language: String,
 }
 
 /// The enabled rules of a bus with their targets, and the targets' rule names and settings.
 pub(super) const ENABLED_RULES_SQL: &str =
-    "SELECT r.id, r.source, r.types, r.pattern, r.name, t.id AS target_id, t.kind, t.config
-     FROM rules r LEFT JOIN targets t ON t.rule_id = r.id AND t.disabled_at IS NULL
+    "SELECT r.id, r.source, r.types, r.pattern, r.name, t.id AS target_id, t.kind, t.config,
+            COALESCE(r.language, a.language, 'en') AS language
+     FROM rules r JOIN accounts a ON a.id = r.account_id
+     LEFT JOIN targets t ON t.rule_id = r.id AND t.disabled_at IS NULL
      WHERE r.bus_id = ?1 AND r.enabled = 1
      ORDER BY r.id, t.position";
 
@@ -89,6 +94,7 @@ pub async fn enabled_rules(
                 kind,
                 rule_name: row.name,
                 config,
+                language: row.language,
             });
         }
     }
@@ -311,6 +317,8 @@ pub struct Due {
     pub lease_until: i64,
     /// Voice and SMS: the numbers earlier attempts reached (a JSON array).
     pub reached: Option<String>,
+    /// The language of the messages: the rule's, else the account's (`en`, `ja`, `zh`).
+    pub language: String,
 }
 
 /// How [`claim_due`] shares a claim out.
@@ -367,8 +375,10 @@ pub(crate) const LEASE_PICKED_SQL: &str = "UPDATE deliveries SET lease_until = ?
 pub(crate) const DUE_BY_IDS_SQL: &str =
     "SELECT d.id, d.account_id, d.webhook_id, d.attempts, d.kind, d.event_id, e.envelope,
             b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config,
-            d.lease_until, d.reached
+            d.lease_until, d.reached,
+            COALESCE(r.language, a.language, 'en') AS language
      FROM deliveries d
+     JOIN accounts a ON a.id = d.account_id
      JOIN events e ON e.id = d.event_id
      JOIN event_buses b ON b.id = e.bus_id
      LEFT JOIN workspaces w ON w.id = b.workspace_id

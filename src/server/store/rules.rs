@@ -14,6 +14,8 @@ pub struct RuleRow {
     pub source: String,
     pub types: String,
     pub pattern: Option<String>,
+    /// `en`, `ja` or `zh`; `None` for the account's language.
+    pub language: Option<String>,
     pub quota: i64,
     pub created_at: String,
     pub updated_at: String,
@@ -49,6 +51,7 @@ pub struct RuleFields<'a> {
     pub source: &'a str,
     pub types: &'a str,
     pub pattern: Option<&'a str>,
+    pub language: Option<&'a str>,
 }
 
 /// A target as written: `id` for one that exists already (kept, so its history stays).
@@ -64,7 +67,7 @@ pub struct TargetWrite<'a> {
 pub type SealAt<'a> = &'a (dyn Fn(usize, i64) -> String + Send + Sync);
 
 const RULE_COLUMNS: &str = "r.id, b.name AS bus, r.name, r.description, r.enabled, r.source, \
-     r.types, r.pattern, r.quota, r.created_at, r.updated_at";
+     r.types, r.pattern, r.language, r.quota, r.created_at, r.updated_at";
 
 /// The id of a bus of the account.
 pub async fn bus_id(
@@ -171,8 +174,9 @@ pub async fn insert(
     rule: &RuleFields<'_>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO rules (account_id, bus_id, name, description, enabled, source, types, pattern)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+        "INSERT INTO rules (account_id, bus_id, name, description, enabled, source, types, pattern,
+             language)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
     )
     .bind(account_id)
     .bind(bus_id)
@@ -182,6 +186,7 @@ pub async fn insert(
     .bind(rule.source)
     .bind(rule.types)
     .bind(rule.pattern)
+    .bind(rule.language)
     .fetch_one(conn)
     .await
 }
@@ -194,7 +199,7 @@ pub async fn update(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE rules SET name = ?2, description = ?3, enabled = ?4, source = ?5, types = ?6,
-             pattern = ?7, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             pattern = ?7, language = ?8, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ?1",
     )
     .bind(rule_id)
@@ -204,6 +209,7 @@ pub async fn update(
     .bind(rule.source)
     .bind(rule.types)
     .bind(rule.pattern)
+    .bind(rule.language)
     .execute(conn)
     .await
     .map(|_| ())

@@ -47,8 +47,6 @@ impl std::fmt::Debug for Aliyun {
 
 /// The API version both services speak.
 const VERSION: &str = "2017-05-25";
-/// Alibaba's limit on one template variable, in characters.
-const MAX_VARIABLE: usize = 35;
 
 /// Percent-encoding as the RPC signature wants it: RFC 3986, only `A-Z a-z 0-9 - _ . ~`
 /// left as they are, UTF-8 bytes as `%XX` in upper case.
@@ -96,25 +94,9 @@ pub fn phone_number(e164: &str) -> String {
     }
 }
 
-fn cut(text: &str) -> String {
-    let mut out: String = text.chars().take(MAX_VARIABLE).collect();
-    if text.chars().count() > MAX_VARIABLE {
-        out.pop();
-        out.push('…');
-    }
-    out
-}
-
-/// The template variables: the title, and the first lines that are not links.
+/// The template variables, as rendered for Alibaba (each within its 35 characters).
 pub fn template_param(msg: &Message) -> String {
-    let detail = msg
-        .lines
-        .iter()
-        .filter(|l| !l.starts_with("http"))
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("; ");
-    serde_json::json!({ "title": cut(&msg.title), "detail": cut(&detail) }).to_string()
+    serde_json::json!({ "title": msg.template.title, "detail": msg.template.detail }).to_string()
 }
 
 /// Codes that mean "too many, later": Alibaba's flow control.
@@ -304,15 +286,13 @@ mod tests {
     fn numbers_and_variables_take_alibabas_shape() {
         assert_eq!(phone_number("+86 138 0000 0001"), "13800000001");
         assert_eq!(phone_number("+85291234567"), "85291234567");
-        let msg = Message {
-            title: "[Herald] Job failed · a workspace with a rather long name".into(),
-            markdown: String::new(),
-            lines: vec!["Event: dlc:Job:Failed".into(), "http://herald/e/1".into()],
-        };
+        let msg = crate::server::delivery::render::test_message(
+            "a workspace with a rather long name",
+            crate::domain::lang::Lang::En,
+        );
         let v: serde_json::Value = serde_json::from_str(&template_param(&msg)).unwrap();
-        assert_eq!(v["title"].as_str().unwrap().chars().count(), MAX_VARIABLE);
-        assert!(v["title"].as_str().unwrap().ends_with('…'));
-        assert_eq!(v["detail"], "Event: dlc:Job:Failed");
+        assert_eq!(v["title"], msg.template.title);
+        assert_eq!(v["detail"], msg.template.detail);
     }
 
     #[test]

@@ -160,7 +160,7 @@ mod tests {
     fn mentioned_mobiles_appear_in_the_text_and_the_at_block() {
         let mobiles = vec!["13800000000".to_string()];
         let b = body(
-            &Message::test("ws"),
+            &Message::test("ws", crate::domain::lang::Lang::En),
             &Robot {
                 url: "",
                 secret: None,

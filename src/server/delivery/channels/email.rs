@@ -66,7 +66,7 @@ impl Mailer {
             }
         }
         let text = msg.lines.join("\n");
-        let html = html(msg);
+        let html = msg.html.clone();
         let email = match builder.multipart(
             MultiPart::alternative()
                 .singlepart(
@@ -160,51 +160,9 @@ impl Email {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// The HTML part: the title, the facts as a list, the link as a link.
-pub fn html(msg: &Message) -> String {
-    let mut out = format!("<h2>{}</h2><ul>", escape(&msg.title));
-    let mut link = None;
-    for l in &msg.lines {
-        if l.starts_with("http://") || l.starts_with("https://") {
-            link = Some(l.clone());
-            continue;
-        }
-        out.push_str(&format!("<li>{}</li>", escape(l)));
-    }
-    out.push_str("</ul>");
-    if let Some(l) = link {
-        let l = escape(&l);
-        out.push_str(&format!("<p><a href=\"{l}\">Open in Herald</a></p>"));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_escapes_and_links() {
-        let m = Message {
-            title: "[Herald] Job <failed>".into(),
-            markdown: String::new(),
-            lines: vec![
-                "Resource: a & b".into(),
-                "https://h/buses/b/events/1".into(),
-            ],
-        };
-        let h = html(&m);
-        assert!(h.contains("Job &lt;failed&gt;"), "{h}");
-        assert!(h.contains("<li>Resource: a &amp; b</li>"), "{h}");
-        assert!(h.contains("<a href=\"https://h/buses/b/events/1\">"), "{h}");
-    }
 
     #[tokio::test]
     async fn bad_relay_urls_and_senders_are_refused() {

@@ -104,11 +104,19 @@ mod tests {
 
     #[test]
     fn signed_body_carries_timestamp_in_seconds_and_the_protocol_vector_sign() {
-        let b = body(&Message::test("ws"), Some("demo"), 1599360473);
+        let b = body(
+            &Message::test("ws", crate::domain::lang::Lang::En),
+            Some("demo"),
+            1599360473,
+        );
         assert_eq!(b["timestamp"], "1599360473");
         assert_eq!(b["sign"], "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8=");
         assert_eq!(b["msg_type"], "post");
-        assert!(body(&Message::test("ws"), None, 1).get("sign").is_none());
+        assert!(
+            body(&Message::test("ws", crate::domain::lang::Lang::En), None, 1)
+                .get("sign")
+                .is_none()
+        );
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub use reply::{retry_after, snippet};
 use super::outcome::Outcome;
 use super::render;
 use crate::domain::catalog::TargetKind;
+use crate::domain::lang::Lang;
 use crate::domain::target::{Reason, TargetConfig};
 use crate::server::crypto::{mask_url, scrub};
 use crate::server::net::client::Outbound;
@@ -91,6 +92,8 @@ pub struct Job<'a> {
     pub workspace: &'a str,
     pub bus: &'a str,
     pub rule: &'a str,
+    /// The language the message is written in: the rule's, else the account's.
+    pub lang: Lang,
     /// Voice, SMS and email: the target's contacts, in order (empty for other kinds).
     pub contacts: &'a [Contact],
     /// Voice and SMS: the numbers earlier attempts reached; this attempt skips them.
@@ -118,10 +121,11 @@ impl Job<'_> {
                     workspace: self.workspace,
                     rule: self.rule,
                     link: event_link(public_url, self.bus, event_id),
+                    lang: self.lang,
                 },
             ),
             Payload::Digest(message) => message.clone(),
-            Payload::Test => Message::test(self.workspace),
+            Payload::Test => Message::test(self.workspace, self.lang),
         }
     }
 }
@@ -266,27 +270,70 @@ pub fn event_link(public_url: &str, bus: &str, event_id: i64) -> String {
     format!("{public_url}/buses/{bus}/events/{event_id}")
 }
 
-/// What a message says, before a channel renders it.
+/// What a message says, in the form of each kind (rendered by `render::message`, every
+/// value from the event already made inert for its form).
 #[derive(Debug, Clone)]
 pub struct Message {
+    /// The chat title and the email's subject.
     pub title: String,
     /// Markdown body (DingTalk, WeCom).
     pub markdown: String,
-    /// Plain lines (Lark post, SMS).
+    /// Plain lines: the headline first, the link last (Lark post, the email's text).
     pub lines: Vec<String>,
+    /// The email's HTML part.
+    pub html: String,
+    /// The SMS text (Twilio).
+    pub sms: String,
+    /// What a call says (Twilio's `<Say>`).
+    pub voice: String,
+    /// Alibaba's SMS and TTS template variables.
+    pub template: TemplateVars,
+}
+
+/// The variables of the operator's Alibaba templates, `${title}` and `${detail}`, each
+/// within Alibaba's 35 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateVars {
+    pub title: String,
+    pub detail: String,
 }
 
 impl Message {
-    /// The clearly marked message "Test connection" sends.
-    pub fn test(workspace: &str) -> Message {
-        let line1 = format!("This is a test message from Herald for workspace {workspace}.");
-        let line2 =
-            "If you can read it, this target is set up correctly. No event happened.".to_string();
-        Message {
-            title: "[Herald] Test message".into(),
-            markdown: format!("#### [Herald] Test message\n\n{line1}\n\n{line2}"),
-            lines: vec![line1, line2],
+    /// A message of Herald's own (not about an event), from a title and plain lines, a
+    /// last line that is a URL becoming the email's link.
+    pub fn plain(title: String, lines: Vec<String>) -> Message {
+        use render::message::escape_html;
+        let mut html = format!("<h2>{}</h2><ul>", escape_html(&title));
+        let mut link = None;
+        for l in &lines {
+            if l.starts_with("http://") || l.starts_with("https://") {
+                link = Some(escape_html(l));
+                continue;
+            }
+            html.push_str(&format!("<li>{}</li>", escape_html(l)));
         }
+        html.push_str("</ul>");
+        if let Some(l) = link {
+            html.push_str(&format!("<p><a href=\"{l}\">{l}</a></p>"));
+        }
+        let text = lines.join("\n");
+        Message {
+            markdown: format!("#### {title}\n\n{text}"),
+            html,
+            sms: format!("{title}\n{text}"),
+            voice: title.clone(),
+            template: TemplateVars {
+                title: render::message::clip_to(&title, render::message::MAX_TEMPLATE_VARIABLE),
+                detail: String::new(),
+            },
+            title,
+            lines,
+        }
+    }
+
+    /// The clearly marked message "Test connection" sends.
+    pub fn test(workspace: &str, lang: Lang) -> Message {
+        render::test_message(workspace, lang)
     }
 }
 
@@ -391,6 +438,7 @@ mod tests {
             workspace: "vision",
             bus: "pai-system-vision",
             rule: "r",
+            lang: Lang::En,
             contacts: &[],
             reached: &[],
             on_reached: None,
@@ -431,6 +479,7 @@ mod tests {
             workspace: "vision",
             bus: "pai-system-vision",
             rule: "failures",
+            lang: Lang::En,
             contacts: &[],
             reached: &[],
             on_reached: None,
@@ -442,8 +491,11 @@ mod tests {
         assert!(!job.is_test());
         job.payload = Payload::Test;
         assert!(job.is_test());
-        assert_eq!(job.message("http://h").title, "[Herald] Test message");
-        let digest = Message::test("other");
+        assert_eq!(
+            job.message("http://h").title,
+            "[TEST] [Herald] Test message"
+        );
+        let digest = Message::test("other", Lang::En);
         job.payload = Payload::Digest(&digest);
         assert!(job.message("http://h").lines[0].contains("other"));
     }

@@ -35,31 +35,14 @@ pub enum Medium {
     Voice,
 }
 
-/// The SMS text: title and lines, within one long SMS (at most 600 characters).
+/// The SMS text, as rendered for SMS (the headline and the most important fact first).
 pub fn sms_text(msg: &Message) -> String {
-    let mut text = msg.title.clone();
-    for l in &msg.lines {
-        text.push('\n');
-        text.push_str(l);
-    }
-    text.chars().take(600).collect()
+    msg.sms.clone()
 }
 
-/// The TwiML of a call that reads the message twice.
+/// The TwiML of a call that reads the message's spoken form twice.
 pub fn twiml(msg: &Message) -> String {
-    let say: String = std::iter::once(msg.title.as_str())
-        .chain(
-            msg.lines
-                .iter()
-                .map(String::as_str)
-                .filter(|l| !l.starts_with("http")),
-        )
-        .collect::<Vec<_>>()
-        .join(". ");
-    let escaped = say
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    let escaped = crate::server::delivery::render::message::escape_html(&msg.voice);
     format!("<Response><Say>{escaped}</Say><Pause length=\"1\"/><Say>{escaped}</Say></Response>")
 }
 
@@ -140,28 +123,36 @@ mod tests {
     use super::*;
 
     fn msg() -> Message {
-        Message {
-            title: "[Herald] Job failed · vision".into(),
-            markdown: String::new(),
-            lines: vec![
-                "Event: dlc:Job:Failed".into(),
-                "Resource: job <nightly>".into(),
-                "http://herald/buses/b/events/1".into(),
-            ],
-        }
+        let envelope = serde_json::json!({"specversion": "1.0", "id": "e-1", "source": "pai.dlc",
+            "type": "dlc:Job:Failed", "time": "2025-11-07T03:19:30Z",
+            "data": {"job": {"id": "dlc1", "name": "<nightly>", "status": "Failed",
+                             "reason_message": "OOM & more"}}});
+        crate::server::delivery::render::message(
+            &envelope,
+            &crate::server::delivery::render::Context {
+                workspace: "vision",
+                rule: "r",
+                link: "http://herald/buses/b/events/1".into(),
+                lang: crate::domain::lang::Lang::En,
+            },
+        )
     }
 
     #[test]
-    fn sms_carries_title_and_lines_and_calls_read_them_escaped_without_links() {
+    fn sms_carries_headline_and_reason_and_calls_read_them_escaped_without_links() {
         let t = sms_text(&msg());
         assert!(
-            t.starts_with("[Herald] Job failed") && t.contains("dlc:Job:Failed"),
+            t.starts_with("DLC job ＜nightly＞ failed - Reason: OOM & more"),
             "{t}"
         );
         let x = twiml(&msg());
-        assert!(x.contains("job &lt;nightly&gt;"), "{x}");
+        assert!(
+            x.contains("DLC job ＜nightly＞ failed. Reason: OOM &amp; more"),
+            "{x}"
+        );
         assert!(!x.contains("http://herald"), "{x}");
-        assert!(x.starts_with("<Response><Say>"));
+        assert!(!x.contains("dlc1"), "{x}");
+        assert!(x.starts_with("<Response><Say>Herald alert. "), "{x}");
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! WeCom group robot: markdown messages (at most 4096 bytes), no signing; answers read by
-//! `errcode`. Its secret is the key in the URL.
+//! WeCom group robot: markdown messages (at most 4096 bytes), or, when the target mentions
+//! people, a `text` message (at most 2048 bytes) with `mentioned_mobile_list`: WeCom's
+//! markdown cannot mention anyone, and a mention in the text alone notifies nobody. No
+//! signing; answers read by `errcode`. Its secret is the key in the URL.
 
 use super::reply::send_to_robot;
 use super::{url_secrets, ChannelContext, Job, Message, Sent};
@@ -55,30 +57,34 @@ impl<'a> Robot<'a> {
 
 /// WeCom's limit on a markdown message's content, in bytes.
 pub const MARKDOWN_MAX_BYTES: usize = 4096;
+/// WeCom's limit on a text message's content, in bytes.
+pub const TEXT_MAX_BYTES: usize = 2048;
 
-/// The JSON body of a markdown message, cut to WeCom's limit on a character boundary.
+/// The JSON body: markdown, or a text message mentioning `mentioned_mobiles` (the plain
+/// lines of the message, cut to WeCom's limit on a character boundary).
 pub fn body(msg: &Message, mentioned_mobiles: &[String]) -> serde_json::Value {
-    let mut content = msg.markdown.clone();
-    // Markdown messages cannot mention by mobile; name the people in the text instead.
     if !mentioned_mobiles.is_empty() {
-        content.push_str("\n\n");
-        content.push_str(
-            &mentioned_mobiles
-                .iter()
-                .map(|m| format!("@{m}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
+        let content = cut(msg.lines.join("\n"), TEXT_MAX_BYTES);
+        return json!({
+            "msgtype": "text",
+            "text": { "content": content, "mentioned_mobile_list": mentioned_mobiles },
+        });
     }
-    if content.len() > MARKDOWN_MAX_BYTES {
-        let mut cut = MARKDOWN_MAX_BYTES - 3;
-        while !content.is_char_boundary(cut) {
-            cut -= 1;
+    let content = cut(msg.markdown.clone(), MARKDOWN_MAX_BYTES);
+    json!({ "msgtype": "markdown", "markdown": { "content": content } })
+}
+
+/// `content` within `max` bytes, cut on a character boundary with `…`.
+fn cut(mut content: String, max: usize) -> String {
+    if content.len() > max {
+        let mut at = max - 3;
+        while !content.is_char_boundary(at) {
+            at -= 1;
         }
-        content.truncate(cut);
+        content.truncate(at);
         content.push('…');
     }
-    json!({ "msgtype": "markdown", "markdown": { "content": content } })
+    content
 }
 
 /// Read WeCom's answer.
@@ -108,10 +114,26 @@ mod tests {
 
     #[test]
     fn long_markdown_is_cut_to_4096_bytes_on_a_character_boundary() {
-        let mut m = Message::test("ws");
+        let mut m = Message::test("ws", crate::domain::lang::Lang::En);
         m.markdown = "告".repeat(3000);
         let b = body(&m, &[]);
         assert!(b["markdown"]["content"].as_str().unwrap().len() <= MARKDOWN_MAX_BYTES);
+    }
+
+    #[test]
+    fn mentions_go_as_text_with_the_mobile_list_within_2048_bytes() {
+        let mut m = Message::test("ws", crate::domain::lang::Lang::En);
+        let b = body(&m, &["13800000000".to_string()]);
+        assert_eq!(b["msgtype"], "text");
+        assert_eq!(b["text"]["mentioned_mobile_list"][0], "13800000000");
+        assert!(b["text"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("[TEST] "));
+        m.lines = vec!["告".repeat(1000)];
+        let b = body(&m, &["13800000000".to_string()]);
+        assert!(b["text"]["content"].as_str().unwrap().len() <= TEXT_MAX_BYTES);
+        assert_eq!(body(&m, &[])["msgtype"], "markdown");
     }
 
     #[test]
