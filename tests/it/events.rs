@@ -2810,14 +2810,21 @@ async fn an_aliased_event_is_stored_as_sent_and_taken_by_rules_on_its_catalog_en
         (source.as_str(), event_type.as_str()),
         ("acs.pai", "pai:dlc:Job:Failed")
     );
-    let title = catalog::event_type(DLC, JOB_FAILED).unwrap().title;
+    let headline = herald::domain::message::summarize(
+        DLC,
+        JOB_FAILED,
+        &real["data"],
+        herald::domain::lang::Lang::En,
+    )
+    .headline;
+    assert!(headline.contains("nightly-train") && headline.contains("failed"));
     let sent = fakes.ding_with(0);
     assert_eq!(sent.len(), 1);
     assert!(
         sent[0]["markdown"]["text"]
             .as_str()
             .unwrap()
-            .contains(title),
+            .contains(&headline),
         "{}",
         sent[0]
     );
