@@ -273,6 +273,7 @@ pub fn LocaleSwitcher(#[prop(optional)] id: Option<&'static str>) -> impl IntoVi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     #[test]
     fn the_users_setting_wins_then_the_cookie_then_accept_language_then_english() {
@@ -316,5 +317,65 @@ mod tests {
         assert_eq!(format_number(Locale::en, 1_234_567), "1,234,567");
         assert_eq!(format_number(Locale::ja, -1000), "-1,000");
         assert_eq!(format_number(Locale::zh, 999), "999");
+    }
+
+    /// Every key path of a locale file (`nav.workspaces`), with the `{{ name }}`
+    /// placeholders each value uses.
+    fn keys(locale: &str) -> BTreeSet<String> {
+        fn walk(prefix: &str, value: &serde_json::Value, out: &mut BTreeSet<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (k, v) in map {
+                        let path = if prefix.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{prefix}.{k}")
+                        };
+                        walk(&path, v, out);
+                    }
+                }
+                serde_json::Value::String(s) => {
+                    let mut vars: Vec<&str> = s
+                        .split("{{")
+                        .skip(1)
+                        .filter_map(|rest| rest.split_once("}}").map(|(v, _)| v.trim()))
+                        .collect();
+                    vars.sort_unstable();
+                    vars.dedup();
+                    out.insert(format!("{prefix} {{{}}}", vars.join(",")));
+                }
+                other => {
+                    out.insert(format!("{prefix} (not a string: {other})"));
+                }
+            }
+        }
+        let path = format!("{}/locales/{locale}.json", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let json: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let mut out = BTreeSet::new();
+        walk("", &json, &mut out);
+        out
+    }
+
+    /// leptos_i18n only warns when Japanese or Chinese lack a key (and shows English
+    /// there): this makes it a failure, and also catches a placeholder that one
+    /// translation dropped or misspelt.
+    #[test]
+    fn every_ui_string_exists_in_every_locale_with_the_same_placeholders() {
+        let english = keys("en");
+        assert!(
+            english.len() > 10,
+            "the English locale file is nearly empty"
+        );
+        for locale in ["ja", "zh"] {
+            let other = keys(locale);
+            let missing: Vec<_> = english.difference(&other).collect();
+            let extra: Vec<_> = other.difference(&english).collect();
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "locales/{locale}.json differs from en.json:\n  missing or different: {missing:?}\n  only in {locale}: {extra:?}"
+            );
+        }
     }
 }
