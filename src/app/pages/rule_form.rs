@@ -12,7 +12,7 @@ use crate::api::targets::test_target;
 use crate::app::components::frame::Frame;
 use crate::app::components::target_test::TestResult;
 use crate::app::i18n::{t, t_string, use_i18n};
-use crate::app::locale::kind_label;
+use crate::app::locale::{catalog_str, kind_label};
 use crate::domain::catalog::{self, TargetKind};
 use crate::domain::models::ContactView;
 use crate::domain::rule::{
@@ -478,7 +478,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                                             touched("source");
                                         }
                                     />
-                                    {s.name}
+                                    {move || catalog_str(i18n, s.name)}
                                     " "
                                     <code>{id}</code>
                                 </label>
@@ -515,7 +515,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                                     .map(|c| {
                                         view! {
                                             <fieldset class="category">
-                                                <legend>{c.name}</legend>
+                                                <legend>{move || catalog_str(i18n, c.name)}</legend>
                                                 {c
                                                     .types
                                                     .iter()
@@ -539,7 +539,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                                                                         touched("types");
                                                                     }
                                                                 />
-                                                                {t.title}
+                                                                {move || catalog_str(i18n, t.title)}
                                                                 " "
                                                                 <code>{tid}</code>
                                                             </label>
@@ -587,7 +587,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                         catalog::source(&source.get())
                             .map(|s| {
                                 let kinds: Vec<&str> = s.allowed_targets().iter().map(|k| kind_label(i18n, *k)).collect();
-                                t_string!(i18n, form.can_go_to, source = s.name, kinds = kinds.join(", ")).to_string()
+                                t_string!(i18n, form.can_go_to, source = catalog_str(i18n, s.name), kinds = kinds.join(", ")).to_string()
                             })
                     }}
                 </p>

@@ -9,6 +9,7 @@ use crate::api::rules::{get_bus_rules, DeleteRule, SetRuleEnabled};
 use crate::app::components::form::{outcome_of, FormError};
 use crate::app::components::frame::Frame;
 use crate::app::i18n::{t, t_string, use_i18n};
+use crate::app::locale::catalog_str;
 use crate::domain::catalog;
 use crate::domain::rule::{self, RuleView};
 use leptos::prelude::*;
@@ -247,8 +248,9 @@ fn RuleRow(
 ) -> impl IntoView {
     let id = rule.id;
     let i18n = use_i18n();
-    let source_name =
-        catalog::source(&rule.source).map_or(rule.source.clone(), |s| s.name.to_string());
+    let source_name = catalog::source(&rule.source).map_or(rule.source.clone(), |s| {
+        catalog_str(i18n, s.name).to_string()
+    });
     let edit = format!("/buses/{bus}/rules/{}/edit", rule.name);
     let status = if rule.enabled {
         t!(i18n, rules.enabled).into_any()
