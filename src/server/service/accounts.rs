@@ -153,6 +153,19 @@ async fn load(state: &AppState, user_id: i64) -> Result<Actor, AppError> {
         .ok_or(AppError::Internal)
 }
 
+/// Remember the UI language `actor` chose: `en`, `ja` or `zh`. Its own business alone
+/// (`herald:SetLanguage` on itself); pages render in it from the next request on, whatever
+/// the browser's cookie says.
+pub async fn set_language(state: &AppState, actor: &Actor, locale: &str) -> Result<(), AppError> {
+    let resource = Resource::user(actor.account_id, actor.user_id);
+    authorize(actor, Action::SetLanguage, &resource)?;
+    let locale = validate::ui_locale("locale", locale)?;
+    accounts::set_locale(&state.pool, actor.user_id, Some(locale))
+        .await
+        .context("saving a user's language")?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::ram_login;
@@ -166,17 +179,4 @@ mod tests {
         assert_eq!(ram_login("alice@"), None);
         assert_eq!(ram_login("alice"), None);
     }
-}
-
-/// Remember the UI language `actor` chose: `en`, `ja` or `zh`. Its own business alone
-/// (`herald:SetLanguage` on itself); pages render in it from the next request on, whatever
-/// the browser's cookie says.
-pub async fn set_language(state: &AppState, actor: &Actor, locale: &str) -> Result<(), AppError> {
-    let resource = Resource::user(actor.account_id, actor.user_id);
-    authorize(actor, Action::SetLanguage, &resource)?;
-    let locale = validate::ui_locale("locale", locale)?;
-    accounts::set_locale(&state.pool, actor.user_id, Some(locale))
-        .await
-        .context("saving a user's language")?;
-    Ok(())
 }
