@@ -9,6 +9,7 @@ pub mod auth;
 pub mod contacts;
 pub mod eventbridge;
 pub mod events;
+pub mod preferences;
 pub mod ram;
 pub mod rules;
 pub mod targets;

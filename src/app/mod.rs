@@ -1,21 +1,28 @@
 //! The Leptos UI, compiled for the server (rendering) and the browser (hydration): the
 //! HTML shell, the routes, and the page chrome. Pages live in [`pages`], reusable pieces in
-//! [`components`].
+//! [`components`], the UI's language in [`locale`] and its strings in `i18n` (generated from
+//! `locales/*.json` by `build.rs`).
 
 pub mod components;
+pub mod locale;
 pub mod pages;
 
+// The generated `i18n` module: `Locale`, `use_i18n`, `I18nContextProvider`, `t!`.
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+use i18n::I18nContextProvider;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use leptos_router::SsrMode;
 
-/// The HTML document around the app.
+/// The HTML document around the app. `<html lang>` is the page's locale, set by the app
+/// (see [`locale`]).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -44,6 +51,7 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
+        <I18nContextProvider enable_cookie=false ssr_lang_header_getter=server_locale()>
         <Title formatter=|t: String| format!("{t} · Herald")/>
         <Router>
             <Routes fallback=pages::not_found::NotFound>
@@ -89,5 +97,23 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/api") view=pages::api_docs::ApiPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
+        </I18nContextProvider>
     }
+}
+
+/// What leptos_i18n takes for the request's language on the server: the locale the page
+/// middleware decided ([`locale::RequestLocale`]), so the user's setting and the cookie
+/// come before `Accept-Language`. In the browser the locale comes from `<html lang>`
+/// instead, and this is unused.
+fn server_locale() -> leptos_i18n::context::UseLocalesOptions {
+    #[cfg(feature = "ssr")]
+    {
+        let decided = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<locale::RequestLocale>().copied())
+            .map(|l| i18n::I18nLocaleTrait::as_str(l.0).to_string());
+        leptos_i18n::context::UseLocalesOptions::default()
+            .ssr_lang_header_getter(move || decided.clone())
+    }
+    #[cfg(not(feature = "ssr"))]
+    leptos_i18n::context::UseLocalesOptions::default()
 }

@@ -57,6 +57,8 @@ pub enum Action {
     ListAccessKeys,
     DeleteAccessKey,
     ChangePassword,
+    /// Choose one's own UI language.
+    SetLanguage,
     ListUsers,
     CreateUser,
     UpdateUser,
@@ -122,6 +124,7 @@ impl Action {
             ListAccessKeys => "herald:ListAccessKeys",
             DeleteAccessKey => "herald:DeleteAccessKey",
             ChangePassword => "herald:ChangePassword",
+            SetLanguage => "herald:SetLanguage",
             ListUsers => "ram:ListUsers",
             CreateUser => "ram:CreateUser",
             UpdateUser => "ram:UpdateUser",
@@ -161,7 +164,7 @@ impl Action {
         use Action::*;
         match self {
             ListWorkspaces | GetWorkspace | GetEventBridgeStatus | ListContacts => Access::AnyUser,
-            CreateAccessKey | ListAccessKeys | DeleteAccessKey | ChangePassword => {
+            CreateAccessKey | ListAccessKeys | DeleteAccessKey | ChangePassword | SetLanguage => {
                 Access::SelfService
             }
             a if a.as_str().starts_with("eventbridge:") => Access::Policy,

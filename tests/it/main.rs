@@ -15,6 +15,7 @@ mod eventbridge;
 mod events;
 mod foundation;
 mod lifecycle;
+mod locale;
 mod metrics;
 mod ram;
 mod rules;

@@ -1,6 +1,9 @@
-//! The frame of every signed-in page: header, navigation, the user, and logout.
+//! The frame of every signed-in page: header, navigation, the language switcher, the
+//! user, and logout.
 
 use crate::api::auth::{who_am_i, LogOut};
+use crate::app::i18n::{t, use_i18n};
+use crate::app::locale::LocaleSwitcher;
 use crate::domain::models::CurrentUser;
 use crate::domain::AppError;
 use leptos::prelude::*;
@@ -31,6 +34,7 @@ pub fn OwnerOnly(children: ChildrenFn) -> impl IntoView {
 /// A signed-in page: header with navigation and a logout button, then `children`.
 #[component]
 pub fn Frame(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
     let user = Resource::new(|| (), |_| who_am_i());
     provide_context(Me(user));
     let log_out = ServerAction::<LogOut>::new();
@@ -48,26 +52,27 @@ pub fn Frame(children: Children) -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/workspaces">"Herald"</a>
             <nav aria-label="Main">
-                <a href="/workspaces">"Workspaces"</a>
-                <a href="/buses">"Event buses"</a>
-                <a href="/catalog">"Event catalog"</a>
-                <a href="/contacts">"Contacts"</a>
+                <a href="/workspaces">{t!(i18n, nav.workspaces)}</a>
+                <a href="/buses">{t!(i18n, nav.buses)}</a>
+                <a href="/catalog">{t!(i18n, nav.catalog)}</a>
+                <a href="/contacts">{t!(i18n, nav.contacts)}</a>
                 // The owner's pages: a RAM user would only be refused there.
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let owner = matches!(user.await, Ok(Some(u)) if u.is_owner);
                         owner.then(|| view! {
-                            <a href="/quota-requests">"Quota requests"</a>
-                            <a href="/ram/users">"Users"</a>
-                            <a href="/ram/policies">"Policies"</a>
-                            <a href="/audit">"Audit log"</a>
+                            <a href="/quota-requests">{t!(i18n, nav.quota)}</a>
+                            <a href="/ram/users">{t!(i18n, nav.users)}</a>
+                            <a href="/ram/policies">{t!(i18n, nav.policies)}</a>
+                            <a href="/audit">{t!(i18n, nav.audit)}</a>
                         })
                     })}
                 </Suspense>
-                <a href="/access-keys">"Access keys"</a>
-                <a href="/api">"API"</a>
+                <a href="/access-keys">{t!(i18n, nav.access_keys)}</a>
+                <a href="/api">{t!(i18n, nav.api)}</a>
             </nav>
             <div class="who">
+                <LocaleSwitcher/>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match user.await {
@@ -76,7 +81,7 @@ pub fn Frame(children: Children) -> impl IntoView {
                                     <span class="user" data-testid="current-user" title=u.login.clone()>
                                         {u.display_name}
                                     </span>
-                                    <a href="/password" class="link">"Password"</a>
+                                    <a href="/password" class="link">{t!(i18n, nav.password)}</a>
                                 }
                                     .into_any()
                             }
@@ -85,7 +90,7 @@ pub fn Frame(children: Children) -> impl IntoView {
                     })}
                 </Suspense>
                 <ActionForm action=log_out attr:class="inline">
-                    <button type="submit" class="link">"Log out"</button>
+                    <button type="submit" class="link">{t!(i18n, nav.log_out)}</button>
                 </ActionForm>
             </div>
         </header>

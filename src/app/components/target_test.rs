@@ -3,6 +3,8 @@
 //! The rule form's target step reuses this.
 
 use crate::api::targets::test_target;
+use crate::app::i18n::{t, t_string, use_i18n};
+use crate::app::locale::{format_number, kind_label, verdict_text};
 use crate::domain::catalog::TargetKind;
 use crate::domain::target::{ContentType, PayloadFormat, TargetConfig, TestVerdict};
 use crate::domain::AppError;
@@ -40,33 +42,34 @@ pub fn TargetTester(bus: String) -> impl IntoView {
     let url = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
     let bus = StoredValue::new(bus);
+    let i18n = use_i18n();
     let test = Action::new(move |cfg: &TargetConfig| {
         let cfg = cfg.clone();
         let bus = bus.get_value();
         async move { test_target(bus, cfg, None, None, false, false).await }
     });
     let secret_label = move || match kind.get().as_str() {
-        "http" => "Signing secret (whsec_…, optional)",
-        "lark" => "Signing secret (optional)",
-        _ => "Signing key (SEC…, optional)",
+        "http" => t_string!(i18n, form.tester_http_secret),
+        "lark" => t_string!(i18n, form.lark_secret),
+        _ => t_string!(i18n, form.signing_key),
     };
     view! {
         <form
             class="tester"
-            aria-label="Test connection"
+            aria-label=move || t_string!(i18n, form.test)
             on:submit=move |ev| {
                 ev.prevent_default();
                 test.dispatch(config(&kind.get(), url.get(), secret.get()));
             }
         >
-            <label for="tester-kind">"Target"</label>
+            <label for="tester-kind">{t!(i18n, form.target)}</label>
             <select id="tester-kind" on:change=move |ev| kind.set(event_target_value(&ev)) prop:value=kind>
                 {[TargetKind::DingTalk, TargetKind::WeCom, TargetKind::Lark, TargetKind::Http]
                     .into_iter()
-                    .map(|k| view! { <option value=k.as_str()>{k.label()}</option> })
+                    .map(|k| view! { <option value=k.as_str()>{move || kind_label(i18n, k)}</option> })
                     .collect_view()}
             </select>
-            <label for="tester-url">"Webhook URL"</label>
+            <label for="tester-url">{t!(i18n, form.webhook_url)}</label>
             <input
                 id="tester-url"
                 type="url"
@@ -83,7 +86,7 @@ pub fn TargetTester(bus: String) -> impl IntoView {
                 on:input=move |ev| secret.set(event_target_value(&ev))
             />
             <button type="submit" disabled=move || test.pending().get()>
-                {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
+                {move || if test.pending().get() { t_string!(i18n, form.testing) } else { t_string!(i18n, form.test) }}
             </button>
         </form>
         <TestResult result=Signal::derive(move || test.value().get())/>
@@ -93,18 +96,21 @@ pub fn TargetTester(bus: String) -> impl IntoView {
 /// The verdict of the last "Test connection": what the provider said and how to fix it.
 #[component]
 pub fn TestResult(result: Signal<Option<Result<TestVerdict, AppError>>>) -> impl IntoView {
+    let i18n = use_i18n();
     move || match result.get() {
         None => ().into_any(),
         Some(Ok(v)) => {
             let class = if v.ok { "verdict ok" } else { "verdict failed" };
-            let hint = v.hint.clone();
+            let (summary, hint) = verdict_text(i18n, &v);
+            let shown_hint = hint.clone();
+            let latency = format_number(i18n.get_locale(), v.latency_ms as i64);
             view! {
                 <div class=class role="status" data-testid="verdict" data-reason=format!("{:?}", v.reason)>
-                    <p class="summary">{v.summary}</p>
+                    <p class="summary">{summary}</p>
                     <Show when=move || !hint.is_empty()>
-                        <p class="hint">{v.hint.clone()}</p>
+                        <p class="hint">{shown_hint.clone()}</p>
                     </Show>
-                    <p class="hint">{format!("{} ms", v.latency_ms)}</p>
+                    <p class="hint">{format!("{latency} ms")}</p>
                 </div>
             }
             .into_any()

@@ -4,6 +4,8 @@ use crate::api::auth::{who_am_i, LogIn, SignUp};
 use crate::api::ram::ChangePassword;
 use crate::app::components::form::{outcome_of, FieldError, FormError};
 use crate::app::components::frame::Frame;
+use crate::app::i18n::{t, t_string, use_i18n};
+use crate::app::locale::LocaleSwitcher;
 use crate::domain::validate::PASSWORD_MIN_CHARS;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,16 +18,18 @@ pub fn LoginPage() -> impl IntoView {
     let outcome = outcome_of(action.value());
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
+    let i18n = use_i18n();
     view! {
-        <Title text="Log in"/>
+        <Title text=move || t_string!(i18n, common.log_in).to_string()/>
         <main class="auth">
-            <h1>"Log in to Herald"</h1>
-            <ActionForm action=action attr:class="card" attr:aria-label="Log in">
+            <LocaleSwitcher/>
+            <h1>{t!(i18n, auth.login_title)}</h1>
+            <ActionForm action=action attr:class="card" attr:aria-label=move || t_string!(i18n, common.log_in)>
                 <FormError outcome/>
-                <label for="email">"Email, or name@account for a RAM user"</label>
+                <label for="email">{t!(i18n, auth.login_name)}</label>
                 <input id="email" name="email" type="text" autocomplete="username" required/>
                 <FieldError outcome field="email"/>
-                <label for="password">"Password"</label>
+                <label for="password">{t!(i18n, auth.password)}</label>
                 <input
                     id="password"
                     name="password"
@@ -36,10 +40,10 @@ pub fn LoginPage() -> impl IntoView {
                 <FieldError outcome field="password"/>
                 <input type="hidden" name="next" prop:value=next/>
                 <button type="submit" disabled=move || action.pending().get()>
-                    "Log in"
+                    {t!(i18n, common.log_in)}
                 </button>
             </ActionForm>
-            <p>"No account yet? " <a href="/signup">"Sign up"</a></p>
+            <p>{t!(i18n, auth.no_account)} <a href="/signup">{t!(i18n, auth.sign_up)}</a></p>
         </main>
     }
 }
@@ -49,19 +53,21 @@ pub fn LoginPage() -> impl IntoView {
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let outcome = outcome_of(action.value());
+    let i18n = use_i18n();
     view! {
-        <Title text="Sign up"/>
+        <Title text=move || t_string!(i18n, auth.sign_up).to_string()/>
         <main class="auth">
-            <h1>"Create your Herald account"</h1>
-            <ActionForm action=action attr:class="card" attr:aria-label="Sign up">
+            <LocaleSwitcher/>
+            <h1>{t!(i18n, auth.signup_title)}</h1>
+            <ActionForm action=action attr:class="card" attr:aria-label=move || t_string!(i18n, auth.sign_up)>
                 <FormError outcome/>
-                <label for="email">"Email"</label>
+                <label for="email">{t!(i18n, auth.email)}</label>
                 <input id="email" name="email" type="email" autocomplete="email" required/>
                 <FieldError outcome field="email"/>
-                <label for="display_name">"Display name"</label>
+                <label for="display_name">{t!(i18n, auth.display_name)}</label>
                 <input id="display_name" name="display_name" type="text" autocomplete="name" required/>
                 <FieldError outcome field="display_name"/>
-                <label for="password">"Password"</label>
+                <label for="password">{t!(i18n, auth.password)}</label>
                 <input
                     id="password"
                     name="password"
@@ -71,14 +77,14 @@ pub fn SignUpPage() -> impl IntoView {
                     required
                 />
                 <p class="hint" id="password-hint">
-                    {format!("At least {PASSWORD_MIN_CHARS} characters.")}
+                    {t!(i18n, auth.password_hint, n = move || PASSWORD_MIN_CHARS)}
                 </p>
                 <FieldError outcome field="password"/>
                 <button type="submit" disabled=move || action.pending().get()>
-                    "Sign up"
+                    {t!(i18n, auth.sign_up)}
                 </button>
             </ActionForm>
-            <p>"Already have an account? " <a href="/login">"Log in"</a></p>
+            <p>{t!(i18n, auth.have_account)} <a href="/login">{t!(i18n, common.log_in)}</a></p>
         </main>
     }
 }
@@ -90,16 +96,17 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let outcome = outcome_of(action.value());
     let me = Resource::new(|| (), |_| who_am_i());
     let done = move || matches!(action.value().get(), Some(Ok(())));
+    let i18n = use_i18n();
     view! {
-        <Title text="Change password"/>
+        <Title text=move || t_string!(i18n, auth.change_password).to_string()/>
         <Frame>
-            <h1>"Change password"</h1>
+            <h1>{t!(i18n, auth.change_password)}</h1>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let forced = matches!(me.await, Ok(Some(u)) if u.must_change_password);
                     forced.then(|| view! {
                         <p class="notice" role="status">
-                            "This is your first login (or your password was reset): choose your own password to continue."
+                            {t!(i18n, auth.first_login)}
                         </p>
                     })
                 })}
@@ -107,19 +114,19 @@ pub fn ChangePasswordPage() -> impl IntoView {
             <Show
                 when=done
                 fallback=move || view! {
-                    <ActionForm action=action attr:class="card" attr:aria-label="Change password">
+                    <ActionForm action=action attr:class="card" attr:aria-label=move || t_string!(i18n, auth.change_password)>
                         <FormError outcome/>
-                        <label for="current">"Current password"</label>
+                        <label for="current">{t!(i18n, auth.current_password)}</label>
                         <input id="current" name="current" type="password" autocomplete="current-password" required/>
                         <FieldError outcome field="current"/>
-                        <label for="new-password">"New password"</label>
+                        <label for="new-password">{t!(i18n, auth.new_password)}</label>
                         <input id="new-password" name="password" type="password" autocomplete="new-password" required minlength=PASSWORD_MIN_CHARS/>
                         <FieldError outcome field="password"/>
-                        <button type="submit" disabled=move || action.pending().get()>"Change password"</button>
+                        <button type="submit" disabled=move || action.pending().get()>{t!(i18n, auth.change_password)}</button>
                     </ActionForm>
                 }
             >
-                <p class="notice" role="status">"Your password is changed. " <a href="/workspaces">"Continue to your workspaces"</a></p>
+                <p class="notice" role="status">{t!(i18n, auth.password_changed)} <a href="/workspaces">{t!(i18n, auth.continue_to)}</a></p>
             </Show>
         </Frame>
     }

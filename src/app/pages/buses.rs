@@ -3,6 +3,8 @@
 use super::ErrorNotice;
 use crate::api::eventbridge::list_event_buses;
 use crate::app::components::frame::Frame;
+use crate::app::i18n::{t, t_string, use_i18n};
+use crate::app::locale::time_view;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,42 +12,42 @@ use leptos_meta::Title;
 #[component]
 pub fn BusesPage() -> impl IntoView {
     let buses = Resource::new(|| (), |_| list_event_buses());
+    let i18n = use_i18n();
     view! {
-        <Title text="Event buses"/>
+        <Title text=move || t_string!(i18n, nav.buses).to_string()/>
         <Frame>
-            <h1>"Event buses"</h1>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!(i18n, nav.buses)}</h1>
+            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match buses.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                         Ok(items) if items.is_empty() => view! {
                             <p class="empty">
-                                "No event buses yet. Activate EventBridge on a workspace's "
-                                "“Event notification settings” tab to create one per workspace."
+                                {t!(i18n, buses.empty)}
                             </p>
                         }
                         .into_any(),
                         Ok(items) => view! {
-                            <table class="list" aria-label="Event buses">
+                            <table class="list" aria-label=move || t_string!(i18n, nav.buses)>
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col">"Workspace"</th>
-                                        <th scope="col">"Description"</th>
+                                        <th scope="col">{t!(i18n, common.name)}</th>
+                                        <th scope="col">{t!(i18n, common.workspace)}</th>
+                                        <th scope="col">{t!(i18n, common.description)}</th>
                                         <th scope="col">"ARN"</th>
-                                        <th scope="col">"Created"</th>
+                                        <th scope="col">{t!(i18n, common.created)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
                                     {items
                                         .into_iter()
-                                        .map(|b| view! {
+                                        .map(move |b| view! {
                                             <tr>
                                                 <td><a href=format!("/buses/{}", b.name)><code>{b.name.clone()}</code></a></td>
                                                 <td>{b.workspace.unwrap_or_else(|| "—".into())}</td>
                                                 <td>{b.description}</td>
                                                 <td><code class="arn">{b.arn}</code></td>
-                                                <td>{b.created_at}</td>
+                                                <td>{time_view(b.created_at)}</td>
                                             </tr>
                                         })
                                         .collect_view()}

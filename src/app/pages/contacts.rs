@@ -7,6 +7,8 @@ use crate::api::contacts::{
 };
 use crate::app::components::form::{outcome_of, FieldError, FormError};
 use crate::app::components::frame::{Frame, OwnerOnly};
+use crate::app::i18n::{t, t_string, use_i18n};
+use crate::app::locale::kind_label;
 use crate::domain::models::ContactView;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,6 +35,7 @@ pub fn ContactsPage() -> impl IntoView {
     let editing = RwSignal::new(None::<i64>);
     let confirming = RwSignal::new(None::<i64>);
     let form = NodeRef::<leptos::html::Form>::new();
+    let i18n = use_i18n();
     Effect::new(move |_| {
         if let Some(Ok(_)) = update.value().get() {
             editing.set(None);
@@ -68,10 +71,10 @@ pub fn ContactsPage() -> impl IntoView {
                                         view! {
                                             <OwnerOnly>
                                                 <button type="button" class="secondary" on:click=move |_| editing.set(Some(id))>
-                                                    "Edit"
+                                                    {t!(i18n, common.edit)}
                                                 </button>
                                                 <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>
-                                                    "Delete"
+                                                    {t!(i18n, common.delete)}
                                                 </button>
                                             </OwnerOnly>
                                         }
@@ -79,7 +82,7 @@ pub fn ContactsPage() -> impl IntoView {
                                 >
                                     <ConfirmDelete id name=name.clone() action=delete/>
                                     <button type="button" class="secondary" on:click=move |_| confirming.set(None)>
-                                        "Cancel"
+                                        {t!(i18n, common.cancel)}
                                     </button>
                                 </Show>
                             </td>
@@ -95,48 +98,45 @@ pub fn ContactsPage() -> impl IntoView {
     };
 
     view! {
-        <Title text="Message receiving settings"/>
+        <Title text=move || t_string!(i18n, contacts.title).to_string()/>
         <Frame>
-            <h1>"Message receiving settings"</h1>
-            <p class="hint">
-                "Contacts are the people voice call, SMS and email targets reach. "
-                "Each contact chosen in a target uses one unit of the rule's quota."
-            </p>
+            <h1>{t!(i18n, contacts.title)}</h1>
+            <p class="hint">{t!(i18n, contacts.intro)}</p>
             <OwnerOnly>
             <section class="card">
-                <h2>"Add contact"</h2>
-                <ActionForm action=create node_ref=form attr:aria-label="Add contact">
+                <h2>{t!(i18n, contacts.add)}</h2>
+                <ActionForm action=create node_ref=form attr:aria-label=move || t_string!(i18n, contacts.add)>
                     <FormError outcome=create_outcome/>
-                    <label for="contact-name">"Name"</label>
+                    <label for="contact-name">{t!(i18n, common.name)}</label>
                     <input id="contact-name" name="name" type="text" required/>
                     <FieldError outcome=create_outcome field="name"/>
-                    <label for="contact-phone">"Phone"</label>
+                    <label for="contact-phone">{t!(i18n, contacts.phone)}</label>
                     <input id="contact-phone" name="phone" type="tel" aria-describedby="phone-hint" autocomplete="tel"/>
-                    <p class="hint" id="phone-hint">"International format, e.g. +8613800000000."</p>
+                    <p class="hint" id="phone-hint">{t!(i18n, contacts.phone_hint)}</p>
                     <FieldError outcome=create_outcome field="phone"/>
-                    <label for="contact-email">"Email"</label>
+                    <label for="contact-email">{t!(i18n, contacts.email)}</label>
                     <input id="contact-email" name="email" type="email" autocomplete="email"/>
                     <FieldError outcome=create_outcome field="email"/>
-                    <button type="submit" disabled=move || create.pending().get()>"Add contact"</button>
+                    <button type="submit" disabled=move || create.pending().get()>{t!(i18n, contacts.add)}</button>
                 </ActionForm>
             </section>
             </OwnerOnly>
             <FormError outcome=delete_outcome/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                         Ok(items) if items.is_empty() => {
-                            view! { <p class="empty">"No contacts yet."</p> }.into_any()
+                            view! { <p class="empty">{t!(i18n, contacts.empty)}</p> }.into_any()
                         }
                         Ok(items) => view! {
-                            <table class="list" aria-label="Contacts">
+                            <table class="list" aria-label=move || t_string!(i18n, nav.contacts)>
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col">"Phone"</th>
-                                        <th scope="col">"Email"</th>
-                                        <th scope="col">"Actions"</th>
+                                        <th scope="col">{t!(i18n, common.name)}</th>
+                                        <th scope="col">{t!(i18n, contacts.phone)}</th>
+                                        <th scope="col">{t!(i18n, contacts.email)}</th>
+                                        <th scope="col">{t!(i18n, common.actions)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>{items.into_iter().map(row).collect_view()}</tbody>
@@ -158,21 +158,23 @@ fn EditContact(
     editing: RwSignal<Option<i64>>,
     outcome: crate::app::components::form::Outcome,
 ) -> impl IntoView {
-    let label = format!("Edit {}", contact.name);
+    let i18n = use_i18n();
+    let who = contact.name.clone();
+    let label = move || t_string!(i18n, contacts.edit_label, name = who.clone()).to_string();
     view! {
         <ActionForm action=action attr:class="row-form" attr:aria-label=label>
             <input type="hidden" name="id" value=contact.id/>
-            <label>"Name" <input name="name" type="text" value=contact.name.clone()/></label>
+            <label>{t!(i18n, common.name)} <input name="name" type="text" value=contact.name.clone()/></label>
             <FieldError outcome field="name"/>
-            <label>"Phone" <input name="phone" type="tel" value=contact.phone.clone().unwrap_or_default()/></label>
+            <label>{t!(i18n, contacts.phone)} <input name="phone" type="tel" value=contact.phone.clone().unwrap_or_default()/></label>
             <FieldError outcome field="phone"/>
-            <label>"Email" <input name="email" type="email" value=contact.email.clone().unwrap_or_default()/></label>
+            <label>{t!(i18n, contacts.email)} <input name="email" type="email" value=contact.email.clone().unwrap_or_default()/></label>
             <FieldError outcome field="email"/>
             <FormError outcome/>
             <div>
-                <button type="submit">"Save"</button>
+                <button type="submit">{t!(i18n, common.save)}</button>
                 <button type="button" class="secondary" on:click=move |_| editing.set(None)>
-                    "Cancel"
+                    {t!(i18n, common.cancel)}
                 </button>
             </div>
         </ActionForm>
@@ -184,28 +186,39 @@ fn EditContact(
 #[component]
 fn ConfirmDelete(id: i64, name: String, action: ServerAction<DeleteContact>) -> impl IntoView {
     let uses = Resource::new(move || id, contact_uses);
+    let i18n = use_i18n();
     view! {
-        <Suspense fallback=|| view! { <span>"Checking where this contact is used…"</span> }>
+        <Suspense fallback=move || view! { <span>{t!(i18n, contacts.checking)}</span> }>
             {
                 let name = name.clone();
                 move || {
                     let name = name.clone();
                     Suspend::new(async move {
                         let message = match uses.await {
-                            Ok(list) if list.is_empty() => format!("Delete {name}? No target reaches them."),
+                            Ok(list) if list.is_empty() => {
+                                t_string!(i18n, contacts.delete_unused, name = name.clone()).to_string()
+                            }
                             Ok(list) => {
                                 let places: Vec<String> = list
                                     .iter()
                                     .map(|u| {
                                         let what = if u.removes_target {
-                                            "target removed: nobody else on it"
+                                            t_string!(i18n, contacts.target_removed)
                                         } else {
-                                            "taken out of the target"
+                                            t_string!(i18n, contacts.taken_out)
                                         };
-                                        format!("rule {} on {} ({}, {what})", u.rule, u.bus, u.kind.label())
+                                        t_string!(
+                                            i18n,
+                                            contacts.use_place,
+                                            rule = u.rule.clone(),
+                                            bus = u.bus.clone(),
+                                            kind = kind_label(i18n, u.kind),
+                                            what = what
+                                        )
+                                        .to_string()
                                     })
                                     .collect();
-                                format!("{name} is used by {}. Delete anyway?", places.join("; "))
+                                t_string!(i18n, contacts.delete_used, name = name.clone(), places = places.join("; ")).to_string()
                             }
                             Err(e) => e.to_string(),
                         };
@@ -214,7 +227,7 @@ fn ConfirmDelete(id: i64, name: String, action: ServerAction<DeleteContact>) -> 
                             <ActionForm action attr:class="inline">
                                 <input type="hidden" name="id" value=id/>
                                 <input type="hidden" name="confirmed" value="true"/>
-                                <button type="submit" class="danger">"Yes, delete"</button>
+                                <button type="submit" class="danger">{t!(i18n, common.yes_delete)}</button>
                             </ActionForm>
                         }
                     })

@@ -9,6 +9,8 @@ use crate::api::events::send_test_event;
 use crate::api::events::{get_event, list_events, Redeliver, RedeliverFailed};
 use crate::app::components::form::{outcome_of, FieldError, FormError};
 use crate::app::components::frame::Frame;
+use crate::app::i18n::{t, t_string, use_i18n};
+use crate::app::locale::{format_number, format_time, time_view};
 use crate::domain::catalog;
 use crate::domain::models::{DeliveryView, EventView, EVENTS_PAGE};
 use crate::domain::AppError;
@@ -48,19 +50,20 @@ pub fn EventsPage() -> impl IntoView {
         },
         |(bus, t, s, since, before, _, _)| list_events(bus, t, s, since, before),
     );
+    let i18n = use_i18n();
     view! {
-        <Title text=move || format!("Events of {}", bus())/>
+        <Title text=move || t_string!(i18n, events.page_title, bus = bus()).to_string()/>
         <Frame>
-            <h1>"Events and deliveries"</h1>
+            <h1>{t!(i18n, events.title)}</h1>
             <p>
-                "Event bus " <code>{bus}</code> " · "
-                <a href=move || format!("/buses/{}", bus())>"Event rules"</a>
+                {t!(i18n, rules.bus)} <code>{bus}</code> " · "
+                <a href=move || format!("/buses/{}", bus())>{t!(i18n, rules.title)}</a>
             </p>
             <SendTestEvent bus=bus() on_sent=move || refresh.update(|n| *n += 1)/>
-            <form class="filters" method="get" aria-label="Filter events">
-                <label for="filter-type">"Event type"</label>
+            <form class="filters" method="get" aria-label=move || t_string!(i18n, events.filter)>
+                <label for="filter-type">{t!(i18n, events.event_type)}</label>
                 <select id="filter-type" name="event_type">
-                    <option value="">"Any"</option>
+                    <option value="">{t!(i18n, events.any)}</option>
                     {catalog::sources()
                         .iter()
                         .flat_map(|s| s.types())
@@ -70,9 +73,14 @@ pub fn EventsPage() -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
-                <label for="filter-status">"Delivery status"</label>
+                <label for="filter-status">{t!(i18n, events.delivery_status)}</label>
                 <select id="filter-status" name="status">
-                    {[("", "Any"), ("delivered", "Delivered"), ("failed", "Failed"), ("pending", "Pending")]
+                    {[
+                        ("", t!(i18n, events.any).into_any()),
+                        ("delivered", t!(i18n, events.delivered).into_any()),
+                        ("failed", t!(i18n, events.failed).into_any()),
+                        ("pending", t!(i18n, events.pending).into_any()),
+                    ]
                         .into_iter()
                         .map(|(v, label)| {
                             let selected = q("status") == v;
@@ -80,9 +88,9 @@ pub fn EventsPage() -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
-                <label for="filter-since">"Received since (RFC 3339)"</label>
+                <label for="filter-since">{t!(i18n, events.since)}</label>
                 <input id="filter-since" name="since" type="text" placeholder="2026-11-22T00:00:00Z" value=move || q("since")/>
-                <button type="submit" class="secondary">"Filter"</button>
+                <button type="submit" class="secondary">{t!(i18n, events.filter_button)}</button>
             </form>
             <FormError outcome=redeliver_outcome/>
             {move || {
@@ -90,21 +98,21 @@ pub fn EventsPage() -> impl IntoView {
                     .value()
                     .get()
                     .and_then(Result::ok)
-                    .map(|n| view! { <p class="notice" role="status">{format!("{n} deliveries queued again.")}</p> })
+                    .map(|n| view! { <p class="notice" role="status">{t!(i18n, events.requeued, n = move || n)}</p> })
             }}
             <Show when=move || !q("since").is_empty()>
                 <ActionForm action=redeliver attr:class="inline">
                     <input type="hidden" name="bus" value=bus/>
                     <input type="hidden" name="since" value=move || q("since")/>
-                    <button type="submit" class="secondary">"Redeliver all failed since then"</button>
+                    <button type="submit" class="secondary">{t!(i18n, events.redeliver_since)}</button>
                 </ActionForm>
             </Show>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                         Ok(items) if items.is_empty() && q("before").is_empty() => {
-                            view! { <p class="empty">"No events yet."</p> }.into_any()
+                            view! { <p class="empty">{t!(i18n, events.empty)}</p> }.into_any()
                         }
                         Ok(items) => {
                             // A full page may have older events behind it.
@@ -113,11 +121,11 @@ pub fn EventsPage() -> impl IntoView {
                                 .flatten();
                             view! {
                                 <EventTable items/>
-                                <nav class="pages" aria-label="Pages">
+                                <nav class="pages" aria-label=move || t_string!(i18n, events.pages)>
                                     <Show when=move || !q("before").is_empty()>
-                                        <PageLink q=q label="Newest events" before=String::new()/>
+                                        <PageLink q=q label=Signal::derive(move || t_string!(i18n, events.newest)) before=String::new()/>
                                     </Show>
-                                    {older.map(|before| view! { <PageLink q=q label="Older events" before/> })}
+                                    {older.map(|before| view! { <PageLink q=q label=Signal::derive(move || t_string!(i18n, events.older)) before/> })}
                                 </nav>
                             }
                                 .into_any()
@@ -134,7 +142,7 @@ pub fn EventsPage() -> impl IntoView {
 #[component]
 fn PageLink(
     q: impl Fn(&str) -> String + Copy + Send + Sync + 'static,
-    label: &'static str,
+    label: Signal<&'static str>,
     before: String,
 ) -> impl IntoView {
     view! {
@@ -150,14 +158,15 @@ fn PageLink(
 
 #[component]
 fn EventTable(items: Vec<EventView>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <table class="list" aria-label="Events">
+        <table class="list" aria-label=move || t_string!(i18n, events.events)>
             <thead>
                 <tr>
-                    <th scope="col">"Event"</th>
-                    <th scope="col">"Type"</th>
-                    <th scope="col">"Received"</th>
-                    <th scope="col">"Deliveries"</th>
+                    <th scope="col">{t!(i18n, events.event)}</th>
+                    <th scope="col">{t!(i18n, events.type_)}</th>
+                    <th scope="col">{t!(i18n, events.received)}</th>
+                    <th scope="col">{t!(i18n, rules.col_deliveries)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -169,9 +178,12 @@ fn EventTable(items: Vec<EventView>) -> impl IntoView {
                             <tr data-event=e.id>
                                 <td><a href=href>{format!("#{}", e.id)}</a><div class="hint"><code>{e.ce_id.clone()}</code></div></td>
                                 <td><code>{e.event_type.clone()}</code><div class="hint">{e.subject.clone()}</div></td>
-                                <td>{e.received_at.clone()}</td>
+                                <td>{time_view(e.received_at.clone())}</td>
                                 <td data-testid="event-tally">
-                                    {format!("{} delivered · {} failed · {} pending", e.delivered, e.failed, e.pending)}
+                                    {
+                                        let (delivered, failed, pending) = (e.delivered, e.failed, e.pending);
+                                        t!(i18n, rules.counts, delivered = move || delivered, failed = move || failed, pending = move || pending)
+                                    }
                                 </td>
                             </tr>
                         }
@@ -319,15 +331,16 @@ pub fn EventPage() -> impl IntoView {
             }
         }
     });
+    let i18n = use_i18n();
     view! {
-        <Title text=move || format!("Event #{}", id())/>
+        <Title text=move || t_string!(i18n, events.event_n, id = id()).to_string()/>
         <Frame>
-            <h1>{move || format!("Event #{}", id())}</h1>
+            <h1>{move || t_string!(i18n, events.event_n, id = id()).to_string()}</h1>
             <p>
-                <a href=move || format!("/buses/{}/events", bus())>"All events of " {bus}</a>
+                <a href=move || format!("/buses/{}/events", bus())>{t!(i18n, events.all_of, bus = bus)}</a>
             </p>
             <FormError outcome/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -335,15 +348,15 @@ pub fn EventPage() -> impl IntoView {
                             let e = d.event.clone();
                             view! {
                                 <dl class="facts">
-                                    <dt>"Type"</dt><dd><code>{e.event_type.clone()}</code></dd>
-                                    <dt>"Source"</dt><dd><code>{e.source.clone()}</code></dd>
-                                    <dt>"CloudEvent id"</dt><dd><code>{e.ce_id.clone()}</code></dd>
-                                    <dt>"Time"</dt><dd>{e.time.clone()}</dd>
-                                    <dt>"Received"</dt><dd>{e.received_at.clone()}</dd>
+                                    <dt>{t!(i18n, events.type_)}</dt><dd><code>{e.event_type.clone()}</code></dd>
+                                    <dt>{t!(i18n, events.source)}</dt><dd><code>{e.source.clone()}</code></dd>
+                                    <dt>{t!(i18n, events.ce_id)}</dt><dd><code>{e.ce_id.clone()}</code></dd>
+                                    <dt>{t!(i18n, events.time)}</dt><dd>{e.time.clone()}</dd>
+                                    <dt>{t!(i18n, events.received)}</dt><dd>{time_view(e.received_at.clone())}</dd>
                                 </dl>
-                                <h2>"Deliveries"</h2>
+                                <h2>{t!(i18n, rules.col_deliveries)}</h2>
                                 {if d.deliveries.is_empty() {
-                                    view! { <p class="empty">"No rule matched this event, so nothing was sent."</p> }.into_any()
+                                    view! { <p class="empty">{t!(i18n, events.none_matched)}</p> }.into_any()
                                 } else {
                                     d.deliveries
                                         .into_iter()
@@ -351,7 +364,7 @@ pub fn EventPage() -> impl IntoView {
                                         .collect_view()
                                         .into_any()
                                 }}
-                                <h2>"The event as received"</h2>
+                                <h2>{t!(i18n, events.as_received)}</h2>
                                 <pre class="json" aria-label="CloudEvent">{d.envelope}</pre>
                             }
                             .into_any()
@@ -369,49 +382,74 @@ fn Delivery(delivery: DeliveryView, bus: String, action: ServerAction<Redeliver>
     let finished = d.status != "pending";
     let id = d.id;
     let bus = StoredValue::new(bus);
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
     let state = match (&d.status[..], &d.next_attempt_at) {
-        ("pending", Some(at)) if d.attempt_count > 0 => format!("pending: next attempt at {at}"),
+        ("pending", Some(at)) if d.attempt_count > 0 => {
+            t_string!(i18n, events.next_attempt, at = format_time(locale, at)).to_string()
+        }
+        // The status is the stored name (`delivered`, `failed`, `dead`, …), shown as it is.
         ("pending", _) => "pending".to_string(),
         (s, _) => s.to_string(),
     };
+    let rule_name = d
+        .rule
+        .clone()
+        .unwrap_or_else(|| t_string!(i18n, events.deleted_rule).to_string());
+    // The stored kind name (`http`, `dingtalk`), as the attempt log and the API name it.
+    let kind = d.kind.clone();
+    let attempts = d.attempt_count;
     view! {
         <section class="card delivery" data-testid="delivery" data-status=d.status.clone()>
             <h3>
                 <span class=badge(&d.status)>{state}</span>
                 " "
-                {format!("{} target of rule {}", d.kind, d.rule.clone().unwrap_or_else(|| "(deleted)".into()))}
+                {t!(i18n, events.target_of_rule, kind = move || kind.clone(), rule = move || rule_name.clone())}
             </h3>
             <p class="hint">
                 "webhook-id " <code>{d.webhook_id.clone()}</code>
-                {format!(" · {} attempt(s)", d.attempt_count)}
-                {d.last_reason.clone().map(|r| format!(" · last: {r}"))}
+                {t!(i18n, events.attempts, n = move || attempts)}
+                {d.last_reason.clone().map(|r| t!(i18n, events.last, reason = move || r.clone()))}
             </p>
             {d.last_detail.clone().filter(|s| !s.is_empty()).map(|s| view! { <p class="detail">{s}</p> })}
             {d.hidden.then(|| view! {
                 <p class="hint" data-testid="attempts-hidden">
-                    "Attempts hidden: you may not read this rule's targets."
+                    {t!(i18n, events.attempts_hidden)}
                 </p>
             })}
             <Show when=move || finished>
                 <ActionForm action attr:class="inline">
                     <input type="hidden" name="bus" value=bus.get_value()/>
                     <input type="hidden" name="delivery" value=id/>
-                    <button type="submit" class="secondary">"Redeliver"</button>
+                    <button type="submit" class="secondary">{t!(i18n, events.redeliver)}</button>
                 </ActionForm>
             </Show>
             {d
                 .attempts
                 .into_iter()
                 .map(|a| {
-                    let status = a.response_status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no answer".into());
+                    let status = a
+                        .response_status
+                        .map(|s| format!("HTTP {s}"))
+                        .unwrap_or_else(|| t_string!(i18n, events.no_answer).to_string());
+                    let summary = t_string!(
+                        i18n,
+                        events.attempt,
+                        n = a.number,
+                        at = format_time(locale, &a.started_at),
+                        reason = a.reason.clone(),
+                        ms = format_number(locale, a.latency_ms),
+                        status = status
+                    )
+                    .to_string();
                     view! {
                         <details class="attempt">
                             <summary>
-                                {format!("Attempt {} · {} · {} · {} ms · {}", a.number, a.started_at, a.reason, a.latency_ms, status)}
+                                {summary}
                             </summary>
-                            <h4>"Request (secrets masked)"</h4>
+                            <h4>{t!(i18n, events.request)}</h4>
                             <pre class="json">{a.request}</pre>
-                            <h4>"Response"</h4>
+                            <h4>{t!(i18n, events.response)}</h4>
                             <pre class="json">{a.response_body.unwrap_or_default()}</pre>
                         </details>
                     }

@@ -25,11 +25,12 @@ use leptos::prelude::*;
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let login = matches!(error, AppError::Unauthorized { .. });
+    let i18n = crate::app::i18n::use_i18n();
     view! {
         <div class="notice error" role="alert">
             <p>{error.to_string()}</p>
             <Show when=move || login>
-                <p><a href="/login">"Log in"</a></p>
+                <p><a href="/login">{crate::app::i18n::t!(i18n, common.log_in)}</a></p>
             </Show>
         </div>
     }

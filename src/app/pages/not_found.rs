@@ -1,5 +1,6 @@
 //! The page for unknown paths, answered with status 404.
 
+use crate::app::i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -12,11 +13,12 @@ pub fn NotFound() -> impl IntoView {
             options.set_status(http::StatusCode::NOT_FOUND);
         }
     }
+    let i18n = use_i18n();
     view! {
-        <Title text="Not found"/>
+        <Title text=move || t_string!(i18n, common.not_found_title).to_string()/>
         <main class="auth">
-            <h1>"Page not found"</h1>
-            <p><a href="/workspaces">"Back to your workspaces"</a></p>
+            <h1>{t!(i18n, common.not_found)}</h1>
+            <p><a href="/workspaces">{t!(i18n, common.back_to_workspaces)}</a></p>
         </main>
     }
 }

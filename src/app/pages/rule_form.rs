@@ -11,6 +11,8 @@ use crate::api::rules::{get_bus_rules, get_rule, request_quota, save_rule};
 use crate::api::targets::test_target;
 use crate::app::components::frame::Frame;
 use crate::app::components::target_test::TestResult;
+use crate::app::i18n::{t, t_string, use_i18n};
+use crate::app::locale::{catalog_str, kind_label};
 use crate::domain::catalog::{self, TargetKind};
 use crate::domain::models::ContactView;
 use crate::domain::rule::{
@@ -31,11 +33,12 @@ pub fn NewRulePage() -> impl IntoView {
         let contacts = list_contacts().await?;
         Ok::<_, AppError>((page, contacts))
     });
+    let i18n = use_i18n();
     view! {
-        <Title text="Create event rule"/>
+        <Title text=move || t_string!(i18n, form.create_title).to_string()/>
         <Frame>
-            <h1>"Create event rule"</h1>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!(i18n, form.create_title)}</h1>
+            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -47,10 +50,10 @@ pub fn NewRulePage() -> impl IntoView {
                             view! {
                                 <div class="notice warning" role="note" data-testid="needs-role">
                                     <p>
-                                        "Event rules need the service-linked role "
+                                        {t!(i18n, form.needs_role_1)}
                                         <code>{crate::domain::policy::SERVICE_LINKED_ROLE}</code>
-                                        ", which lets Herald put your platform's events on this bus. "
-                                        <a href=settings>"Grant permissions first."</a>
+                                        {t!(i18n, form.needs_role_2)}
+                                        <a href=settings>{t!(i18n, form.grant_first)}</a>
                                     </p>
                                 </div>
                             }
@@ -80,18 +83,19 @@ pub fn EditRulePage() -> impl IntoView {
             Ok::<_, AppError>((rule, contacts))
         },
     );
+    let i18n = use_i18n();
     view! {
-        <Title text=move || format!("Edit event rule {}", rule_name())/>
+        <Title text=move || t_string!(i18n, form.edit_page_title, name = rule_name()).to_string()/>
         <Frame>
-            <h1>"Edit event rule"</h1>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!(i18n, form.edit_title)}</h1>
+            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                         // Saving a form without the targets it was not shown would drop them.
                         Ok((rule, _)) if rule.targets_hidden => view! {
                             <p class="hint" data-testid="targets-hidden">
-                                "You may not list this rule's targets (ListTargets), so it cannot be edited here."
+                                {t!(i18n, form.targets_hidden)}
                             </p>
                         }
                         .into_any(),
@@ -409,6 +413,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
             .map(|e| view! { <div class="form-error" role="alert">{e.to_string()}</div> })
     };
     let step_class = move |n: u8| if step.get() == n { "current" } else { "" };
+    let i18n = use_i18n();
 
     view! {
         <Show when=move || saved.get().is_some()>
@@ -416,7 +421,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
         </Show>
         <form
             class="rule-form"
-            aria-label="Event rule"
+            aria-label=move || t_string!(i18n, form.event_rule)
             hidden=move || saved.get().is_some()
             on:submit=move |ev| {
                 ev.prevent_default();
@@ -425,16 +430,16 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
         >
             <ol class="steps">
                 <li class=move || step_class(1) aria-current=move || (step.get() == 1).then_some("step")>
-                    "1 Event type"
+                    {t!(i18n, form.step_1)}
                 </li>
                 <li class=move || step_class(2) aria-current=move || (step.get() == 2).then_some("step")>
-                    "2 Event target"
+                    {t!(i18n, form.step_2)}
                 </li>
             </ol>
             {general_error}
 
             <section class="step" hidden=move || step.get() != 1 data-testid="step-1">
-                <label for="rule-name">"Rule name"</label>
+                <label for="rule-name">{t!(i18n, form.rule_name)}</label>
                 <input
                     id="rule-name"
                     type="text"
@@ -445,9 +450,9 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                         touched("name");
                     }
                 />
-                <p class="hint">"2–127 letters, digits, '-' and '_'. Unique on this bus."</p>
+                <p class="hint">{t!(i18n, form.rule_name_hint)}</p>
                 {field_error(error, || "name".into())}
-                <label for="rule-description">"Description (optional)"</label>
+                <label for="rule-description">{t!(i18n, form.description)}</label>
                 <textarea
                     id="rule-description"
                     rows="2"
@@ -466,11 +471,11 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                         prop:checked=enabled
                         on:change=move |ev| enabled.set(event_target_checked(&ev))
                     />
-                    "Enabled"
+                    {t!(i18n, form.enabled)}
                 </label>
 
                 <fieldset class="sources">
-                    <legend>"Event source"</legend>
+                    <legend>{t!(i18n, form.source)}</legend>
                     {catalog::sources()
                         .iter()
                         .map(|s| {
@@ -488,7 +493,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                                             touched("source");
                                         }
                                     />
-                                    {s.name}
+                                    {move || catalog_str(i18n, s.name)}
                                     " "
                                     <code>{id}</code>
                                 </label>
@@ -542,9 +547,9 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                                                 touched("types");
                                             }
                                         />
-                                        "All event types of this source"
+                                        {t!(i18n, form.all_types)}
                                         " "
-                                        <span class="hint">"(including types added to the catalog later)"</span>
+                                        <span class="hint">{t!(i18n, form.all_types_hint)}</span>
                                     </label>
                                 };
                                 let categories = s.categories
@@ -552,7 +557,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                                     .map(|c| {
                                         view! {
                                             <fieldset class="category">
-                                                <legend>{c.name}</legend>
+                                                <legend>{move || catalog_str(i18n, c.name)}</legend>
                                                 {c
                                                     .types
                                                     .iter()
@@ -576,7 +581,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                                                                         touched("types");
                                                                     }
                                                                 />
-                                                                {t.title}
+                                                                {move || catalog_str(i18n, t.title)}
                                                                 " "
                                                                 <code>{tid}</code>
                                                             </label>
@@ -593,7 +598,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                 </div>
                 {field_error(error, || "types".into())}
 
-                <label for="rule-pattern">"Filter pattern on data (optional)"</label>
+                <label for="rule-pattern">{t!(i18n, form.pattern)}</label>
                 <textarea
                     id="rule-pattern"
                     class="code"
@@ -607,15 +612,14 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                     }
                 ></textarea>
                 <p class="hint">
-                    "EventBridge pattern subset: exact values, prefix, suffix, anything-but, numeric, exists. "
-                    "Leave empty to match every event of the chosen types."
+                    {t!(i18n, form.pattern_hint)}
                 </p>
                 {field_error(error, || "pattern".into())}
                 <PatternPreview source types pattern/>
 
                 <div class="buttons">
-                    <a class="button secondary" href=move || format!("/buses/{}", bus.get_value())>"Cancel"</a>
-                    <button type="button" on:click=next>"Next"</button>
+                    <a class="button secondary" href=move || format!("/buses/{}", bus.get_value())>{t!(i18n, common.cancel)}</a>
+                    <button type="button" on:click=next>{t!(i18n, form.next)}</button>
                 </div>
             </section>
 
@@ -624,14 +628,14 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                     {move || {
                         catalog::source(&source.get())
                             .map(|s| {
-                                let kinds: Vec<&str> = s.allowed_targets().iter().map(|k| k.label()).collect();
-                                format!("{} events can go to: {}.", s.name, kinds.join(", "))
+                                let kinds: Vec<&str> = s.allowed_targets().iter().map(|k| kind_label(i18n, *k)).collect();
+                                t_string!(i18n, form.can_go_to, source = catalog_str(i18n, s.name), kinds = kinds.join(", ")).to_string()
                             })
                     }}
                 </p>
                 <div class="quota" data-testid="quota-meter">
                     <meter min="0" max=quota_units high=quota_units optimum="0" value=move || used.get()></meter>
-                    <span>{move || format!("{} / {} units", used.get(), quota_units)}</span>
+                    <span>{t!(i18n, rules.units, used = move || used.get(), quota = move || quota_units)}</span>
                 </div>
                 {move || over_quota().map(|m| view! { <p class="field-error" role="alert" data-testid="quota-over">{m}</p> })}
                 <For
@@ -643,13 +647,13 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                 />
                 {field_error(error, || "targets".into())}
                 <p>
-                    <button type="button" class="secondary" on:click=add_target>"Add target"</button>
+                    <button type="button" class="secondary" on:click=add_target>{t!(i18n, form.add_target)}</button>
                 </p>
                 <QuotaRequest bus=bus.get_value() rule=original.get_value() current=quota_units pending/>
                 <div class="buttons">
-                    <button type="button" class="secondary" on:click=move |_| step.set(1)>"Back"</button>
+                    <button type="button" class="secondary" on:click=move |_| step.set(1)>{t!(i18n, form.back)}</button>
                     <button type="submit" disabled=move || save.pending().get()>
-                        {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                        {move || if save.pending().get() { t_string!(i18n, form.saving) } else { t_string!(i18n, form.save) }}
                     </button>
                 </div>
             </section>
@@ -664,6 +668,7 @@ fn PatternPreview(
     types: RwSignal<Vec<String>>,
     pattern: RwSignal<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
         let src = catalog::source(&source.get())?;
         let text = pattern.get();
@@ -680,17 +685,17 @@ fn PatternPreview(
             Ok(p) => {
                 let rows = rule::preview(src, &types.get(), p.as_ref());
                 if rows.is_empty() {
-                    view! { <p class="hint">"Pick event types to see whether their samples match."</p> }.into_any()
+                    view! { <p class="hint">{t!(i18n, form.pick_types)}</p> }.into_any()
                 } else {
                     view! {
-                        <ul class="preview" aria-label="Pattern preview" data-testid="pattern-preview">
+                        <ul class="preview" aria-label=move || t_string!(i18n, form.pattern_preview) data-testid="pattern-preview">
                             {rows
                                 .into_iter()
                                 .map(|(t, matched)| {
                                     let (class, words) = if matched {
-                                        ("match", "matches the sample")
+                                        ("match", t_string!(i18n, form.matches))
                                     } else {
-                                        ("no-match", "does not match the sample")
+                                        ("no-match", t_string!(i18n, form.no_match))
                                     };
                                     view! { <li class=class><code>{t}</code> ": " {words}</li> }
                                 })
@@ -716,6 +721,7 @@ fn TargetRow(
     original: StoredValue<Option<String>>,
 ) -> impl IntoView {
     let key = draft.key;
+    let i18n = use_i18n();
     let index = Memo::new(move |_| drafts.read().iter().position(|d| d.key == key).unwrap_or(0));
     let field = move |name: &'static str| move || format!("targets[{}].{name}", index.get());
     let id = move |name: &str| format!("t{key}-{name}");
@@ -784,7 +790,7 @@ fn TargetRow(
             .map(|h| format!("{h} (leave empty to keep)"))
             .unwrap_or_default();
         view! {
-            <label for=id("url")>"Webhook URL"</label>
+            <label for=id("url")>{t!(i18n, form.webhook_url)}</label>
             <input
                 id=id("url")
                 type="url"
@@ -793,11 +799,11 @@ fn TargetRow(
                 prop:value=draft.url
                 on:input=move |ev| draft.url.set(event_target_value(&ev))
             />
-            {hint.map(|h| view! { <p class="hint">"Saved: " <code>{h}</code> ". Leave empty to keep it."</p> })}
+            {hint.map(|h| view! { <p class="hint">{t!(i18n, form.saved_keep, value = move || view! { <code>{h.clone()}</code> })}</p> })}
             {field_error(error, field("url"))}
         }
     };
-    let secret_input = move |label: &'static str| {
+    let secret_input = move |label: Signal<&'static str>| {
         let hint = draft.secret_hint.get_value();
         view! {
             <label for=id("secret")>{label}</label>
@@ -809,20 +815,20 @@ fn TargetRow(
                 on:input=move |ev| draft.secret.set(event_target_value(&ev))
             />
             {hint.map(|h| view! {
-                <p class="hint">"Saved: " <code>{h}</code> ". Leave empty to keep it."</p>
+                <p class="hint">{t!(i18n, form.saved_keep, value = move || view! { <code>{h.clone()}</code> })}</p>
                 <label class="choice">
                     <input
                         type="checkbox"
                         prop:checked=draft.clear_secret
                         on:change=move |ev| draft.clear_secret.set(event_target_checked(&ev))
                     />
-                    "Remove the saved key"
+                    {t!(i18n, form.remove_saved_key)}
                 </label>
             })}
             {field_error(error, field("secret"))}
         }
     };
-    let mobiles_input = move |label: &'static str| {
+    let mobiles_input = move |label: Signal<&'static str>| {
         view! {
             <label for=id("mobiles")>{label}</label>
             <input
@@ -839,8 +845,8 @@ fn TargetRow(
         if list.is_empty() {
             return view! {
                 <p class="notice warning" role="note">
-                    "No contacts yet. " <a href="/contacts">"Add contacts under Message receiving settings"</a>
-                    " first; voice, SMS and email targets reach contacts."
+                    {t!(i18n, form.no_contacts_1)} <a href="/contacts">{t!(i18n, form.no_contacts_link)}</a>
+                    {t!(i18n, form.no_contacts_2)}
                 </p>
                 {field_error(error, field("contacts"))}
             }
@@ -848,7 +854,7 @@ fn TargetRow(
         }
         view! {
             <fieldset class="contacts">
-                <legend>"Contacts (each takes 1 unit)"</legend>
+                <legend>{t!(i18n, form.contacts)}</legend>
                 {list
                     .into_iter()
                     .map(|c| {
@@ -875,7 +881,7 @@ fn TargetRow(
                                 {c.name.clone()}
                                 " "
                                 <span class="hint">
-                                    {reach.unwrap_or_else(|| if kind == TargetKind::Email { "no email".into() } else { "no phone".into() })}
+                                    {reach.unwrap_or_else(|| if kind == TargetKind::Email { t_string!(i18n, form.no_email).into() } else { t_string!(i18n, form.no_phone).into() })}
                                 </span>
                             </label>
                         }
@@ -890,8 +896,8 @@ fn TargetRow(
     let fields = move || match draft.kind.get() {
         TargetKind::DingTalk => view! {
             {url_input()}
-            {secret_input("Signing key (SEC…, optional)")}
-            {mobiles_input("@ mobiles (optional)")}
+            {secret_input(Signal::derive(move || t_string!(i18n, form.signing_key)))}
+            {mobiles_input(Signal::derive(move || t_string!(i18n, form.at_mobiles)))}
             <label class="choice">
                 <input
                     type="checkbox"
@@ -904,19 +910,19 @@ fn TargetRow(
         .into_any(),
         TargetKind::WeCom => view! {
             {url_input()}
-            {mobiles_input("Mentioned mobiles (optional)")}
+            {mobiles_input(Signal::derive(move || t_string!(i18n, form.mentioned_mobiles)))}
         }
         .into_any(),
         TargetKind::Lark => view! {
             {url_input()}
-            {secret_input("Signing secret (optional)")}
+            {secret_input(Signal::derive(move || t_string!(i18n, form.lark_secret)))}
         }
         .into_any(),
         TargetKind::Http => {
             let stored = draft.stored_headers.get_value();
             view! {
                 {url_input()}
-                <label for=id("content-type")>"Content type"</label>
+                <label for=id("content-type")>{t!(i18n, form.content_type)}</label>
                 <select
                     id=id("content-type")
                     prop:value=move || match draft.content_type.get() {
@@ -928,9 +934,9 @@ fn TargetRow(
                     }
                 >
                     <option value="json">"JSON (application/json)"</option>
-                    <option value="form">"Form (payload=…)"</option>
+                    <option value="form">{t!(i18n, form.content_form)}</option>
                 </select>
-                <label for=id("format")>"Payload format"</label>
+                <label for=id("format")>{t!(i18n, form.payload_format)}</label>
                 <select
                     id=id("format")
                     prop:value=move || match draft.payload_format.get() {
@@ -946,9 +952,9 @@ fn TargetRow(
                         })
                     }
                 >
-                    <option value="standard">"Standard template (DataRobot envelope)"</option>
-                    <option value="cloudevents_structured">"CloudEvents, structured"</option>
-                    <option value="cloudevents_binary">"CloudEvents, binary"</option>
+                    <option value="standard">{t!(i18n, form.standard_template)}</option>
+                    <option value="cloudevents_structured">{t!(i18n, form.ce_structured)}</option>
+                    <option value="cloudevents_binary">{t!(i18n, form.ce_binary)}</option>
                 </select>
                 {(!stored.is_empty()).then(|| view! {
                     <label class="choice">
@@ -957,10 +963,10 @@ fn TargetRow(
                             prop:checked=draft.keep_headers
                             on:change=move |ev| draft.keep_headers.set(event_target_checked(&ev))
                         />
-                        {format!("Keep the saved headers ({}; values hidden)", stored.join(", "))}
+                        {t!(i18n, form.keep_headers, names = move || stored.join(", "))}
                     </label>
                 })}
-                <label for=id("headers")>"Custom headers (optional, one “Name: value” per line)"</label>
+                <label for=id("headers")>{t!(i18n, form.headers)}</label>
                 <textarea
                     id=id("headers")
                     class="code"
@@ -969,8 +975,8 @@ fn TargetRow(
                     prop:value=draft.headers
                     on:input=move |ev| draft.headers.set(event_target_value(&ev))
                 ></textarea>
-                {secret_input("Signing secret (whsec_…; leave empty to generate one)")}
-                <label for=id("rate")>"Most requests a second (optional)"</label>
+                {secret_input(Signal::derive(move || t_string!(i18n, form.http_secret)))}
+                <label for=id("rate")>{t!(i18n, form.rate)}</label>
                 <input
                     id=id("rate")
                     type="number"
@@ -989,9 +995,9 @@ fn TargetRow(
     view! {
         <fieldset class="target" data-testid="target" data-kind=move || draft.kind.get().as_str()>
             <legend>
-                {move || format!("Target {} · {}", index.get() + 1, draft.kind.get().label())}
+                {move || t_string!(i18n, form.target_n, n = index.get() + 1, kind = kind_label(i18n, draft.kind.get())).to_string()}
             </legend>
-            <label for=id("kind")>"Target type"</label>
+            <label for=id("kind")>{t!(i18n, form.target_type)}</label>
             <select
                 id=id("kind")
                 prop:value=move || draft.kind.get().as_str()
@@ -1012,9 +1018,9 @@ fn TargetRow(
                         view! {
                             <option value=k.as_str() disabled=move || incompatible(k).is_some()>
                                 {move || if incompatible(k).is_some() {
-                                    format!("{} (not available for this source)", k.label())
+                                    t_string!(i18n, form.not_available, kind = kind_label(i18n, k)).to_string()
                                 } else {
-                                    k.label().to_string()
+                                    kind_label(i18n, k).to_string()
                                 }}
                             </option>
                         }
@@ -1032,7 +1038,7 @@ fn TargetRow(
             }}
             {fields}
             {other_errors}
-            <p class="hint">{move || format!("Uses {} unit(s).", draft.units())}</p>
+            <p class="hint">{t!(i18n, form.uses_units, n = move || draft.units())}</p>
             <div class="buttons">
                 <Show when=move || !draft.kind.get().uses_contacts()>
                     <button
@@ -1043,10 +1049,10 @@ fn TargetRow(
                             test.dispatch(draft.input());
                         }
                     >
-                        {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
+                        {move || if test.pending().get() { t_string!(i18n, form.testing) } else { t_string!(i18n, form.test) }}
                     </button>
                 </Show>
-                <button type="button" class="danger" on:click=remove>"Remove target"</button>
+                <button type="button" class="danger" on:click=remove>{t!(i18n, form.remove_target)}</button>
             </div>
             <TestResult result=Signal::derive(move || test.value().get())/>
         </fieldset>
@@ -1061,6 +1067,7 @@ fn QuotaRequest(
     current: u32,
     pending: Option<QuotaRequestView>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let open = RwSignal::new(false);
     let requested = RwSignal::new((current + 5).min(quota::MAX_RULE_QUOTA).to_string());
     let reason = RwSignal::new(String::new());
@@ -1094,8 +1101,7 @@ fn QuotaRequest(
     if rule.is_none() {
         return view! {
             <p class="hint">
-                {format!("A rule may use {current} units. ")}
-                "To use more, save the rule within its quota, then request an increase from its edit page."
+                {t!(i18n, form.quota_new, n = move || current)}
             </p>
         }
         .into_any();
@@ -1103,7 +1109,7 @@ fn QuotaRequest(
     if let Some(p) = pending {
         return view! {
             <p class="notice" role="note" data-testid="quota-pending">
-                {format!("An increase to {} units is waiting for the account owner's decision.", p.requested)}
+                {t!(i18n, form.quota_pending, n = move || p.requested)}
             </p>
         }
         .into_any();
@@ -1117,13 +1123,13 @@ fn QuotaRequest(
                         when=move || open.get()
                         fallback=move || view! {
                             <button type="button" class="link" on:click=move |_| open.set(true)>
-                                "Request quota increase"
+                                {t!(i18n, form.quota_request)}
                             </button>
                         }
                     >
                         <fieldset>
-                            <legend>"Request quota increase"</legend>
-                            <label for="quota-requested">"Units wanted (up to 100)"</label>
+                            <legend>{t!(i18n, form.quota_request)}</legend>
+                            <label for="quota-requested">{t!(i18n, form.quota_units_wanted)}</label>
                             <input
                                 id="quota-requested"
                                 type="number"
@@ -1133,7 +1139,7 @@ fn QuotaRequest(
                                 on:input=move |ev| requested.set(event_target_value(&ev))
                             />
                             {field_error(error, || "requested".into())}
-                            <label for="quota-reason">"Reason"</label>
+                            <label for="quota-reason">{t!(i18n, form.reason)}</label>
                             <textarea
                                 id="quota-reason"
                                 rows="2"
@@ -1145,14 +1151,14 @@ fn QuotaRequest(
                                 <div class="form-error" role="alert">{e.to_string()}</div>
                             })}
                             <button type="button" on:click=submit disabled=move || send.pending().get()>
-                                "Send request"
+                                {t!(i18n, form.send_request)}
                             </button>
                         </fieldset>
                     </Show>
                 }
             >
                 <p class="notice" role="status" data-testid="quota-requested">
-                    {move || sent().map(|r| format!("Request sent: {} units. The account owner decides on the Quota requests page.", r.requested))}
+                    {move || sent().map(|r| t_string!(i18n, form.request_sent, n = r.requested).to_string())}
                 </p>
             </Show>
         </div>
@@ -1164,12 +1170,12 @@ fn QuotaRequest(
 #[component]
 fn SavedSecrets(saved: RwSignal<Option<SavedRule>>, bus: String) -> impl IntoView {
     let done = format!("/buses/{bus}");
+    let i18n = use_i18n();
     view! {
         <section class="notice" role="status" data-testid="saved-secrets">
-            <h2>"Rule saved"</h2>
+            <h2>{t!(i18n, form.rule_saved)}</h2>
             <p>
-                "Herald generated a signing secret for these HTTP targets. Set it up in the receiver to verify "
-                "the Standard Webhooks signature. Copy it now: it is not shown again."
+                {t!(i18n, form.secrets_generated)}
             </p>
             <ul>
                 {move || {
@@ -1179,13 +1185,13 @@ fn SavedSecrets(saved: RwSignal<Option<SavedRule>>, bus: String) -> impl IntoVie
                             s.new_secrets
                                 .into_iter()
                                 .map(|n| view! {
-                                    <li>{format!("Target {}: ", n.position + 1)} <code class="secret">{n.secret}</code></li>
+                                    <li>{t_string!(i18n, form.target_secret, n = n.position + 1).to_string()} <code class="secret">{n.secret}</code></li>
                                 })
                                 .collect_view()
                         })
                 }}
             </ul>
-            <a class="button" href=done>"Done"</a>
+            <a class="button" href=done>{t!(i18n, form.done)}</a>
         </section>
     }
 }

@@ -8,6 +8,8 @@ use crate::api::eventbridge::{get_bus_token, CreateBusToken};
 use crate::api::rules::{get_bus_rules, DeleteRule, SetRuleEnabled};
 use crate::app::components::form::{outcome_of, FormError};
 use crate::app::components::frame::Frame;
+use crate::app::i18n::{t, t_string, use_i18n};
+use crate::app::locale::catalog_str;
 use crate::domain::catalog;
 use crate::domain::rule::{self, RuleView};
 use leptos::prelude::*;
@@ -41,13 +43,14 @@ pub fn BusRulesPage() -> impl IntoView {
     );
     let confirming = RwSignal::new(None::<i64>);
 
+    let i18n = use_i18n();
     view! {
-        <Title text=move || format!("Event rules of {}", bus())/>
+        <Title text=move || t_string!(i18n, rules.page_title, bus = bus()).to_string()/>
         <Frame>
-            <h1>"Event rules"</h1>
+            <h1>{t!(i18n, rules.title)}</h1>
             <FormError outcome=toggle_outcome/>
             <FormError outcome=delete_outcome/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let page = match data.await {
                         Err(e) => return view! { <ErrorNotice error=e/> }.into_any(),
@@ -68,20 +71,20 @@ pub fn BusRulesPage() -> impl IntoView {
                     };
                     view! {
                         <p>
-                            "Event bus " <code data-testid="bus-name">{page.bus.clone()}</code>
-                            {page.workspace.clone().map(|w| view! { " of workspace " <strong>{w}</strong> })}
-                            " · " <a href=format!("/buses/{}/events", page.bus)>"Events and deliveries"</a>
-                            " · " <a href="/buses">"All event buses"</a>
+                            {t!(i18n, rules.bus)} <code data-testid="bus-name">{page.bus.clone()}</code>
+                            {page.workspace.clone().map(|w| t!(i18n, rules.of_workspace, w = move || w.clone()))}
+                            " · " <a href=format!("/buses/{}/events", page.bus)>{t!(i18n, rules.events_link)}</a>
+                            " · " <a href="/buses">{t!(i18n, common.all_buses)}</a>
                         </p>
                         {if page.role_granted && may_create {
                             view! {
-                                <p><a class="button" href=new_rule>"Create event rule"</a></p>
+                                <p><a class="button" href=new_rule>{t!(i18n, rules.create)}</a></p>
                             }
                             .into_any()
                         } else if page.role_granted {
                             view! {
                                 <p class="hint" data-testid="no-create">
-                                    "Your policies do not allow " <code>"eventbridge:CreateRule"</code> " on this bus."
+                                    {t!(i18n, rules.not_allowed_1)} <code>"eventbridge:CreateRule"</code> {t!(i18n, rules.not_allowed_2)}
                                 </p>
                             }
                             .into_any()
@@ -89,11 +92,11 @@ pub fn BusRulesPage() -> impl IntoView {
                             view! {
                                 <div class="notice warning" role="note" data-testid="needs-role">
                                     <p>
-                                        "Event rules cannot be created yet: Herald needs the service-linked role "
+                                        {t!(i18n, rules.needs_role)}
                                         <code>{crate::domain::policy::SERVICE_LINKED_ROLE}</code>
-                                        " to put events on this bus. "
+                                        {t!(i18n, rules.needs_role_2)}
                                         {settings.map(|href| view! {
-                                            <a href=href>"Grant permissions in the workspace's Event notification settings."</a>
+                                            <a href=href>{t!(i18n, rules.grant_link)}</a>
                                         })}
                                     </p>
                                 </div>
@@ -101,19 +104,19 @@ pub fn BusRulesPage() -> impl IntoView {
                             .into_any()
                         }}
                         {if rules.is_empty() {
-                            view! { <p class="empty">"No event rules on this bus yet."</p> }.into_any()
+                            view! { <p class="empty">{t!(i18n, rules.empty)}</p> }.into_any()
                         } else {
                             view! {
-                                <table class="list" aria-label="Event rules">
+                                <table class="list" aria-label=move || t_string!(i18n, rules.title)>
                                     <thead>
                                         <tr>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Status"</th>
-                                            <th scope="col">"Event source and types"</th>
-                                            <th scope="col">"Targets"</th>
-                                            <th scope="col">"Quota"</th>
-                                            <th scope="col">"Deliveries"</th>
-                                            <th scope="col">"Actions"</th>
+                                            <th scope="col">{t!(i18n, common.name)}</th>
+                                            <th scope="col">{t!(i18n, common.status)}</th>
+                                            <th scope="col">{t!(i18n, rules.col_source)}</th>
+                                            <th scope="col">{t!(i18n, rules.col_targets)}</th>
+                                            <th scope="col">{t!(i18n, rules.col_quota)}</th>
+                                            <th scope="col">{t!(i18n, rules.col_deliveries)}</th>
+                                            <th scope="col">{t!(i18n, rules.col_actions)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -245,16 +248,31 @@ fn RuleRow(
     may: Rights,
 ) -> impl IntoView {
     let id = rule.id;
-    let source_name =
-        catalog::source(&rule.source).map_or(rule.source.clone(), |s| s.name.to_string());
+    let i18n = use_i18n();
+    let source_name = catalog::source(&rule.source).map_or(rule.source.clone(), |s| {
+        catalog_str(i18n, s.name).to_string()
+    });
     let edit = format!("/buses/{bus}/rules/{}/edit", rule.name);
-    let status = if rule.enabled { "Enabled" } else { "Disabled" };
+    let status = if rule.enabled {
+        t!(i18n, rules.enabled).into_any()
+    } else {
+        t!(i18n, rules.disabled).into_any()
+    };
     let status_class = if rule.enabled {
         "badge ok"
     } else {
         "badge off"
     };
-    let toggle_label = if rule.enabled { "Disable" } else { "Enable" };
+    let enabled = rule.enabled;
+    let toggle_label = move || {
+        if enabled {
+            t_string!(i18n, rules.disable)
+        } else {
+            t_string!(i18n, rules.enable)
+        }
+    };
+    let (units, quota) = (rule.units, rule.quota);
+    let (delivered, failed, pending) = (rule.delivered, rule.failed, rule.pending);
     let name = StoredValue::new(rule.name.clone());
     let bus = StoredValue::new(bus);
     let targets = rule.targets.clone();
@@ -267,21 +285,21 @@ fn RuleRow(
             <td><span class=status_class>{status}</span></td>
             <td>
                 {rule.definition_hidden.then(|| view! {
-                    <span class="hint" data-testid="rule-hidden">"Hidden: you may not read this rule"</span>
+                    <span class="hint" data-testid="rule-hidden">{t!(i18n, rules.hidden)}</span>
                 })}
                 {source_name}
                 <ul class="types">
                     {if rule::takes_all_types(&rule.types) {
-                        view! { <li>"All event types"</li> }.into_any()
+                        view! { <li>{t!(i18n, rules.all_types)}</li> }.into_any()
                     } else {
                         rule.types.iter().map(|t| view! { <li><code>{t.clone()}</code></li> }).collect_view().into_any()
                     }}
                 </ul>
-                {(!rule.pattern.is_empty()).then(|| view! { <span class="hint">"Filtered by a pattern"</span> })}
+                {(!rule.pattern.is_empty()).then(|| view! { <span class="hint">{t!(i18n, rules.filtered)}</span> })}
             </td>
             <td>
                 {rule.targets_hidden.then(|| view! {
-                    <span class="hint" data-testid="targets-hidden">"Hidden: you may not list this rule's targets"</span>
+                    <span class="hint" data-testid="targets-hidden">{t!(i18n, rules.targets_hidden)}</span>
                 })}
                 <ul class="targets">
                     {targets
@@ -291,7 +309,7 @@ fn RuleRow(
                                 {t.summary()}
                                 {t.disabled.clone().map(|d| view! {
                                     <div class="badge failed" role="note" data-testid="target-disabled">
-                                        {format!("Disabled: {d}. Save the rule to turn it back on.")}
+                                        {t!(i18n, rules.target_disabled, why = move || d.clone())}
                                     </div>
                                 })}
                                 {t.circuit.clone().map(|c| view! {
@@ -303,13 +321,13 @@ fn RuleRow(
                 </ul>
             </td>
             <td data-testid="rule-quota">
-                {format!("{} / {} units", rule.units, rule.quota)}
+                {t!(i18n, rules.units, used = move || units, quota = move || quota)}
                 {rule.pending_request.clone().map(|r| view! {
-                    <div class="hint">{format!("Increase to {} requested", r.requested)}</div>
+                    <div class="hint">{t!(i18n, rules.increase_requested, n = move || r.requested)}</div>
                 })}
             </td>
             <td data-testid="rule-counts">
-                {format!("{} delivered · {} failed · {} pending", rule.delivered, rule.failed, rule.pending)}
+                {t!(i18n, rules.counts, delivered = move || delivered, failed = move || failed, pending = move || pending)}
             </td>
             <td class="actions">
                 <Show
@@ -318,7 +336,7 @@ fn RuleRow(
                         let edit = edit.clone();
                         view! {
                             <Show when=move || may.edit>
-                                <a class="button secondary" href=edit.clone()>"Edit"</a>
+                                <a class="button secondary" href=edit.clone()>{t!(i18n, common.edit)}</a>
                             </Show>
                             <Show when=move || may.toggle>
                                 <ActionForm action=toggle attr:class="inline">
@@ -330,22 +348,22 @@ fn RuleRow(
                             </Show>
                             <Show when=move || may.delete>
                                 <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>
-                                    "Delete"
+                                    {t!(i18n, common.delete)}
                                 </button>
                             </Show>
                         }
                     }
                 >
                     <span role="alert">
-                        {format!("Delete rule {} and its targets? This cannot be undone.", name.get_value())}
+                        {t!(i18n, rules.confirm_delete, name = move || name.get_value())}
                     </span>
                     <ActionForm action=delete attr:class="inline">
                         <input type="hidden" name="bus" value=bus.get_value()/>
                         <input type="hidden" name="name" value=name.get_value()/>
-                        <button type="submit" class="danger">"Yes, delete"</button>
+                        <button type="submit" class="danger">{t!(i18n, common.yes_delete)}</button>
                     </ActionForm>
                     <button type="button" class="secondary" on:click=move |_| confirming.set(None)>
-                        "Cancel"
+                        {t!(i18n, common.cancel)}
                     </button>
                 </Show>
             </td>

@@ -10,6 +10,8 @@ use crate::api::workspaces::get_workspace;
 use crate::app::components::form::{outcome_of, FormError};
 use crate::app::components::frame::{Frame, OwnerOnly};
 use crate::app::components::target_test::TargetTester;
+use crate::app::i18n::{t, t_string, use_i18n};
+use crate::app::locale::{time_view, LocaleSwitcher};
 use crate::domain::policy::{system_bus_name, SERVICE_LINKED_ROLE};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,7 +26,8 @@ enum Tab {
 /// The tab bar of the settings pages.
 #[component]
 fn Tabs(workspace: String, active: Tab) -> impl IntoView {
-    let link = |tab: Tab, href: String, label: &'static str| {
+    let i18n = use_i18n();
+    let link = |tab: Tab, href: String, label: AnyView| {
         let current = (tab == active).then_some("page");
         view! {
             <a role="tab" href=href aria-current=current aria-selected=(tab == active).to_string()>
@@ -33,12 +36,12 @@ fn Tabs(workspace: String, active: Tab) -> impl IntoView {
         }
     };
     view! {
-        <nav class="tabs" role="tablist" aria-label="Workspace settings">
-            {link(Tab::General, format!("/workspaces/{workspace}/settings"), "General")}
+        <nav class="tabs" role="tablist" aria-label=move || t_string!(i18n, ws.settings)>
+            {link(Tab::General, format!("/workspaces/{workspace}/settings"), t!(i18n, settings.general).into_any())}
             {link(
                 Tab::Notifications,
                 format!("/workspaces/{workspace}/settings/notifications"),
-                "Event notification settings",
+                t!(i18n, settings.notifications).into_any(),
             )}
         </nav>
     }
@@ -54,21 +57,27 @@ fn workspace_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
 pub fn GeneralSettingsPage() -> impl IntoView {
     let name = workspace_param();
     let workspace = Resource::new(name, get_workspace);
+    let i18n = use_i18n();
     view! {
-        <Title text=move || format!("Settings of {}", name())/>
+        <Title text=move || t_string!(i18n, settings.title_general, name = name()).to_string()/>
         <Frame>
-            <h1>"Workspace settings"</h1>
+            <h1>{t!(i18n, ws.settings)}</h1>
             <Tabs workspace=name() active=Tab::General/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <section class="card" data-testid="language-setting">
+                <h2><label for="settings-language">{t!(i18n, settings.your_language)}</label></h2>
+                <p class="hint">{t!(i18n, settings.your_language_hint)}</p>
+                <LocaleSwitcher id="settings-language"/>
+            </section>
+            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match workspace.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                         Ok(w) => view! {
                             <dl class="facts">
-                                <dt>"Name"</dt>
+                                <dt>{t!(i18n, common.name)}</dt>
                                 <dd>{w.name}</dd>
-                                <dt>"Created"</dt>
-                                <dd>{w.created_at}</dd>
+                                <dt>{t!(i18n, common.created)}</dt>
+                                <dd>{time_view(w.created_at)}</dd>
                             </dl>
                         }
                         .into_any(),
@@ -92,12 +101,13 @@ pub fn NotificationSettingsPage() -> impl IntoView {
         |(workspace, _, _)| get_notification_settings(workspace),
     );
 
+    let i18n = use_i18n();
     view! {
-        <Title text=move || format!("Event notification settings of {}", name())/>
+        <Title text=move || t_string!(i18n, settings.title_notifications, name = name()).to_string()/>
         <Frame>
-            <h1>"Workspace settings"</h1>
+            <h1>{t!(i18n, ws.settings)}</h1>
             <Tabs workspace=name() active=Tab::Notifications/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let s = match settings.await {
                         Err(e) => return view! { <ErrorNotice error=e/> }.into_any(),
@@ -109,16 +119,16 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                             <section class="notice warning" data-testid="service-not-enable">
                                 <h2>"ServiceNotEnable"</h2>
                                 <p>
-                                    "EventBridge is not activated for this account, so event notifications cannot be configured yet. "
-                                    "Activation is free. It creates a custom event bus named "
+                                    {t!(i18n, settings.not_enable_1)}
+                                    {t!(i18n, settings.not_enable_2)}
                                     <code>{format!("pai-system-{}", s.workspace.name)}</code>
-                                    " for this workspace and one for each of your other workspaces."
+                                    {t!(i18n, settings.not_enable_3)}
                                 </p>
                                 <FormError outcome=activate_outcome/>
                                 <OwnerOnly>
-                                    <ActionForm action=activate attr:aria-label="Activate EventBridge">
+                                    <ActionForm action=activate attr:aria-label=move || t_string!(i18n, settings.activate_form)>
                                         <button type="submit" disabled=move || activate.pending().get()>
-                                            "Activate for free"
+                                            {t!(i18n, settings.activate)}
                                         </button>
                                     </ActionForm>
                                 </OwnerOnly>
@@ -128,54 +138,54 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                         Some(at) => view! {
                             <section class="card" data-testid="eventbridge-active">
                                 <h2>"EventBridge"</h2>
-                                <p>"Activated on " {at} "."</p>
+                                <p>{t!(i18n, settings.activated_on, at = time_view(at))}</p>
                                 <p>
-                                    "Event bus of this workspace: "
+                                    {t!(i18n, settings.bus_of_workspace)}
                                     <code data-testid="workspace-bus">
                                         {s.workspace.bus_name.clone().unwrap_or(bus)}
                                     </code>
-                                    " · " <a href="/buses">"All event buses"</a>
+                                    " · " <a href="/buses">{t!(i18n, common.all_buses)}</a>
                                 </p>
                             </section>
                             <section class="card" data-testid="permissions">
-                                <h2>"Permissions"</h2>
+                                <h2>{t!(i18n, settings.permissions)}</h2>
                                 {match s.role {
                                     None => view! {
                                         <p>
-                                            "Herald needs the service-linked role "
+                                            {t!(i18n, settings.needs_role_1)}
                                             <code>{SERVICE_LINKED_ROLE}</code>
-                                            " to put your platform's events on this workspace's bus. "
-                                            "Event rules cannot be created until it exists."
+                                            {t!(i18n, settings.needs_role_2)}
+                                            {t!(i18n, settings.needs_role_3)}
                                         </p>
                                         <FormError outcome=grant_outcome/>
                                         <OwnerOnly>
-                                            <ActionForm action=grant attr:aria-label="Grant permissions">
+                                            <ActionForm action=grant attr:aria-label=move || t_string!(i18n, settings.grant)>
                                                 <button type="submit" disabled=move || grant.pending().get()>
-                                                    "Grant permissions"
+                                                    {t!(i18n, settings.grant)}
                                                 </button>
                                             </ActionForm>
                                         </OwnerOnly>
                                     }
                                     .into_any(),
                                     Some(role) => view! {
-                                        <p>"Permissions granted. The service-linked role:"</p>
+                                        <p>{t!(i18n, settings.granted)}</p>
                                         <dl class="facts" data-testid="service-role">
-                                            <dt>"Role name"</dt>
+                                            <dt>{t!(i18n, settings.role_name)}</dt>
                                             <dd><code>{role.name}</code></dd>
                                             <dt>"ARN"</dt>
                                             <dd><code>{role.arn}</code></dd>
-                                            <dt>"Created"</dt>
-                                            <dd>{role.created_at}</dd>
+                                            <dt>{t!(i18n, common.created)}</dt>
+                                            <dd>{time_view(role.created_at)}</dd>
                                         </dl>
-                                        <h3>"Policy"</h3>
-                                        <pre class="json" aria-label="Role policy">{role.policy}</pre>
+                                        <h3>{t!(i18n, settings.policy)}</h3>
+                                        <pre class="json" aria-label=move || t_string!(i18n, settings.role_policy)>{role.policy}</pre>
                                         <p>
                                             <a class="button" href=format!("/buses/{}/rules/new", s.workspace.bus_name.clone().unwrap_or_default())>
-                                                "Create event rule"
+                                                {t!(i18n, rules.create)}
                                             </a>
                                             " "
                                             <a href=format!("/buses/{}", s.workspace.bus_name.clone().unwrap_or_default())>
-                                                "Event rules of this workspace"
+                                                {t!(i18n, settings.rules_of_workspace)}
                                             </a>
                                         </p>
                                     }
@@ -183,10 +193,9 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                                 }}
                             </section>
                             <section class="card" data-testid="target-tester">
-                                <h2>"Test a target"</h2>
+                                <h2>{t!(i18n, settings.test_target)}</h2>
                                 <p class="hint">
-                                    "Sends a clearly marked test message, signed as real notifications will be, "
-                                    "and reports what the robot or endpoint answered. Nothing is saved."
+                                    {t!(i18n, settings.test_target_hint)}
                                 </p>
                                 <TargetTester bus=s.workspace.bus_name.clone().unwrap_or_default()/>
                             </section>

@@ -4,6 +4,8 @@ use super::ErrorNotice;
 use crate::api::workspaces::{get_workspace, list_workspaces, CreateWorkspace};
 use crate::app::components::form::{outcome_of, FieldError, FormError};
 use crate::app::components::frame::{Frame, OwnerOnly};
+use crate::app::i18n::{t, t_string, use_i18n};
+use crate::app::locale::time_view;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -24,16 +26,17 @@ pub fn WorkspacesPage() -> impl IntoView {
         }
     });
 
+    let i18n = use_i18n();
     view! {
-        <Title text="Workspaces"/>
+        <Title text=move || t_string!(i18n, ws.title).to_string()/>
         <Frame>
-            <h1>"Workspaces"</h1>
+            <h1>{t!(i18n, ws.title)}</h1>
             <OwnerOnly>
             <section class="card">
-                <h2>"Create workspace"</h2>
-                <ActionForm action=create attr:aria-label="Create workspace">
+                <h2>{t!(i18n, ws.create)}</h2>
+                <ActionForm action=create attr:aria-label=move || t_string!(i18n, ws.create)>
                     <FormError outcome/>
-                    <label for="name">"Workspace name"</label>
+                    <label for="name">{t!(i18n, ws.name)}</label>
                     <input
                         id="name"
                         name="name"
@@ -43,31 +46,31 @@ pub fn WorkspacesPage() -> impl IntoView {
                         required
                     />
                     <p class="hint" id="name-hint">
-                        "3 to 64 letters, digits, '-' or '_'."
+                        {t!(i18n, ws.name_hint)}
                     </p>
                     <FieldError outcome field="name"/>
                     <button type="submit" disabled=move || create.pending().get()>
-                        "Create workspace"
+                        {t!(i18n, ws.create)}
                     </button>
                 </ActionForm>
             </section>
             </OwnerOnly>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                         Ok(items) if items.is_empty() => {
-                            view! { <p class="empty">"No workspaces yet. Create your first one above."</p> }
+                            view! { <p class="empty">{t!(i18n, ws.empty)}</p> }
                                 .into_any()
                         }
                         Ok(items) => {
                             view! {
-                                <table class="list" aria-label="Workspaces">
+                                <table class="list" aria-label=move || t_string!(i18n, ws.title)>
                                     <thead>
                                         <tr>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Event bus"</th>
-                                            <th scope="col">"Created"</th>
+                                            <th scope="col">{t!(i18n, common.name)}</th>
+                                            <th scope="col">{t!(i18n, common.event_bus)}</th>
+                                            <th scope="col">{t!(i18n, common.created)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -80,7 +83,7 @@ pub fn WorkspacesPage() -> impl IntoView {
                                                             <a href=format!("/workspaces/{}", w.name)>{w.name.clone()}</a>
                                                         </td>
                                                         <td>{w.bus_name.unwrap_or_else(|| "—".into())}</td>
-                                                        <td>{w.created_at}</td>
+                                                        <td>{time_view(w.created_at)}</td>
                                                     </tr>
                                                 }
                                             })
@@ -103,10 +106,11 @@ pub fn WorkspacePage() -> impl IntoView {
     let params = use_params_map();
     let name = move || params.read().get("name").unwrap_or_default();
     let workspace = Resource::new(name, get_workspace);
+    let i18n = use_i18n();
     view! {
-        <Title text=move || format!("Workspace {}", name())/>
+        <Title text=move || t_string!(i18n, ws.page_title, name = name()).to_string()/>
         <Frame>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match workspace.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -115,14 +119,17 @@ pub fn WorkspacePage() -> impl IntoView {
                                 <div class="title-row">
                                     <h1>{w.name.clone()}</h1>
                                     <a class="button" href=format!("/workspaces/{}/settings", w.name)>
-                                        "Workspace settings"
+                                        {t!(i18n, ws.settings)}
                                     </a>
                                 </div>
                                 <dl class="facts">
-                                    <dt>"Created"</dt>
-                                    <dd>{w.created_at}</dd>
-                                    <dt>"Event bus"</dt>
-                                    <dd>{w.bus_name.unwrap_or_else(|| "not activated".into())}</dd>
+                                    <dt>{t!(i18n, common.created)}</dt>
+                                    <dd>{time_view(w.created_at)}</dd>
+                                    <dt>{t!(i18n, common.event_bus)}</dt>
+                                    <dd>{match w.bus_name {
+                                        Some(bus) => bus.into_any(),
+                                        None => t!(i18n, ws.not_activated).into_any(),
+                                    }}</dd>
                                 </dl>
                             }
                                 .into_any()

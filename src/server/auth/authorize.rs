@@ -43,6 +43,8 @@ pub struct Actor {
     pub via: Via,
     /// The user's current session nonce: a session holding another one is over.
     pub session_nonce: String,
+    /// The UI language the user chose, if any (`en`, `ja`, `zh`).
+    pub locale: Option<String>,
 }
 
 impl Actor {
@@ -59,6 +61,7 @@ impl Actor {
             policies: Arc::new(policies),
             via,
             session_nonce: row.session_nonce,
+            locale: row.locale,
         }
     }
 
@@ -111,7 +114,10 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource) -> Result<(
     if resource.account_id != actor.account_id {
         return forbidden();
     }
-    if actor.must_change_password && action != Action::ChangePassword {
+    // The language is let through too: a RAM user on its initial password may want to read
+    // the password page in its own language first. It changes nothing but the user's view.
+    if actor.must_change_password && !matches!(action, Action::ChangePassword | Action::SetLanguage)
+    {
         return Err(AppError::Precondition {
             message: "Change your initial password before doing anything else.".into(),
         });
@@ -199,6 +205,7 @@ mod tests {
             policies: Arc::new(Vec::new()),
             via: Via::Console,
             session_nonce: String::new(),
+            locale: None,
         }
     }
 

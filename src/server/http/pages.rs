@@ -1,10 +1,12 @@
 //! Two gates in front of the app: every page but sign-up and login needs a session (a
 //! visitor without one is redirected to the login page before any page code runs, a RAM
 //! user on its initial password to `/password`), and
-//! server functions refuse cross-site posts (login CSRF and friends).
+//! server functions refuse cross-site posts (login CSRF and friends). The first also
+//! decides each page's language (`app::locale::negotiate`), since it has the user at hand.
 
 use super::super::auth::session;
 use super::super::state::AppState;
+use crate::app::locale;
 use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
@@ -22,15 +24,42 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/assets/")
 }
 
+/// Put the page's language into the request for the app to render in: the user's
+/// setting, else the locale cookie, else `Accept-Language`, else English.
+fn decide_locale(request: &mut Request, user_locale: Option<&str>) {
+    let header = |name, separator| {
+        request
+            .headers()
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(separator)
+    };
+    let cookies = header(axum::http::header::COOKIE, "; ");
+    let accept = header(axum::http::header::ACCEPT_LANGUAGE, ", ");
+    let locale = locale::negotiate(
+        user_locale,
+        locale::cookie_value(&cookies),
+        Some(accept.as_str()).filter(|a| !a.is_empty()),
+    );
+    request
+        .extensions_mut()
+        .insert(locale::RequestLocale(locale));
+}
+
 /// Redirect anonymous page requests to `/login?next=…`.
 pub async fn require_login(
     State(state): State<AppState>,
     session: Session,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
-    if request.method() != Method::GET || is_public(path) {
+    let path = request.uri().path().to_string();
+    if request.method() != Method::GET || is_public(&path) {
+        if request.method() == Method::GET {
+            decide_locale(&mut request, None);
+        }
         return next.run(request).await;
     }
     match session::current(&session, &state.pool).await {
@@ -38,7 +67,10 @@ pub async fn require_login(
         Ok(Some(actor)) if actor.must_change_password && path != "/password" => {
             Redirect::to("/password").into_response()
         }
-        Ok(Some(_)) => next.run(request).await,
+        Ok(Some(actor)) => {
+            decide_locale(&mut request, actor.locale.as_deref());
+            next.run(request).await
+        }
         // No session, or the user was disabled: log in (again).
         Ok(None) | Err(crate::domain::AppError::Unauthorized { .. }) => {
             let target = request

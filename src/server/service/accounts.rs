@@ -1,11 +1,13 @@
-//! Sign-up and login, for owners (by email) and RAM users (`name@account`).
+//! Sign-up and login, for owners (by email) and RAM users (`name@account`), and a user's
+//! own UI language.
 
-use super::super::auth::{actor, password, throttle, Actor, Via};
+use super::super::auth::{actor, authorize, password, throttle, Actor, Via};
 use super::super::config::SignupMode;
 use super::super::error::{is_unique_violation, Context};
 use super::super::state::AppState;
 use super::super::store::accounts;
 use super::audit::{self, LoginFailure};
+use crate::domain::policy::{Action, Resource};
 use crate::domain::{validate, AppError};
 
 /// What the sign-up form sends.
@@ -149,6 +151,19 @@ async fn load(state: &AppState, user_id: i64) -> Result<Actor, AppError> {
     actor::load(&state.pool, user_id, Via::Console)
         .await?
         .ok_or(AppError::Internal)
+}
+
+/// Remember the UI language `actor` chose: `en`, `ja` or `zh`. Its own business alone
+/// (`herald:SetLanguage` on itself); pages render in it from the next request on, whatever
+/// the browser's cookie says.
+pub async fn set_language(state: &AppState, actor: &Actor, locale: &str) -> Result<(), AppError> {
+    let resource = Resource::user(actor.account_id, actor.user_id);
+    authorize(actor, Action::SetLanguage, &resource)?;
+    let locale = validate::ui_locale("locale", locale)?;
+    accounts::set_locale(&state.pool, actor.user_id, Some(locale))
+        .await
+        .context("saving a user's language")?;
+    Ok(())
 }
 
 #[cfg(test)]

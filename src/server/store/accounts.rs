@@ -15,10 +15,12 @@ pub struct UserRow {
     pub must_change_password: bool,
     /// Sessions carry it; a new one (on disable, password reset or change) ends them.
     pub session_nonce: String,
+    /// The UI language the user chose (`en`, `ja`, `zh`), if any.
+    pub locale: Option<String>,
 }
 
 const USER_COLUMNS: &str = "id, account_id, email, login_name, display_name, is_owner, disabled,
-     must_change_password, session_nonce";
+     must_change_password, session_nonce, locale";
 
 /// SQL for a fresh session nonce.
 const NEW_NONCE: &str = "lower(hex(randomblob(16)))";
@@ -263,4 +265,19 @@ pub async fn set_password(
     .execute(pool)
     .await
     .map(|r| r.rows_affected() == 1)
+}
+
+/// Set the UI language a user chose (`None`: let the browser decide).
+pub async fn set_locale(
+    pool: &SqlitePool,
+    user_id: i64,
+    locale: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let _turn = super::turn("user").await;
+    sqlx::query("UPDATE users SET locale = ?2 WHERE id = ?1")
+        .bind(user_id)
+        .bind(locale)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected() == 1)
 }

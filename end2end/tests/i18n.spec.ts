@@ -1,0 +1,98 @@
+// The UI in Japanese and Chinese: the switcher in the page frame turns the page into 日本語
+// at once, the server remembers it (a reload stays Japanese, rendered so by the server, with
+// no hydration error), the PAI flow's rule form speaks the PAI console's words, and a
+// browser that asks for Chinese gets Chinese before anyone chooses.
+import { createServer, Server } from "node:http";
+import { AddressInfo } from "node:net";
+import { expect, hydrated, readyWorkspace, shot, test, watchForErrors } from "./helpers";
+
+/** A DingTalk robot without security settings: every message is welcome. */
+function fakeRobot(): Promise<Server> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ errcode: 0, errmsg: "ok" }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+test("switching to 日本語 renders the PAI flow in Japanese, and a reload stays Japanese", async ({ page }) => {
+  const errors = watchForErrors(page);
+  const robot = await fakeRobot();
+  const port = (robot.address() as AddressInfo).port;
+  try {
+    await readyWorkspace(page, "nihongo");
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+
+    // The switcher changes the page at once, <html lang> included, and tells the server.
+    const saved = page.waitForResponse((r) => r.url().includes("/api/ui/set_ui_locale"));
+    await page.getByTestId("locale-switcher").selectOption("ja");
+    expect((await saved).ok()).toBe(true);
+    await expect(page.getByRole("heading", { name: "ワークスペース設定" })).toBeVisible();
+    await expect(page.getByRole("tab", { name: "イベント通知設定" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "イベントバス" }).first()).toBeVisible();
+    await expect(page.locator("html")).toHaveAttribute("lang", "ja");
+
+    // The server remembers it: the page is Japanese from its first byte.
+    const html = await (await page.request.get(page.url())).text();
+    expect(html).toContain('lang="ja"');
+    expect(html).toContain("イベント通知設定");
+    await page.reload();
+    await hydrated(page);
+    await expect(page.locator("html")).toHaveAttribute("lang", "ja");
+    await expect(page.getByRole("heading", { name: "ワークスペース設定" })).toBeVisible();
+    await expect(page.getByTestId("locale-switcher")).toHaveValue("ja");
+
+    // [イベントルールを作成] → the rule form in the console's words.
+    await page.getByRole("link", { name: "イベントルールを作成" }).click();
+    await expect(page.getByRole("heading", { name: "イベントルールの作成" })).toBeVisible();
+    await hydrated(page);
+    await page.getByLabel("ルール名").fill("job-failures-ja");
+    await page.getByRole("radio", { name: /DLC/ }).check();
+    await page.getByRole("checkbox", { name: /dlc:Job:Failed/ }).check();
+    await page.getByRole("button", { name: "次へ" }).click();
+    await expect(page.getByTestId("step-2")).toBeVisible();
+    await expect(page.getByTestId("quota-meter")).toContainText("0 / 5 ユニット");
+    await page.getByRole("button", { name: "ターゲットを追加" }).click();
+    const target = page.getByTestId("target");
+    await target.getByLabel("ターゲットタイプ").selectOption("dingtalk");
+    await expect(target.locator("legend")).toContainText("DingTalk 通知");
+    await target.getByLabel("Webhook").fill(`http://127.0.0.1:${port}/robot/send?access_token=ja`);
+    await target.getByRole("button", { name: "接続をテスト" }).click();
+    await expect(target.getByTestId("verdict")).toContainText("成功: テストメッセージが配信されました。");
+    await shot(page, "90-rule-form-ja");
+    await page.getByRole("button", { name: "保存" }).click();
+
+    // The rule list, still Japanese.
+    await expect(page).toHaveURL(/\/buses\/pai-system-nihongo$/);
+    await expect(page.getByRole("heading", { name: "イベントルール" })).toBeVisible();
+    const row = page.locator('tr[data-rule="job-failures-ja"]');
+    await expect(row).toContainText("有効");
+    await expect(row.getByTestId("rule-quota")).toHaveText("1 / 5 ユニット");
+
+    // Back to English for whoever shares this browser.
+    await page.getByTestId("locale-switcher").selectOption("en");
+    await expect(page.getByRole("heading", { name: "Event rules" })).toBeVisible();
+    expect(errors).toEqual([]);
+  } finally {
+    robot.close();
+  }
+});
+
+test("a browser asking for Chinese gets the login page in Chinese", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "zh-CN" });
+  const page = await context.newPage();
+  const errors = watchForErrors(page);
+  try {
+    await page.goto("/login");
+    await hydrated(page);
+    await expect(page.locator("html")).toHaveAttribute("lang", "zh");
+    await expect(page.getByRole("heading", { name: "登录 Herald" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "注册" })).toBeVisible();
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,84 @@
+//! The UI's language is decided on the server, so the first byte of a page is already in
+//! it and hydration finds the same words: the user's setting, else the locale cookie, else
+//! `Accept-Language`, else English.
+
+use crate::common::TestApp;
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, SET_COOKIE};
+
+/// The HTML of `path`, as a browser with these cookies and `Accept-Language` gets it.
+async fn page(app: &TestApp, path: &str, cookie: Option<&str>, accept: Option<&str>) -> String {
+    let mut req = app.visitor().http.get(format!("{}{path}", app.base()));
+    if let Some(c) = cookie {
+        req = req.header(COOKIE, c);
+    }
+    if let Some(a) = accept {
+        req = req.header(ACCEPT_LANGUAGE, a);
+    }
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    res.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_visitor_gets_the_cookies_language_else_the_browsers_else_english() {
+    let app = TestApp::spawn().await;
+
+    let ja = page(&app, "/login", None, Some("fr;q=0.9, ja-JP, en;q=0.8")).await;
+    assert!(ja.contains(r#"lang="ja""#), "{ja}");
+    assert!(ja.contains("Herald にログイン"), "{ja}");
+
+    let zh = page(&app, "/signup", Some("herald_locale=zh"), Some("ja")).await;
+    assert!(zh.contains(r#"lang="zh""#), "{zh}");
+    assert!(zh.contains("创建 Herald 账号"), "{zh}");
+
+    let en = page(&app, "/login", Some("herald_locale=xx"), Some("fr, de")).await;
+    assert!(en.contains(r#"lang="en""#), "{en}");
+    assert!(en.contains("Log in to Herald"), "{en}");
+}
+
+#[tokio::test]
+async fn the_users_own_language_wins_over_the_browsers_cookie_and_header() {
+    let app = TestApp::spawn().await;
+    let mut v = app.signed_up("nihongo@example.com").await;
+
+    // An unknown language is refused, naming the field.
+    let bad = v.call("set_ui_locale", &[("locale", "fr")]).await;
+    assert_eq!(bad.status, 400, "{bad:?}");
+    assert_eq!(bad.json()["field"], "locale", "{bad:?}");
+
+    // Choosing Japanese sets the browser's cookie and the user's setting.
+    let res = v
+        .http
+        .post(format!("{}/api/ui/set_ui_locale", app.base()))
+        .header(COOKIE, v.cookie.clone().unwrap())
+        .header(reqwest::header::ACCEPT, "application/json")
+        .form(&[("locale", "ja")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{res:?}");
+    let cookie = res
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .find(|c| c.starts_with("herald_locale="))
+        .expect("a locale cookie")
+        .to_string();
+    assert!(cookie.starts_with("herald_locale=ja;"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+
+    // Another browser of the same user, with an English cookie and a Chinese header,
+    // still gets Japanese.
+    let session = v.cookie.clone().unwrap();
+    let html = page(
+        &app,
+        "/workspaces",
+        Some(&format!("{session}; herald_locale=en")),
+        Some("zh-CN"),
+    )
+    .await;
+    assert!(html.contains(r#"lang="ja""#), "{html}");
+    assert!(html.contains("ワークスペースを作成"), "{html}");
+    assert!(!html.contains("Create workspace"), "{html}");
+}
