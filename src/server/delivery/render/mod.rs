@@ -123,6 +123,12 @@ pub fn http_payload(envelope: &Value, format: PayloadFormat) -> HttpPayload {
                 (Value::String(text), _) if !crate::server::ingest::is_json_type(data_type) => {
                     Some((text.clone().into_bytes(), data_type.to_string()))
                 }
+                // JSON under a media type of its own (`application/vnd.acme+json`): the
+                // binding says Content-Type is the datacontenttype.
+                (data, _) if !data_type.is_empty() => Some((
+                    serde_json::to_vec(data).unwrap_or_default(),
+                    data_type.to_string(),
+                )),
                 _ => None,
             };
             let raw = raw.map(|(bytes, ct)| {
@@ -209,6 +215,18 @@ mod tests {
             .headers
             .contains(&("ce-type".into(), "dlc:Job:Failed".into())));
         assert!(!p.headers.iter().any(|(n, _)| n == "ce-data"));
+        // JSON data goes out as application/json, or under the datacontenttype it came with.
+        assert!(p.raw.is_none() && p.content_type == Some("application/json"));
+        let mut vendor = envelope();
+        vendor["datacontenttype"] = json!("application/vnd.acme+json; charset=utf-8");
+        let v = http_payload(&vendor, PayloadFormat::CloudeventsBinary);
+        let (bytes, content_type) = v.raw.expect("the data under its own media type");
+        assert_eq!(content_type, "application/vnd.acme+json; charset=utf-8");
+        assert_eq!(
+            serde_json::from_slice::<Value>(&bytes).unwrap(),
+            vendor["data"]
+        );
+        assert!(!v.headers.iter().any(|(n, _)| n == "ce-datacontenttype"));
         let s = http_payload(&envelope(), PayloadFormat::CloudeventsStructured);
         assert_eq!(s.body["id"], "e-1");
         assert_eq!(s.content_type, Some("application/cloudevents+json"));
