@@ -893,10 +893,11 @@ async fn history_run(bin: &str, client: &reqwest::Client) -> History {
         .expect("reading the account")
         .expect("the bench account")
         .account_id;
-    let (bus_id, _, _) = store::events::bus_for_ingest(&pool, account_id, BUS)
+    let bus_id = store::events::bus_for_ingest(&pool, account_id, BUS)
         .await
         .expect("reading the bus")
-        .expect("the bench bus");
+        .expect("the bench bus")
+        .id;
     let template = cloud_event(CREATED, "template", 0).to_string();
     let seeded =
         store::events::seed_bench_history(&pool, account_id, bus_id, &template, HISTORY_EVENTS)

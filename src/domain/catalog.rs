@@ -251,8 +251,10 @@ pub const ALIASES: &[(&str, &str, &str, &str)] = &[("acs.pai", "pai:dlc:Job:*", 
 /// The catalog entry of an event as a producer sent it: the entry itself, or the one an
 /// [`ALIASES`] entry maps it onto. `None` when the catalog does not know it.
 pub fn resolve(source_id: &str, type_id: &str) -> Option<(&'static Source, &'static EventType)> {
-    if let Some(entry) = event_type(source_id, type_id) {
-        return Some((source(source_id)?, entry));
+    if let Some(source) = source(source_id) {
+        if let Some(entry) = source.types().find(|t| t.type_id == type_id) {
+            return Some((source, entry));
+        }
     }
     ALIASES
         .iter()
@@ -270,10 +272,18 @@ pub fn resolve(source_id: &str, type_id: &str) -> Option<(&'static Source, &'sta
         })
 }
 
-/// Is this the real source of an [`ALIASES`] entry? A rule may name it as it names a
-/// catalog source.
+/// The catalog sources the [`ALIASES`] of this real source map onto: a rule may name the
+/// real source as it names a catalog source, and is held to those sources' target kinds.
+pub fn alias_sources(source_id: &str) -> impl Iterator<Item = &'static Source> + '_ {
+    ALIASES
+        .iter()
+        .filter(move |(real, ..)| *real == source_id)
+        .filter_map(|(_, _, catalog_source, _)| source(catalog_source))
+}
+
+/// Is this the real source of an [`ALIASES`] entry?
 pub fn is_alias_source(source_id: &str) -> bool {
-    ALIASES.iter().any(|(real, ..)| *real == source_id)
+    alias_sources(source_id).next().is_some()
 }
 
 /// Check `data` for the type's required fields; `Some` names the first missing one as its

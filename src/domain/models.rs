@@ -67,9 +67,13 @@ pub struct EventBusView {
 /// A bus's choice for events whose `source` or `type` the catalog does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(rename_all = "lowercase"))]
 pub enum UnknownTypes {
-    /// Refuse them, naming the type (or the source): the producer learns at once.
+    /// Refuse them, naming the type (or the source): the producer learns at once. What a
+    /// bus made by hand starts with; a workspace's system bus (`pai-system-*`, where
+    /// EventBridge puts PAI's events, whose exact strings are not published) starts with
+    /// [`UnknownTypes::Accept`], so a real PAI event is shown rather than lost.
     #[default]
     Refuse,
     /// Store them, deliver them to rules that name their source, and list them under
@@ -102,22 +106,11 @@ impl UnknownTypes {
             )
         })
     }
-
-    /// The choice a new bus starts with: a workspace's system bus (`pai-system-*`, where
-    /// EventBridge puts PAI's events, whose exact strings are not published) accepts, so a
-    /// real PAI event is shown rather than lost; any other bus refuses, as before.
-    pub fn default_for(bus: &str) -> UnknownTypes {
-        if bus.starts_with(super::policy::SYSTEM_BUS_PREFIX) {
-            UnknownTypes::Accept
-        } else {
-            UnknownTypes::Refuse
-        }
-    }
 }
 
 /// One source/type pair an accepting bus received that the catalog does not know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::FromRow))]
 pub struct UnknownTypeView {
     /// The CloudEvent `source` as the producer sent it; empty on the overflow row, which
     /// counts events of pairs past the bus's limit.
@@ -239,6 +232,17 @@ pub struct PutEventsResult {
     pub entries: Vec<PutEventsEntry>,
 }
 
+/// Why one entry was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryError {
+    /// `InvalidArgument`, `EventTooLarge`, `UnsupportedMediaType`.
+    pub code: &'static str,
+    pub field: String,
+    pub message: String,
+    /// The source or type is one the catalog does not know, on a bus that refuses those.
+    pub unknown_type: bool,
+}
+
 /// One entry's result: the event's id (and Herald's), or why it was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -276,6 +280,10 @@ pub struct PutEventsEntry {
         default
     )]
     pub error_field: Option<String>,
+    /// The refusal as the check made it, for receivers that say it in their own terms
+    /// (DataRobot's); not sent.
+    #[serde(skip)]
+    pub refusal: Option<EntryError>,
 }
 
 /// Events the delivery log lists per page.

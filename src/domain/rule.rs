@@ -82,24 +82,27 @@ impl RuleSource {
 /// Longest source or type a rule names outside the catalog (as long as an event's `id`).
 pub const MAX_UNLISTED: usize = 256;
 
-/// A source or type from outside the catalog: 1 to [`MAX_UNLISTED`] bytes, no spaces or
-/// control characters (CloudEvents' sources are URI references; types have no spaces in
-/// any producer we know).
+/// Why `value` cannot be a source or type outside the catalog, if it cannot: it must be 1 to
+/// [`MAX_UNLISTED`] bytes, without spaces or control characters (CloudEvents' sources are
+/// URI references; types have no spaces in any producer we know). Ingest accepts an unknown
+/// source or type only when a rule could name it.
+pub fn unlisted_problem(value: &str) -> Option<String> {
+    if value.is_empty() || value.len() > MAX_UNLISTED {
+        return Some(format!("must be 1 to {MAX_UNLISTED} bytes long"));
+    }
+    value
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control())
+        .map(|c| format!("{value:?} may not contain spaces or control characters (found {c:?})"))
+}
+
+/// A source or type from outside the catalog, trimmed and checked by [`unlisted_problem`].
 fn unlisted(field: &str, what: &str, raw: &str) -> Result<String, AppError> {
     let value = raw.trim();
-    if value.is_empty() || value.len() > MAX_UNLISTED {
-        return Err(AppError::invalid(
-            field,
-            format!("{what} must be 1 to {MAX_UNLISTED} bytes long"),
-        ));
+    match unlisted_problem(value) {
+        None => Ok(value.to_string()),
+        Some(why) => Err(AppError::invalid(field, format!("{what} {why}"))),
     }
-    if let Some(c) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
-        return Err(AppError::invalid(
-            field,
-            format!("{what} {value:?} may not contain spaces or control characters (found {c:?})"),
-        ));
-    }
-    Ok(value.to_string())
 }
 
 /// A type prefix: an entry ending in `*` other than `*` alone, e.g. `pai:Job:*`.
@@ -307,19 +310,25 @@ pub fn preview(
         .collect()
 }
 
-/// Check a target against the rule's source; the error names `targets[i].kind`. A source
-/// outside the catalog may use every kind: the console's per-product choices cannot be
-/// applied to events nobody has described, and the user who accepted them decides where
+/// Check a target against the rule's source; the error names `targets[i].kind`. The real
+/// source of an alias is held to the kinds of the catalog source it maps onto. Any other
+/// source outside the catalog may use every kind: the console's per-product choices cannot
+/// be applied to events nobody has described, and the user who accepted them decides where
 /// they go (an HTTP receiver, usually, to see them whole).
 pub fn check_compatible(
     source: &RuleSource,
     index: usize,
     kind: TargetKind,
 ) -> Result<(), AppError> {
-    let RuleSource::Catalog(source) = source else {
-        return Ok(());
+    let mut sources: Vec<&Source> = match source {
+        RuleSource::Catalog(source) => vec![source],
+        RuleSource::Unlisted(id) => catalog::alias_sources(id).collect(),
     };
-    match catalog::incompatibility(source, kind) {
+    sources.dedup_by_key(|s| s.id);
+    match sources
+        .into_iter()
+        .find_map(|s| catalog::incompatibility(s, kind))
+    {
         None => Ok(()),
         Some(reason) => Err(AppError::invalid(&format!("targets[{index}].kind"), reason)),
     }
@@ -725,6 +734,11 @@ mod tests {
         for kind in TargetKind::ALL {
             assert!(check_compatible(&unlisted, 0, kind).is_ok(), "{kind}");
         }
+        // An alias's real source is held to its catalog source's kinds (pai.dlc: no HTTP).
+        let alias = RuleSource::Unlisted("acs.pai".into());
+        let e = check_compatible(&alias, 1, TargetKind::Http).unwrap_err();
+        assert!(e.for_field("targets[1].kind").is_some(), "{e:?}");
+        assert!(check_compatible(&alias, 0, TargetKind::DingTalk).is_ok());
     }
 
     #[test]

@@ -146,7 +146,6 @@ fn wildcard_by_table(pattern: &str, value: &str) -> bool {
 
 const NOW: &str = "2026-11-29T10:00:00Z";
 
-/// The first valid event of the catalog, built once.
 /// A bus's choice for unknown types, drawn.
 fn unknown(accept: bool) -> crate::domain::models::UnknownTypes {
     if accept {
@@ -156,6 +155,7 @@ fn unknown(accept: bool) -> crate::domain::models::UnknownTypes {
     }
 }
 
+/// The first valid event of the catalog, built once.
 static FIRST_EVENT: std::sync::LazyLock<Map<String, Value>> =
     std::sync::LazyLock::new(|| valid_events().swap_remove(0));
 

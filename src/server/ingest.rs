@@ -8,7 +8,6 @@
 
 use crate::domain::catalog;
 use crate::domain::models::UnknownTypes;
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// The source and type DataRobot's "Test connection" webhook is recorded under: a source of
@@ -92,19 +91,22 @@ impl Incoming {
 const REFUSES_UNKNOWN: &str =
     "this bus refuses types the catalog does not know (set it to accept them to store and list them)";
 
-/// Why one entry was refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EntryError {
-    pub code: &'static str,
-    pub field: String,
-    pub message: String,
-}
+pub use crate::domain::models::EntryError;
 
 fn bad(field: &str, message: impl Into<String>) -> EntryError {
     EntryError {
         code: "InvalidArgument",
         field: field.to_string(),
         message: message.into(),
+        unknown_type: false,
+    }
+}
+
+/// A refusal of a source or type the catalog does not know, on a bus that refuses them.
+fn refused_unknown(field: &str, message: String) -> EntryError {
+    EntryError {
+        unknown_type: true,
+        ..bad(field, message)
     }
 }
 
@@ -191,19 +193,16 @@ pub fn check(
         };
         (Some(entry), identity)
     } else if unknown == UnknownTypes::Accept {
-        // Listed and shown, so it must be printable and bounded like an id.
+        // Listed, shown, and named by rules: it must be a name a rule can take.
         for (field, value) in [("source", &source_id), ("type", &event_type)] {
-            if value.len() > MAX_ID || value.chars().any(char::is_control) {
-                return Err(bad(
-                    field,
-                    format!("may be at most {MAX_ID} bytes, without control characters"),
-                ));
+            if let Some(why) = crate::domain::rule::unlisted_problem(value) {
+                return Err(bad(field, why));
             }
         }
         (None, Identity::Unlisted)
     } else if catalog::source(&source_id).is_none() && !catalog::is_alias_source(&source_id) {
         let known: Vec<&str> = catalog::sources().iter().map(|s| s.id).collect();
-        return Err(bad(
+        return Err(refused_unknown(
             "source",
             format!(
                 "{source_id:?} is not a known source; one of {}; {REFUSES_UNKNOWN}",
@@ -211,7 +210,7 @@ pub fn check(
             ),
         ));
     } else {
-        return Err(bad(
+        return Err(refused_unknown(
             "type",
             format!("{event_type:?} is not an event type of {source_id}; {REFUSES_UNKNOWN}"),
         ));
@@ -300,11 +299,13 @@ pub fn check(
     if envelope.len() > MAX_EVENT_BYTES {
         return Err(EntryError {
             code: "EventTooLarge",
-            field: String::new(),
-            message: format!(
-                "the event is {} bytes; the limit is {MAX_EVENT_BYTES} (256 KiB)",
-                envelope.len()
-            ),
+            ..bad(
+                "",
+                format!(
+                    "the event is {} bytes; the limit is {MAX_EVENT_BYTES} (256 KiB)",
+                    envelope.len()
+                ),
+            )
         });
     }
     Ok(Incoming {
@@ -481,10 +482,12 @@ pub fn from_datarobot(content_type: &str, body: &[u8]) -> Result<Value, EntryErr
         other => {
             return Err(EntryError {
                 code: "UnsupportedMediaType",
-                field: "content-type".into(),
-                message: format!(
-                    "{other:?} is not accepted; DataRobot sends application/json (json mode) or application/x-www-form-urlencoded with a payload field (form mode)"
-                ),
+                ..bad(
+                    "content-type",
+                    format!(
+                        "{other:?} is not accepted; DataRobot sends application/json (json mode) or application/x-www-form-urlencoded with a payload field (form mode)"
+                    ),
+                )
             })
         }
     };
@@ -525,12 +528,7 @@ pub fn from_datarobot(content_type: &str, body: &[u8]) -> Result<Value, EntryErr
     let source = if event_type == CONNECTION_TEST_TYPE {
         CONNECTION_TEST_SOURCE
     } else {
-        catalog::sources()
-            .iter()
-            .filter(|s| s.is_datarobot())
-            .find(|s| s.types().any(|t| t.type_id == event_type))
-            .or_else(|| catalog::datarobot_source_for(&event_type))
-            .map_or(DATAROBOT_UNKNOWN_SOURCE, |s| s.id)
+        catalog::datarobot_source_for(&event_type).map_or(DATAROBOT_UNKNOWN_SOURCE, |s| s.id)
     };
     let subject = match data.get("event").and_then(|e| e.get("entity_id")) {
         Some(Value::String(s)) => Some(s.clone()),
@@ -554,13 +552,15 @@ pub fn from_datarobot(content_type: &str, body: &[u8]) -> Result<Value, EntryErr
 /// A refusal from [`check`] of an event made by [`from_datarobot`], said in the terms of
 /// the payload DataRobot sent: `data.event.deletion_time` is its `event.deletion_time`,
 /// `subject` its `event.entity_id`, `time` its `timestamp`, `source` and `type` its
-/// `event_type`, anything else (`data`, the event as a whole) its `payload`.
+/// `event_type` (an unknown one said as such), anything else (`data`, the event as a whole)
+/// its `payload`.
 pub fn as_datarobot_refusal(e: EntryError, event_type: &str) -> EntryError {
     let (field, message) = match e.field.as_str() {
-        "source" | "type" => (
+        "source" | "type" if e.unknown_type => (
             "event_type".to_string(),
             format!("{event_type:?} is not a DataRobot event type Herald knows; {REFUSES_UNKNOWN}"),
         ),
+        "source" | "type" => ("event_type".to_string(), e.message),
         "subject" => ("event.entity_id".to_string(), e.message),
         "time" => ("timestamp".to_string(), e.message),
         other => match other.strip_prefix("data.") {
@@ -735,23 +735,29 @@ mod tests {
                 ("pai.dlc", "dlc:Job:Failed")
             ]
         );
-        // Control characters are refused even where unknown types are taken.
+        // Control characters are refused even where unknown types are taken, and so is
+        // whatever no rule could name (a space, an over-long type).
         let mut v = dlc_failed();
         v["source"] = json!("acme\u{7}jobs");
         assert_eq!(
             check(v, NOW, UnknownTypes::Accept).unwrap_err().field,
             "source"
         );
+        for unnamable in ["Job Failed".to_string(), "j".repeat(257)] {
+            let mut v = dlc_failed();
+            v["type"] = json!(unnamable);
+            let e = check(v, NOW, UnknownTypes::Accept).unwrap_err();
+            assert_eq!(e.field, "type", "{e:?}");
+            assert!(
+                crate::domain::rule::unlisted_problem(&unnamable).is_some(),
+                "{unnamable}"
+            );
+        }
     }
 
     #[test]
     fn datarobot_refusals_name_the_fields_datarobot_sent() {
-        let refusal = |field: &str| EntryError {
-            code: "InvalidArgument",
-            field: field.into(),
-            message: "m".into(),
-        };
-        let named = |field| as_datarobot_refusal(refusal(field), "x.y").field;
+        let named = |field| as_datarobot_refusal(bad(field, "m"), "x.y").field;
         assert_eq!(named("data.event.deletion_time"), "event.deletion_time");
         assert_eq!(named("subject"), "event.entity_id");
         assert_eq!(named("type"), "event_type");
@@ -759,6 +765,17 @@ mod tests {
         assert_eq!(named("time"), "timestamp");
         assert_eq!(named("data"), "payload");
         assert_eq!(named(""), "payload");
+        // Only an unknown type is said to be one; any other fault of the type keeps its
+        // own reason.
+        let unknown = as_datarobot_refusal(refused_unknown("type", "m".into()), "x.y");
+        assert!(unknown
+            .message
+            .contains("not a DataRobot event type Herald knows"));
+        let long = as_datarobot_refusal(bad("type", "must be 1 to 256 bytes long"), "x.y");
+        assert_eq!(
+            (long.field.as_str(), long.message.as_str()),
+            ("event_type", "must be 1 to 256 bytes long")
+        );
     }
 
     #[test]

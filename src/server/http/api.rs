@@ -190,22 +190,9 @@ async fn accept_datarobot(
     let result = events::put(state, &actor, bus, vec![Ok(event)])
         .await
         .map_err(error_response)?;
-    if let Some(refused) = result.entries.iter().find(|e| e.error_code.is_some()) {
+    if let Some(refusal) = result.entries.iter().find_map(|e| e.refusal.clone()) {
         // Said in the terms of the payload DataRobot sent, not of the CloudEvent made of it.
-        let field = refused.error_field.clone().unwrap_or_default();
-        let message = refused.error_message.clone().unwrap_or_default();
-        let message = message
-            .strip_prefix(&format!("{field}: "))
-            .map(str::to_string)
-            .unwrap_or(message);
-        let e = ingest::as_datarobot_refusal(
-            ingest::EntryError {
-                code: "InvalidArgument",
-                field,
-                message,
-            },
-            &event_type,
-        );
+        let e = ingest::as_datarobot_refusal(refusal, &event_type);
         return Err(error_response(AppError::invalid(&e.field, e.message)));
     }
     Ok((StatusCode::OK, Json(result)).into_response())

@@ -183,7 +183,7 @@ fn bus_view(actor: &Actor, row: eventbridge::BusRow) -> EventBusView {
         workspace: row.workspace,
         description: row.description,
         created_at: row.created_at,
-        unknown_types: UnknownTypes::parse(&row.unknown_types).unwrap_or_default(),
+        unknown_types: row.unknown_types,
     }
 }
 
@@ -239,7 +239,7 @@ fn bus_name(raw: &str) -> Result<String, AppError> {
 }
 
 /// Create a custom event bus. Needs activation. `unknown_types` (`refuse` or `accept`)
-/// defaults to [`UnknownTypes::default_for`] the name.
+/// defaults to refuse (see [`UnknownTypes::Refuse`]).
 pub async fn create_bus(
     state: &AppState,
     actor: &Actor,
@@ -251,10 +251,10 @@ pub async fn create_bus(
     authorize(actor, Action::CreateEventBus, &resource)?;
     let name = bus_name(name)?;
     let description = crate::domain::validate::description("description", description)?;
-    let unknown_types = match unknown_types {
-        Some(raw) => UnknownTypes::parse_field("unknown_types", raw)?,
-        None => UnknownTypes::default_for(&name),
-    };
+    let unknown_types = unknown_types
+        .map(|raw| UnknownTypes::parse_field("unknown_types", raw))
+        .transpose()?
+        .unwrap_or_default();
     let mut conn = state.pool.acquire().await.context("reading activation")?;
     let activated = accounts::activated_at(&mut conn, actor.account_id)
         .await
@@ -270,7 +270,7 @@ pub async fn create_bus(
         actor.account_id,
         &name,
         &description,
-        unknown_types.as_str(),
+        unknown_types,
     )
     .await
     {
@@ -323,7 +323,7 @@ pub async fn set_unknown_types(
     if before.unknown_types == choice {
         return Ok(before);
     }
-    if !eventbridge::set_unknown_types(&state.pool, actor.account_id, name, choice.as_str())
+    if !eventbridge::set_unknown_types(&state.pool, actor.account_id, name, choice)
         .await
         .context("updating an event bus")?
     {
@@ -353,12 +353,11 @@ pub async fn unknown_types(
 ) -> Result<UnknownTypesView, AppError> {
     let resource = Resource::event_bus(actor.account_id, name);
     authorize(actor, Action::GetEventBus, &resource)?;
-    let bus = get_bus(state, actor, name).await?;
-    let bus_id = super::super::store::rules::bus_id(&state.pool, actor.account_id, name)
+    let bus = eventbridge::find_bus(&state.pool, actor.account_id, name)
         .await
-        .context("finding a bus")?
+        .context("reading an event bus")?
         .ok_or_else(|| bus_not_found(name))?;
-    let (types, total) = unknown_types::list(&state.pool, bus_id, UNKNOWN_TYPES_PAGE as i64)
+    let (types, total) = unknown_types::list(&state.pool, bus.id, UNKNOWN_TYPES_PAGE as i64)
         .await
         .context("listing unknown types")?;
     Ok(UnknownTypesView {

@@ -13,8 +13,7 @@ use super::super::ingest::{self, EntryError, Identity, Incoming};
 use super::super::state::AppState;
 use super::super::store::{events, rules, unknown_types};
 use crate::domain::models::{
-    AttemptView, DeliveryView, EventDetail, EventView, PutEventsEntry, PutEventsResult,
-    UnknownTypes, EVENTS_PAGE,
+    AttemptView, DeliveryView, EventDetail, EventView, PutEventsEntry, PutEventsResult, EVENTS_PAGE,
 };
 use crate::domain::pattern::Pattern;
 use crate::domain::policy::{Action, Resource};
@@ -202,13 +201,16 @@ pub async fn put(
             ),
         ));
     }
-    let (bus_id, workspace, unknown) = events::bus_for_ingest(&state.pool, actor.account_id, bus)
+    let events::IngestBus {
+        id: bus_id,
+        workspace,
+        unknown_types: unknown,
+    } = events::bus_for_ingest(&state.pool, actor.account_id, bus)
         .await
         .context("finding a bus")?
         .ok_or_else(|| AppError::NotFound {
             what: format!("Event bus {bus:?}"),
         })?;
-    let unknown = UnknownTypes::parse(&unknown).unwrap_or_default();
     let now = rfc3339_now();
     let checked: Vec<Result<Incoming, EntryError>> = entries
         .into_iter()
@@ -322,6 +324,7 @@ pub async fn put(
                             format!("{}: {}", err.field, err.message)
                         }),
                         error_field: (!err.field.is_empty()).then(|| err.field.clone()),
+                        refusal: Some(err.clone()),
                         ..PutEventsEntry::default()
                     });
                     continue;

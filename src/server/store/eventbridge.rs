@@ -1,16 +1,17 @@
 //! Event buses and the service-linked role.
 
+use crate::domain::models::UnknownTypes;
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// An event bus row.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BusRow {
+    pub id: i64,
     pub name: String,
     pub workspace: Option<String>,
     pub description: String,
     pub created_at: String,
-    /// `refuse` or `accept` (a CHECK constraint keeps it so).
-    pub unknown_types: String,
+    pub unknown_types: UnknownTypes,
 }
 
 /// The service-linked role row.
@@ -22,7 +23,7 @@ pub struct RoleRow {
 }
 
 /// Create the system bus `{prefix}{workspace}` for every workspace of the account that has
-/// none, accepting unknown types (`UnknownTypes::default_for` a system bus). Idempotent.
+/// none, accepting unknown types (see [`UnknownTypes::Refuse`]). Idempotent.
 pub async fn insert_system_buses(
     conn: &mut SqliteConnection,
     account_id: i64,
@@ -30,13 +31,14 @@ pub async fn insert_system_buses(
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(
         "INSERT OR IGNORE INTO event_buses (account_id, workspace_id, name, description, unknown_types)
-         SELECT w.account_id, w.id, ?2 || w.name, 'System bus of workspace ' || w.name, 'accept'
+         SELECT w.account_id, w.id, ?2 || w.name, 'System bus of workspace ' || w.name, ?3
          FROM workspaces w
          WHERE w.account_id = ?1
            AND NOT EXISTS (SELECT 1 FROM event_buses b WHERE b.workspace_id = w.id)",
     )
     .bind(account_id)
     .bind(prefix)
+    .bind(UnknownTypes::Accept)
     .execute(conn)
     .await
     .map(|r| r.rows_affected())
@@ -45,7 +47,7 @@ pub async fn insert_system_buses(
 /// The account's buses, by name.
 pub async fn list_buses(pool: &SqlitePool, account_id: i64) -> Result<Vec<BusRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT b.name, w.name AS workspace, b.description, b.created_at, b.unknown_types
+        "SELECT b.id, b.name, w.name AS workspace, b.description, b.created_at, b.unknown_types
          FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
          WHERE b.account_id = ?1 ORDER BY b.name",
     )
@@ -96,7 +98,7 @@ pub async fn find_bus(
     name: &str,
 ) -> Result<Option<BusRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT b.name, w.name AS workspace, b.description, b.created_at, b.unknown_types
+        "SELECT b.id, b.name, w.name AS workspace, b.description, b.created_at, b.unknown_types
          FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
          WHERE b.account_id = ?1 AND b.name = ?2",
     )
@@ -112,7 +114,7 @@ pub async fn insert_bus(
     account_id: i64,
     name: &str,
     description: &str,
-    unknown_types: &str,
+    unknown_types: UnknownTypes,
 ) -> Result<(), sqlx::Error> {
     let _turn = super::turn("bus").await;
     sqlx::query(
@@ -128,13 +130,12 @@ pub async fn insert_bus(
     .map(|_| ())
 }
 
-/// Set a bus's choice for unknown types (`refuse` or `accept`); false when the account has
-/// no such bus.
+/// Set a bus's choice for unknown types; false when the account has no such bus.
 pub async fn set_unknown_types(
     pool: &SqlitePool,
     account_id: i64,
     name: &str,
-    unknown_types: &str,
+    unknown_types: UnknownTypes,
 ) -> Result<bool, sqlx::Error> {
     let _turn = super::turn("bus").await;
     sqlx::query("UPDATE event_buses SET unknown_types = ?3 WHERE account_id = ?1 AND name = ?2")

@@ -2,7 +2,7 @@
 //! transaction), the workers' claims with a lease, attempt records, the delivery log, the
 //! figures behind `/metrics`, and the clean-up of old settled events.
 
-use crate::domain::models::{AttemptView, DeliveryStatus, EventView};
+use crate::domain::models::{AttemptView, DeliveryStatus, EventView, UnknownTypes};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// An enabled rule of a bus, as matching needs it.
@@ -31,17 +31,25 @@ pub struct MatchTarget {
 
 /// A bus by its account and name, with its workspace's name and its choice for unknown
 /// types.
-pub(super) const BUS_FOR_INGEST_SQL: &str = "SELECT b.id, w.name, b.unknown_types
+pub(super) const BUS_FOR_INGEST_SQL: &str = "SELECT b.id, w.name AS workspace, b.unknown_types
      FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
      WHERE b.account_id = ?1 AND b.name = ?2";
 
-/// A bus as ingest needs it: its id, the name of its workspace, and its choice for unknown
-/// types (`refuse` or `accept`).
+/// A bus as ingest needs it.
+#[derive(sqlx::FromRow)]
+pub struct IngestBus {
+    pub id: i64,
+    /// The name of its workspace (a system bus's).
+    pub workspace: Option<String>,
+    pub unknown_types: UnknownTypes,
+}
+
+/// The bus `bus` of the account, as ingest needs it.
 pub async fn bus_for_ingest(
     pool: &SqlitePool,
     account_id: i64,
     bus: &str,
-) -> Result<Option<(i64, Option<String>, String)>, sqlx::Error> {
+) -> Result<Option<IngestBus>, sqlx::Error> {
     sqlx::query_as(BUS_FOR_INGEST_SQL)
         .bind(account_id)
         .bind(bus)

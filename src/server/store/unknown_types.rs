@@ -112,7 +112,7 @@ pub async fn list(
     bus_id: i64,
     limit: i64,
 ) -> Result<(Vec<UnknownTypeView>, i64), sqlx::Error> {
-    let rows: Vec<(String, String, i64, String, String, String)> = sqlx::query_as(LIST_SQL)
+    let views = sqlx::query_as(LIST_SQL)
         .bind(bus_id)
         .bind(limit)
         .fetch_all(pool)
@@ -121,19 +121,6 @@ pub async fn list(
         .bind(bus_id)
         .fetch_one(pool)
         .await?;
-    let views = rows
-        .into_iter()
-        .map(
-            |(source, event_type, count, sample, first_seen, last_seen)| UnknownTypeView {
-                source,
-                event_type,
-                count,
-                sample,
-                first_seen,
-                last_seen,
-            },
-        )
-        .collect();
     Ok((views, total))
 }
 
