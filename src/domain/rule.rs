@@ -105,6 +105,20 @@ fn unlisted(field: &str, what: &str, raw: &str) -> Result<String, AppError> {
     }
 }
 
+/// The named types of a rule on a catalog source that the catalog does not list (neither a
+/// prefix nor `*`): a rule may take one only once the bus has received it.
+pub fn unlisted_types(def: &Definition) -> impl Iterator<Item = &str> {
+    let source = match &def.source {
+        RuleSource::Catalog(source) => Some(*source),
+        RuleSource::Unlisted(_) => None,
+    };
+    def.types.iter().map(String::as_str).filter(move |t| {
+        source.is_some_and(|s| {
+            !is_prefix(t) && *t != catalog::ALL_TYPES && catalog::event_type(s.id, t).is_none()
+        })
+    })
+}
+
 /// A type prefix: an entry ending in `*` other than `*` alone, e.g. `pai:Job:*`.
 pub fn is_prefix(t: &str) -> bool {
     t.len() > 1 && t.ends_with('*')
@@ -211,16 +225,12 @@ impl RuleInput {
         }
         let mut types: Vec<String> = Vec::with_capacity(self.types.len());
         for t in &self.types {
+            // A catalog source's own types as listed; anything else (a prefix, a type the
+            // catalog does not list) must be a name a rule can take, and a named type
+            // outside the catalog one the bus has received ([`unlisted_types`], checked
+            // by the server: a typo is caught there).
             let t = match &source {
-                // A catalog source's named types are the catalog's (a typo is caught
-                // here); a prefix may also take types it does not list yet.
-                RuleSource::Catalog(source) if !is_prefix(t) => {
-                    if catalog::event_type(source.id, t).is_none() {
-                        return Err(AppError::invalid(
-                            "types",
-                            format!("{t:?} is not an event type of {}", source.name),
-                        ));
-                    }
+                RuleSource::Catalog(source) if catalog::event_type(source.id, t).is_some() => {
                     t.clone()
                 }
                 _ => unlisted("types", "a type", t)?,
@@ -636,11 +646,20 @@ mod tests {
         assert_eq!(field(input("pai nope", &["dlc:Job:Failed"], "")), "source");
         assert_eq!(field(input("pai.nope", &["a type"], "")), "types");
         assert_eq!(field(input("pai.dlc", &[], "")), "types");
+        // A type the source does not list is left to the server, which takes it only
+        // once the bus has received it (a type of another source, here, it never will).
+        let other = input(
+            "pai.dlc",
+            &["flow:Task:Failed", "dlc:Job:Failed", "dlc:Job:*"],
+            "",
+        )
+        .definition()
+        .unwrap();
         assert_eq!(
-            field(input("pai.dlc", &["flow:Task:Failed"], "")),
-            "types",
-            "a type of another source"
+            unlisted_types(&other).collect::<Vec<_>>(),
+            ["flow:Task:Failed"]
         );
+        assert_eq!(field(input("pai.dlc", &["flow Task"], "")), "types");
         assert_eq!(field(input("pai.dlc", &["dlc:Job:Failed"], "{")), "pattern");
         let mut long = input("pai.dlc", &["dlc:Job:Failed"], "");
         long.description = "x".repeat(MAX_DESCRIPTION + 1);
@@ -665,12 +684,15 @@ mod tests {
             .unwrap();
         assert_eq!(d.source, RuleSource::Unlisted("acme.jobs".into()));
         assert_eq!(d.types, ["pai:Job:*", "pai:Other"]);
-        // On a catalog source a prefix is taken, a named type still has to be the catalog's.
+        // On a catalog source a prefix is taken; a named type outside the catalog is marked
+        // for the server's check.
         let d = input("pai.dlc", &["dlc:Job:*"], "").definition().unwrap();
         assert!(takes_type(&d.types, "dlc:Job:Exploded"));
-        assert!(input("pai.dlc", &["dlc:Job:Exploded"], "")
+        assert_eq!(unlisted_types(&d).count(), 0);
+        let d = input("pai.dlc", &["dlc:Job:Exploded"], "")
             .definition()
-            .is_err());
+            .unwrap();
+        assert_eq!(unlisted_types(&d).collect::<Vec<_>>(), ["dlc:Job:Exploded"]);
     }
 
     #[test]

@@ -2779,6 +2779,99 @@ async fn a_prefix_rule_on_an_unknown_source_seen_on_the_bus_delivers_it_to_an_ht
     }
 }
 
+/// A catalog source's type the catalog does not list yet (the "Create rule" of "Types seen
+/// but not in the catalog"): refused as a typo until the bus receives it, then saved, kept
+/// on an edit, and delivered.
+#[tokio::test]
+async fn a_rule_on_a_catalog_source_takes_a_type_outside_the_catalog_once_the_bus_has_it() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+    const EXPLODED: &str = "dlc:Job:Exploded";
+    let rule = json!({"name": "dlc-exploded", "source": DLC, "types": [JOB_FAILED, EXPLODED],
+                      "targets": [ding(&base, DING_SECRET)]});
+
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": null, "rule": rule}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
+    assert_eq!(r.json()["field"], "types", "{r:?}");
+    let message = r.json()["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains(EXPLODED) && message.contains("has not received it"),
+        "{message}"
+    );
+    // The same type name under another source does not count.
+    let other = put_on(&app, &token, BUS, &unlisted("acme.jobs", EXPLODED, "x-0")).await;
+    assert_eq!(other.body["FailedEntryCount"], 0, "{other:?}");
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": null, "rule": rule}),
+        )
+        .await;
+    assert_eq!(r.json()["field"], "types", "{r:?}");
+
+    let first = put_on(&app, &token, BUS, &unlisted(DLC, EXPLODED, "x-1")).await;
+    assert_eq!(first.body["FailedEntryCount"], 0, "{first:?}");
+    assert_eq!(first.entry(0)["Deliveries"], 0, "{first:?}");
+    let saved = save_ok(&mut v, &rule).await;
+    assert_eq!(
+        saved["rule"]["types"],
+        json!([EXPLODED, JOB_FAILED]),
+        "{saved}"
+    );
+
+    let hit = put_on(&app, &token, BUS, &unlisted(DLC, EXPLODED, "x-2")).await;
+    assert_eq!(hit.entry(0)["Deliveries"], 1, "{hit:?}");
+    let ds = settled(&pool, hit.herald_id(0)).await;
+    assert_eq!(ds[0].status, "delivered", "{ds:#?}");
+    let sent = fakes.ding_with(0);
+    assert_eq!(sent.len(), 1, "{sent:#?}");
+    let link = format!("/buses/{BUS}/events/{}", hit.herald_id(0));
+    assert!(
+        sent[0]["markdown"]["text"]
+            .as_str()
+            .unwrap()
+            .contains(&link),
+        "{}",
+        sent[0]
+    );
+
+    // Once the bus's record of it is gone (here: deleted by hand, as retention would), the
+    // saved rule still keeps the type on an edit, and a new rule may not take it.
+    sqlx::query("DELETE FROM unknown_types")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let target = saved["rule"]["targets"][0]["id"].as_i64().unwrap();
+    let mut edited = rule.clone();
+    edited["description"] = json!("still exploded");
+    edited["targets"] = json!([{"id": target,
+                                "config": {"kind": "dingtalk", "url": "", "secret": ""}}]);
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": "dlc-exploded", "rule": edited}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let mut copy = rule.clone();
+    copy["name"] = json!("dlc-exploded-2");
+    let r = v
+        .call_json(
+            "save_rule",
+            &json!({"bus": BUS, "original": null, "rule": copy}),
+        )
+        .await;
+    assert_eq!(r.json()["field"], "types", "{r:?}");
+}
+
 #[tokio::test]
 async fn an_aliased_event_is_stored_as_sent_and_taken_by_rules_on_its_catalog_entry() {
     let (base, fakes) = fakes().await;

@@ -249,6 +249,30 @@ impl Draft {
 }
 
 /// The message for exactly `field`, if the error concerns it.
+/// Whether `t`, in a rule on catalog source `source`, is one the catalog does not list
+/// (a type the bus has received, or a prefix): the "Types not in the catalog" box holds it.
+fn is_other_type(source: &str, t: &str) -> bool {
+    t != catalog::ALL_TYPES && catalog::event_type(source, t).is_none()
+}
+
+/// The rule's types that [`is_other_type`].
+fn other_types(source: &str, types: &[String]) -> Vec<String> {
+    types
+        .iter()
+        .filter(|t| is_other_type(source, t))
+        .cloned()
+        .collect()
+}
+
+/// The non-empty lines of a types box, trimmed.
+fn typed_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 fn field_message(error: RwSignal<Option<AppError>>, field: &str) -> Option<String> {
     error.read().as_ref().and_then(|e| e.for_field(field))
 }
@@ -510,21 +534,15 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                         let id = source.get();
                         (!id.is_empty() && catalog::source(&id).is_none()).then(|| view! {
                             <div class="notice" data-testid="unlisted-source">
-                                <p>"Source " <code>{id}</code> " is not in the catalog: a rule may name it once this bus has received it."</p>
-                                <label for="rule-unlisted-types">"Event types, one per line; a trailing * takes every type that starts with the rest (pai:Job:*)"</label>
+                                <p>{t!(i18n, form.unlisted_source, id = id.clone())}</p>
+                                <label for="rule-unlisted-types">{t!(i18n, form.unlisted_types)}</label>
                                 <textarea
                                     id="rule-unlisted-types"
                                     class="code"
                                     rows="3"
                                     prop:value=types.get_untracked().join("\n")
                                     on:input=move |ev| {
-                                        let typed: Vec<String> = event_target_value(&ev)
-                                            .lines()
-                                            .map(str::trim)
-                                            .filter(|t| !t.is_empty())
-                                            .map(str::to_string)
-                                            .collect();
-                                        types.set(typed);
+                                        types.set(typed_lines(&event_target_value(&ev)));
                                         touched("types");
                                     }
                                 ></textarea>
@@ -592,7 +610,31 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                                         }
                                     })
                                     .collect_view();
-                                view! { {all} {categories} }
+                                // Types of this source the catalog does not list (one the bus
+                                // has received, or a prefix): typed in, kept beside the boxes.
+                                let sid = s.id;
+                                let other = view! {
+                                    <details class="other-types" data-testid="other-types" open=!other_types(sid, &types.read_untracked()).is_empty()>
+                                        <summary>{t!(i18n, form.other_types)}</summary>
+                                        <label for="rule-other-types">{t!(i18n, form.other_types_label)}</label>
+                                        <textarea
+                                            id="rule-other-types"
+                                            class="code"
+                                            rows="2"
+                                            spellcheck="false"
+                                            prop:value=other_types(sid, &types.read_untracked()).join("\n")
+                                            on:input=move |ev| {
+                                                let typed = typed_lines(&event_target_value(&ev));
+                                                types.update(|v| {
+                                                    v.retain(|t| !is_other_type(sid, t));
+                                                    v.extend(typed);
+                                                });
+                                                touched("types");
+                                            }
+                                        ></textarea>
+                                    </details>
+                                };
+                                view! { {all} {categories} {other} }
                             })
                     }}
                 </div>

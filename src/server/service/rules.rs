@@ -10,7 +10,7 @@ use super::super::crypto::{mask, mask_url, target_row};
 use super::super::delivery::sign::WebhookSecret;
 use super::super::error::{internal, is_unique_violation, Context};
 use super::super::state::AppState;
-use super::super::store::{contacts, eventbridge, events, rules};
+use super::super::store::{contacts, eventbridge, events, rules, unknown_types};
 use super::audit;
 use crate::domain::catalog::TargetKind;
 use crate::domain::policy::{Action, Resource, SERVICE_LINKED_ROLE};
@@ -567,7 +567,7 @@ async fn prepare(
     state: &AppState,
     actor: &Actor,
     bus_id: i64,
-    stored_source: Option<&str>,
+    stored_rule: Option<&rules::RuleRow>,
     input: &RuleInput,
     stored: &HashMap<i64, TargetConfig>,
     quota_units: u32,
@@ -580,7 +580,7 @@ async fn prepare(
     AppError,
 > {
     let def = input.definition()?;
-    check_unlisted_source(state, bus_id, stored_source, &def.source).await?;
+    check_unlisted(state, bus_id, stored_rule, &def).await?;
     let mut targets = Vec::with_capacity(input.targets.len());
     let mut new_secrets = Vec::new();
     let mut seen_ids = std::collections::HashSet::new();
@@ -680,23 +680,46 @@ async fn prepare(
     Ok((def, targets, new_secrets))
 }
 
-/// A rule may name a source outside the catalog only if the bus has received it (it is
-/// listed under "Types seen but not in the catalog"), it is the real source of a catalog
-/// alias, or the rule already names it: a source nobody sends is a typo, and a rule on it
-/// would silently never match.
-async fn check_unlisted_source(
+/// A rule may name a source outside the catalog, or a type its catalog source does not
+/// list, only if the bus has received it (it is listed under "Types seen but not in the
+/// catalog"), the source is the real source of a catalog alias, or the stored rule already
+/// names it: a source or type nobody sends is a typo, and a rule on it would silently never
+/// match.
+async fn check_unlisted(
     state: &AppState,
     bus_id: i64,
-    stored_source: Option<&str>,
-    source: &rule::RuleSource,
+    stored: Option<&rules::RuleRow>,
+    def: &rule::Definition,
 ) -> Result<(), AppError> {
-    let rule::RuleSource::Unlisted(id) = source else {
+    let stored_types: Vec<String> = stored
+        .filter(|row| row.source == def.source.id())
+        .and_then(|row| serde_json::from_str(&row.types).ok())
+        .unwrap_or_default();
+    for t in rule::unlisted_types(def) {
+        if stored_types.iter().any(|s| s == t) {
+            continue;
+        }
+        let seen = unknown_types::seen_type(&state.pool, bus_id, def.source.id(), t)
+            .await
+            .context("reading the bus's unknown types")?;
+        if !seen {
+            return Err(AppError::invalid(
+                "types",
+                format!(
+                    "{t:?} is not an event type of {} in the catalog, and this bus has not \
+                     received it (see \"Types seen but not in the catalog\" on the bus's page)",
+                    def.source.id()
+                ),
+            ));
+        }
+    }
+    let rule::RuleSource::Unlisted(id) = &def.source else {
         return Ok(());
     };
-    if stored_source == Some(id.as_str()) || crate::domain::catalog::is_alias_source(id) {
+    if stored.is_some_and(|row| row.source == *id) || crate::domain::catalog::is_alias_source(id) {
         return Ok(());
     }
-    let seen = super::super::store::unknown_types::seen_source(&state.pool, bus_id, id)
+    let seen = unknown_types::seen_source(&state.pool, bus_id, id)
         .await
         .context("reading the bus's unknown types")?;
     if seen {
@@ -1022,7 +1045,7 @@ async fn replace(
         state,
         actor,
         bus_id,
-        Some(&row.source),
+        Some(&row),
         input,
         &stored,
         row.quota as u32,

@@ -283,6 +283,15 @@ fn unknown_type_statements() -> Vec<Statement> {
             u::SEEN_SOURCE_SQL,
             vec![Int(1), Text("acme.jobs".into())],
         ),
+        statement(
+            "unknown types: a type seen",
+            u::SEEN_TYPE_SQL,
+            vec![
+                Int(1),
+                Text("pai.dlc".into()),
+                Text("dlc:Job:Exploded".into()),
+            ],
+        ),
     ]
 }
 

@@ -55,6 +55,10 @@ pub(super) const LIST_SQL: &str =
 /// How many rows bus `?1` has.
 pub(super) const COUNT_SQL: &str = "SELECT COUNT(*) FROM unknown_types WHERE bus_id = ?1";
 
+/// Has bus `?1` received type `?3` of source `?2` without a catalog entry?
+pub(super) const SEEN_TYPE_SQL: &str = "SELECT EXISTS (SELECT 1 FROM unknown_types
+     WHERE bus_id = ?1 AND source = ?2 AND type = ?3)";
+
 /// Has bus `?1` received source `?2` without a catalog entry?
 pub(super) const SEEN_SOURCE_SQL: &str =
     "SELECT EXISTS (SELECT 1 FROM unknown_types WHERE bus_id = ?1 AND source = ?2)";
@@ -133,6 +137,22 @@ pub async fn seen_source(
     sqlx::query_scalar(SEEN_SOURCE_SQL)
         .bind(bus_id)
         .bind(source)
+        .fetch_one(pool)
+        .await
+}
+
+/// Has the bus received this type of this source without a catalog entry? A rule on a
+/// catalog source may name such a type.
+pub async fn seen_type(
+    pool: &SqlitePool,
+    bus_id: i64,
+    source: &str,
+    event_type: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(SEEN_TYPE_SQL)
+        .bind(bus_id)
+        .bind(source)
+        .bind(event_type)
         .fetch_one(pool)
         .await
 }
