@@ -120,9 +120,10 @@ test("the login page's WebAssembly comes compressed and stays cached; time to in
   await page.reload();
   const again = await timeToInteractive(page);
   const reloaded = [...seen.values()].filter((s) => new URL(s.url).pathname.endsWith(".wasm"));
-  for (const s of reloaded) {
-    expect(s.fromCache, `${s.url} comes from the cache on reload`).toBe(true);
-  }
+  // Exactly the one file, and from the cache: a reload that loaded no WebAssembly at all
+  // must not pass.
+  expect(reloaded.map((s) => s.url), "the reload loads the WebAssembly once").toEqual([w.url]);
+  expect(reloaded[0].fromCache, `${w.url} comes from the cache on reload`).toBe(true);
   console.log(`weight: after a reload, interactive after ${(again / 1000).toFixed(2)} s`);
 
   // Brotli, when asked for it (chromium asks for it over HTTPS only).

@@ -9,15 +9,16 @@ use leptos::prelude::*;
 pub async fn set_ui_locale(locale: String) -> Result<(), AppError> {
     use super::ctx;
     use crate::app::locale::COOKIE;
-    use crate::domain::validate;
+    use crate::domain::lang::Lang;
     use crate::server::auth::session;
     use crate::server::service::accounts;
     let result = async {
-        let locale = validate::ui_locale("locale", &locale)?;
+        let lang = Lang::parse(&locale)
+            .ok_or_else(|| AppError::invalid("locale", "must be one of en, ja, zh"))?;
         let state = ctx::state();
         let s = ctx::session().await?;
         if let Some(actor) = session::current(&s, &state.pool).await? {
-            accounts::set_language(&state, &actor, locale).await?;
+            accounts::set_ui_locale(&state, &actor, lang).await?;
         }
         // A year, for every page; not HttpOnly-worthy (it is no secret) but the browser
         // never needs to read it: the server decides.
@@ -27,7 +28,7 @@ pub async fn set_ui_locale(locale: String) -> Result<(), AppError> {
             ""
         };
         let cookie =
-            format!("{COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}");
+            format!("{COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}");
         if let (Some(options), Ok(value)) = (
             use_context::<leptos_axum::ResponseOptions>(),
             http::HeaderValue::from_str(&cookie),

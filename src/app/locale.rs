@@ -11,6 +11,7 @@
 
 use crate::app::i18n::{t_string, use_i18n, Locale};
 use crate::domain::catalog::TargetKind;
+use crate::domain::lang::Lang;
 use crate::domain::target::{Reason, TestVerdict};
 use leptos::prelude::*;
 use leptos_i18n::{I18nContext, Locale as _};
@@ -23,23 +24,31 @@ pub const COOKIE: &str = "herald_locale";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RequestLocale(pub Locale);
 
-/// Every locale with its name in its own language, in the switcher's order.
-pub const CHOICES: [(Locale, &str); 3] = [
-    (Locale::en, "English"),
-    (Locale::ja, "日本語"),
-    (Locale::zh, "中文"),
-];
+impl From<Lang> for Locale {
+    fn from(lang: Lang) -> Locale {
+        match lang {
+            Lang::En => Locale::en,
+            Lang::Ja => Locale::ja,
+            Lang::Zh => Locale::zh,
+        }
+    }
+}
+
+impl From<Locale> for Lang {
+    fn from(locale: Locale) -> Lang {
+        match locale {
+            Locale::en => Lang::En,
+            Locale::ja => Lang::Ja,
+            Locale::zh => Lang::Zh,
+        }
+    }
+}
 
 /// The locale a language tag names: its primary language subtag (`ja-JP` is Japanese,
 /// `zh-CN` and `zh-Hans` are Chinese), case-insensitive. `None` for any other language.
 pub fn parse_tag(tag: &str) -> Option<Locale> {
     let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
-    match primary.to_ascii_lowercase().as_str() {
-        "en" => Some(Locale::en),
-        "ja" => Some(Locale::ja),
-        "zh" => Some(Locale::zh),
-        _ => None,
-    }
+    Lang::parse(&primary.to_ascii_lowercase()).map(Locale::from)
 }
 
 /// The first supported language of an `Accept-Language` header by preference (`q`),
@@ -266,9 +275,10 @@ pub fn LocaleSwitcher(#[prop(optional)] id: Option<&'static str>) -> impl IntoVi
                 }
             }
         >
-            {CHOICES
+            {Lang::ALL
                 .into_iter()
-                .map(|(locale, name)| {
+                .map(|lang| {
+                    let (locale, name) = (Locale::from(lang), lang.label());
                     view! {
                         <option
                             value=locale.as_str()
@@ -301,6 +311,17 @@ mod tests {
             negotiate(Some("xx"), Some("<script>"), Some("ja")),
             Locale::ja
         );
+    }
+
+    #[test]
+    fn every_message_language_is_a_ui_locale_and_back() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from(Locale::from(lang)), lang);
+            assert_eq!(Locale::from(lang).as_str(), lang.as_str());
+        }
+        assert_eq!(parse_tag("ZH-Hans"), Some(Locale::zh));
+        assert_eq!(parse_tag("ja_JP"), Some(Locale::ja));
+        assert_eq!(parse_tag("fr"), None);
     }
 
     #[test]

@@ -44,17 +44,6 @@ pub fn email(field: &str, raw: &str) -> Result<String, AppError> {
     Ok(format!("{local}@{}", domain.to_lowercase()))
 }
 
-/// The UI languages a user may choose (the files in `locales/`).
-pub const UI_LOCALES: [&str; 3] = ["en", "ja", "zh"];
-
-/// A UI language: exactly one of [`UI_LOCALES`].
-pub fn ui_locale<'a>(field: &str, raw: &'a str) -> Result<&'a str, AppError> {
-    UI_LOCALES
-        .contains(&raw)
-        .then_some(raw)
-        .ok_or_else(|| AppError::invalid(field, "must be one of en, ja, zh"))
-}
-
 /// A display name: trimmed, 1–64 characters, no control characters.
 pub fn display_name(field: &str, raw: &str) -> Result<String, AppError> {
     let value = raw.trim();

@@ -7,6 +7,7 @@ use super::super::error::{is_unique_violation, Context};
 use super::super::state::AppState;
 use super::super::store::accounts;
 use super::audit::{self, LoginFailure};
+use crate::domain::lang::Lang;
 use crate::domain::policy::{Action, Resource};
 use crate::domain::{validate, AppError};
 
@@ -156,11 +157,13 @@ async fn load(state: &AppState, user_id: i64) -> Result<Actor, AppError> {
 /// Remember the UI language `actor` chose: `en`, `ja` or `zh`. Its own business alone
 /// (`herald:SetLanguage` on itself); pages render in it from the next request on, whatever
 /// the browser's cookie says.
-pub async fn set_language(state: &AppState, actor: &Actor, locale: &str) -> Result<(), AppError> {
+///
+/// Named apart from the account's *message* language (`service::eventbridge::set_language`):
+/// this one is the user's own UI.
+pub async fn set_ui_locale(state: &AppState, actor: &Actor, lang: Lang) -> Result<(), AppError> {
     let resource = Resource::user(actor.account_id, actor.user_id);
     authorize(actor, Action::SetLanguage, &resource)?;
-    let locale = validate::ui_locale("locale", locale)?;
-    accounts::set_locale(&state.pool, actor.user_id, Some(locale))
+    accounts::set_locale(&state.pool, actor.user_id, Some(lang.as_str()))
         .await
         .context("saving a user's language")?;
     Ok(())
