@@ -12,6 +12,7 @@ pub async fn set_ui_locale(locale: String) -> Result<(), AppError> {
     use crate::domain::lang::Lang;
     use crate::server::auth::session;
     use crate::server::service::accounts;
+    use tower_sessions::cookie::{time::Duration, Cookie, SameSite};
     let result = async {
         let lang = Lang::parse(&locale)
             .ok_or_else(|| AppError::invalid("locale", "must be one of en, ja, zh"))?;
@@ -20,18 +21,19 @@ pub async fn set_ui_locale(locale: String) -> Result<(), AppError> {
         if let Some(actor) = session::current(&s, &state.pool).await? {
             accounts::set_ui_locale(&state, &actor, lang).await?;
         }
-        // A year, for every page; not HttpOnly-worthy (it is no secret) but the browser
-        // never needs to read it: the server decides.
-        let secure = if state.config.secure_cookies() {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie =
-            format!("{COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}");
+        // A year, for every page. HttpOnly: no script reads it (the switcher asks this
+        // function; the server decides every page's language). Secure exactly when the
+        // session cookie is.
+        let cookie = Cookie::build((COOKIE, lang.as_str()))
+            .path("/")
+            .max_age(Duration::days(365))
+            .same_site(SameSite::Lax)
+            .http_only(true)
+            .secure(state.config.secure_cookies())
+            .build();
         if let (Some(options), Ok(value)) = (
             use_context::<leptos_axum::ResponseOptions>(),
-            http::HeaderValue::from_str(&cookie),
+            http::HeaderValue::from_str(&cookie.to_string()),
         ) {
             options.append_header(http::header::SET_COOKIE, value);
         }

@@ -3,7 +3,8 @@
 //! compiled into [`crate::app::i18n`] (leptos_i18n) by `build.rs`.
 //!
 //! The server decides the locale of every page (the user's setting, else the
-//! [`COOKIE`], else `Accept-Language`, else English) and writes it into `<html lang>`;
+//! [`COOKIE`], else `Accept-Language`, else English: `server::http::pages`, which is
+//! not compiled to WebAssembly) and writes it into `<html lang>`;
 //! hydration reads it from there, so both sides render the same words. The switcher
 //! changes the locale in the browser at once and asks the server to remember it
 //! ([`crate::api::preferences::set_ui_locale`]: the cookie, and the user's setting when
@@ -49,48 +50,6 @@ impl From<Locale> for Lang {
 pub fn parse_tag(tag: &str) -> Option<Locale> {
     let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
     Lang::parse(&primary.to_ascii_lowercase()).map(Locale::from)
-}
-
-/// The first supported language of an `Accept-Language` header by preference (`q`),
-/// ties kept in the header's order; languages with `q=0` are refused, not chosen.
-pub fn from_accept_language(header: &str) -> Option<Locale> {
-    let mut ranked: Vec<(f32, usize, Locale)> = header
-        .split(',')
-        .enumerate()
-        .filter_map(|(i, part)| {
-            let mut pieces = part.split(';');
-            let locale = parse_tag(pieces.next()?)?;
-            let q = pieces
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            (q > 0.0).then_some((q, i, locale))
-        })
-        .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    ranked.first().map(|r| r.2)
-}
-
-/// The value of [`COOKIE`] in a `Cookie` header.
-pub fn cookie_value(header: &str) -> Option<&str> {
-    header.split(';').find_map(|pair| {
-        let (name, value) = pair.trim().split_once('=')?;
-        (name == COOKIE).then_some(value)
-    })
-}
-
-/// The locale of a page: the user's setting, else the cookie, else `Accept-Language`,
-/// else English. Values that name no supported locale are skipped, not errors: a stale
-/// cookie must not break a page.
-pub fn negotiate(
-    user: Option<&str>,
-    cookie: Option<&str>,
-    accept_language: Option<&str>,
-) -> Locale {
-    user.and_then(parse_tag)
-        .or_else(|| cookie.and_then(parse_tag))
-        .or_else(|| accept_language.and_then(from_accept_language))
-        .unwrap_or(Locale::en)
 }
 
 /// A stored UTC timestamp (`2026-11-29T05:12:03.179Z`, or with a space for the `T`)
@@ -300,20 +259,6 @@ mod tests {
     use std::collections::BTreeSet;
 
     #[test]
-    fn the_users_setting_wins_then_the_cookie_then_accept_language_then_english() {
-        assert_eq!(negotiate(Some("zh"), Some("ja"), Some("en")), Locale::zh);
-        assert_eq!(negotiate(None, Some("ja"), Some("zh-CN")), Locale::ja);
-        assert_eq!(negotiate(None, None, Some("zh-CN,zh;q=0.9")), Locale::zh);
-        assert_eq!(negotiate(None, None, Some("fr-FR,de")), Locale::en);
-        assert_eq!(negotiate(None, None, None), Locale::en);
-        // A stale or forged value is skipped, not trusted.
-        assert_eq!(
-            negotiate(Some("xx"), Some("<script>"), Some("ja")),
-            Locale::ja
-        );
-    }
-
-    #[test]
     fn every_message_language_is_a_ui_locale_and_back() {
         for lang in Lang::ALL {
             assert_eq!(Lang::from(Locale::from(lang)), lang);
@@ -322,21 +267,6 @@ mod tests {
         assert_eq!(parse_tag("ZH-Hans"), Some(Locale::zh));
         assert_eq!(parse_tag("ja_JP"), Some(Locale::ja));
         assert_eq!(parse_tag("fr"), None);
-    }
-
-    #[test]
-    fn accept_language_is_ranked_by_quality_and_zero_refuses() {
-        assert_eq!(from_accept_language("en;q=0.5, ja;q=0.8"), Some(Locale::ja));
-        assert_eq!(from_accept_language("fr, ja-JP, en"), Some(Locale::ja));
-        assert_eq!(from_accept_language("ja;q=0, en;q=0.1"), Some(Locale::en));
-        assert_eq!(from_accept_language("ja;q=0"), None);
-        assert_eq!(from_accept_language("*"), None);
-    }
-
-    #[test]
-    fn the_locale_cookie_is_found_among_others() {
-        assert_eq!(cookie_value("a=1; herald_locale=ja; b=2"), Some("ja"));
-        assert_eq!(cookie_value("herald_session=x"), None);
     }
 
     #[test]

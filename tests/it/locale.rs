@@ -70,6 +70,11 @@ async fn the_users_own_language_wins_over_the_browsers_cookie_and_header() {
         .to_string();
     assert!(cookie.starts_with("herald_locale=ja;"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
+    for attr in ["Max-Age=31536000", "SameSite=Lax", "HttpOnly"] {
+        assert!(cookie.split("; ").any(|a| a == attr), "{attr}: {cookie}");
+    }
+    // The test server's public URL is http://: no Secure, as for the session cookie.
+    assert!(!cookie.contains("Secure"), "{cookie}");
 
     // Another browser of the same user, with an English cookie and a Chinese header,
     // still gets Japanese.

@@ -2,15 +2,17 @@
 //! visitor without one is redirected to the login page before any page code runs, a RAM
 //! user on its initial password to `/password`), and
 //! server functions refuse cross-site posts (login CSRF and friends). The first also
-//! decides each page's language (`app::locale::negotiate`), since it has the user at hand.
+//! decides each page's language ([`negotiate`]), since it has the user at hand.
 
 use super::super::auth::session;
 use super::super::state::AppState;
-use crate::app::locale;
+use crate::app::i18n::Locale;
+use crate::app::locale::{self, parse_tag, COOKIE};
 use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::cookie::Cookie;
 use tower_sessions::Session;
 
 /// Paths anyone may load: the two public pages, assets, server functions (which check the
@@ -38,14 +40,53 @@ fn decide_locale(request: &mut Request, user_locale: Option<&str>) {
     };
     let cookies = header(axum::http::header::COOKIE, "; ");
     let accept = header(axum::http::header::ACCEPT_LANGUAGE, ", ");
-    let locale = locale::negotiate(
+    let locale = negotiate(
         user_locale,
-        locale::cookie_value(&cookies),
+        cookie_value(&cookies).as_deref(),
         Some(accept.as_str()).filter(|a| !a.is_empty()),
     );
     request
         .extensions_mut()
         .insert(locale::RequestLocale(locale));
+}
+
+/// The first supported language of an `Accept-Language` header by preference (`q`),
+/// ties kept in the header's order; languages with `q=0` are refused, not chosen.
+fn from_accept_language(header: &str) -> Option<Locale> {
+    let mut ranked: Vec<(f32, usize, Locale)> = header
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, part)| {
+            let mut pieces = part.split(';');
+            let locale = parse_tag(pieces.next()?)?;
+            let q = pieces
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (q > 0.0).then_some((q, i, locale))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.first().map(|r| r.2)
+}
+
+/// The value of [`COOKIE`] in a `Cookie` header (the `cookie` crate's parser, the one the
+/// session layer uses).
+fn cookie_value(header: &str) -> Option<String> {
+    Cookie::split_parse(header)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == COOKIE)
+        .map(|c| c.value().to_string())
+}
+
+/// The locale of a page: the user's setting, else the cookie, else `Accept-Language`,
+/// else English. Values that name no supported locale are skipped, not errors: a stale
+/// cookie must not break a page.
+fn negotiate(user: Option<&str>, cookie: Option<&str>, accept_language: Option<&str>) -> Locale {
+    user.and_then(parse_tag)
+        .or_else(|| cookie.and_then(parse_tag))
+        .or_else(|| accept_language.and_then(from_accept_language))
+        .unwrap_or(Locale::en)
 }
 
 /// Redirect anonymous page requests to `/login?next=…`.
@@ -182,6 +223,38 @@ mod tests {
         ] {
             assert!(!is_public(p), "{p}");
         }
+    }
+
+    #[test]
+    fn the_users_setting_wins_then_the_cookie_then_accept_language_then_english() {
+        assert_eq!(negotiate(Some("zh"), Some("ja"), Some("en")), Locale::zh);
+        assert_eq!(negotiate(None, Some("ja"), Some("zh-CN")), Locale::ja);
+        assert_eq!(negotiate(None, None, Some("zh-CN,zh;q=0.9")), Locale::zh);
+        assert_eq!(negotiate(None, None, Some("fr-FR,de")), Locale::en);
+        assert_eq!(negotiate(None, None, None), Locale::en);
+        // A stale or forged value is skipped, not trusted.
+        assert_eq!(
+            negotiate(Some("xx"), Some("<script>"), Some("ja")),
+            Locale::ja
+        );
+    }
+
+    #[test]
+    fn accept_language_is_ranked_by_quality_and_zero_refuses() {
+        assert_eq!(from_accept_language("en;q=0.5, ja;q=0.8"), Some(Locale::ja));
+        assert_eq!(from_accept_language("fr, ja-JP, en"), Some(Locale::ja));
+        assert_eq!(from_accept_language("ja;q=0, en;q=0.1"), Some(Locale::en));
+        assert_eq!(from_accept_language("ja;q=0"), None);
+        assert_eq!(from_accept_language("*"), None);
+    }
+
+    #[test]
+    fn the_locale_cookie_is_found_among_others() {
+        assert_eq!(
+            cookie_value("a=1; herald_locale=ja; b=2").as_deref(),
+            Some("ja")
+        );
+        assert_eq!(cookie_value("herald_session=x"), None);
     }
 
     #[test]
