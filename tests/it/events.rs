@@ -71,6 +71,8 @@ impl Hit {
 struct Fakes {
     /// DingTalk: (errcode answered, body).
     ding: Arc<Mutex<Vec<(i64, Value)>>>,
+    /// WeCom: every body received (always answered `errcode` 0).
+    wecom: Arc<Mutex<Vec<Value>>>,
     hits: Arc<Mutex<Vec<Hit>>>,
     /// The whsec secret of each receiver name, set once save_rule returns it.
     secrets: Arc<Mutex<HashMap<String, WebhookSecret>>>,
@@ -141,6 +143,11 @@ async fn dingtalk(
     answer(0, "ok")
 }
 
+async fn wecom(State(fakes): State<Fakes>, Json(body): Json<Value>) -> Json<Value> {
+    fakes.wecom.lock().unwrap().push(body);
+    Json(json!({"errcode": 0, "errmsg": "ok"}))
+}
+
 async fn receiver(
     State(fakes): State<Fakes>,
     Path(name): Path<String>,
@@ -190,6 +197,7 @@ async fn fakes() -> (String, Fakes) {
     let fakes = Fakes::default();
     let app = Router::new()
         .route("/robot/send", post(dingtalk))
+        .route("/cgi-bin/webhook/send", post(wecom))
         .route("/hook/{name}", post(receiver))
         .with_state(fakes.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -1455,6 +1463,50 @@ async fn a_burst_for_one_robot_goes_out_as_one_digest() {
         assert!(
             text.contains(&format!("job-{i}")),
             "job-{i} missing from {text}"
+        );
+    }
+}
+
+/// A WeCom robot that mentions people gets text messages, at most 2048 bytes each: a burst
+/// too large for one goes out as several digests, and every event recorded as delivered
+/// is in one of them, with its link.
+#[tokio::test]
+async fn a_burst_for_a_wecom_robot_with_mentions_loses_no_event_to_the_text_limit() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let wecom = json!({"config": {"kind": "wecom", "url": format!("{base}/cgi-bin/webhook/send?key=k1"),
+                                  "mentioned_mobiles": ["13800000000"]}});
+    save_ok(&mut v, &dlc_rule("wecom", json!([wecom]))).await;
+    let (_, token) = access_key(&mut v).await;
+    let pool = db(&app).await;
+    let burst: Vec<Value> = (0..30)
+        .map(|i| dlc_failed(&format!("wecom-{i}"), &format!("nightly-train-job-{i}")))
+        .collect();
+    let p = put_batch(&app, &token, &burst).await;
+    assert_eq!(p.body["FailedEntryCount"], 0, "{p:?}");
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let ds = settled(&pool, p.herald_id(i)).await;
+        assert_eq!(ds[0].status, "delivered", "{ds:#?}");
+        ids.push(p.herald_id(i));
+    }
+    let messages = fakes.wecom.lock().unwrap().clone();
+    assert!(messages.len() > 1, "more than one text message: {messages:#?}");
+    let texts: Vec<String> = messages
+        .iter()
+        .map(|m| {
+            assert_eq!(m["msgtype"], "text", "{m}");
+            let content = m["text"]["content"].as_str().unwrap().to_string();
+            assert!(content.len() <= 2048, "{} bytes", content.len());
+            format!("{content}\n")
+        })
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        let link = format!("/buses/{BUS}/events/{id}\n");
+        assert!(
+            texts.iter().any(|t| t.contains(&link)),
+            "event {i} ({link:?}) is in no message: {texts:#?}"
         );
     }
 }

@@ -664,12 +664,30 @@ async fn attempt_digest(
         .collect();
     // Only what fits in one message goes now; the rest waits for the robot's next slot.
     // A robot's deliveries are one rule's: its language is theirs.
+    // Measured in the form the channel sends (a WeCom robot that mentions people sends
+    // text, with a smaller limit), so nothing settled here as delivered is cut away.
     let lang = crate::domain::lang::Lang::parse(&group[0].language).unwrap_or_default();
-    let fits = render::digest_fit(&workspace, &items, render::DIGEST_MAX_BYTES, lang);
-    let (group, later) = group.split_at(fits.max(1).min(group.len()));
+    let config = open_config(ctx, &group[0]);
+    let budget = config
+        .as_ref()
+        .map(channels::digest_budget)
+        .unwrap_or(render::Budget::MARKDOWN);
+    let fits = render::digest_fit(&workspace, &items, budget, lang);
+    if fits == 0 {
+        // Not even one event fits a digest: the first goes alone, as its own message
+        // (which keeps its link when it is long), and the rest wait.
+        let now = now_ms();
+        let mut rest = group.into_iter();
+        let first = rest.next().expect("more than one delivery");
+        let later: Vec<AttemptRecord> = rest.map(|due| deferred(&due, now)).collect();
+        let mut out = vec![attempt(ctx, notes, first, false).await];
+        out.extend(later);
+        return out;
+    }
+    let (group, later) = group.split_at(fits.min(group.len()));
     let digest = render::digest(&workspace, &items[..group.len()], lang);
     let mut leases: Vec<(i64, i64)> = group.iter().map(|d| (d.id, d.lease_until)).collect();
-    let sent = match open_config(ctx, &group[0]) {
+    let sent = match config {
         Ok(config) => {
             let send = deliver(ctx, &group[0], &config, Some(&digest), None);
             holding_leases(ctx, &mut leases, None, send).await

@@ -189,6 +189,21 @@ fn address_refused(out: &Outbound, config: &TargetConfig) -> Option<Sent> {
     })
 }
 
+/// How much one digest may say for `config`'s channel, in the form that channel sends.
+pub fn digest_budget(config: &TargetConfig) -> render::Budget {
+    match Channel::open(config) {
+        Some(Channel::WeCom(c)) => c.digest_budget(),
+        Some(
+            Channel::DingTalk(_)
+            | Channel::Lark(_)
+            | Channel::Webhook(_)
+            | Channel::Email(_)
+            | Channel::Phone(_),
+        )
+        | None => render::Budget::MARKDOWN,
+    }
+}
+
 /// Whether the caller must read the target's contacts for a [`Job`] (voice, SMS, email).
 pub fn needs_contacts(kind: TargetKind) -> bool {
     matches!(

@@ -8,6 +8,7 @@ use super::{url_secrets, ChannelContext, Job, Message, Sent};
 use crate::domain::target::{Reason, TargetConfig};
 use crate::server::crypto::mask_url;
 use crate::server::delivery::outcome::Outcome;
+use crate::server::delivery::render::{Budget, Form};
 use crate::server::net::client::Outbound;
 use serde_json::json;
 
@@ -31,6 +32,19 @@ impl<'a> Robot<'a> {
             url: url.trim(),
             mentioned_mobiles,
         })
+    }
+
+    /// What one digest may say: markdown, or, when the robot mentions people, the text
+    /// message's lines within its 2,048 bytes (what does not fit waits for the next).
+    pub fn digest_budget(&self) -> Budget {
+        if self.mentioned_mobiles.is_empty() {
+            Budget::MARKDOWN
+        } else {
+            Budget {
+                form: Form::Lines,
+                max_bytes: TEXT_MAX_BYTES,
+            }
+        }
     }
 
     /// The key in the URL.
@@ -61,10 +75,10 @@ pub const MARKDOWN_MAX_BYTES: usize = 4096;
 pub const TEXT_MAX_BYTES: usize = 2048;
 
 /// The JSON body: markdown, or a text message mentioning `mentioned_mobiles` (the plain
-/// lines of the message, cut to WeCom's limit on a character boundary).
+/// lines of the message within WeCom's limit, see [`text_within`]).
 pub fn body(msg: &Message, mentioned_mobiles: &[String]) -> serde_json::Value {
     if !mentioned_mobiles.is_empty() {
-        let content = cut(msg.lines.join("\n"), TEXT_MAX_BYTES);
+        let content = text_within(&msg.lines, TEXT_MAX_BYTES);
         return json!({
             "msgtype": "text",
             "text": { "content": content, "mentioned_mobile_list": mentioned_mobiles },
@@ -72,6 +86,18 @@ pub fn body(msg: &Message, mentioned_mobiles: &[String]) -> serde_json::Value {
     }
     let content = cut(msg.markdown.clone(), MARKDOWN_MAX_BYTES);
     json!({ "msgtype": "markdown", "markdown": { "content": content } })
+}
+
+/// `lines` joined by newlines within `max` bytes. The first line (the headline, or a
+/// digest's heading) and the last (the link back) stay: lines before the link are left
+/// out from the end until the rest fits, and only then is the text cut. (A digest is sized
+/// to fit before it is made, so none of its events is left out here.)
+fn text_within(lines: &[String], max: usize) -> String {
+    let mut kept: Vec<&str> = lines.iter().map(String::as_str).collect();
+    while kept.len() > 2 && kept.join("\n").len() > max {
+        kept.remove(kept.len() - 2);
+    }
+    cut(kept.join("\n"), max)
 }
 
 /// `content` within `max` bytes, cut on a character boundary with `…`.
@@ -134,6 +160,27 @@ mod tests {
         let b = body(&m, &["13800000000".to_string()]);
         assert!(b["text"]["content"].as_str().unwrap().len() <= TEXT_MAX_BYTES);
         assert_eq!(body(&m, &[])["msgtype"], "markdown");
+    }
+
+    #[test]
+    fn a_long_text_message_leaves_out_facts_from_the_end_and_keeps_its_link() {
+        let mut m = Message::test("ws", crate::domain::lang::Lang::En);
+        m.lines = vec![
+            "headline".to_string(),
+            format!("Reason: {}", "告".repeat(300)),
+            format!("Job: {}", "告".repeat(300)),
+            format!("By: {}", "告".repeat(300)),
+            "http://herald.local/buses/b/events/7".to_string(),
+        ];
+        let b = body(&m, &["13800000000".to_string()]);
+        let content = b["text"]["content"].as_str().unwrap();
+        assert!(content.len() <= TEXT_MAX_BYTES, "{}", content.len());
+        assert!(content.starts_with("headline\nReason: "), "{content}");
+        assert!(
+            content.ends_with("\nhttp://herald.local/buses/b/events/7"),
+            "{content}"
+        );
+        assert!(!content.contains("By: "), "{content}");
     }
 
     #[test]

@@ -380,15 +380,49 @@ pub fn inert_text(value: &str) -> String {
 /// and Lark's body limits.
 pub const DIGEST_MAX_BYTES: usize = 3500;
 
-/// How many of `events`, from the first, fit in one digest of at most `max_bytes`.
+/// Which of a message's forms a channel sends, so a digest is measured in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// The chat markdown.
+    Markdown,
+    /// The plain lines joined by newlines (WeCom's text message, when it mentions people).
+    Lines,
+}
+
+/// How much one digest may say for a channel: the form it sends and that form's limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub form: Form,
+    pub max_bytes: usize,
+}
+
+impl Budget {
+    /// Markdown within [`DIGEST_MAX_BYTES`]: the chat robots' digest.
+    pub const MARKDOWN: Budget = Budget {
+        form: Form::Markdown,
+        max_bytes: DIGEST_MAX_BYTES,
+    };
+
+    /// The size of `m` in this budget's form, in bytes.
+    pub fn size(&self, m: &Message) -> usize {
+        match self.form {
+            Form::Markdown => m.markdown.len(),
+            Form::Lines => m.lines.join("\n").len(),
+        }
+    }
+}
+
+/// How many of `events`, from the first, fit in one digest within `budget` (0 when not
+/// even the first does): the channel would cut the rest, and they would be recorded as
+/// delivered without having been said.
 pub fn digest_fit(
     workspace: &str,
     events: &[(Value, String)],
-    max_bytes: usize,
+    budget: Budget,
     lang: Lang,
 ) -> usize {
     (1..=events.len())
-        .take_while(|n| digest(workspace, &events[..*n], lang).markdown.len() <= max_bytes)
+        .take_while(|n| budget.size(&digest(workspace, &events[..*n], lang)) <= budget.max_bytes)
         .last()
         .unwrap_or(0)
 }
@@ -838,7 +872,7 @@ mod tests {
         let events: Vec<(Value, String)> = (0..64)
             .map(|i| (envelope(), format!("http://h/buses/b/events/{i}")))
             .collect();
-        let n = digest_fit("vision", &events, DIGEST_MAX_BYTES, Lang::En);
+        let n = digest_fit("vision", &events, Budget::MARKDOWN, Lang::En);
         assert!(n > 1 && n < 64, "{n}");
         assert!(digest("vision", &events[..n], Lang::En).markdown.len() <= DIGEST_MAX_BYTES);
         assert!(digest("vision", &events[..n + 1], Lang::En).markdown.len() > DIGEST_MAX_BYTES);

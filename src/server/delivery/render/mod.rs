@@ -6,8 +6,8 @@
 pub mod message;
 
 pub use message::{
-    digest, digest_fit, inert_markdown, inert_text, is_test_event, message, test_message, Context,
-    DIGEST_MAX_BYTES, TEST_ATTRIBUTE,
+    digest, digest_fit, inert_markdown, inert_text, is_test_event, message, test_message, Budget,
+    Context, Form, DIGEST_MAX_BYTES, TEST_ATTRIBUTE,
 };
 
 use crate::domain::lang::Lang;
