@@ -305,7 +305,7 @@ pub async fn put(
                         config: Some(d.target.config.clone()),
                         lease_until,
                         reached: None,
-                        language: d.target.language.clone(),
+                        language: d.target.language,
                     })
                     .collect();
                 Some((reservation, dues))
