@@ -281,3 +281,40 @@ pub async fn set_locale(
         .await
         .map(|r| r.rows_affected() == 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_users_locale_is_one_herald_has_or_none() {
+        let pool = super::super::plans::migrated().await;
+        sqlx::query(
+            "INSERT INTO accounts (id) VALUES (1);
+             INSERT INTO users (id, account_id, display_name, password_hash, session_nonce)
+             VALUES (1, 1, 'Ada', 'x', 'n');",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        for ok in [Some("ja"), Some("zh"), None, Some("en")] {
+            assert!(set_locale(&pool, 1, ok).await.unwrap(), "{ok:?}");
+        }
+        for bad in ["fr", "EN", "ja-JP", ""] {
+            let err = set_locale(&pool, 1, Some(bad)).await.unwrap_err();
+            assert!(err.to_string().contains("users.locale"), "{bad}: {err}");
+        }
+        let refused = sqlx::query(
+            "INSERT INTO users (account_id, display_name, password_hash, session_nonce, locale)
+             VALUES (1, 'Bob', 'x', 'm', 'de')",
+        )
+        .execute(&pool)
+        .await;
+        assert!(refused.is_err());
+        let kept: Option<String> = sqlx::query_scalar("SELECT locale FROM users WHERE id = 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("en"));
+    }
+}
