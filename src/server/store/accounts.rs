@@ -96,8 +96,11 @@ pub async fn activated_at(
         .await
 }
 
-/// The account's message language (`en`, `ja`, `zh`).
-pub async fn language(conn: &mut SqliteConnection, account_id: i64) -> Result<String, sqlx::Error> {
+/// The account's message language.
+pub async fn language(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+) -> Result<crate::domain::lang::Lang, sqlx::Error> {
     sqlx::query_scalar("SELECT language FROM accounts WHERE id = ?1")
         .bind(account_id)
         .fetch_one(conn)
@@ -108,8 +111,8 @@ pub async fn language(conn: &mut SqliteConnection, account_id: i64) -> Result<St
 pub async fn set_language(
     conn: &mut SqliteConnection,
     account_id: i64,
-    new: &str,
-) -> Result<String, sqlx::Error> {
+    new: crate::domain::lang::Lang,
+) -> Result<crate::domain::lang::Lang, sqlx::Error> {
     let before = language(&mut *conn, account_id).await?;
     sqlx::query("UPDATE accounts SET language = ?2 WHERE id = ?1")
         .bind(account_id)
