@@ -50,10 +50,13 @@ pub async fn insert_owner(
     email: &str,
     display_name: &str,
     password_hash: &str,
+    language: crate::domain::lang::Lang,
 ) -> Result<i64, sqlx::Error> {
-    let account_id: i64 = sqlx::query_scalar("INSERT INTO accounts DEFAULT VALUES RETURNING id")
-        .fetch_one(&mut *conn)
-        .await?;
+    let account_id: i64 =
+        sqlx::query_scalar("INSERT INTO accounts (language) VALUES (?1) RETURNING id")
+            .bind(language)
+            .fetch_one(&mut *conn)
+            .await?;
     sqlx::query_scalar(&format!(
         "INSERT INTO users (account_id, email, display_name, password_hash, is_owner, session_nonce)
          VALUES (?1, ?2, ?3, ?4, 1, {NEW_NONCE}) RETURNING id"
