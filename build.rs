@@ -2,7 +2,8 @@
 //! one typed accessor per key, so a key the code uses that English lacks does not compile.
 //! A key that Japanese or Chinese lacks is a build warning here and a failing test
 //! (`app::locale::tests`). It also writes `catalog_text.rs`: the catalog's English names and
-//! titles mapped to their keys under `catalog` in `locales/en.json`.
+//! titles mapped to their keys under `catalog` in `locales/en.json`. And it renders README's
+//! "Writing an HTTP receiver" section to `receivers.html`, the body of `/docs/receivers`.
 
 use leptos_i18n_build::options::CodegenOptions;
 use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
@@ -12,6 +13,8 @@ use std::path::PathBuf;
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=locales");
+    println!("cargo::rerun-if-changed=README.md");
+    receivers_page()?;
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?).join("i18n");
     // English first: it is the default, and what a locale without a key falls back to.
     // `interpolate_display`: strings with values can also be had as text (titles, attributes).
@@ -56,5 +59,31 @@ fn catalog_lookup(out: &std::path::Path) -> Result<(), Box<dyn Error>> {
     code.push_str("        _ => return None,\n    })\n}\n");
     std::fs::create_dir_all(out)?;
     std::fs::write(out.join("catalog_text.rs"), code)?;
+    Ok(())
+}
+
+/// The README's "Writing an HTTP receiver" section (to the next `##`/`###` heading) as HTML,
+/// in `$OUT_DIR/receivers.html`: the receivers' documentation page serves it.
+fn receivers_page() -> Result<(), Box<dyn Error>> {
+    const HEADING: &str = "### Writing an HTTP receiver";
+    let readme = std::fs::read_to_string("README.md")?;
+    let start = readme
+        .find(HEADING)
+        .ok_or("README.md has no \"### Writing an HTTP receiver\" section")?;
+    let rest = &readme[start + HEADING.len()..];
+    let end = rest
+        .match_indices("\n#")
+        .find(|(i, _)| rest[i + 1..].starts_with("## ") || rest[i + 1..].starts_with("### "))
+        .map_or(rest.len(), |(i, _)| i);
+    let markdown = &rest[..end];
+    let mut options = pulldown_cmark::Options::empty();
+    options.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(markdown, options),
+    );
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
+    std::fs::write(out.join("receivers.html"), html)?;
     Ok(())
 }

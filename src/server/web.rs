@@ -13,7 +13,7 @@ use super::delivery::channels::email::Mailer;
 use super::delivery::channels::twilio::Twilio;
 use super::delivery::engine::{self, Engine, Wake};
 use super::delivery::pacing::Pacer;
-use super::http::{api, assets, health, manage, pages, serve as conns};
+use super::http::{api, assets, docs, health, manage, pages, serve as conns};
 use super::metrics::Metrics;
 use super::net::budget::TestBudget;
 use super::net::client::Outbound;
@@ -198,6 +198,7 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
     let request_timeout = std::time::Duration::from_secs(state.config.request_timeout_secs);
     let app = Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/docs/receivers", get(docs::receivers))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -95,3 +95,44 @@ async fn unhashed_files_pages_and_missing_files_are_revalidated() {
         Some("no-cache, private")
     );
 }
+
+/// The receivers' documentation is a page anyone can read without logging in, with README's
+/// section as HTML: the payload table, the signature headers and the worked example.
+#[tokio::test]
+async fn the_receivers_documentation_is_a_public_page_made_from_the_readme() {
+    let app = TestApp::spawn().await;
+    let r = get(&format!("{}/docs/receivers", app.base()), None).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        header(&r, reqwest::header::CONTENT_TYPE).as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    let html = r.text().await.unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(html.contains("<h1>Writing an HTTP receiver</h1>"), "{html}");
+    // README's table of payload formats, as a table, and its headers and example.
+    assert!(html.contains("<table>"), "{html}");
+    assert!(html.contains("<code>cloudevents_binary</code>"), "{html}");
+    assert!(html.contains("<code>webhook-signature</code>"), "{html}");
+    assert!(html.contains("standard_webhooks_vector"), "{html}");
+    // Only that section: not the next one of the README.
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let section = readme.find("### Writing an HTTP receiver").unwrap();
+    let next = readme[section + 4..]
+        .find("\n## ")
+        .into_iter()
+        .chain(readme[section + 4..].find("\n### "))
+        .min()
+        .unwrap();
+    let next_heading: String = readme[section + 4 + next + 1..]
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches('#')
+        .trim()
+        .to_string();
+    assert!(
+        !html.contains(&next_heading),
+        "{next_heading} is on the page"
+    );
+}

@@ -15,12 +15,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::cookie::Cookie;
 use tower_sessions::Session;
 
-/// Paths anyone may load: the two public pages, assets, server functions (which check the
-/// session themselves) and plain HTTP endpoints.
+/// Paths anyone may load: the two public pages, the receivers' documentation, assets,
+/// server functions (which check the session themselves) and plain HTTP endpoints.
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/signup" | "/healthz" | "/metrics" | "/favicon.svg"
+        "/login" | "/signup" | "/healthz" | "/metrics" | "/favicon.svg" | "/docs/receivers"
     ) || path.starts_with("/pkg/")
         || path.starts_with("/api/")
         || path.starts_with("/assets/")
