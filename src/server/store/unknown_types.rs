@@ -205,7 +205,7 @@ mod tests {
 
         // The same pair twice in one request takes the last slot once, counting both.
         count(
-            &mut *pool.acquire().await.unwrap(),
+            &mut pool.acquire().await.unwrap(),
             1,
             &[seen("a", "x", 2), seen("a", "x", 3)],
         )
@@ -214,7 +214,7 @@ mod tests {
         assert_eq!(counts(&pool, 1).await, [("a".into(), "x".into(), 5)]);
         // Full: a new pair goes to the overflow row; a known one is still counted on its own.
         count(
-            &mut *pool.acquire().await.unwrap(),
+            &mut pool.acquire().await.unwrap(),
             1,
             &[seen("b", "x", 1), seen("a", "x", 1), seen("c", "y", 2)],
         )
@@ -232,7 +232,7 @@ mod tests {
         assert!(!seen_source(&pool, 1, "b").await.unwrap());
         assert!(seen_type(&pool, 1, "a", "x").await.unwrap());
         // Another bus has its own pairs.
-        count(&mut *pool.acquire().await.unwrap(), 2, &[seen("b", "x", 1)])
+        count(&mut pool.acquire().await.unwrap(), 2, &[seen("b", "x", 1)])
             .await
             .unwrap();
         assert_eq!(counts(&pool, 2).await, [("b".into(), "x".into(), 1)]);
