@@ -258,7 +258,6 @@ async fn test_connection_writes_in_the_rules_language_else_the_accounts() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
     assert_eq!(bad["field"], "language", "{bad}");
     assert_eq!(seen.0.lock().unwrap().len(), before, "nothing sent");
-    drop(test_in);
 
     let r = v.call("set_account_language", &[("language", "ja")]).await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
