@@ -1049,6 +1049,89 @@ mod tests {
         assert!(m.markdown.len() < 2000);
     }
 
+    #[test]
+    fn a_rule_s_templates_replace_title_and_body_in_every_kind_made_inert_and_test_marked() {
+        let templates = Templates::new(
+            Some("Job {{ event.data.job.name }} @ {{ workspace }}".into()),
+            Some("[x](y) {{ event.data.job.reason_message }}\n\n  <b>second</b>".into()),
+        );
+        let mut e = envelope();
+        e["data"]["job"]["name"] = json!("@all <at>");
+        e[TEST_ATTRIBUTE] = json!(true);
+        let m = message(
+            &e,
+            &Context {
+                templates: &templates,
+                ..ctx(Lang::En)
+            },
+        );
+        let head = "Job ＠all ＜at＞ ＠ vision";
+        assert_eq!(m.title, format!("[TEST] [Herald] {head} · vision"));
+        assert_eq!(
+            m.markdown,
+            format!(
+                "#### [TEST] [Herald] {head}\n\n［x］(y) worker-1 exited with code 137 (OOMKilled)\n\n\
+                 ＜b＞second＜/b＞\n\n[Open in Herald](http://herald.local/events/7)"
+            )
+        );
+        assert_eq!(
+            m.lines,
+            [
+                format!("[TEST] {head}"),
+                "[x](y) worker-1 exited with code 137 (OOMKilled)".to_string(),
+                "＜b＞second＜/b＞".to_string(),
+                "http://herald.local/events/7".to_string(),
+            ]
+        );
+        assert!(m.html.contains("<p>&lt;b&gt;second&lt;/b&gt;</p>"), "{}", m.html);
+        assert!(!m.html.contains("<b>second"), "{}", m.html);
+        assert!(m.sms.starts_with("[TEST] [x](y) worker-1 exited"), "{}", m.sms);
+        assert!(m.sms.ends_with("＜b＞second＜/b＞"), "{}", m.sms);
+        assert!(
+            m.voice
+                .starts_with("This is a test. Herald alert. [x](y) worker-1 exited"),
+            "{}",
+            m.voice
+        );
+        assert!(m.template.title.starts_with("[TEST] Job"), "{:?}", m.template);
+        assert!(m.template.title.chars().count() <= MAX_TEMPLATE_VARIABLE);
+        // A digest leads each event's line with its templated title.
+        let d = digest(
+            &DigestOf {
+                templates: &templates,
+                ..of(Lang::En)
+            },
+            &[(e, "http://h/1".into())],
+        );
+        assert!(d.markdown.contains(&format!("**{head}**")), "{}", d.markdown);
+        // Without templates nothing changes (the golden files hold the built-in message).
+        let plain = message(&envelope(), &ctx(Lang::En));
+        assert!(plain.markdown.contains("- **Reason:**"), "{}", plain.markdown);
+    }
+
+    #[test]
+    fn a_template_that_fails_for_an_event_leaves_the_built_in_message_and_says_why() {
+        let templates = Templates::new(None, Some("{{ event.data.job.nothing }}".into()));
+        for lang in Lang::ALL {
+            let c = Context {
+                templates: &templates,
+                ..ctx(lang)
+            };
+            let m = message(&envelope(), &c);
+            let why = template_failure(&envelope(), &c).expect("it fails");
+            assert!(why.starts_with("body_template: line 1: undefined value"), "{why}");
+            let plain = message(&envelope(), &ctx(lang));
+            let note = failure_line(&why, lang);
+            assert_eq!(m.title, plain.title);
+            assert_eq!(m.sms, plain.sms);
+            let before_link = plain.markdown.split("\n[").next().unwrap();
+            assert!(m.markdown.starts_with(before_link), "{}", m.markdown);
+            assert!(m.markdown.contains(&inert_markdown(&note)), "{}", m.markdown);
+            assert_eq!(m.lines[m.lines.len() - 2], inert_text(&note));
+            assert!(m.html.contains(&escape_html(&note)), "{}", m.html);
+        }
+    }
+
     /// Values a producer controls, each trying to add markup to a chat message.
     const HOSTILE: &[&str] = &[
         "[click me](http://evil.example)",
