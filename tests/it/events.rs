@@ -1492,7 +1492,10 @@ async fn a_burst_for_a_wecom_robot_with_mentions_loses_no_event_to_the_text_limi
         ids.push(p.herald_id(i));
     }
     let messages = fakes.wecom.lock().unwrap().clone();
-    assert!(messages.len() > 1, "more than one text message: {messages:#?}");
+    assert!(
+        messages.len() > 1,
+        "more than one text message: {messages:#?}"
+    );
     let texts: Vec<String> = messages
         .iter()
         .map(|m| {
@@ -3102,7 +3105,10 @@ async fn a_templated_rule_sends_its_message_to_a_robot_and_the_unchanged_payload
     let sent = fakes.ding_with(0);
     assert_eq!(sent.len(), 1, "{sent:#?}");
     let title = sent[0]["markdown"]["title"].as_str().unwrap();
-    assert_eq!(title, "[Herald] Model ＜b＞＠all＜/b＞ approved in team · team");
+    assert_eq!(
+        title,
+        "[Herald] Model ＜b＞＠all＜/b＞ approved in team · team"
+    );
     let text = sent[0]["markdown"]["text"].as_str().unwrap();
     let expected = format!(
         "#### [Herald] Model ＜b＞＠all＜/b＞ approved in team\n\nRule tmpl\n\nid m-1 ({APPROVED})\n\n[Open in Herald]({}/buses/{BUS}/events/{})",

@@ -1278,7 +1278,10 @@ async fn message_templates_are_checked_at_save_stored_and_previewed() {
         "{p}"
     );
     assert!(
-        p["body"][0].as_str().unwrap().starts_with("Why: worker-1 exited"),
+        p["body"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Why: worker-1 exited"),
         "{p}"
     );
     rule["body_template"] = json!("ok\n{{ event.data.job.nme }}");

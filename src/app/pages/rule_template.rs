@@ -48,9 +48,13 @@ pub fn MessageTemplates(
     };
     let saved_error = move |field: &'static str| {
         move || {
-            error.read().as_ref().and_then(|e| e.for_field(field)).map(|m| {
-                view! { <p class="field-error" role="alert" data-field=field>{m}</p> }
-            })
+            error
+                .read()
+                .as_ref()
+                .and_then(|e| e.for_field(field))
+                .map(|m| {
+                    view! { <p class="field-error" role="alert" data-field=field>{m}</p> }
+                })
         }
     };
     view! {

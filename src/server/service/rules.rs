@@ -1377,7 +1377,9 @@ pub async fn preview_message(
         match checked {
             Ok(t) => sources[i] = t,
             Err(e) => {
-                error.get_or_insert_with(|| format!("{field}: {}", e.for_field(field).unwrap_or_default()));
+                error.get_or_insert_with(|| {
+                    format!("{field}: {}", e.for_field(field).unwrap_or_default())
+                });
             }
         }
     }
@@ -1400,11 +1402,7 @@ pub async fn preview_message(
     let ctx = render::Context {
         workspace,
         rule: name,
-        link: crate::server::delivery::channels::event_link(
-            &state.config.public_url(),
-            bus,
-            1,
-        ),
+        link: crate::server::delivery::channels::event_link(&state.config.public_url(), bus, 1),
         lang,
         templates: &templates,
     };

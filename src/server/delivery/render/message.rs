@@ -185,12 +185,10 @@ pub fn message(envelope: &Value, ctx: &Context) -> Message {
     let mut markdown = format!("#### {mark}[Herald] {}\n\n", inert_markdown(&headline));
     let mut lines = vec![format!("{mark}{}", inert_text(&headline))];
     let mut html = format!("<h2>{}</h2>", escape_html(&title));
-    let body: Option<Vec<&str>> = rendered.body.as_deref().map(|b| {
-        b.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect()
-    });
+    let body: Option<Vec<&str>> = rendered
+        .body
+        .as_deref()
+        .map(|b| b.lines().map(str::trim).filter(|l| !l.is_empty()).collect());
     match &body {
         Some(body) => {
             for line in body {
@@ -1083,9 +1081,17 @@ mod tests {
                 "http://herald.local/events/7".to_string(),
             ]
         );
-        assert!(m.html.contains("<p>&lt;b&gt;second&lt;/b&gt;</p>"), "{}", m.html);
+        assert!(
+            m.html.contains("<p>&lt;b&gt;second&lt;/b&gt;</p>"),
+            "{}",
+            m.html
+        );
         assert!(!m.html.contains("<b>second"), "{}", m.html);
-        assert!(m.sms.starts_with("[TEST] [x](y) worker-1 exited"), "{}", m.sms);
+        assert!(
+            m.sms.starts_with("[TEST] [x](y) worker-1 exited"),
+            "{}",
+            m.sms
+        );
         assert!(m.sms.ends_with("＜b＞second＜/b＞"), "{}", m.sms);
         assert!(
             m.voice
@@ -1093,7 +1099,11 @@ mod tests {
             "{}",
             m.voice
         );
-        assert!(m.template.title.starts_with("[TEST] Job"), "{:?}", m.template);
+        assert!(
+            m.template.title.starts_with("[TEST] Job"),
+            "{:?}",
+            m.template
+        );
         assert!(m.template.title.chars().count() <= MAX_TEMPLATE_VARIABLE);
         // A digest leads each event's line with its templated title.
         let d = digest(
@@ -1103,10 +1113,18 @@ mod tests {
             },
             &[(e, "http://h/1".into())],
         );
-        assert!(d.markdown.contains(&format!("**{head}**")), "{}", d.markdown);
+        assert!(
+            d.markdown.contains(&format!("**{head}**")),
+            "{}",
+            d.markdown
+        );
         // Without templates nothing changes (the golden files hold the built-in message).
         let plain = message(&envelope(), &ctx(Lang::En));
-        assert!(plain.markdown.contains("- **Reason:**"), "{}", plain.markdown);
+        assert!(
+            plain.markdown.contains("- **Reason:**"),
+            "{}",
+            plain.markdown
+        );
     }
 
     #[test]
@@ -1119,14 +1137,21 @@ mod tests {
             };
             let m = message(&envelope(), &c);
             let why = template_failure(&envelope(), &c).expect("it fails");
-            assert!(why.starts_with("body_template: line 1: undefined value"), "{why}");
+            assert!(
+                why.starts_with("body_template: line 1: undefined value"),
+                "{why}"
+            );
             let plain = message(&envelope(), &ctx(lang));
             let note = failure_line(&why, lang);
             assert_eq!(m.title, plain.title);
             assert_eq!(m.sms, plain.sms);
             let before_link = plain.markdown.split("\n[").next().unwrap();
             assert!(m.markdown.starts_with(before_link), "{}", m.markdown);
-            assert!(m.markdown.contains(&inert_markdown(&note)), "{}", m.markdown);
+            assert!(
+                m.markdown.contains(&inert_markdown(&note)),
+                "{}",
+                m.markdown
+            );
             assert_eq!(m.lines[m.lines.len() - 2], inert_text(&note));
             assert!(m.html.contains(&escape_html(&note)), "{}", m.html);
         }

@@ -444,7 +444,10 @@ mod tests {
             assert!(check(BODY_TEMPLATE, fine).is_ok(), "{fine}");
         }
         for gone in ["replace", "indent", "format"] {
-            let r = one(None, Some(&format!("{{{{ \"x\" | {gone}(\"x\", \"yy\") }}}}")));
+            let r = one(
+                None,
+                Some(&format!("{{{{ \"x\" | {gone}(\"x\", \"yy\") }}}}")),
+            );
             assert!(r.is_err(), "{gone}: {r:?}");
         }
         let r = one(None, Some("{{ lipsum(1000000) }}"));
