@@ -1,16 +1,25 @@
 // The UI in Japanese and Chinese: the switcher in the page frame turns the page into 日本語
 // at once, the server remembers it (a reload stays Japanese, rendered so by the server, with
 // no hydration error), the PAI flow's rule form speaks the PAI console's words, and a
-// browser that asks for Chinese gets Chinese before anyone chooses.
+// browser that asks for Chinese gets Chinese before anyone chooses. "Test connection" sends
+// the robot a test message in the rule's message language.
 import { createServer, Server } from "node:http";
 import { AddressInfo } from "node:net";
 import { expect, hydrated, readyWorkspace, shot, test, watchForErrors } from "./helpers";
 
-/** A DingTalk robot without security settings: every message is welcome. */
-function fakeRobot(): Promise<Server> {
+/** A DingTalk robot without security settings: every message is welcome, and kept in
+ *  `received` (the markdown text of each). */
+function fakeRobot(received: string[]): Promise<Server> {
   const server = createServer((req, res) => {
-    req.resume();
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
+      try {
+        received.push(JSON.parse(body).markdown?.text ?? body);
+      } catch {
+        received.push(body);
+      }
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ errcode: 0, errmsg: "ok" }));
     });
@@ -20,7 +29,8 @@ function fakeRobot(): Promise<Server> {
 
 test("switching to 日本語 renders the PAI flow in Japanese, and a reload stays Japanese", async ({ page }) => {
   const errors = watchForErrors(page);
-  const robot = await fakeRobot();
+  const received: string[] = [];
+  const robot = await fakeRobot(received);
   const port = (robot.address() as AddressInfo).port;
   try {
     await readyWorkspace(page, "nihongo");
@@ -51,6 +61,8 @@ test("switching to 日本語 renders the PAI flow in Japanese, and a reload stay
     await expect(page.getByRole("heading", { name: "イベントルールの作成" })).toBeVisible();
     await hydrated(page);
     await page.getByLabel("ルール名").fill("job-failures-ja");
+    // The rule's messages, and so its test message, in Japanese.
+    await page.getByLabel("メッセージの言語").selectOption("ja");
     await page.getByRole("radio", { name: /DLC/ }).check();
     await page.getByRole("checkbox", { name: /dlc:Job:Failed/ }).check();
     await page.getByRole("button", { name: "次へ" }).click();
@@ -63,6 +75,9 @@ test("switching to 日本語 renders the PAI flow in Japanese, and a reload stay
     await target.getByLabel("Webhook").fill(`http://127.0.0.1:${port}/robot/send?access_token=ja`);
     await target.getByRole("button", { name: "接続をテスト" }).click();
     await expect(target.getByTestId("verdict")).toContainText("成功: テストメッセージが配信されました。");
+    // What the robot's group reads: marked as a test, in Japanese, from the first words.
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatch(/^#### 【テスト】 \[Herald\] テストメッセージ/);
     await shot(page, "90-rule-form-ja");
     await page.getByRole("button", { name: "保存" }).click();
 

@@ -25,6 +25,7 @@ pub async fn sign_up(
     email: String,
     display_name: String,
     password: String,
+    #[server(default)] language: String,
 ) -> Result<(), AppError> {
     use super::ctx;
     use crate::server::auth::session;
@@ -37,6 +38,7 @@ pub async fn sign_up(
                 email,
                 display_name,
                 password,
+                language,
             },
         )
         .await?;

@@ -9,7 +9,9 @@ use leptos::server_fn::codec::Json;
 #[server(prefix = "/api/ui", endpoint = "test_target", input = Json)]
 ///
 /// For a target already saved on rule `rule` (`saved` = its id), fields left empty (the URL,
-/// the secret) are taken from the stored settings: the browser never has them whole.
+/// the secret) are taken from the stored settings: the browser never has them whole. The
+/// message is written in `language`, the rule's message language as the form has it (empty:
+/// the account's), as the rule's messages will be.
 pub async fn test_target(
     bus: String,
     target: TargetConfig,
@@ -17,6 +19,7 @@ pub async fn test_target(
     #[server(default)] saved: Option<i64>,
     #[server(default)] clear_secret: bool,
     #[server(default)] keep_headers: bool,
+    #[server(default)] language: String,
 ) -> Result<TestVerdict, AppError> {
     use super::ctx;
     use crate::server::service::{rules, targets};
@@ -35,7 +38,8 @@ pub async fn test_target(
             }
             _ => target,
         };
-        targets::test_connection(&state, &actor, &bus, rule.as_deref(), &target).await
+        let language = crate::domain::rule::language("language", &language)?;
+        targets::test_connection(&state, &actor, &bus, rule.as_deref(), &target, language).await
     }
     .await;
     ctx::respond(result)

@@ -90,3 +90,57 @@ async fn the_users_own_language_wins_over_the_browsers_cookie_and_header() {
     assert!(html.contains("ワークスペースを作成"), "{html}");
     assert!(!html.contains("Create workspace"), "{html}");
 }
+
+/// The sign-up page sends the language it is shown in: the new account's messages start in
+/// it. A language Herald does not have is refused naming the field, and nothing is created.
+#[tokio::test]
+async fn an_account_signed_up_in_chinese_writes_its_messages_in_chinese() {
+    let app = TestApp::spawn().await;
+    let mut v = app.visitor();
+    let bad = v
+        .call(
+            "sign_up",
+            &[
+                ("email", "li@example.com"),
+                ("display_name", "Li"),
+                ("password", crate::common::PASSWORD),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, reqwest::StatusCode::BAD_REQUEST, "{bad:?}");
+    assert_eq!(bad.json()["field"], "language", "{bad:?}");
+
+    let r = v
+        .call(
+            "sign_up",
+            &[
+                ("email", "li@example.com"),
+                ("display_name", "Li"),
+                ("password", crate::common::PASSWORD),
+                ("language", "zh"),
+            ],
+        )
+        .await;
+    assert!(r.is_redirect(), "{r:?}");
+    assert_eq!(
+        v.create_workspace("team").await.status,
+        reqwest::StatusCode::OK
+    );
+    let settings = v
+        .call("get_notification_settings", &[("workspace", "team")])
+        .await;
+    assert_eq!(settings.status, reqwest::StatusCode::OK, "{settings:?}");
+    assert_eq!(settings.json()["language"], "zh", "{settings:?}");
+
+    // Without one (an API client, an old page): English, as before.
+    let mut w = app.signed_up("en@example.com").await;
+    assert_eq!(
+        w.create_workspace("other").await.status,
+        reqwest::StatusCode::OK
+    );
+    let settings = w
+        .call("get_notification_settings", &[("workspace", "other")])
+        .await;
+    assert_eq!(settings.json()["language"], "en", "{settings:?}");
+}

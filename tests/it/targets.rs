@@ -207,6 +207,66 @@ async fn dingtalk_with_the_right_key_succeeds_and_a_wrong_key_is_diagnosed() {
     assert_eq!(busy["reason"], "rate_limited");
 }
 
+/// "Test connection" speaks the rule's message language as the form has it, else the
+/// account's; a language Herald does not have is refused naming the field.
+#[tokio::test]
+async fn test_connection_writes_in_the_rules_language_else_the_accounts() {
+    let (base, seen) = fakes().await;
+    let (_app, mut v) = herald(true).await;
+    let target = json!({"kind": "dingtalk", "url": format!("{base}/robot/send?access_token={DING_TOKEN}"),
+                        "secret": DING_SECRET});
+    let mut test_in = async |language: &str| {
+        let r = v
+            .call_json(
+                "test_target",
+                &json!({"bus": "pai-system-team", "target": target, "language": language}),
+            )
+            .await;
+        (r.status, r.json())
+    };
+    let last = || {
+        seen.0.lock().unwrap().last().cloned().unwrap()["markdown"]["text"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+
+    let (status, ok) = test_in("ja").await;
+    assert_eq!((status, &ok["ok"]), (StatusCode::OK, &json!(true)), "{ok}");
+    assert!(
+        last().starts_with("#### 【テスト】 [Herald] テストメッセージ"),
+        "{}",
+        last()
+    );
+    let (_, ok) = test_in("zh").await;
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert!(
+        last().starts_with("#### 【测试】 [Herald] 测试消息"),
+        "{}",
+        last()
+    );
+    // None chosen: the account's, English until the owner changes it.
+    let (_, ok) = test_in("").await;
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert!(
+        last().starts_with("#### [TEST] [Herald] Test message"),
+        "{}",
+        last()
+    );
+    let before = seen.0.lock().unwrap().len();
+    let (status, bad) = test_in("fr").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    assert_eq!(bad["field"], "language", "{bad}");
+    assert_eq!(seen.0.lock().unwrap().len(), before, "nothing sent");
+    drop(test_in);
+
+    let r = v.call("set_account_language", &[("language", "ja")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let ok = test(&mut v, target.clone()).await;
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert!(last().starts_with("#### 【テスト】"), "{}", last());
+}
+
 #[tokio::test]
 async fn lark_signature_in_the_body_is_checked() {
     let (base, _) = fakes().await;

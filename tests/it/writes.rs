@@ -239,6 +239,7 @@ async fn ada(state: &herald::server::state::AppState) -> herald::server::auth::A
             email: "ada@example.com".into(),
             display_name: "Ada".into(),
             password: PASSWORD.into(),
+            language: String::new(),
         },
     )
     .await

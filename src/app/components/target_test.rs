@@ -35,7 +35,8 @@ fn config(kind: &str, url: String, secret: String) -> TargetConfig {
     }
 }
 
-/// A small form that tests a target on `bus` without saving it.
+/// A small form that tests a target on `bus` without saving it (the message in the
+/// account's language).
 #[component]
 pub fn TargetTester(bus: String) -> impl IntoView {
     let kind = RwSignal::new("dingtalk".to_string());
@@ -46,7 +47,7 @@ pub fn TargetTester(bus: String) -> impl IntoView {
     let test = Action::new(move |cfg: &TargetConfig| {
         let cfg = cfg.clone();
         let bus = bus.get_value();
-        async move { test_target(bus, cfg, None, None, false, false).await }
+        async move { test_target(bus, cfg, None, None, false, false, String::new()).await }
     });
     let secret_label = move || match kind.get().as_str() {
         "http" => t_string!(i18n, form.tester_http_secret),

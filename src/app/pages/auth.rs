@@ -80,6 +80,12 @@ pub fn SignUpPage() -> impl IntoView {
                     {t!(i18n, auth.password_hint, n = move || PASSWORD_MIN_CHARS)}
                 </p>
                 <FieldError outcome field="password"/>
+                // The account's messages start in the language the owner signs up in.
+                <input
+                    type="hidden"
+                    name="language"
+                    prop:value=move || crate::domain::lang::Lang::from(i18n.get_locale()).as_str()
+                />
                 <button type="submit" disabled=move || action.pending().get()>
                     {t!(i18n, auth.sign_up)}
                 </button>

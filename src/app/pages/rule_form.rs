@@ -707,7 +707,7 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                     each=move || drafts.get()
                     key=|d| d.key
                     children=move |d: Draft| {
-                        view! { <TargetRow draft=d drafts source contacts error bus original/> }
+                        view! { <TargetRow draft=d drafts source contacts error bus original language/> }
                     }
                 />
                 {field_error(error, || "targets".into())}
@@ -784,6 +784,7 @@ fn TargetRow(
     error: RwSignal<Option<AppError>>,
     bus: StoredValue<String>,
     original: StoredValue<Option<String>>,
+    language: RwSignal<String>,
 ) -> impl IntoView {
     let key = draft.key;
     let i18n = use_i18n();
@@ -797,6 +798,8 @@ fn TargetRow(
         let input = input.clone();
         let bus = bus.get_value();
         let rule = original.get_value();
+        // In the rule's message language, as its messages will be.
+        let language = language.get_untracked();
         async move {
             test_target(
                 bus,
@@ -805,6 +808,7 @@ fn TargetRow(
                 input.id,
                 input.clear_secret,
                 input.keep_headers,
+                language,
             )
             .await
         }
@@ -1265,14 +1269,15 @@ fn SavedSecrets(saved: RwSignal<Option<SavedRule>>, bus: String) -> impl IntoVie
 #[component]
 fn MessageLanguage(language: RwSignal<String>) -> impl IntoView {
     use crate::domain::lang::Lang;
+    let i18n = use_i18n();
     view! {
-        <label for="rule-language">"Message language"</label>
+        <label for="rule-language">{t!(i18n, form.message_language)}</label>
         <select
             id="rule-language"
             prop:value=language
             on:change=move |ev| language.set(event_target_value(&ev))
         >
-            <option value="">"The account's language"</option>
+            <option value="">{t!(i18n, form.account_language)}</option>
             {Lang::ALL
                 .into_iter()
                 .map(|l| view! { <option value=l.as_str()>{l.label()}</option> })

@@ -666,7 +666,7 @@ async fn attempt_digest(
     // A robot's deliveries are one rule's: its language is theirs.
     // Measured in the form the channel sends (a WeCom robot that mentions people sends
     // text, with a smaller limit), so nothing settled here as delivered is cut away.
-    let lang = crate::domain::lang::Lang::parse(&group[0].language).unwrap_or_default();
+    let lang = group[0].language;
     let config = open_config(ctx, &group[0]);
     let budget = config
         .as_ref()
@@ -792,7 +792,7 @@ async fn deliver(
         workspace: &workspace,
         bus: &due.bus,
         rule: due.rule.as_deref().unwrap_or("(deleted rule)"),
-        lang: crate::domain::lang::Lang::parse(&due.language).unwrap_or_default(),
+        lang: due.language,
         contacts: &contacts,
         reached: &reached,
         on_reached,

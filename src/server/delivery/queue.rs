@@ -314,7 +314,7 @@ mod tests {
             config: None,
             lease_until: 0,
             reached: None,
-            language: "en".into(),
+            language: crate::domain::lang::Lang::En,
             title_template: None,
             body_template: None,
         }

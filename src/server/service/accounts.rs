@@ -16,6 +16,9 @@ pub struct SignUp {
     pub email: String,
     pub display_name: String,
     pub password: String,
+    /// The account's message language (`en`, `ja`, `zh`; empty: English): the sign-up
+    /// page sends the language it is shown in.
+    pub language: String,
 }
 
 /// Create an account and its owner. Returns the owner as an actor.
@@ -30,21 +33,23 @@ pub async fn sign_up(state: &AppState, input: SignUp) -> Result<Actor, AppError>
     let email = validate::email("email", &input.email)?;
     let display_name = validate::display_name("display_name", &input.display_name)?;
     let password = validate::new_password("password", &input.password)?;
+    let language = crate::domain::rule::language("language", &input.language)?.unwrap_or_default();
     let hash = password::hash(password).await?;
 
     let mut tx = super::super::store::begin_write(&state.pool)
         .await
         .context("starting sign-up")?;
-    let user_id = match accounts::insert_owner(&mut tx, &email, &display_name, &hash).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::Conflict {
-                field: Some("email".into()),
-                message: "An account with this email already exists. Log in instead.".into(),
-            })
-        }
-        Err(e) => return Err(super::super::error::internal("creating an account", e)),
-    };
+    let user_id =
+        match accounts::insert_owner(&mut tx, &email, &display_name, &hash, language).await {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::Conflict {
+                    field: Some("email".into()),
+                    message: "An account with this email already exists. Log in instead.".into(),
+                })
+            }
+            Err(e) => return Err(super::super::error::internal("creating an account", e)),
+        };
     tx.commit().await.context("committing sign-up")?;
     tracing::info!(user_id, "account created");
     load(state, user_id).await

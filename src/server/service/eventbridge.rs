@@ -43,7 +43,7 @@ pub async fn settings(
         workspace,
         activated_at,
         role,
-        language,
+        language: language.as_str().to_string(),
     })
 }
 
@@ -60,7 +60,7 @@ pub async fn set_language(state: &AppState, actor: &Actor, language: &str) -> Re
     let mut tx = super::super::store::begin_write(&state.pool)
         .await
         .context("starting a language change")?;
-    let before = accounts::set_language(&mut tx, actor.account_id, lang.as_str())
+    let before = accounts::set_language(&mut tx, actor.account_id, lang)
         .await
         .context("setting the account's language")?;
     tx.commit().await.context("committing a language change")?;
@@ -69,7 +69,7 @@ pub async fn set_language(state: &AppState, actor: &Actor, language: &str) -> Re
         actor,
         Action::SetAccountLanguage.as_str(),
         &Resource::account(actor.account_id).arn,
-        json!({ "language": before }),
+        json!({ "language": before.as_str() }),
         json!({ "language": lang.as_str() }),
     )
     .await?;

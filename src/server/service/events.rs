@@ -305,7 +305,7 @@ pub async fn put(
                         config: Some(d.target.config.clone()),
                         lease_until,
                         reached: None,
-                        language: d.target.language.clone(),
+                        language: d.target.language,
                         title_template: d.target.title_template.clone(),
                         body_template: d.target.body_template.clone(),
                     })

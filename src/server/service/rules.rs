@@ -1343,10 +1343,9 @@ pub async fn preview_message(
         Some(lang) => lang,
         None => {
             let mut conn = state.pool.acquire().await.context("reading the language")?;
-            let stored = accounts::language(&mut conn, actor.account_id)
+            accounts::language(&mut conn, actor.account_id)
                 .await
-                .context("reading the account's language")?;
-            crate::domain::lang::Lang::parse(&stored).unwrap_or_default()
+                .context("reading the account's language")?
         }
     };
     let Some(source) = crate::domain::catalog::source(input.source.trim()) else {

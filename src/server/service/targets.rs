@@ -4,6 +4,7 @@
 //! provider said. A test is never retried and never counts as a delivery.
 
 use crate::domain::catalog::TargetKind;
+use crate::domain::lang::Lang;
 use crate::domain::policy::{Action, Resource};
 use crate::domain::target::{Reason, TargetConfig, TestVerdict};
 use crate::domain::AppError;
@@ -14,7 +15,7 @@ use crate::server::delivery::outcome::Outcome;
 use crate::server::delivery::sign::WebhookSecret;
 use crate::server::error::Context;
 use crate::server::state::AppState;
-use crate::server::store::eventbridge;
+use crate::server::store::{accounts, eventbridge};
 
 /// Send a test message to `target` on behalf of rule `rule` on `bus` (`None`: a rule not
 /// yet saved, checked as `rule/*`). Needs UpdateTargets there, as saving the target does.
@@ -24,6 +25,7 @@ pub async fn test_connection(
     bus: &str,
     rule: Option<&str>,
     target: &TargetConfig,
+    language: Option<Lang>,
 ) -> Result<TestVerdict, AppError> {
     authorize(
         actor,
@@ -59,6 +61,10 @@ pub async fn test_connection(
         }
     }
     let workspace = bus_row.workspace.unwrap_or(bus_row.name);
+    let lang = match language {
+        Some(lang) => lang,
+        None => account_language(state, actor).await?,
+    };
     let timeout_s = TEST_TIMEOUT.as_secs();
     // From here on the test reaches out (a lookup, then the request): it takes a place in
     // the account's budget, held until it returns.
@@ -97,7 +103,7 @@ pub async fn test_connection(
         workspace: &workspace,
         bus,
         rule: rule.unwrap_or("(unsaved rule)"),
-        lang: crate::domain::lang::Lang::En,
+        lang,
         contacts: &[],
         reached: &[],
         on_reached: None,
@@ -111,4 +117,16 @@ pub async fn test_connection(
         "test connection"
     );
     Ok(sent.outcome.verdict(sent.latency_ms, timeout_s))
+}
+
+/// The account's message language: what a rule that names none is written in.
+async fn account_language(state: &AppState, actor: &Actor) -> Result<Lang, AppError> {
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .context("reading the account's language")?;
+    accounts::language(&mut conn, actor.account_id)
+        .await
+        .context("reading the account's language")
 }

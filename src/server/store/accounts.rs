@@ -50,10 +50,13 @@ pub async fn insert_owner(
     email: &str,
     display_name: &str,
     password_hash: &str,
+    language: crate::domain::lang::Lang,
 ) -> Result<i64, sqlx::Error> {
-    let account_id: i64 = sqlx::query_scalar("INSERT INTO accounts DEFAULT VALUES RETURNING id")
-        .fetch_one(&mut *conn)
-        .await?;
+    let account_id: i64 =
+        sqlx::query_scalar("INSERT INTO accounts (language) VALUES (?1) RETURNING id")
+            .bind(language)
+            .fetch_one(&mut *conn)
+            .await?;
     sqlx::query_scalar(&format!(
         "INSERT INTO users (account_id, email, display_name, password_hash, is_owner, session_nonce)
          VALUES (?1, ?2, ?3, ?4, 1, {NEW_NONCE}) RETURNING id"
@@ -96,8 +99,11 @@ pub async fn activated_at(
         .await
 }
 
-/// The account's message language (`en`, `ja`, `zh`).
-pub async fn language(conn: &mut SqliteConnection, account_id: i64) -> Result<String, sqlx::Error> {
+/// The account's message language.
+pub async fn language(
+    conn: &mut SqliteConnection,
+    account_id: i64,
+) -> Result<crate::domain::lang::Lang, sqlx::Error> {
     sqlx::query_scalar("SELECT language FROM accounts WHERE id = ?1")
         .bind(account_id)
         .fetch_one(conn)
@@ -108,8 +114,8 @@ pub async fn language(conn: &mut SqliteConnection, account_id: i64) -> Result<St
 pub async fn set_language(
     conn: &mut SqliteConnection,
     account_id: i64,
-    new: &str,
-) -> Result<String, sqlx::Error> {
+    new: crate::domain::lang::Lang,
+) -> Result<crate::domain::lang::Lang, sqlx::Error> {
     let before = language(&mut *conn, account_id).await?;
     sqlx::query("UPDATE accounts SET language = ?2 WHERE id = ?1")
         .bind(account_id)
@@ -280,4 +286,41 @@ pub async fn set_locale(
         .execute(pool)
         .await
         .map(|r| r.rows_affected() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_users_locale_is_one_herald_has_or_none() {
+        let pool = super::super::plans::migrated().await;
+        sqlx::query(
+            "INSERT INTO accounts (id) VALUES (1);
+             INSERT INTO users (id, account_id, display_name, password_hash, session_nonce)
+             VALUES (1, 1, 'Ada', 'x', 'n');",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        for ok in [Some("ja"), Some("zh"), None, Some("en")] {
+            assert!(set_locale(&pool, 1, ok).await.unwrap(), "{ok:?}");
+        }
+        for bad in ["fr", "EN", "ja-JP", ""] {
+            let err = set_locale(&pool, 1, Some(bad)).await.unwrap_err();
+            assert!(err.to_string().contains("users.locale"), "{bad}: {err}");
+        }
+        let refused = sqlx::query(
+            "INSERT INTO users (account_id, display_name, password_hash, session_nonce, locale)
+             VALUES (1, 'Bob', 'x', 'm', 'de')",
+        )
+        .execute(&pool)
+        .await;
+        assert!(refused.is_err());
+        let kept: Option<String> = sqlx::query_scalar("SELECT locale FROM users WHERE id = 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("en"));
+    }
 }

@@ -2,6 +2,7 @@
 //! transaction), the workers' claims with a lease, attempt records, the delivery log, the
 //! figures behind `/metrics`, and the clean-up of old settled events.
 
+use crate::domain::lang::Lang;
 use crate::domain::models::{AttemptView, DeliveryStatus, EventView, UnknownTypes};
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -26,7 +27,7 @@ pub struct MatchTarget {
     pub rule_name: String,
     pub config: String,
     /// The language of the rule's messages: the rule's, else the account's.
-    pub language: String,
+    pub language: Lang,
     /// The rule's message templates, handed to the workers with the deliveries.
     pub title_template: Option<String>,
     pub body_template: Option<String>,
@@ -68,7 +69,7 @@ struct RuleTargetRow {
     target_id: Option<i64>,
     kind: Option<String>,
     config: Option<String>,
-    language: String,
+    language: Lang,
     title_template: Option<String>,
     body_template: Option<String>,
 }
@@ -76,8 +77,8 @@ struct RuleTargetRow {
 /// The enabled rules of a bus with their targets, and the targets' rule names and settings.
 pub(super) const ENABLED_RULES_SQL: &str =
     "SELECT r.id, r.source, r.types, r.pattern, r.name, t.id AS target_id, t.kind, t.config,
-            COALESCE(r.language, a.language, 'en') AS language, r.title_template,
-            r.body_template
+            COALESCE(r.language, a.language) AS language,
+            r.title_template, r.body_template
      FROM rules r JOIN accounts a ON a.id = r.account_id
      LEFT JOIN targets t ON t.rule_id = r.id AND t.disabled_at IS NULL
      WHERE r.bus_id = ?1 AND r.enabled = 1
@@ -333,8 +334,8 @@ pub struct Due {
     pub lease_until: i64,
     /// Voice and SMS: the numbers earlier attempts reached (a JSON array).
     pub reached: Option<String>,
-    /// The language of the messages: the rule's, else the account's (`en`, `ja`, `zh`).
-    pub language: String,
+    /// The language of the messages: the rule's, else the account's.
+    pub language: Lang,
     /// The rule's message templates (`None`: the built-in title or body).
     pub title_template: Option<String>,
     pub body_template: Option<String>,
@@ -395,7 +396,7 @@ pub(crate) const DUE_BY_IDS_SQL: &str =
     "SELECT d.id, d.account_id, d.webhook_id, d.attempts, d.kind, d.event_id, e.envelope,
             b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config,
             d.lease_until, d.reached,
-            COALESCE(r.language, a.language, 'en') AS language,
+            COALESCE(r.language, a.language) AS language,
             r.title_template, r.body_template
      FROM deliveries d
      JOIN accounts a ON a.id = d.account_id

@@ -28,11 +28,39 @@ use std::time::{Duration, Instant};
 /// How long a statement waits for a lock another connection holds.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The options of a `sqlite:` URL (`sqlite://data/herald.db`, `sqlite::memory:`). Anything
+/// else is refused naming only its scheme (a PostgreSQL URL may hold a password): sqlx would
+/// take `postgres://host/db` for a file name and create a directory `postgres:`.
+fn sqlite_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
+    if !url.starts_with("sqlite:") {
+        let scheme = url.split_once(':').map(|(s, _)| s).filter(|s| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        });
+        return Err(match scheme {
+            Some("postgres" | "postgresql") => anyhow::anyhow!(
+                "--database-url: PostgreSQL is not supported by this version of Herald yet; \
+                 use a SQLite URL such as sqlite://data/herald.db"
+            ),
+            Some(scheme) => anyhow::anyhow!(
+                "--database-url: {scheme}: URLs are not supported; use a SQLite URL such as \
+                 sqlite://data/herald.db"
+            ),
+            None => anyhow::anyhow!(
+                "--database-url must be a SQLite URL such as sqlite://data/herald.db (a bare \
+                 file name is not one)"
+            ),
+        });
+    }
+    SqliteConnectOptions::from_str(url)
+        .map_err(|e| anyhow::anyhow!("--database-url {url:?} is not a SQLite URL: {e}"))
+}
+
 /// Open (creating if missing) the SQLite database at `url`, in WAL mode with foreign keys
 /// on; a write-ahead log that SQLite restarts itself is cut back to `wal_limit_bytes`.
 pub async fn connect(url: &str, wal_limit_bytes: u64) -> anyhow::Result<SqlitePool> {
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(|e| anyhow::anyhow!("--database-url {url:?} is not a SQLite URL: {e}"))?
+    let options = sqlite_options(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         // Every commit is synced to disk before it returns: an event acknowledged with a
@@ -71,8 +99,7 @@ pub async fn connect(url: &str, wal_limit_bytes: u64) -> anyhow::Result<SqlitePo
 
 /// The directory holding the database file (where the secret key file lives).
 pub fn data_dir(url: &str) -> anyhow::Result<std::path::PathBuf> {
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(|e| anyhow::anyhow!("--database-url {url:?} is not a SQLite URL: {e}"))?;
+    let options = sqlite_options(url)?;
     let dir = options
         .get_filename()
         .parent()
@@ -269,6 +296,37 @@ pub fn id_list(ids: &[i64]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn only_sqlite_urls_are_taken_and_others_are_refused_by_scheme_alone() {
+        let err = connect("postgres://herald:s3cret@db.internal/herald", 1 << 20)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("PostgreSQL is not supported"), "{err}");
+        assert!(
+            !err.contains("s3cret") && !err.contains("db.internal"),
+            "{err}"
+        );
+        assert!(
+            !std::path::Path::new("postgres:").exists(),
+            "a directory was made"
+        );
+        let err = data_dir("postgresql://h/db").unwrap_err().to_string();
+        assert!(err.contains("PostgreSQL is not supported"), "{err}");
+        let err = connect("mysql://u:p@h/db", 1 << 20)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("mysql: URLs are not supported"), "{err}");
+        assert!(!err.contains("u:p"), "{err}");
+        let err = connect("data/herald.db", 1 << 20)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("must be a SQLite URL"), "{err}");
+        assert!(connect("sqlite::memory:", 1 << 20).await.is_ok());
+    }
 
     #[tokio::test]
     async fn commits_are_synced_and_the_log_is_truncated_on_demand() {

@@ -151,8 +151,9 @@ fn metrics_statements() -> Vec<Statement> {
 /// the queue and none of the history.
 const QUEUE_INDEX: &str = "deliveries_due";
 
-/// A fresh database in memory with every migration applied.
-async fn migrated() -> SqlitePool {
+/// A fresh database in memory with every migration applied (one connection: the memory
+/// database is the connection's).
+pub(super) async fn migrated() -> SqlitePool {
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(SqliteConnectOptions::from_str("sqlite::memory:").unwrap())

@@ -161,6 +161,83 @@ pub async fn seen_type(
 mod tests {
     use super::*;
 
+    fn seen<'a>(source: &'a str, event_type: &'a str, count: i64) -> Seen<'a> {
+        Seen {
+            source,
+            event_type,
+            count,
+            envelope: "{}",
+        }
+    }
+
+    async fn counts(pool: &SqlitePool, bus_id: i64) -> Vec<(String, String, i64)> {
+        sqlx::query_as(
+            "SELECT source, type, count FROM unknown_types WHERE bus_id = ?1 AND source IN ('', 'a', 'b', 'c')
+             ORDER BY source, type",
+        )
+        .bind(bus_id)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_full_bus_counts_new_pairs_on_its_overflow_row_and_known_pairs_on_theirs() {
+        let pool = super::super::plans::migrated().await;
+        sqlx::query(
+            "INSERT INTO accounts (id) VALUES (1);
+             INSERT INTO event_buses (id, account_id, name) VALUES (1, 1, 'one'), (2, 1, 'two');",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        // One free slot left on bus 1.
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+             INSERT INTO unknown_types (bus_id, source, type, count, sample, first_seen, last_seen)
+             SELECT 1, 'filler', 't' || i, 1, '{}', 't', 't' FROM n",
+        )
+        .bind(MAX_PAIRS - 1)
+        .execute(&pool)
+        .await
+        .unwrap();
+        // (One connection to the memory database: each count takes it and gives it back.)
+
+        // The same pair twice in one request takes the last slot once, counting both.
+        count(
+            &mut *pool.acquire().await.unwrap(),
+            1,
+            &[seen("a", "x", 2), seen("a", "x", 3)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(counts(&pool, 1).await, [("a".into(), "x".into(), 5)]);
+        // Full: a new pair goes to the overflow row; a known one is still counted on its own.
+        count(
+            &mut *pool.acquire().await.unwrap(),
+            1,
+            &[seen("b", "x", 1), seen("a", "x", 1), seen("c", "y", 2)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            counts(&pool, 1).await,
+            [
+                (String::new(), String::new(), 3),
+                ("a".into(), "x".into(), 6)
+            ]
+        );
+        let (_, total) = list(&pool, 1, 10).await.unwrap();
+        assert_eq!(total, MAX_PAIRS + 1);
+        assert!(!seen_source(&pool, 1, "b").await.unwrap());
+        assert!(seen_type(&pool, 1, "a", "x").await.unwrap());
+        // Another bus has its own pairs.
+        count(&mut *pool.acquire().await.unwrap(), 2, &[seen("b", "x", 1)])
+            .await
+            .unwrap();
+        assert_eq!(counts(&pool, 2).await, [("b".into(), "x".into(), 1)]);
+    }
+
     #[test]
     fn a_long_sample_is_cut_at_a_character_boundary_and_says_so() {
         assert_eq!(sample("{}"), "{}");

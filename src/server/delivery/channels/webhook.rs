@@ -76,7 +76,8 @@ impl<'a> Endpoint<'a> {
         let event = match job.payload {
             Payload::Event { envelope, .. } => envelope,
             Payload::Test => {
-                test_event = render::test_event(job.workspace, job.webhook_id, &now_rfc3339());
+                test_event =
+                    render::test_event(job.workspace, job.webhook_id, &now_rfc3339(), job.lang);
                 &test_event
             }
             Payload::Digest(_) => {

@@ -55,8 +55,8 @@ pub const TEST_EVENT_TYPE: &str = "herald.test";
 /// The clearly marked event "Test connection" sends to an HTTP target, which renders it in
 /// its payload format like any event (so the test proves the receiver takes that format):
 /// a CloudEvent of type [`TEST_EVENT_TYPE`] from source `herald`, whose data says
-/// `"test": true` and carries the test message's text. `id` is the test's webhook-id.
-pub fn test_event(workspace: &str, id: &str, time: &str) -> Value {
+/// `"test": true` and carries the test message's text in `lang`. `id` is the test's webhook-id.
+pub fn test_event(workspace: &str, id: &str, time: &str, lang: Lang) -> Value {
     json!({
         "specversion": "1.0",
         "id": id,
@@ -65,7 +65,7 @@ pub fn test_event(workspace: &str, id: &str, time: &str) -> Value {
         "time": time,
         "data": {
             "test": true,
-            "message": test_message(workspace, Lang::En).lines.join(" "),
+            "message": test_message(workspace, lang).lines.join(" "),
             "workspace": workspace,
             "event": { "entity_id": "test" },
         },
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn the_test_event_is_marked_in_every_format() {
-        let e = test_event("vision", "msg_test_1", "2026-11-29T06:00:00Z");
+        let e = test_event("vision", "msg_test_1", "2026-11-29T06:00:00Z", Lang::En);
         let standard = http_payload(&e, PayloadFormat::Standard).body;
         assert_eq!(standard["event_type"], TEST_EVENT_TYPE);
         assert_eq!(standard["test"], true);
