@@ -1,6 +1,8 @@
 //! Event rules and quota increase requests.
 
-use crate::domain::rule::{BusRules, QuotaRequestView, RuleInput, RuleView, SavedRule};
+use crate::domain::rule::{
+    BusRules, MessagePreview, QuotaRequestView, RuleInput, RuleView, SavedRule,
+};
 use crate::domain::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -128,6 +130,19 @@ pub async fn decide_quota_request(id: i64, approve: bool) -> Result<QuotaRequest
     let result = async {
         let (state, actor) = ctx::actor().await?;
         crate::server::service::rules::decide(&state, &actor, id, approve).await
+    }
+    .await;
+    ctx::respond(result)
+}
+
+/// The rule form's message preview: the templates of `rule` over the catalog sample of its
+/// first chosen type, or why they cannot be used (naming the field and the line).
+#[server(prefix = "/api/ui", endpoint = "preview_message", input = Json)]
+pub async fn preview_message(bus: String, rule: RuleInput) -> Result<MessagePreview, AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, actor) = ctx::actor().await?;
+        crate::server::service::rules::preview_message(&state, &actor, &bus, &rule).await
     }
     .await;
     ctx::respond(result)

@@ -1103,6 +1103,8 @@ pub enum Words {
     TestLine2,
     TestTitle,
     At,
+    /// Before why a rule's message template failed for an event.
+    TemplateFailed,
 }
 
 impl Words {
@@ -1126,6 +1128,11 @@ impl Words {
             ],
             Words::TestTitle => ["Test message", "テストメッセージ", "测试消息"],
             Words::At => ["at", "発生", "发生于"],
+            Words::TemplateFailed => [
+                "The rule's message template failed, so Herald sent its own message",
+                "ルールのメッセージテンプレートが失敗したため、Herald 標準のメッセージを送信しました",
+                "规则的消息模板出错，因此发送了 Herald 的默认消息",
+            ],
         })
     }
 }

@@ -36,6 +36,60 @@ pub struct RuleInput {
     /// The language of the rule's messages (`en`, `ja`, `zh`); empty for the account's.
     #[serde(default)]
     pub language: String,
+    /// The rule's own message title, a template over the event; empty for the built-in
+    /// headline.
+    #[serde(default)]
+    pub title_template: String,
+    /// The rule's own message body, a template over the event; empty for the built-in facts.
+    #[serde(default)]
+    pub body_template: String,
+}
+
+/// The field of a rule's title template.
+pub const TITLE_TEMPLATE: &str = "title_template";
+/// The field of a rule's body template.
+pub const BODY_TEMPLATE: &str = "body_template";
+/// Longest message template, in characters.
+pub const MAX_TEMPLATE_CHARS: usize = 4000;
+
+/// A message template as a form or the API gives it: `None` when blank. Only its size and
+/// characters are checked here; the server compiles it (and names the line that does not).
+pub fn template(field: &str, raw: &str) -> Result<Option<String>, AppError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    let len = raw.chars().count();
+    if len > MAX_TEMPLATE_CHARS {
+        return Err(AppError::invalid(
+            field,
+            format!("is too long: {len} characters, at most {MAX_TEMPLATE_CHARS}"),
+        ));
+    }
+    if let Some(c) = raw
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(AppError::invalid(
+            field,
+            format!("may not contain control characters (found {c:?})"),
+        ));
+    }
+    Ok(Some(raw.replace("\r\n", "\n")))
+}
+
+/// What the rule form's message preview shows: the templates rendered over the catalog
+/// sample of the first chosen type, or why not (naming the line).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessagePreview {
+    /// The event type whose sample was used.
+    pub event_type: String,
+    /// The title as a chat or email would show it.
+    pub title: String,
+    /// The body, one entry a line.
+    pub body: Vec<String>,
+    /// Why a template could not be used, naming its field and line; the title and body are
+    /// then the built-in ones, as a delivery would send them.
+    pub error: Option<String>,
 }
 
 fn yes() -> bool {
@@ -134,6 +188,9 @@ pub struct Definition {
     pub pattern: Option<Pattern>,
     /// The language of the rule's messages; `None` for the account's.
     pub language: Option<Lang>,
+    /// The rule's message templates (size-checked; the server compiles them).
+    pub title_template: Option<String>,
+    pub body_template: Option<String>,
 }
 
 /// A message language as a form or the API gives it: empty for the account's language.
@@ -196,6 +253,8 @@ impl RuleInput {
             ));
         }
         let language = language("language", &self.language)?;
+        let title_template = template(TITLE_TEMPLATE, &self.title_template)?;
+        let body_template = template(BODY_TEMPLATE, &self.body_template)?;
         let source = match catalog::source(self.source.trim()) {
             Some(source) => RuleSource::Catalog(source),
             None if self.source.trim().is_empty() => {
@@ -221,6 +280,8 @@ impl RuleInput {
                 types: vec![catalog::ALL_TYPES.to_string()],
                 pattern: parse_pattern(&self.pattern)?,
                 language,
+                title_template,
+                body_template,
             });
         }
         let mut types: Vec<String> = Vec::with_capacity(self.types.len());
@@ -252,6 +313,8 @@ impl RuleInput {
             types,
             pattern,
             language,
+            title_template,
+            body_template,
         })
     }
 }
@@ -365,6 +428,12 @@ pub struct RuleView {
     /// The language of the rule's messages (`en`, `ja`, `zh`); empty for the account's.
     #[serde(default)]
     pub language: String,
+    /// The rule's message title template; empty for the built-in headline.
+    #[serde(default)]
+    pub title_template: String,
+    /// The rule's message body template; empty for the built-in facts.
+    #[serde(default)]
+    pub body_template: String,
     /// The reader may not read the rule (no GetRule): its description, source, types and
     /// pattern are left empty, and mean nothing.
     #[serde(default)]
@@ -664,6 +733,22 @@ mod tests {
         let mut long = input("pai.dlc", &["dlc:Job:Failed"], "");
         long.description = "x".repeat(MAX_DESCRIPTION + 1);
         assert_eq!(field(long), "description");
+        let mut long = input("pai.dlc", &["dlc:Job:Failed"], "");
+        long.title_template = "x".repeat(MAX_TEMPLATE_CHARS + 1);
+        assert_eq!(field(long), TITLE_TEMPLATE);
+        let mut long = input("pai.dlc", &["dlc:Job:Failed"], "");
+        long.body_template = "x".repeat(MAX_TEMPLATE_CHARS + 1);
+        assert_eq!(field(long), BODY_TEMPLATE);
+        let mut bell = input("pai.dlc", &["dlc:Job:Failed"], "");
+        bell.body_template = "ding\u{7}".into();
+        assert_eq!(field(bell), BODY_TEMPLATE);
+        // Blank is none; lines are kept.
+        let mut fine = input("pai.dlc", &["dlc:Job:Failed"], "");
+        fine.title_template = "  ".into();
+        fine.body_template = "a\r\nb".into();
+        let d = fine.definition().unwrap();
+        assert_eq!(d.title_template, None);
+        assert_eq!(d.body_template.as_deref(), Some("a\nb"));
     }
 
     #[test]

@@ -3074,3 +3074,78 @@ async fn datarobot_types_no_family_knows_follow_the_bus_and_refusals_name_dataro
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
     assert_eq!(r.body["field"], "event.entity_id", "{r:?}");
 }
+
+// ---------------------------------------------------------------------------------------
+// A rule's own message templates.
+
+/// A rule with templates: the robot gets the templated title and body, made inert (an
+/// event's `<b>` and `@all` cannot become markup or a mention), with the link back; the
+/// HTTP target of the same rule gets the standard template, unchanged.
+#[tokio::test]
+async fn a_templated_rule_sends_its_message_to_a_robot_and_the_unchanged_payload_to_http() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let saved = save_ok(
+        &mut v,
+        &json!({"name": "tmpl", "source": MODEL, "types": [APPROVED],
+                "title_template": "Model {{ event.data.note }} approved in {{ workspace }}",
+                "body_template": "Rule {{ rule.name }}\n\n  id {{ event.id }} ({{ event.type }})",
+                "targets": [http(&base, "plain", "standard"), ding(&base, DING_SECRET)]}),
+    )
+    .await;
+    fakes.learn_secrets(&saved, &["plain"]);
+    let (_, token) = access_key(&mut v).await;
+    let mut e = event(MODEL, APPROVED, "m-1");
+    e["data"]["note"] = json!("<b>@all</b>");
+    let p = put_ok(&app, &token, &e).await;
+    let ds = settled(&db(&app).await, p.herald_id(0)).await;
+    assert!(ds.iter().all(|d| d.status == "delivered"), "{ds:#?}");
+
+    let sent = fakes.ding_with(0);
+    assert_eq!(sent.len(), 1, "{sent:#?}");
+    let title = sent[0]["markdown"]["title"].as_str().unwrap();
+    assert_eq!(
+        title,
+        "[Herald] Model ＜b＞＠all＜/b＞ approved in team · team"
+    );
+    let text = sent[0]["markdown"]["text"].as_str().unwrap();
+    let expected = format!(
+        "#### [Herald] Model ＜b＞＠all＜/b＞ approved in team\n\nRule tmpl\n\nid m-1 ({APPROVED})\n\n[Open in Herald]({}/buses/{BUS}/events/{})",
+        app.base(),
+        p.herald_id(0)
+    );
+    assert_eq!(text, expected);
+
+    let got = fakes.hits("plain");
+    assert_eq!(got.len(), 1);
+    let mut standard = e["data"].clone();
+    standard["event_type"] = json!(APPROVED);
+    standard["timestamp"] = json!(TIME_UNIX);
+    assert_eq!(got[0].json(), standard);
+}
+
+/// A template that compiles but fails for an event (a field this event lacks) does not
+/// lose the delivery: the built-in message goes out, saying the template failed and why.
+#[tokio::test]
+async fn a_template_that_fails_for_an_event_falls_back_to_the_built_in_message() {
+    let (base, fakes) = fakes().await;
+    let app = herald().await;
+    let mut v = owner(&app, "ada@example.com").await;
+    let mut rule = dlc_rule("fragile", json!([ding(&base, DING_SECRET)]));
+    rule["body_template"] = json!("Owner: {{ event.data.job.owner_name }}");
+    save_ok(&mut v, &rule).await;
+    let (_, token) = access_key(&mut v).await;
+    let p = put_ok(&app, &token, &dlc_failed("f-1", "nightly")).await;
+    let ds = settled(&db(&app).await, p.herald_id(0)).await;
+    assert_eq!(ds[0].status, "delivered", "{ds:#?}");
+    let sent = fakes.ding_with(0);
+    assert_eq!(sent.len(), 1, "{sent:#?}");
+    let text = sent[0]["markdown"]["text"].as_str().unwrap();
+    assert!(text.contains("**Workspace:** team"), "{text}");
+    assert!(
+        text.contains("(The rule's message template failed, so Herald sent its own message: body_template: line 1: undefined value"),
+        "{text}"
+    );
+    assert!(text.contains("/events/"), "the link back stays: {text}");
+}

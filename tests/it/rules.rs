@@ -1230,3 +1230,65 @@ async fn review_findings_stay_fixed() {
     let saved = save_ok(&mut v, Some("twice"), &dlc_rule("twice", json!([cleared]))).await;
     assert!(saved["rule"]["targets"][0]["secret_masked"].is_null());
 }
+
+/// A rule's message templates: one that does not compile is refused naming its field and
+/// line (the save stores nothing); good ones are stored and read back; the form's preview
+/// renders them over the catalog sample, or names the line that fails.
+#[tokio::test]
+async fn message_templates_are_checked_at_save_stored_and_previewed() {
+    let (_app, mut v) = herald(true).await;
+    let (base, _seen) = fake_dingtalk().await;
+    let mut rule = dlc_rule("templated", json!([ding(&base)]));
+
+    rule["body_template"] = json!("Job {{ event.data.job.name }}\n{% if x %}never closed");
+    let r = save(&mut v, None, &rule).await;
+    assert_invalid(&r, "body_template");
+    assert!(message(&r).starts_with("line 2: syntax error"), "{r:?}");
+    rule["body_template"] = json!("");
+    rule["title_template"] = json!("{{ event.data.job.name ");
+    let r = save(&mut v, None, &rule).await;
+    assert_invalid(&r, "title_template");
+    assert!(message(&r).contains("line 1"), "{r:?}");
+    rule["title_template"] = json!("{% include \"/etc/passwd\" %}");
+    assert_invalid(&save(&mut v, None, &rule).await, "title_template");
+    rule["title_template"] = json!("x".repeat(4001));
+    let r = save(&mut v, None, &rule).await;
+    assert_invalid(&r, "title_template");
+    assert!(message(&r).contains("at most 4000"), "{r:?}");
+    assert!(rule_names(&mut v).await.is_empty());
+
+    rule["title_template"] = json!("{{ event.data.job.name }} failed in {{ workspace }}");
+    rule["body_template"] = json!("Why: {{ event.data.job.reason_message | default(\"-\") }}");
+    save_ok(&mut v, None, &rule).await;
+    let stored = get_rule(&mut v, "templated").await.json();
+    assert_eq!(stored["title_template"], rule["title_template"], "{stored}");
+    assert_eq!(stored["body_template"], rule["body_template"], "{stored}");
+
+    let preview = |rule: &Value| json!({"bus": BUS, "rule": rule});
+    let r = v.call_json("preview_message", &preview(&rule)).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let p = r.json();
+    assert_eq!(p["error"], Value::Null, "{p}");
+    assert_eq!(p["event_type"], "dlc:Job:Failed");
+    assert!(
+        p["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("[Herald] nightly-train-resnet50 failed in team"),
+        "{p}"
+    );
+    assert!(
+        p["body"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Why: worker-1 exited"),
+        "{p}"
+    );
+    rule["body_template"] = json!("ok\n{{ event.data.job.nme }}");
+    let p = v.call_json("preview_message", &preview(&rule)).await.json();
+    let error = p["error"].as_str().unwrap_or_default();
+    assert!(
+        error.starts_with("body_template: line 2: undefined value"),
+        "{p}"
+    );
+}

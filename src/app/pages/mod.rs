@@ -13,6 +13,7 @@ pub mod not_found;
 pub mod quota;
 pub mod ram;
 pub mod rule_form;
+pub mod rule_template;
 pub mod rules;
 pub mod settings;
 pub mod unknown_types;

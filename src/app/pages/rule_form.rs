@@ -1,9 +1,11 @@
 //! `/buses/:bus/rules/new` and `/buses/:bus/rules/:rule/edit`: "Create event rule" as the PAI
 //! console has it, in two steps. Step 1 "Event type": name, source, its types grouped by
-//! category (or "All event types of this source", `*`), and an optional pattern with a live preview against the catalog samples.
+//! category (or "All event types of this source", `*`), and an optional pattern with a live preview against the catalog samples;
+//! then the rule's own message templates with their preview (`rule_template`).
 //! Step 2 "Event target": targets of every kind the source allows, "Test connection", and a
 //! live quota meter. The server checks everything again at save.
 
+use super::rule_template::{MessageTemplates, Step1};
 use super::rules::bus_param;
 use super::ErrorNotice;
 use crate::api::contacts::list_contacts;
@@ -339,6 +341,18 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
             .map(|r| r.pattern.clone())
             .unwrap_or_default(),
     );
+    let title_template = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|r| r.title_template.clone())
+            .unwrap_or_default(),
+    );
+    let body_template = RwSignal::new(
+        initial
+            .as_ref()
+            .map(|r| r.body_template.clone())
+            .unwrap_or_default(),
+    );
     let first: Vec<Draft> = initial
         .as_ref()
         .map(|r| {
@@ -364,6 +378,8 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
         pattern: pattern.get_untracked(),
         targets: drafts.get_untracked().iter().map(Draft::input).collect(),
         language: language.get_untracked(),
+        title_template: title_template.get_untracked(),
+        body_template: body_template.get_untracked(),
     };
     let save = Action::new(move |input: &RuleInput| {
         let input = input.clone();
@@ -658,6 +674,13 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
                 </p>
                 {field_error(error, || "pattern".into())}
                 <PatternPreview source types pattern/>
+                <MessageTemplates
+                    bus=bus.get_value()
+                    title_template
+                    body_template
+                    step1=Step1 { name, source, types, language }
+                    error
+                />
 
                 <div class="buttons">
                     <a class="button secondary" href=move || format!("/buses/{}", bus.get_value())>{t!(i18n, common.cancel)}</a>

@@ -672,7 +672,17 @@ async fn attempt_digest(
         .as_ref()
         .map(channels::digest_budget)
         .unwrap_or(render::Budget::MARKDOWN);
-    let fits = render::digest_fit(&workspace, &items, budget, lang);
+    let templates = render::Templates::new(
+        group[0].title_template.clone(),
+        group[0].body_template.clone(),
+    );
+    let of = render::DigestOf {
+        workspace: &workspace,
+        rule: group[0].rule.as_deref().unwrap_or("(deleted rule)"),
+        lang,
+        templates: &templates,
+    };
+    let fits = render::digest_fit(&of, &items, budget);
     if fits == 0 {
         // Not even one event fits a digest: the first goes alone, as its own message
         // (which keeps its link when it is long), and the rest wait.
@@ -685,7 +695,7 @@ async fn attempt_digest(
         return out;
     }
     let (group, later) = group.split_at(fits.min(group.len()));
-    let digest = render::digest(&workspace, &items[..group.len()], lang);
+    let digest = render::digest(&of, &items[..group.len()]);
     let mut leases: Vec<(i64, i64)> = group.iter().map(|d| (d.id, d.lease_until)).collect();
     let sent = match config {
         Ok(config) => {
@@ -759,6 +769,7 @@ async fn deliver(
         .and_then(|r| serde_json::from_str(r).ok())
         .unwrap_or_default();
     let workspace = due.workspace.clone().unwrap_or_else(|| due.bus.clone());
+    let templates = render::Templates::new(due.title_template.clone(), due.body_template.clone());
     let public_url = &state.config.public_url;
     let ctx = ChannelContext {
         out: &state.sender,
@@ -774,6 +785,7 @@ async fn deliver(
             None => Payload::Event {
                 envelope: &envelope,
                 event_id: due.event_id,
+                templates: &templates,
             },
         },
         webhook_id: &due.webhook_id,

@@ -315,6 +315,8 @@ mod tests {
             lease_until: 0,
             reached: None,
             language: crate::domain::lang::Lang::En,
+            title_template: None,
+            body_template: None,
         }
     }
 

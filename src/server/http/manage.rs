@@ -113,6 +113,14 @@ pub struct ApiRule {
     /// account's language.
     #[serde(default)]
     pub language: Option<String>,
+    /// The rule's own message title: a template over the event (minijinja, at most 4,000
+    /// characters; see README "Your own message"); absent, null or empty for the built-in
+    /// headline. A template that does not compile is refused naming the line.
+    #[serde(default)]
+    pub title_template: Option<String>,
+    /// The rule's own message body, as `title_template`; empty for the built-in facts.
+    #[serde(default)]
+    pub body_template: Option<String>,
 }
 
 impl ApiRule {
@@ -131,6 +139,8 @@ impl ApiRule {
                 .unwrap_or_default(),
             targets: self.targets.into_iter().map(Into::into).collect(),
             language: self.language.unwrap_or_default(),
+            title_template: self.title_template.unwrap_or_default(),
+            body_template: self.body_template.unwrap_or_default(),
         }
     }
 }

@@ -306,6 +306,8 @@ pub async fn put(
                         lease_until,
                         reached: None,
                         language: d.target.language,
+                        title_template: d.target.title_template.clone(),
+                        body_template: d.target.body_template.clone(),
                     })
                     .collect();
                 Some((reservation, dues))

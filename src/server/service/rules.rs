@@ -10,7 +10,7 @@ use super::super::crypto::{mask, mask_url, target_row};
 use super::super::delivery::sign::WebhookSecret;
 use super::super::error::{internal, is_unique_violation, Context};
 use super::super::state::AppState;
-use super::super::store::{contacts, eventbridge, events, rules, unknown_types};
+use super::super::store::{accounts, contacts, eventbridge, events, rules, unknown_types};
 use super::audit;
 use crate::domain::catalog::TargetKind;
 use crate::domain::policy::{Action, Resource, SERVICE_LINKED_ROLE};
@@ -304,6 +304,8 @@ async fn views(state: &AppState, rows: Vec<rules::RuleRow>) -> Result<Vec<RuleVi
                 types,
                 pattern,
                 language: row.language.unwrap_or_default(),
+                title_template: row.title_template.unwrap_or_default(),
+                body_template: row.body_template.unwrap_or_default(),
                 definition_hidden: false,
                 targets_hidden: false,
                 quota: row.quota as u32,
@@ -343,7 +345,7 @@ pub async fn list(state: &AppState, actor: &Actor, bus: &str) -> Result<Vec<Rule
 
 /// Strip from `rule` what `actor` may not read, as an explicit Deny or a missing Allow
 /// says: without GetRule on it, its definition (description, source, types, pattern) and
-/// its targets; without ListTargets, its targets. Its name, state and counts stay: listing
+/// its templates and its targets; without ListTargets, its targets. Its name, state and counts stay: listing
 /// them is what ListRules allows.
 pub fn redact(actor: &Actor, rule: &mut RuleView) {
     let resource = Resource::rule(actor.account_id, &rule.bus, &rule.name);
@@ -352,6 +354,8 @@ pub fn redact(actor: &Actor, rule: &mut RuleView) {
         rule.source.clear();
         rule.types.clear();
         rule.pattern.clear();
+        rule.title_template.clear();
+        rule.body_template.clear();
         rule.definition_hidden = true;
         rule.targets.clear();
         rule.targets_hidden = true;
@@ -580,6 +584,15 @@ async fn prepare(
     AppError,
 > {
     let def = input.definition()?;
+    // The templates compile, or the save is refused naming the field and the line.
+    for (field, source) in [
+        (rule::TITLE_TEMPLATE, &def.title_template),
+        (rule::BODY_TEMPLATE, &def.body_template),
+    ] {
+        if let Some(source) = source {
+            crate::server::delivery::render::template::check(field, source)?;
+        }
+    }
     check_unlisted(state, bus_id, stored_rule, &def).await?;
     let mut targets = Vec::with_capacity(input.targets.len());
     let mut new_secrets = Vec::new();
@@ -787,6 +800,8 @@ async fn write(
         types: &types,
         pattern: pattern.as_deref(),
         language: def.language.map(|l| l.as_str()),
+        title_template: def.title_template.as_deref(),
+        body_template: def.body_template.as_deref(),
     };
     let contact_lists: Vec<Vec<i64>> = targets
         .iter()
@@ -918,6 +933,8 @@ fn with_targets(row: &rules::RuleRow, targets: Vec<TargetInput>) -> RuleInput {
         types: serde_json::from_str(&row.types).unwrap_or_default(),
         pattern: row.pattern.clone().unwrap_or_default(),
         language: row.language.clone().unwrap_or_default(),
+        title_template: row.title_template.clone().unwrap_or_default(),
+        body_template: row.body_template.clone().unwrap_or_default(),
         targets,
     }
 }
@@ -1305,4 +1322,98 @@ pub async fn decide(
     )
     .await?;
     Ok(decided)
+}
+
+/// The rule form's message preview: `input`'s templates rendered over the catalog sample of
+/// its first chosen type, in its language (else the account's), as a delivery would send
+/// them; a template that is too long, does not compile or fails for the sample comes back
+/// as `error` (naming the field and the line) beside the message a delivery would send.
+///
+/// No `authorize`: the preview reads nothing of the account's rules, buses or events (the
+/// sample is the catalog's, the templates are the caller's own text) and writes nothing;
+/// a signed-in actor is enough, and only the account's own language is read.
+pub async fn preview_message(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    input: &RuleInput,
+) -> Result<rule::MessagePreview, AppError> {
+    use crate::server::delivery::render::{self, template};
+    let lang = match rule::language("language", &input.language)? {
+        Some(lang) => lang,
+        None => {
+            let mut conn = state.pool.acquire().await.context("reading the language")?;
+            accounts::language(&mut conn, actor.account_id)
+                .await
+                .context("reading the account's language")?
+        }
+    };
+    let Some(source) = crate::domain::catalog::source(input.source.trim()) else {
+        return Err(AppError::invalid(
+            "source",
+            "a message preview needs a catalog source (its samples)",
+        ));
+    };
+    let Some(sample) = source
+        .types()
+        .find(|t| rule::takes_type(&input.types, t.type_id))
+    else {
+        return Err(AppError::invalid("types", "pick an event type to preview"));
+    };
+    let mut error = None;
+    let mut sources = [None, None];
+    for (i, (field, raw)) in [
+        (rule::TITLE_TEMPLATE, &input.title_template),
+        (rule::BODY_TEMPLATE, &input.body_template),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let checked = rule::template(field, raw).and_then(|t| match t {
+            Some(t) => template::check(field, &t).map(|_| Some(t)),
+            None => Ok(None),
+        });
+        match checked {
+            Ok(t) => sources[i] = t,
+            Err(e) => {
+                error.get_or_insert_with(|| {
+                    format!("{field}: {}", e.for_field(field).unwrap_or_default())
+                });
+            }
+        }
+    }
+    let [title, body] = sources;
+    let templates = template::Templates::new(title, body);
+    let envelope = serde_json::json!({
+        "specversion": "1.0",
+        "id": "sample-1",
+        "source": source.id,
+        "type": sample.type_id,
+        "time": "2026-01-01T00:00:00Z",
+        "data": sample.sample_data(),
+    });
+    let workspace = bus.strip_prefix("pai-system-").unwrap_or(bus);
+    let name = if input.name.trim().is_empty() {
+        "rule"
+    } else {
+        input.name.trim()
+    };
+    let ctx = render::Context {
+        workspace,
+        rule: name,
+        link: crate::server::delivery::channels::event_link(&state.config.public_url(), bus, 1),
+        lang,
+        templates: &templates,
+    };
+    let message = render::message(&envelope, &ctx);
+    if error.is_none() {
+        error = render::message::template_failure(&envelope, &ctx);
+    }
+    let lines = &message.lines;
+    Ok(rule::MessagePreview {
+        event_type: sample.type_id.to_string(),
+        title: message.title.clone(),
+        body: lines[1..lines.len().saturating_sub(1).max(1)].to_vec(),
+        error,
+    })
 }

@@ -28,6 +28,9 @@ pub struct MatchTarget {
     pub config: String,
     /// The language of the rule's messages: the rule's, else the account's.
     pub language: Lang,
+    /// The rule's message templates, handed to the workers with the deliveries.
+    pub title_template: Option<String>,
+    pub body_template: Option<String>,
 }
 
 /// A bus by its account and name, with its workspace's name and its choice for unknown
@@ -67,12 +70,15 @@ struct RuleTargetRow {
     kind: Option<String>,
     config: Option<String>,
     language: Lang,
+    title_template: Option<String>,
+    body_template: Option<String>,
 }
 
 /// The enabled rules of a bus with their targets, and the targets' rule names and settings.
 pub(super) const ENABLED_RULES_SQL: &str =
     "SELECT r.id, r.source, r.types, r.pattern, r.name, t.id AS target_id, t.kind, t.config,
-            COALESCE(r.language, a.language) AS language
+            COALESCE(r.language, a.language) AS language,
+            r.title_template, r.body_template
      FROM rules r JOIN accounts a ON a.id = r.account_id
      LEFT JOIN targets t ON t.rule_id = r.id AND t.disabled_at IS NULL
      WHERE r.bus_id = ?1 AND r.enabled = 1
@@ -104,6 +110,8 @@ pub async fn enabled_rules(
                 rule_name: row.name,
                 config,
                 language: row.language,
+                title_template: row.title_template,
+                body_template: row.body_template,
             });
         }
     }
@@ -328,6 +336,9 @@ pub struct Due {
     pub reached: Option<String>,
     /// The language of the messages: the rule's, else the account's.
     pub language: Lang,
+    /// The rule's message templates (`None`: the built-in title or body).
+    pub title_template: Option<String>,
+    pub body_template: Option<String>,
 }
 
 /// How [`claim_due`] shares a claim out.
@@ -385,7 +396,8 @@ pub(crate) const DUE_BY_IDS_SQL: &str =
     "SELECT d.id, d.account_id, d.webhook_id, d.attempts, d.kind, d.event_id, e.envelope,
             b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config,
             d.lease_until, d.reached,
-            COALESCE(r.language, a.language) AS language
+            COALESCE(r.language, a.language) AS language,
+            r.title_template, r.body_template
      FROM deliveries d
      JOIN accounts a ON a.id = d.account_id
      JOIN events e ON e.id = d.event_id

@@ -16,6 +16,9 @@ pub struct RuleRow {
     pub pattern: Option<String>,
     /// `en`, `ja` or `zh`; `None` for the account's language.
     pub language: Option<String>,
+    /// The message templates; `None` for the built-in title or body.
+    pub title_template: Option<String>,
+    pub body_template: Option<String>,
     pub quota: i64,
     pub created_at: String,
     pub updated_at: String,
@@ -52,6 +55,8 @@ pub struct RuleFields<'a> {
     pub types: &'a str,
     pub pattern: Option<&'a str>,
     pub language: Option<&'a str>,
+    pub title_template: Option<&'a str>,
+    pub body_template: Option<&'a str>,
 }
 
 /// A target as written: `id` for one that exists already (kept, so its history stays).
@@ -67,7 +72,7 @@ pub struct TargetWrite<'a> {
 pub type SealAt<'a> = &'a (dyn Fn(usize, i64) -> String + Send + Sync);
 
 const RULE_COLUMNS: &str = "r.id, b.name AS bus, r.name, r.description, r.enabled, r.source, \
-     r.types, r.pattern, r.language, r.quota, r.created_at, r.updated_at";
+     r.types, r.pattern, r.language, r.title_template, r.body_template, r.quota, r.created_at, r.updated_at";
 
 /// The id of a bus of the account.
 pub async fn bus_id(
@@ -175,8 +180,8 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO rules (account_id, bus_id, name, description, enabled, source, types, pattern,
-             language)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+             language, title_template, body_template)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
     )
     .bind(account_id)
     .bind(bus_id)
@@ -187,6 +192,8 @@ pub async fn insert(
     .bind(rule.types)
     .bind(rule.pattern)
     .bind(rule.language)
+    .bind(rule.title_template)
+    .bind(rule.body_template)
     .fetch_one(conn)
     .await
 }
@@ -199,7 +206,7 @@ pub async fn update(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE rules SET name = ?2, description = ?3, enabled = ?4, source = ?5, types = ?6,
-             pattern = ?7, language = ?8, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             pattern = ?7, language = ?8, title_template = ?9, body_template = ?10, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ?1",
     )
     .bind(rule_id)
@@ -210,6 +217,8 @@ pub async fn update(
     .bind(rule.types)
     .bind(rule.pattern)
     .bind(rule.language)
+    .bind(rule.title_template)
+    .bind(rule.body_template)
     .execute(conn)
     .await
     .map(|_| ())

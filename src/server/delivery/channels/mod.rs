@@ -72,8 +72,13 @@ impl From<(String, Option<String>, Option<String>)> for Contact {
 /// What a job sends.
 #[derive(Debug, Clone, Copy)]
 pub enum Payload<'a> {
-    /// One event as stored (its CloudEvents envelope) and Herald's id for it (the link back).
-    Event { envelope: &'a Value, event_id: i64 },
+    /// One event as stored (its CloudEvents envelope), Herald's id for it (the link back),
+    /// and the rule's message templates (empty for the built-in message).
+    Event {
+        envelope: &'a Value,
+        event_id: i64,
+        templates: &'a render::Templates,
+    },
     /// Several events for one robot, already rendered as one message (pacing).
     Digest(&'a Message),
     /// "Test connection": a clearly marked test naming the workspace. Robots get
@@ -115,13 +120,18 @@ impl Job<'_> {
     /// The chat, email, SMS or voice message this job says.
     pub fn message(&self, public_url: &str) -> Message {
         match self.payload {
-            Payload::Event { envelope, event_id } => render::message(
+            Payload::Event {
+                envelope,
+                event_id,
+                templates,
+            } => render::message(
                 envelope,
                 &render::Context {
                     workspace: self.workspace,
                     rule: self.rule,
                     link: event_link(public_url, self.bus, event_id),
                     lang: self.lang,
+                    templates,
                 },
             ),
             Payload::Digest(message) => message.clone(),
@@ -489,6 +499,7 @@ mod tests {
             payload: Payload::Event {
                 envelope: &envelope,
                 event_id: 7,
+                templates: &render::Templates::default(),
             },
             webhook_id: "msg_1",
             workspace: "vision",

@@ -134,6 +134,7 @@ mod tests {
                 rule: "r",
                 link: "http://herald/buses/b/events/1".into(),
                 lang: crate::domain::lang::Lang::En,
+                templates: &Default::default(),
             },
         )
     }

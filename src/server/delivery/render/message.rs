@@ -7,10 +7,18 @@
 //! Every value taken from the event is made inert for where it goes ([`inert_markdown`],
 //! [`inert_text`], HTML escaping) and clipped ([`MAX_VALUE_CHARS`]). The HTTP payloads are
 //! not here (`render`'s own file): they carry the event, not a message.
+//!
+//! A rule's templates (`template`) replace the headline (its title) and the facts (its
+//! body) in every kind; what they render is made inert line by line like an event's values,
+//! and the test mark and the link back stay Herald's. A template that fails for an event
+//! (an undefined value, too much work or output) does not lose the delivery: the built-in
+//! part goes out, with a last line saying that the template failed and why (chat, Lark,
+//! email; SMS, voice and Alibaba's variables have no room for it), and the log says so.
 
 use crate::domain::lang::Lang;
 use crate::domain::message::{summarize, Fact, Label, Summary, Words};
 use crate::server::delivery::channels::{Message, TemplateVars};
+use crate::server::delivery::render::template::{self, Rendered, Templates};
 use serde_json::Value;
 
 /// Where an event happened and how to say it.
@@ -20,6 +28,65 @@ pub struct Context<'a> {
     /// Herald's page for the event.
     pub link: String,
     pub lang: Lang,
+    /// The rule's message templates (empty: the built-in message).
+    pub templates: &'a Templates,
+}
+
+/// The rule's templates rendered for this event, and why not when one failed (then both
+/// parts are the built-in ones).
+fn templated(envelope: &Value, ctx: &Context, summary: &Summary) -> (Rendered, Option<String>) {
+    let none = Rendered {
+        title: None,
+        body: None,
+    };
+    if ctx.templates.is_empty() {
+        return (none, None);
+    }
+    let facts: Vec<(String, String)> = all_facts(summary, envelope, ctx)
+        .iter()
+        .map(|f| (f.label.text(ctx.lang).to_string(), f.value.clone()))
+        .collect();
+    let context = template::context(
+        envelope,
+        ctx.rule,
+        ctx.workspace,
+        &ctx.link,
+        ctx.lang.as_str(),
+        &summary.headline,
+        &facts,
+    );
+    match template::render(ctx.templates, &context) {
+        Ok(rendered) => (rendered, None),
+        Err((field, why)) => {
+            tracing::warn!(
+                rule = ctx.rule,
+                field,
+                why,
+                "a message template failed for an event: the built-in message was sent"
+            );
+            (none, Some(format!("{field}: {why}")))
+        }
+    }
+}
+
+/// Why the rule's templates fail for this event, if they do (the preview shows it).
+pub fn template_failure(envelope: &Value, ctx: &Context) -> Option<String> {
+    let summary = summarize(
+        envelope["source"].as_str().unwrap_or_default(),
+        envelope["type"].as_str().unwrap_or_default(),
+        &envelope["data"],
+        ctx.lang,
+    );
+    templated(envelope, ctx, &summary).1
+}
+
+/// The last line of a message whose template failed.
+fn failure_line(why: &str, lang: Lang) -> String {
+    format!(
+        "({}{}{why})",
+        Words::TemplateFailed.text(lang),
+        lang.pick([": ", "：", "："])
+    )
 }
 
 /// The CloudEvents extension attribute "Send test event" sets (`"heraldtest": true`): the
@@ -90,15 +157,22 @@ fn all_facts(summary: &Summary, envelope: &Value, ctx: &Context) -> Vec<Fact> {
     facts
 }
 
-/// The message for one event, in every kind's form.
+/// The message for one event, in every kind's form: the built-in one, or the rule's
+/// templates' title and body.
 pub fn message(envelope: &Value, ctx: &Context) -> Message {
     let lang = ctx.lang;
-    let summary = summarize(
+    let mut summary = summarize(
         envelope["source"].as_str().unwrap_or_default(),
         envelope["type"].as_str().unwrap_or_default(),
         &envelope["data"],
         lang,
     );
+    let (rendered, failed) = templated(envelope, ctx, &summary);
+    if let Some(title) = rendered.title {
+        // The templated title is the headline wherever the headline goes.
+        summary.bare_headline = title.clone();
+        summary.headline = title;
+    }
     let mark = mark(is_test_event(envelope), lang);
     let headline = clip(&summary.headline);
     let facts = all_facts(&summary, envelope, ctx);
@@ -109,44 +183,90 @@ pub fn message(envelope: &Value, ctx: &Context) -> Message {
         inert_markdown(ctx.workspace)
     );
     let mut markdown = format!("#### {mark}[Herald] {}\n\n", inert_markdown(&headline));
-    for f in &facts {
-        markdown.push_str(&format!(
-            "- **{}{}** {}\n",
-            f.label.text(lang),
-            colon.trim_end(),
-            inert_markdown(&clip(&f.value))
-        ));
+    let mut lines = vec![format!("{mark}{}", inert_text(&headline))];
+    let mut html = format!("<h2>{}</h2>", escape_html(&title));
+    let body: Option<Vec<&str>> = rendered
+        .body
+        .as_deref()
+        .map(|b| b.lines().map(str::trim).filter(|l| !l.is_empty()).collect());
+    match &body {
+        Some(body) => {
+            for line in body {
+                markdown.push_str(&format!("{}\n\n", inert_markdown(line)));
+                lines.push(inert_text(line));
+                html.push_str(&format!("<p>{}</p>", escape_html(line)));
+            }
+            markdown.truncate(markdown.trim_end().len());
+            markdown.push('\n');
+        }
+        None => {
+            for f in &facts {
+                markdown.push_str(&format!(
+                    "- **{}{}** {}\n",
+                    f.label.text(lang),
+                    colon.trim_end(),
+                    inert_markdown(&clip(&f.value))
+                ));
+                lines.push(format!(
+                    "{}{colon}{}",
+                    f.label.text(lang),
+                    inert_text(&clip(&f.value))
+                ));
+            }
+            html.push_str(&facts_html(&facts, lang));
+        }
+    }
+    if let Some(why) = &failed {
+        let line = failure_line(why, lang);
+        markdown.push_str(&format!("\n{}\n", inert_markdown(&line)));
+        lines.push(inert_text(&line));
+        html.push_str(&format!("<p>{}</p>", escape_html(&line)));
     }
     markdown.push_str(&format!(
         "\n[{}]({})",
         Words::OpenInHerald.text(lang),
         ctx.link
     ));
-    let mut lines = vec![format!("{mark}{}", inert_text(&headline))];
-    lines.extend(facts.iter().map(|f| {
-        format!(
-            "{}{colon}{}",
-            f.label.text(lang),
-            inert_text(&clip(&f.value))
-        )
-    }));
     lines.push(ctx.link.clone());
-    let html = html(&title, &facts, &ctx.link, lang);
+    html.push_str(&format!(
+        "<p><a href=\"{}\">{}</a></p>",
+        escape_html(&ctx.link),
+        escape_html(Words::OpenInHerald.text(lang))
+    ));
+    let (sms, voice) = match &body {
+        Some(body) => {
+            let text = inert_text(&body.join(" "));
+            let spoken = [
+                is_test_event(envelope).then(|| spoken_test_mark(lang).to_string()),
+                Some(Words::VoiceOpening.text(lang).to_string()),
+                Some(clip_to(&text, MAX_SMS_CHARS)),
+            ];
+            let stop = lang.pick([". ", "。", "。"]);
+            let mut spoken = spoken.into_iter().flatten().collect::<Vec<_>>().join(stop);
+            if !spoken.ends_with(['.', '。', '!', '?', '！', '？']) {
+                spoken.push_str(stop.trim_end());
+            }
+            (clip_to(&format!("{mark}{text}"), MAX_SMS_CHARS), spoken)
+        }
+        None => (
+            sms(&mark, &summary, ctx, lang),
+            voice(envelope, &summary, ctx, lang),
+        ),
+    };
     Message {
         title,
         markdown,
         html,
-        sms: sms(&mark, &summary, ctx, lang),
-        voice: voice(envelope, &summary, ctx, lang),
+        sms,
+        voice,
         template: template_vars(&mark, &summary, ctx.workspace, lang),
         lines,
     }
 }
 
-/// The email's HTML: the title as a heading, the facts as a list, the link as a link;
-/// everything escaped.
-fn html(title: &str, facts: &[Fact], link: &str, lang: Lang) -> String {
-    let mut out = format!("<h2>{}</h2><ul>", escape_html(title));
+/// The facts as the email's HTML list; everything escaped.
+fn facts_html(facts: &[Fact], lang: Lang) -> String {
+    let mut out = String::from("<ul>");
     for f in facts {
         out.push_str(&format!(
             "<li><b>{}</b>: {}</li>",
@@ -154,11 +274,7 @@ fn html(title: &str, facts: &[Fact], link: &str, lang: Lang) -> String {
             escape_html(&clip(&f.value))
         ));
     }
-    out.push_str(&format!(
-        "</ul><p><a href=\"{}\">{}</a></p>",
-        escape_html(link),
-        escape_html(Words::OpenInHerald.text(lang))
-    ));
+    out.push_str("</ul>");
     out
 }
 
@@ -415,22 +531,32 @@ impl Budget {
 /// How many of `events`, from the first, fit in one digest within `budget` (0 when not
 /// even the first does): the channel would cut the rest, and they would be recorded as
 /// delivered without having been said.
-pub fn digest_fit(
-    workspace: &str,
-    events: &[(Value, String)],
-    budget: Budget,
-    lang: Lang,
-) -> usize {
+pub fn digest_fit(of: &DigestOf, events: &[(Value, String)], budget: Budget) -> usize {
     (1..=events.len())
-        .take_while(|n| budget.size(&digest(workspace, &events[..*n], lang)) <= budget.max_bytes)
+        .take_while(|n| budget.size(&digest(of, &events[..*n])) <= budget.max_bytes)
         .last()
         .unwrap_or(0)
+}
+
+/// Whose events a digest lists: a robot's deliveries are one rule's, in its language, and
+/// each event's line leads with its title (the rule's title template when it has one).
+pub struct DigestOf<'a> {
+    pub workspace: &'a str,
+    pub rule: &'a str,
+    pub lang: Lang,
+    pub templates: &'a Templates,
 }
 
 /// Several events for one robot, as one message: a line per event (its headline, its
 /// most important fact, its time) with its link. Test events' lines start with the test
 /// mark, and so does the heading when every event is a test.
-pub fn digest(workspace: &str, events: &[(Value, String)], lang: Lang) -> Message {
+pub fn digest(of: &DigestOf, events: &[(Value, String)]) -> Message {
+    let (workspace, lang) = (of.workspace, of.lang);
+    // Only the title: a digest's line is the title, the key fact and the time.
+    let titles = Templates {
+        title: of.templates.title.clone(),
+        body: None,
+    };
     let all_tests = !events.is_empty() && events.iter().all(|(e, _)| is_test_event(e));
     let count = Words::Events
         .text(lang)
@@ -448,12 +574,22 @@ pub fn digest(workspace: &str, events: &[(Value, String)], lang: Lang) -> Messag
         inert_text(workspace)
     )];
     for (envelope, link) in events {
-        let summary = summarize(
+        let mut summary = summarize(
             envelope["source"].as_str().unwrap_or_default(),
             envelope["type"].as_str().unwrap_or_default(),
             &envelope["data"],
             lang,
         );
+        let ctx = Context {
+            workspace,
+            rule: of.rule,
+            link: link.clone(),
+            lang,
+            templates: &titles,
+        };
+        if let (Rendered { title: Some(t), .. }, _) = templated(envelope, &ctx, &summary) {
+            summary.headline = t;
+        }
         let mark = mark(is_test_event(envelope), lang);
         let headline = clip(&summary.headline);
         let key = summary
@@ -503,12 +639,27 @@ mod tests {
     use crate::domain::catalog;
     use serde_json::json;
 
+    static NONE: Templates = Templates {
+        title: None,
+        body: None,
+    };
+
     fn ctx(lang: Lang) -> Context<'static> {
         Context {
             workspace: "vision",
             rule: "failures",
             link: "http://herald.local/events/7".into(),
             lang,
+            templates: &NONE,
+        }
+    }
+
+    fn of(lang: Lang) -> DigestOf<'static> {
+        DigestOf {
+            workspace: "vision",
+            rule: "failures",
+            lang,
+            templates: &NONE,
         }
     }
 
@@ -827,7 +978,7 @@ mod tests {
                     m.template
                 );
             }
-            let d = digest("vision", &[(e.clone(), "http://h/1".into())], lang);
+            let d = digest(&of(lang), &[(e.clone(), "http://h/1".into())]);
             assert!(d.title.starts_with(mark), "{}", d.title);
             assert!(d.lines[1].starts_with(mark), "{:?}", d.lines);
         }
@@ -843,7 +994,7 @@ mod tests {
             (envelope(), "http://h/buses/b/events/1".to_string()),
             (envelope(), "http://h/buses/b/events/2".to_string()),
         ];
-        let m = digest("vision", &events, Lang::En);
+        let m = digest(&of(Lang::En), &events);
         assert_eq!(m.title, "[Herald] 2 events · vision");
         assert!(
             m.markdown.contains("(http://h/buses/b/events/1)"),
@@ -862,7 +1013,7 @@ mod tests {
         );
         assert_eq!(m.lines.len(), 3);
         assert_eq!(
-            digest("vision", &events, Lang::Zh).title,
+            digest(&of(Lang::Zh), &events).title,
             "[Herald] 2 个事件 · vision"
         );
     }
@@ -872,10 +1023,10 @@ mod tests {
         let events: Vec<(Value, String)> = (0..64)
             .map(|i| (envelope(), format!("http://h/buses/b/events/{i}")))
             .collect();
-        let n = digest_fit("vision", &events, Budget::MARKDOWN, Lang::En);
+        let n = digest_fit(&of(Lang::En), &events, Budget::MARKDOWN);
         assert!(n > 1 && n < 64, "{n}");
-        assert!(digest("vision", &events[..n], Lang::En).markdown.len() <= DIGEST_MAX_BYTES);
-        assert!(digest("vision", &events[..n + 1], Lang::En).markdown.len() > DIGEST_MAX_BYTES);
+        assert!(digest(&of(Lang::En), &events[..n]).markdown.len() <= DIGEST_MAX_BYTES);
+        assert!(digest(&of(Lang::En), &events[..n + 1]).markdown.len() > DIGEST_MAX_BYTES);
         // A 10,000-character reason is shown, and shown clipped: its first 300 characters
         // and an ellipsis, in the digest and in the message.
         let mut long = envelope();
@@ -885,7 +1036,7 @@ mod tests {
         long["data"]["job"]["reason_message"] = json!(reason);
         let clipped = format!("{}…", &reason[..MAX_VALUE_CHARS]);
         let unclipped = &reason[..MAX_VALUE_CHARS + 1];
-        let d = digest("vision", &[(long.clone(), "http://h/1".into())], Lang::En);
+        let d = digest(&of(Lang::En), &[(long.clone(), "http://h/1".into())]);
         assert!(d.markdown.contains(&clipped), "{}", d.markdown);
         assert!(!d.markdown.contains(unclipped));
         let m = message(&long, &ctx(Lang::En));
@@ -894,6 +1045,116 @@ mod tests {
         }
         assert!(m.markdown.contains(&clipped), "{}", m.markdown);
         assert!(m.markdown.len() < 2000);
+    }
+
+    #[test]
+    fn a_rule_s_templates_replace_title_and_body_in_every_kind_made_inert_and_test_marked() {
+        let templates = Templates::new(
+            Some("Job {{ event.data.job.name }} @ {{ workspace }}".into()),
+            Some("[x](y) {{ event.data.job.reason_message }}\n\n  <b>second</b>".into()),
+        );
+        let mut e = envelope();
+        e["data"]["job"]["name"] = json!("@all <at>");
+        e[TEST_ATTRIBUTE] = json!(true);
+        let m = message(
+            &e,
+            &Context {
+                templates: &templates,
+                ..ctx(Lang::En)
+            },
+        );
+        let head = "Job ＠all ＜at＞ ＠ vision";
+        assert_eq!(m.title, format!("[TEST] [Herald] {head} · vision"));
+        assert_eq!(
+            m.markdown,
+            format!(
+                "#### [TEST] [Herald] {head}\n\n［x］(y) worker-1 exited with code 137 (OOMKilled)\n\n\
+                 ＜b＞second＜/b＞\n\n[Open in Herald](http://herald.local/events/7)"
+            )
+        );
+        assert_eq!(
+            m.lines,
+            [
+                format!("[TEST] {head}"),
+                "[x](y) worker-1 exited with code 137 (OOMKilled)".to_string(),
+                "＜b＞second＜/b＞".to_string(),
+                "http://herald.local/events/7".to_string(),
+            ]
+        );
+        assert!(
+            m.html.contains("<p>&lt;b&gt;second&lt;/b&gt;</p>"),
+            "{}",
+            m.html
+        );
+        assert!(!m.html.contains("<b>second"), "{}", m.html);
+        assert!(
+            m.sms.starts_with("[TEST] [x](y) worker-1 exited"),
+            "{}",
+            m.sms
+        );
+        assert!(m.sms.ends_with("＜b＞second＜/b＞"), "{}", m.sms);
+        assert!(
+            m.voice
+                .starts_with("This is a test. Herald alert. [x](y) worker-1 exited"),
+            "{}",
+            m.voice
+        );
+        assert!(
+            m.template.title.starts_with("[TEST] Job"),
+            "{:?}",
+            m.template
+        );
+        assert!(m.template.title.chars().count() <= MAX_TEMPLATE_VARIABLE);
+        // A digest leads each event's line with its templated title.
+        let d = digest(
+            &DigestOf {
+                templates: &templates,
+                ..of(Lang::En)
+            },
+            &[(e, "http://h/1".into())],
+        );
+        assert!(
+            d.markdown.contains(&format!("**{head}**")),
+            "{}",
+            d.markdown
+        );
+        // Without templates nothing changes (the golden files hold the built-in message).
+        let plain = message(&envelope(), &ctx(Lang::En));
+        assert!(
+            plain.markdown.contains("- **Reason:**"),
+            "{}",
+            plain.markdown
+        );
+    }
+
+    #[test]
+    fn a_template_that_fails_for_an_event_leaves_the_built_in_message_and_says_why() {
+        let templates = Templates::new(None, Some("{{ event.data.job.nothing }}".into()));
+        for lang in Lang::ALL {
+            let c = Context {
+                templates: &templates,
+                ..ctx(lang)
+            };
+            let m = message(&envelope(), &c);
+            let why = template_failure(&envelope(), &c).expect("it fails");
+            assert!(
+                why.starts_with("body_template: line 1: undefined value"),
+                "{why}"
+            );
+            let plain = message(&envelope(), &ctx(lang));
+            let note = failure_line(&why, lang);
+            assert_eq!(m.title, plain.title);
+            assert_eq!(m.sms, plain.sms);
+            let before_link = plain.markdown.split("\n[").next().unwrap();
+            assert!(m.markdown.starts_with(before_link), "{}", m.markdown);
+            assert!(
+                m.markdown.contains(&inert_markdown(&note)),
+                "{}",
+                m.markdown
+            );
+            assert_eq!(m.lines[m.lines.len() - 2], inert_text(&note));
+            assert!(m.html.contains(&escape_html(&note)), "{}", m.html);
+        }
     }
 
     /// Values a producer controls, each trying to add markup to a chat message.
@@ -987,7 +1248,7 @@ mod tests {
                     "{}",
                     m.html
                 );
-                let d = digest("vision", &[(e, "http://h/buses/b/events/1".into())], lang);
+                let d = digest(&of(lang), &[(e, "http://h/buses/b/events/1".into())]);
                 let suffix = format!(
                     " · [{}](http://h/buses/b/events/1)\n",
                     Words::Open.text(lang)

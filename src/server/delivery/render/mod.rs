@@ -1,14 +1,16 @@
 //! What a delivery says: the HTTP payload in each format (the standard template,
 //! CloudEvents structured, CloudEvents binary) and the test event "Test connection" renders
 //! in those formats, here; the messages people read (chat, email, SMS, voice, template
-//! variables) in `message`.
+//! variables) in `message`; a rule's own title and body templates in `template`.
 
 pub mod message;
+pub mod template;
 
 pub use message::{
     digest, digest_fit, inert_markdown, inert_text, is_test_event, message, test_message, Budget,
-    Context, Form, DIGEST_MAX_BYTES, TEST_ATTRIBUTE,
+    Context, DigestOf, Form, DIGEST_MAX_BYTES, TEST_ATTRIBUTE,
 };
+pub use template::Templates;
 
 use crate::domain::lang::Lang;
 use crate::domain::target::PayloadFormat;
