@@ -151,6 +151,12 @@ test("an HTTP target is refused on a DLC rule, in the form and by the server", a
   await page.getByRole("button", { name: "Next" }).click();
   await kind.selectOption("http");
   await page.getByTestId("target").getByLabel("Webhook URL").fill("http://127.0.0.1:9/hook");
+  // The receivers' documentation is one click away, and is a real page.
+  const doc = page.getByTestId("receivers-doc");
+  await expect(doc).toHaveAttribute("href", "/docs/receivers");
+  const docPage = await page.request.get("/docs/receivers");
+  expect(docPage.ok()).toBe(true);
+  expect(await docPage.text()).toContain("<h1>Writing an HTTP receiver</h1>");
   await page.getByRole("button", { name: "Back" }).click();
   await page.getByRole("radio", { name: /DLC job/ }).check();
   await page.getByRole("checkbox", { name: /dlc:Job:Failed/ }).check();

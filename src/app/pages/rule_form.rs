@@ -1025,6 +1025,10 @@ fn TargetRow(
                     <option value="cloudevents_structured">{t!(i18n, form.ce_structured)}</option>
                     <option value="cloudevents_binary">{t!(i18n, form.ce_binary)}</option>
                 </select>
+                // A plain page outside the app (rel="external": not a client-side route).
+                <p class="hint">
+                    <a href="/docs/receivers" rel="external" target="_blank" data-testid="receivers-doc">{t!(i18n, form.receivers_doc)}</a>
+                </p>
                 {(!stored.is_empty()).then(|| view! {
                     <label class="choice">
                         <input
