@@ -1492,7 +1492,10 @@ async fn a_burst_for_a_wecom_robot_with_mentions_loses_no_event_to_the_text_limi
         ids.push(p.herald_id(i));
     }
     let messages = fakes.wecom.lock().unwrap().clone();
-    assert!(messages.len() > 1, "more than one text message: {messages:#?}");
+    assert!(
+        messages.len() > 1,
+        "more than one text message: {messages:#?}"
+    );
     let texts: Vec<String> = messages
         .iter()
         .map(|m| {
