@@ -6,17 +6,19 @@
 
 use super::rules::bus_param;
 use super::ErrorNotice;
-use crate::api::events::{preview_test_event, send_test_event};
 use crate::api::events::{get_event, list_events, Redeliver, RedeliverFailed};
+use crate::api::events::{preview_test_event, send_test_event};
 use crate::app::components::form::{outcome_of, FieldError, FormError};
 use crate::app::components::frame::Frame;
 use crate::app::i18n::{t, t_string, use_i18n, Locale};
-use leptos_i18n::I18nContext;
 use crate::app::locale::{catalog_str, format_number, format_time, kind_label, time_view};
 use crate::domain::catalog;
-use crate::domain::models::{DeliveryView, EventView, PreviewTarget, TestEventPreview, EVENTS_PAGE};
+use crate::domain::models::{
+    DeliveryView, EventView, PreviewTarget, TestEventPreview, EVENTS_PAGE,
+};
 use crate::domain::AppError;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -238,7 +240,11 @@ fn SendTestEvent(bus: String, on_sent: impl Fn() + Send + Sync + Copy + 'static)
     Effect::new(move |_| match preview.value().get() {
         Some(Ok(p)) => {
             error.set(None);
-            let args = (source.get_untracked(), event_type.get_untracked(), data.get_untracked());
+            let args = (
+                source.get_untracked(),
+                event_type.get_untracked(),
+                data.get_untracked(),
+            );
             previewed.set(Some((args, p)));
         }
         Some(Err(e)) => error.set(Some(e)),
