@@ -225,10 +225,15 @@ fn SendTestEvent(bus: String, on_sent: impl Fn() + Send + Sync + Copy + 'static)
     // The arguments shown in the preview: Confirm sends exactly these, and any edit of the
     // form withdraws the preview, so what is sent is what was shown.
     let previewed: RwSignal<Option<(TestArgs, TestEventPreview)>> = RwSignal::new(None);
+    // Each answer carries the arguments it previews, so an answer that arrives after an
+    // edit is not paired with the edited form.
     let preview = Action::new(move |args: &TestArgs| {
-        let (s, t, d) = args.clone();
+        let args = args.clone();
         let bus = bus.get_value();
-        async move { preview_test_event(bus, s, t, d).await }
+        async move {
+            let (s, t, d) = args.clone();
+            (args, preview_test_event(bus, s, t, d).await)
+        }
     });
     let send = Action::new(move |(s, t, d): &TestArgs| {
         let (s, t, d) = (s.clone(), t.clone(), d.clone());
@@ -238,16 +243,18 @@ fn SendTestEvent(bus: String, on_sent: impl Fn() + Send + Sync + Copy + 'static)
     // The last error of either step, next to its field.
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match preview.value().get() {
-        Some(Ok(p)) => {
+        Some((args, Ok(p))) => {
             error.set(None);
-            let args = (
+            let now = (
                 source.get_untracked(),
                 event_type.get_untracked(),
                 data.get_untracked(),
             );
-            previewed.set(Some((args, p)));
+            if now == args {
+                previewed.set(Some((args, p)));
+            }
         }
-        Some(Err(e)) => error.set(Some(e)),
+        Some((_, Err(e))) => error.set(Some(e)),
         None => {}
     });
     Effect::new(move |_| match send.value().get() {
@@ -271,7 +278,7 @@ fn SendTestEvent(bus: String, on_sent: impl Fn() + Send + Sync + Copy + 'static)
                     preview.dispatch((source.get_untracked(), event_type.get_untracked(), data.get_untracked()));
                 }
             >
-                <label for="test-source">{t!(i18n, events.source)}</label>
+                <label for="test-source">{t!(i18n, events.test_source)}</label>
                 <select
                     id="test-source"
                     prop:value=source
