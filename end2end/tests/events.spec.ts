@@ -1,4 +1,5 @@
-// The delivery log in the browser: "Send test event" on a bus whose rule has an HTTP target
+// The delivery log in the browser: "Send test event" shows whom it will reach and sends only
+// on Confirm; sent on a bus whose rule has an HTTP target
 // (a loopback receiver that checks the Standard Webhooks signature) and a DingTalk target
 // with the wrong key; the event page shows one delivery delivered and one failed with the
 // provider's reason, and the access keys page shows a new token once.
@@ -76,6 +77,7 @@ test("a test event is delivered to an HTTP receiver and its failed DingTalk deli
     await form.getByLabel("Event type").selectOption("project.created");
     await expect(form.getByLabel("data (edit as you like)")).toHaveValue(/"project"/);
     await form.getByRole("button", { name: "Send test event" }).click();
+    await page.getByTestId("test-preview").getByRole("button", { name: "Confirm and send" }).click();
     await expect(page.getByTestId("test-event-sent")).toBeVisible();
     await page.getByTestId("test-event-sent").getByRole("link", { name: "Watch its deliveries" }).click();
 
@@ -173,5 +175,79 @@ test("the event list pages back through older events", async ({ page }) => {
   await page.getByRole("button", { name: "Newest events" }).click();
   await expect(rows).toHaveCount(50);
   await expect(rows.first()).toContainText("paged-59");
+  expect(errors).toEqual([]);
+});
+
+// "Send test event" asks first: the preview names the rule's HTTP target (its token-like
+// path masked) and "SMS to 2 people"; Cancel sends nothing, Confirm sends the event.
+test("send test event previews its targets and people, and sends only on confirm", async ({ page }) => {
+  const errors = watchForErrors(page);
+  await readyWorkspace(page, "confirm");
+  await page.goto("/contacts");
+  await hydrated(page);
+  for (const [name, phone] of [
+    ["Alice", "+8613800000001"],
+    ["Tony", "+8613800000002"],
+  ]) {
+    const form = page.getByRole("form", { name: "Add contact" });
+    await form.getByLabel("Name").fill(name);
+    await form.getByLabel("Phone").fill(phone);
+    await form.getByRole("button", { name: "Add contact" }).click();
+    await expect(page.getByRole("table", { name: "Contacts" })).toContainText(name);
+  }
+  const token = "0123456789abcdefghij";
+  await page.goto("/buses/pai-system-confirm/rules/new");
+  await hydrated(page);
+  await page.getByLabel("Rule name").fill("projects");
+  await page.getByRole("radio", { name: /^Project/ }).check();
+  await page.getByRole("checkbox", { name: /project\.created/ }).check();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Add target" }).click();
+  const http = page.getByTestId("target").nth(0);
+  await http.getByLabel("Target type").selectOption("http");
+  await http.getByLabel("Webhook URL").fill(`http://127.0.0.1:9/hook/${token}`);
+  await page.getByRole("button", { name: "Add target" }).click();
+  const sms = page.getByTestId("target").nth(1);
+  await sms.getByLabel("Target type").selectOption("sms");
+  await sms.getByRole("checkbox", { name: /Alice/ }).check();
+  await sms.getByRole("checkbox", { name: /Tony/ }).check();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("saved-secrets")).toBeVisible();
+
+  await page.goto("/buses/pai-system-confirm/events");
+  await hydrated(page);
+  await expect(page.getByText("No events yet.")).toBeVisible();
+  await page.locator("details.send-test summary").click();
+  const form = page.getByRole("form", { name: "Send test event" });
+  await form.getByLabel("Event source").selectOption("datarobot.project");
+  await form.getByLabel("Event type").selectOption("project.created");
+  await form.getByRole("button", { name: "Send test event" }).click();
+
+  const preview = page.getByTestId("test-preview");
+  await expect(preview).toContainText("This test event will reach 2 target(s)");
+  await expect(preview).toContainText("Rule projects");
+  await expect(preview).toContainText("HTTP/HTTPS http://127.0.0.1:9/hook/");
+  await expect(preview).toContainText("SMS to 2 people");
+  await expect(preview).not.toContainText(token);
+  await shot(page, "31-test-event-preview");
+
+  // Cancel: nothing is sent, the list stays empty.
+  await preview.getByRole("button", { name: "Cancel" }).click();
+  await expect(preview).toHaveCount(0);
+  await expect(page.getByTestId("test-event-sent")).toHaveCount(0);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByText("No events yet.")).toBeVisible();
+
+  // Confirm: the event is sent and listed.
+  await page.locator("details.send-test summary").click();
+  await form.getByLabel("Event source").selectOption("datarobot.project");
+  await form.getByLabel("Event type").selectOption("project.created");
+  await form.getByRole("button", { name: "Send test event" }).click();
+  await preview.getByRole("button", { name: "Confirm and send" }).click();
+  await expect(page.getByTestId("test-event-sent")).toBeVisible();
+  const rows = page.getByRole("table", { name: "Events" }).locator("tbody tr");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("project.created");
   expect(errors).toEqual([]);
 });

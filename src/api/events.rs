@@ -1,6 +1,7 @@
-//! The delivery log: events, their deliveries and attempts, "Redeliver", "Send test event".
+//! The delivery log: events, their deliveries and attempts, "Redeliver", "Send test event"
+//! and its preview.
 
-use crate::domain::models::{EventDetail, EventView};
+use crate::domain::models::{EventDetail, EventView, TestEventPreview};
 use crate::domain::AppError;
 use leptos::prelude::*;
 
@@ -87,6 +88,32 @@ pub async fn send_test_event(
         let (state, actor) = ctx::actor().await?;
         crate::server::service::events::send_test(&state, &actor, &bus, &source, &event_type, &data)
             .await
+    }
+    .await;
+    ctx::respond(result)
+}
+
+/// What "Send test event" with these arguments would reach (the matching rules, their
+/// targets masked, how many people), without sending anything: shown for confirmation.
+#[server(prefix = "/api/ui", endpoint = "preview_test_event")]
+pub async fn preview_test_event(
+    bus: String,
+    source: String,
+    event_type: String,
+    data: String,
+) -> Result<TestEventPreview, AppError> {
+    use super::ctx;
+    let result = async {
+        let (state, actor) = ctx::actor().await?;
+        crate::server::service::events::preview_test(
+            &state,
+            &actor,
+            &bus,
+            &source,
+            &event_type,
+            &data,
+        )
+        .await
     }
     .await;
     ctx::respond(result)

@@ -318,6 +318,46 @@ pub struct EventDetail {
     pub deliveries: Vec<DeliveryView>,
 }
 
+/// What "Send test event" would reach, shown before it is sent: each enabled rule of the
+/// bus that takes the event, in rule order, with its targets. Nothing here is a secret:
+/// robot and webhook addresses are masked, people are counted, not named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct TestEventPreview {
+    pub rules: Vec<PreviewRule>,
+}
+
+impl TestEventPreview {
+    /// The targets of every matching rule, those hidden from the reader included.
+    pub fn target_count(&self) -> usize {
+        self.rules.iter().map(|r| r.target_count).sum()
+    }
+}
+
+/// A rule that takes the test event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewRule {
+    pub name: String,
+    /// How many targets it sends to (its targets that are not disabled).
+    pub target_count: usize,
+    /// Its targets; empty when the reader may not read them (`targets_hidden`).
+    pub targets: Vec<PreviewTarget>,
+    /// The reader lacks GetRule or ListTargets on the rule: only the count is shown.
+    pub targets_hidden: bool,
+}
+
+/// A target the test event would reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewTarget {
+    pub kind: crate::domain::catalog::TargetKind,
+    /// Chat robots and HTTP targets: the address, masked (`crypto::mask_url`); `None` for
+    /// voice, SMS and email, whose "where" is their people.
+    pub address: Option<String>,
+    /// Voice and SMS: the target's contacts with a phone number; email: those with an
+    /// email address (saving a target, and editing a contact, keep them all so). The
+    /// people the message reaches.
+    pub people: Option<usize>,
+}
+
 /// Where a delivery stands. Stored as [`DeliveryStatus::as_str`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,20 +1,24 @@
 //! The delivery log of a bus: `/buses/:bus/events` lists events (filter by type, delivery
-//! status and time) and offers "Send test event"; `/buses/:bus/events/:id` shows an event,
+//! status and time) and offers "Send test event" (which shows whom the event would reach
+//! and asks to confirm first); `/buses/:bus/events/:id` shows an event,
 //! its deliveries and their attempts, with "Redeliver". Pages with deliveries still pending
 //! refresh themselves until they settle.
 
 use super::rules::bus_param;
 use super::ErrorNotice;
-use crate::api::events::send_test_event;
 use crate::api::events::{get_event, list_events, Redeliver, RedeliverFailed};
+use crate::api::events::{preview_test_event, send_test_event};
 use crate::app::components::form::{outcome_of, FieldError, FormError};
 use crate::app::components::frame::Frame;
-use crate::app::i18n::{t, t_string, use_i18n};
-use crate::app::locale::{format_number, format_time, time_view};
+use crate::app::i18n::{t, t_string, use_i18n, Locale};
+use crate::app::locale::{catalog_str, format_number, format_time, kind_label, time_view};
 use crate::domain::catalog;
-use crate::domain::models::{DeliveryView, EventView, EVENTS_PAGE};
+use crate::domain::models::{
+    DeliveryView, EventView, PreviewTarget, TestEventPreview, EVENTS_PAGE,
+};
 use crate::domain::AppError;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -194,9 +198,14 @@ fn EventTable(items: Vec<EventView>) -> impl IntoView {
     }
 }
 
-/// "Send test event": pick a catalog type, edit its sample, send.
+/// What "Send test event" sends: source, type, data.
+type TestArgs = (String, String, String);
+
+/// "Send test event": pick a catalog type, edit its sample, see whom it would reach
+/// ([`TestPreview`]), and only then send it.
 #[component]
 fn SendTestEvent(bus: String, on_sent: impl Fn() + Send + Sync + Copy + 'static) -> impl IntoView {
+    let i18n = use_i18n();
     let first = catalog::sources()[0].id.to_string();
     let source = RwSignal::new(first.clone());
     let event_type = RwSignal::new(
@@ -213,28 +222,63 @@ fn SendTestEvent(bus: String, on_sent: impl Fn() + Send + Sync + Copy + 'static)
     };
     let data = RwSignal::new(sample(&first, &event_type.get_untracked()));
     let bus = StoredValue::new(bus);
-    let send = Action::new(move |(s, t, d): &(String, String, String)| {
+    // The arguments shown in the preview: Confirm sends exactly these, and any edit of the
+    // form withdraws the preview, so what is sent is what was shown.
+    let previewed: RwSignal<Option<(TestArgs, TestEventPreview)>> = RwSignal::new(None);
+    // Each answer carries the arguments it previews, so an answer that arrives after an
+    // edit is not paired with the edited form.
+    let preview = Action::new(move |args: &TestArgs| {
+        let args = args.clone();
+        let bus = bus.get_value();
+        async move {
+            let (s, t, d) = args.clone();
+            (args, preview_test_event(bus, s, t, d).await)
+        }
+    });
+    let send = Action::new(move |(s, t, d): &TestArgs| {
         let (s, t, d) = (s.clone(), t.clone(), d.clone());
         let bus = bus.get_value();
         async move { send_test_event(bus, s, t, d).await }
     });
-    let outcome: Signal<Option<AppError>> = outcome_of(send.value());
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = send.value().get() {
-            on_sent();
+    // The last error of either step, next to its field.
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match preview.value().get() {
+        Some((args, Ok(p))) => {
+            error.set(None);
+            let now = (
+                source.get_untracked(),
+                event_type.get_untracked(),
+                data.get_untracked(),
+            );
+            if now == args {
+                previewed.set(Some((args, p)));
+            }
         }
+        Some((_, Err(e))) => error.set(Some(e)),
+        None => {}
     });
+    Effect::new(move |_| match send.value().get() {
+        Some(Ok(_)) => on_sent(),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let outcome: Signal<Option<AppError>> = error.into();
+    let withdraw = move || {
+        previewed.set(None);
+        send.value().set(None);
+    };
     view! {
         <details class="card send-test">
-            <summary>"Send test event"</summary>
+            <summary>{t!(i18n, events.send_test)}</summary>
             <form
-                aria-label="Send test event"
+                aria-label=move || t_string!(i18n, events.send_test)
                 on:submit=move |ev| {
                     ev.prevent_default();
-                    send.dispatch((source.get_untracked(), event_type.get_untracked(), data.get_untracked()));
+                    withdraw();
+                    preview.dispatch((source.get_untracked(), event_type.get_untracked(), data.get_untracked()));
                 }
             >
-                <label for="test-source">"Event source"</label>
+                <label for="test-source">{t!(i18n, events.test_source)}</label>
                 <select
                     id="test-source"
                     prop:value=source
@@ -244,6 +288,7 @@ fn SendTestEvent(bus: String, on_sent: impl Fn() + Send + Sync + Copy + 'static)
                             .and_then(|src| src.types().next())
                             .map(|t| t.type_id.to_string())
                             .unwrap_or_default();
+                        withdraw();
                         data.set(sample(&s, &t));
                         event_type.set(t);
                         source.set(s);
@@ -251,15 +296,16 @@ fn SendTestEvent(bus: String, on_sent: impl Fn() + Send + Sync + Copy + 'static)
                 >
                     {catalog::sources()
                         .iter()
-                        .map(|s| view! { <option value=s.id>{format!("{} ({})", s.name, s.id)}</option> })
+                        .map(|s| view! { <option value=s.id>{move || format!("{} ({})", catalog_str(i18n, s.name), s.id)}</option> })
                         .collect_view()}
                 </select>
-                <label for="test-type">"Event type"</label>
+                <label for="test-type">{t!(i18n, events.event_type)}</label>
                 <select
                     id="test-type"
                     prop:value=event_type
                     on:change=move |ev| {
                         let t = event_target_value(&ev);
+                        withdraw();
                         data.set(sample(&source.get_untracked(), &t));
                         event_type.set(t);
                     }
@@ -268,36 +314,103 @@ fn SendTestEvent(bus: String, on_sent: impl Fn() + Send + Sync + Copy + 'static)
                         catalog::source(&source.get())
                             .map(|s| {
                                 s.types()
-                                    .map(|t| view! { <option value=t.type_id>{format!("{} ({})", t.title, t.type_id)}</option> })
+                                    .map(|t| view! { <option value=t.type_id>{move || format!("{} ({})", catalog_str(i18n, t.title), t.type_id)}</option> })
                                     .collect_view()
                             })
                     }}
                 </select>
-                <label for="test-data">"data (edit as you like)"</label>
+                <label for="test-data">{t!(i18n, events.test_data)}</label>
                 <textarea
                     id="test-data"
                     class="code"
                     rows="10"
                     spellcheck="false"
                     prop:value=data
-                    on:input=move |ev| data.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        withdraw();
+                        data.set(event_target_value(&ev));
+                    }
                 ></textarea>
                 <FieldError outcome field="data"/>
+                <FieldError outcome field="source"/>
+                <FieldError outcome field="type"/>
                 <FormError outcome/>
-                <button type="submit" disabled=move || send.pending().get()>"Send test event"</button>
+                <button type="submit" disabled=move || preview.pending().get()>{t!(i18n, events.send_test)}</button>
             </form>
+            {move || previewed.get().map(|(args, p)| {
+                let confirm = move || {
+                    send.dispatch(args.clone());
+                    previewed.set(None);
+                };
+                view! { <TestPreview preview=p confirm cancel=move || previewed.set(None) pending=send.pending().into()/> }
+            })}
             {move || {
                 send.value().get().and_then(Result::ok).map(|id| {
                     let href = format!("/buses/{}/events/{id}", bus.get_value());
                     view! {
                         <p class="notice" role="status" data-testid="test-event-sent">
-                            {format!("Test event #{id} sent. ")}
-                            <a href=href>"Watch its deliveries"</a>
+                            {t!(i18n, events.test_sent, id = move || id)}
+                            " "
+                            <a href=href>{t!(i18n, events.test_watch)}</a>
                         </p>
                     }
                 })
             }}
         </details>
+    }
+}
+
+/// Whom the test event would reach, with Confirm and Cancel. With no matching rule it can
+/// still be sent: it is stored and listed like any event (a producer's first check that
+/// events arrive), and that nobody is notified is said plainly.
+#[component]
+fn TestPreview(
+    preview: TestEventPreview,
+    confirm: impl Fn() + Send + Sync + 'static,
+    cancel: impl Fn() + Send + Sync + 'static,
+    pending: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let n = preview.target_count();
+    let summary = if preview.rules.is_empty() {
+        t!(i18n, events.test_reach_none).into_any()
+    } else {
+        t!(i18n, events.test_reach, n = move || n).into_any()
+    };
+    view! {
+        <section class="notice" role="status" data-testid="test-preview" aria-label=move || t_string!(i18n, events.test_preview)>
+            <p>{summary}</p>
+            <ul>
+                {preview.rules.into_iter().map(|r| {
+                    let (name, count) = (r.name.clone(), r.target_count);
+                    let targets = if r.targets_hidden {
+                        t!(i18n, events.test_hidden, n = move || count).into_any()
+                    } else {
+                        r.targets.into_iter().map(|t| view! { <li>{target_line(i18n, &t)}</li> }).collect_view().into_any()
+                    };
+                    view! {
+                        <li data-rule=r.name>
+                            {t!(i18n, events.test_rule, rule = move || name.clone())}
+                            <ul>{targets}</ul>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <button type="button" on:click=move |_| confirm() disabled=move || pending.get()>{t!(i18n, events.test_confirm)}</button>
+            " "
+            <button type="button" class="secondary" on:click=move |_| cancel()>{t!(i18n, common.cancel)}</button>
+        </section>
+    }
+}
+
+/// "DingTalk 通知 https://oapi.dingtalk.com/robot/send?access_token=••••••abcd", "SMS to 2
+/// people".
+fn target_line(i18n: I18nContext<Locale>, t: &PreviewTarget) -> String {
+    let kind = kind_label(i18n, t.kind);
+    match (t.people, &t.address) {
+        (Some(n), _) => t_string!(i18n, events.test_people, kind = kind, n = n).to_string(),
+        (None, Some(address)) => format!("{kind} {address}"),
+        (None, None) => kind.to_string(),
     }
 }
 

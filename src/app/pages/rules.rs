@@ -145,6 +145,7 @@ pub fn BusRulesPage() -> impl IntoView {
 /// target, and the bus's token: made or rotated here, shown once.
 #[component]
 fn EventBridgePanel() -> impl IntoView {
+    let i18n = use_i18n();
     // Read once: the panel lives inside its bus's page. Reading the route's parameters again
     // from the resource's source could run after the page's owner has been disposed (seen
     // as a panic during server rendering under load).
@@ -160,17 +161,17 @@ fn EventBridgePanel() -> impl IntoView {
     );
     view! {
         <section class="card" data-testid="eventbridge-panel" aria-labelledby="eventbridge-title">
-            <h2 id="eventbridge-title">"Connect Alibaba Cloud EventBridge"</h2>
+            <h2 id="eventbridge-title">{t!(i18n, eventbridge.title)}</h2>
             <FormError outcome=outcome/>
             {move || {
                 create.value().get().and_then(Result::ok).map(|t| view! {
                     <div class="notice warning" role="status" data-testid="new-bus-token">
-                        <p>"Copy the token now: it is not shown again. Any earlier token of this bus no longer works."</p>
+                        <p>{t!(i18n, eventbridge.shown_once)}</p>
                         <code class="secret" data-testid="bus-token">{t.token}</code>
                     </div>
                 })
             }}
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let t = match info.await {
                         Err(e) => return view! { <ErrorNotice error=e/> }.into_any(),
@@ -178,29 +179,27 @@ fn EventBridgePanel() -> impl IntoView {
                     };
                     let has = t.created_at.is_some();
                     let state = match (&t.created_at, &t.created_by) {
-                        (Some(at), by) => format!(
-                            "created at {at}{}; acts as its maker, for PutEvents on this bus only",
-                            by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default()
-                        ),
-                        (None, _) => "none yet".to_string(),
+                        (Some(at), Some(by)) => t_string!(i18n, eventbridge.token_created_by, at = at.clone(), by = by.clone()).to_string(),
+                        (Some(at), None) => t_string!(i18n, eventbridge.token_created, at = at.clone()).to_string(),
+                        (None, _) => t_string!(i18n, eventbridge.token_none).to_string(),
                     };
                     let url = t.url.clone();
                     let header = t.header.clone();
                     view! {
                         <dl>
-                            <dt>"URL"</dt>
+                            <dt>{t!(i18n, eventbridge.url)}</dt>
                             <dd><code data-testid="eventbridge-url">{t.url.clone()}</code></dd>
-                            <dt>"Header"</dt>
+                            <dt>{t!(i18n, eventbridge.header)}</dt>
                             <dd><code data-testid="eventbridge-header">{t.header.clone()}</code></dd>
-                            <dt>"Token"</dt>
+                            <dt>{t!(i18n, eventbridge.token)}</dt>
                             <dd data-testid="eventbridge-token-state">{state}</dd>
                         </dl>
                         {if t.may_manage {
                             view! {
-                                <ActionForm action=create attr:aria-label="EventBridge token">
+                                <ActionForm action=create attr:aria-label=move || t_string!(i18n, eventbridge.form)>
                                     <input type="hidden" name="bus" value=t.bus.clone()/>
                                     <button type="submit" disabled=move || create.pending().get()>
-                                        {if has { "Rotate token" } else { "Create token" }}
+                                        {if has { t!(i18n, eventbridge.rotate).into_any() } else { t!(i18n, eventbridge.create).into_any() }}
                                     </button>
                                 </ActionForm>
                             }
@@ -208,18 +207,18 @@ fn EventBridgePanel() -> impl IntoView {
                         } else {
                             view! {
                                 <p class="hint">
-                                    "Your policies do not allow " <code>"eventbridge:PutEvents"</code> " on this bus, which making its token needs."
+                                    {t!(i18n, eventbridge.no_right_1)} <code>"eventbridge:PutEvents"</code> {t!(i18n, eventbridge.no_right_2)}
                                 </p>
                             }
                             .into_any()
                         }}
                         <ol class="steps">
-                            <li>"In the EventBridge console, open the event bus (for PAI: " <code>"pai-system-{workspace}"</code> ") and create or edit a rule."</li>
-                            <li>"Event target: choose the type " <strong>"HTTPS"</strong> " (or HTTP)."</li>
-                            <li>"URL: " <code>{url}</code></li>
-                            <li>"Body: " <strong>"complete event"</strong> "."</li>
-                            <li>"Signature token (sent as " <code>{header}</code> "): the token made here."</li>
-                            <li>"Save the rule. Events then appear under this bus's events; a re-sent event (same source and id) is a duplicate."</li>
+                            <li>{t!(i18n, eventbridge.step_bus_1)} <code>"pai-system-{workspace}"</code> {t!(i18n, eventbridge.step_bus_2)}</li>
+                            <li>{t!(i18n, eventbridge.step_target_1)} <strong>"HTTPS"</strong> {t!(i18n, eventbridge.step_target_2)}</li>
+                            <li>{t!(i18n, eventbridge.step_url)} <code>{url}</code></li>
+                            <li>{t!(i18n, eventbridge.step_body_1)} <strong>{t!(i18n, eventbridge.step_body_2)}</strong> {t!(i18n, eventbridge.step_body_3)}</li>
+                            <li>{t!(i18n, eventbridge.step_token_1)} <code>{header}</code> {t!(i18n, eventbridge.step_token_2)}</li>
+                            <li>{t!(i18n, eventbridge.step_save)}</li>
                         </ol>
                     }
                     .into_any()

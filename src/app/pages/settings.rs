@@ -216,14 +216,15 @@ fn AccountLanguage(current: String) -> impl IntoView {
     let set = ServerAction::<SetAccountLanguage>::new();
     let outcome = outcome_of(set.value());
     let current = StoredValue::new(current);
+    let i18n = use_i18n();
     view! {
         <section class="card" data-testid="account-language">
-            <h2>"Message language"</h2>
-            <p class="hint">"Notifications of rules that do not pick a language are written in this one."</p>
+            <h2>{t!(i18n, settings.message_language)}</h2>
+            <p class="hint">{t!(i18n, settings.message_language_hint)}</p>
             <FormError outcome=outcome/>
             <OwnerOnly>
-                <ActionForm action=set attr:aria-label="Message language">
-                    <select name="language" aria-label="Message language">
+                <ActionForm action=set attr:aria-label=move || t_string!(i18n, settings.message_language)>
+                    <select name="language" aria-label=move || t_string!(i18n, settings.message_language)>
                         {Lang::ALL
                             .into_iter()
                             .map(|l| {
@@ -233,7 +234,7 @@ fn AccountLanguage(current: String) -> impl IntoView {
                             .collect_view()}
                     </select>
                     " "
-                    <button type="submit" disabled=move || set.pending().get()>"Save"</button>
+                    <button type="submit" disabled=move || set.pending().get()>{t!(i18n, common.save)}</button>
                 </ActionForm>
             </OwnerOnly>
         </section>

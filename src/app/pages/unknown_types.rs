@@ -7,6 +7,7 @@
 use super::ErrorNotice;
 use crate::api::eventbridge::{get_unknown_types, SetUnknownTypes};
 use crate::app::components::form::{outcome_of, FieldError, FormError};
+use crate::app::i18n::{t, t_string, use_i18n};
 use crate::domain::models::{UnknownTypeView, UnknownTypes};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -19,6 +20,7 @@ pub fn UnknownTypesPanel() -> impl IntoView {
         .read_untracked()
         .get("bus")
         .unwrap_or_default();
+    let i18n = use_i18n();
     let set = ServerAction::<SetUnknownTypes>::new();
     let outcome = outcome_of(set.value());
     let data = Resource::new(
@@ -27,9 +29,9 @@ pub fn UnknownTypesPanel() -> impl IntoView {
     );
     view! {
         <section class="card" data-testid="unknown-types" aria-labelledby="unknown-types-title">
-            <h2 id="unknown-types-title">"Event types the catalog does not know"</h2>
+            <h2 id="unknown-types-title">{t!(i18n, unknown.title)}</h2>
             <FormError outcome=outcome/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let page = match data.await {
                         Err(e) => return view! { <ErrorNotice error=e/> }.into_any(),
@@ -39,21 +41,21 @@ pub fn UnknownTypesPanel() -> impl IntoView {
                     let bus_name = page.bus.clone();
                     let choice = if page.may_change {
                         view! {
-                            <ActionForm action=set attr:aria-label="Unknown event types">
+                            <ActionForm action=set attr:aria-label=move || t_string!(i18n, unknown.form)>
                                 <input type="hidden" name="bus" value=bus_name/>
                                 <fieldset>
-                                    <legend>"When an event's source or type is not in the catalog"</legend>
+                                    <legend>{t!(i18n, unknown.legend)}</legend>
                                     <label>
                                         <input type="radio" name="unknown_types" value="refuse" checked=!accepting/>
-                                        " Refuse it: the producer gets an error naming the type."
+                                        " " {t!(i18n, unknown.refuse)}
                                     </label>
                                     <label>
                                         <input type="radio" name="unknown_types" value="accept" checked=accepting/>
-                                        " Accept it: store it, list it below, and deliver it to rules that name its source."
+                                        " " {t!(i18n, unknown.accept)}
                                     </label>
                                 </fieldset>
                                 <FieldError outcome=outcome field="unknown_types"/>
-                                <button type="submit" disabled=move || set.pending().get()>"Save"</button>
+                                <button type="submit" disabled=move || set.pending().get()>{t!(i18n, common.save)}</button>
                             </ActionForm>
                         }
                         .into_any()
@@ -61,9 +63,9 @@ pub fn UnknownTypesPanel() -> impl IntoView {
                         view! {
                             <p data-testid="unknown-types-choice">
                                 {if accepting {
-                                    "This bus accepts events the catalog does not know, and lists them below."
+                                    t!(i18n, unknown.accepts).into_any()
                                 } else {
-                                    "This bus refuses events the catalog does not know, naming their type."
+                                    t!(i18n, unknown.refuses).into_any()
                                 }}
                             </p>
                         }
@@ -71,7 +73,7 @@ pub fn UnknownTypesPanel() -> impl IntoView {
                     };
                     view! {
                         {choice}
-                        <h3>"Types seen but not in the catalog"</h3>
+                        <h3>{t!(i18n, unknown.seen)}</h3>
                         <SeenTypes bus=page.bus.clone() types=page.types total=page.total/>
                     }
                     .into_any()
@@ -84,24 +86,26 @@ pub fn UnknownTypesPanel() -> impl IntoView {
 /// The list, newest first; each sample collapsed.
 #[component]
 fn SeenTypes(bus: String, types: Vec<UnknownTypeView>, total: i64) -> impl IntoView {
+    let i18n = use_i18n();
     if types.is_empty() {
-        return view! { <p class="empty">"None yet."</p> }.into_any();
+        return view! { <p class="empty">{t!(i18n, unknown.none)}</p> }.into_any();
     }
-    let more = (total > types.len() as i64).then(|| {
-        view! { <p class="hint">{format!("The {} newest of {total}.", types.len())}</p> }
+    let shown = types.len();
+    let more = (total > shown as i64).then(|| {
+        view! { <p class="hint">{t!(i18n, unknown.newest_of, n = move || shown, total = move || total)}</p> }
     });
     view! {
         {more}
-        <table class="list" aria-label="Types seen but not in the catalog">
+        <table class="list" aria-label=move || t_string!(i18n, unknown.seen)>
             <thead>
                 <tr>
-                    <th scope="col">"Source"</th>
-                    <th scope="col">"Type"</th>
-                    <th scope="col">"Count"</th>
-                    <th scope="col">"First seen"</th>
-                    <th scope="col">"Last seen"</th>
-                    <th scope="col">"Sample"</th>
-                    <th scope="col">"Rule"</th>
+                    <th scope="col">{t!(i18n, unknown.source)}</th>
+                    <th scope="col">{t!(i18n, unknown.type_)}</th>
+                    <th scope="col">{t!(i18n, unknown.count)}</th>
+                    <th scope="col">{t!(i18n, unknown.first_seen)}</th>
+                    <th scope="col">{t!(i18n, unknown.last_seen)}</th>
+                    <th scope="col">{t!(i18n, unknown.sample)}</th>
+                    <th scope="col">{t!(i18n, unknown.rule)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -116,10 +120,13 @@ fn SeenTypes(bus: String, types: Vec<UnknownTypeView>, total: i64) -> impl IntoV
                                 encoded(&t.source),
                                 encoded(&t.event_type)
                             );
-                            view! { <a href=href>"Create rule"</a> }
+                            view! { <a href=href>{t!(i18n, unknown.create_rule)}</a> }
                         });
                         let (source, event_type) = if t.source.is_empty() {
-                            ("(other pairs)".to_string(), "past the limit of 1,000 pairs".to_string())
+                            (
+                                t_string!(i18n, unknown.other_pairs).to_string(),
+                                t_string!(i18n, unknown.past_limit).to_string(),
+                            )
                         } else {
                             (t.source, t.event_type)
                         };
@@ -132,7 +139,7 @@ fn SeenTypes(bus: String, types: Vec<UnknownTypeView>, total: i64) -> impl IntoV
                                 <td>{t.last_seen}</td>
                                 <td>
                                     <details>
-                                        <summary>"Show"</summary>
+                                        <summary>{t!(i18n, unknown.show)}</summary>
                                         <pre class="json">{t.sample}</pre>
                                     </details>
                                 </td>

@@ -12,13 +12,17 @@ use super::super::error::Context;
 use super::super::ingest::{self, EntryError, Identity, Incoming};
 use super::super::state::AppState;
 use super::super::store::{events, rules, unknown_types};
+use crate::domain::catalog::TargetKind;
 use crate::domain::models::{
-    AttemptView, DeliveryView, EventDetail, EventView, PutEventsEntry, PutEventsResult, EVENTS_PAGE,
+    AttemptView, DeliveryView, EventDetail, EventView, PreviewRule, PreviewTarget, PutEventsEntry,
+    PutEventsResult, TestEventPreview, EVENTS_PAGE,
 };
 use crate::domain::pattern::Pattern;
 use crate::domain::policy::{Action, Resource};
 use crate::domain::rule;
+use crate::domain::target::TargetConfig;
 use crate::domain::AppError;
+use crate::server::crypto::{mask_url, target_row};
 use serde_json::Value;
 
 /// An RFC 3339 time as stored (`YYYY-MM-DDTHH:MM:SS.mmmZ`, UTC), for comparisons.
@@ -563,17 +567,11 @@ pub async fn redeliver_failed_since(
     Ok(n)
 }
 
-/// "Send test event": a catalog type with (edited) sample data, put on the bus like any
-/// other event, marked as a test (the `heraldtest` extension: its messages start with the
-/// test mark, so nobody takes it for a real failure). Returns Herald's id for the event.
-pub async fn send_test(
-    state: &AppState,
-    actor: &Actor,
-    bus: &str,
-    source: &str,
-    event_type: &str,
-    data: &str,
-) -> Result<i64, AppError> {
+/// The CloudEvent "Send test event" puts on the bus: a catalog type with (edited) sample
+/// data, marked as a test (the `heraldtest` extension: its messages start with the test
+/// mark, so nobody takes it for a real failure). `data` that is not JSON is refused naming
+/// the field.
+fn test_event(source: &str, event_type: &str, data: &str) -> Result<Value, AppError> {
     let data: Value = serde_json::from_str(data).map_err(|e| {
         AppError::invalid(
             "data",
@@ -584,7 +582,7 @@ pub async fn send_test(
             ),
         )
     })?;
-    let event = serde_json::json!({
+    Ok(serde_json::json!({
         "specversion": "1.0",
         "id": format!("test-{:016x}", rand::random::<u64>()),
         "source": source,
@@ -592,19 +590,150 @@ pub async fn send_test(
         "subject": "Herald test event",
         (crate::server::delivery::render::TEST_ATTRIBUTE): true,
         "data": data,
-    });
+    }))
+}
+
+/// A test event ingest refused, as the form shows it: on the form's own field (`source`,
+/// `type`, or `data` for anything inside the data), with ingest's message.
+fn test_refused(field: Option<&str>, message: Option<String>) -> AppError {
+    AppError::invalid(
+        field
+            .map(|f| if f.starts_with("data") { "data" } else { f })
+            .unwrap_or("data"),
+        message.unwrap_or_else(|| "the event was refused".into()),
+    )
+}
+
+/// "Send test event": [`test_event`] put on the bus like any other event. Returns Herald's
+/// id for the event. [`preview_test`] shows beforehand whom it reaches.
+pub async fn send_test(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    source: &str,
+    event_type: &str,
+    data: &str,
+) -> Result<i64, AppError> {
+    let event = test_event(source, event_type, data)?;
     let result = put(state, actor, bus, vec![Ok(event)]).await?;
     let entry = result.entries.into_iter().next().unwrap_or_default();
     match (entry.herald_id, entry.error_message) {
         (Some(id), _) => Ok(id),
-        (None, message) => Err(AppError::invalid(
-            entry
-                .error_field
-                .as_deref()
-                .map(|f| if f.starts_with("data") { "data" } else { f })
-                .unwrap_or("data"),
-            message.unwrap_or_else(|| "the event was refused".into()),
-        )),
+        (None, message) => Err(test_refused(entry.error_field.as_deref(), message)),
+    }
+}
+
+/// What [`send_test`] with the same arguments would reach, without sending or storing
+/// anything: the event is checked as ingest checks it (a refusal names the same field) and
+/// matched by ingest's own [`Matchers`] against the bus's enabled rules, so the preview and
+/// the send cannot disagree (unless a rule changes in between). Per matching rule, its
+/// targets: kind, masked address, and for voice, SMS and email the number of people.
+pub async fn preview_test(
+    state: &AppState,
+    actor: &Actor,
+    bus: &str,
+    source: &str,
+    event_type: &str,
+    data: &str,
+) -> Result<TestEventPreview, AppError> {
+    // The same permission as sending: the preview is the first half of that operation.
+    authorize(
+        actor,
+        Action::PutEvents,
+        &Resource::event_bus(actor.account_id, bus),
+    )?;
+    let event = test_event(source, event_type, data)?;
+    let events::IngestBus {
+        id: bus_id,
+        unknown_types: unknown,
+        ..
+    } = events::bus_for_ingest(&state.pool, actor.account_id, bus)
+        .await
+        .context("finding a bus")?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("Event bus {bus:?}"),
+        })?;
+    let incoming = ingest::check(event, &rfc3339_now(), unknown).map_err(|e| {
+        let message = if e.field.is_empty() {
+            e.message.clone()
+        } else {
+            format!("{}: {}", e.field, e.message)
+        };
+        test_refused(
+            Some(e.field.as_str()).filter(|f| !f.is_empty()),
+            Some(message),
+        )
+    })?;
+    let matchers = matchers(state, bus_id).await?;
+    let targets = matchers.targets(&incoming);
+
+    // Voice, SMS and email reach people: count those the channel can reach.
+    let ids: Vec<i64> = targets.iter().map(|t| t.id).collect();
+    let reach: HashMap<i64, events::TargetReach> = events::target_reach(&state.pool, &ids)
+        .await
+        .context("counting the targets' contacts")?
+        .into_iter()
+        .map(|r| (r.target_id, r))
+        .collect();
+
+    let mut rules: Vec<PreviewRule> = Vec::new();
+    let mut last_rule = None;
+    for t in targets {
+        // A rule's targets come together, in its order.
+        if last_rule != Some(t.rule_id) {
+            last_rule = Some(t.rule_id);
+            rules.push(PreviewRule {
+                name: t.rule_name.clone(),
+                target_count: 0,
+                targets: Vec::new(),
+                // As on an event's page: where a rule sends is shown only to who may read
+                // its targets.
+                targets_hidden: !super::rules::may_read_targets(actor, bus, &t.rule_name),
+            });
+        }
+        let rule = rules.last_mut().expect("pushed above");
+        rule.target_count += 1;
+        if !rule.targets_hidden {
+            rule.targets
+                .push(preview_target(state, actor, t, reach.get(&t.id)));
+        }
+    }
+    Ok(TestEventPreview { rules })
+}
+
+/// One target as the preview shows it: never a secret, never a whole robot URL.
+fn preview_target(
+    state: &AppState,
+    actor: &Actor,
+    target: &events::MatchTarget,
+    reach: Option<&events::TargetReach>,
+) -> PreviewTarget {
+    // Settings sealed bound to their row, as the engine opens them (`engine::open_config`):
+    // settings that do not open show no address, as their delivery would send nothing.
+    let config: Option<TargetConfig> = state
+        .secrets
+        .open_bound(&target.config, &target_row(actor.account_id, target.id))
+        .ok()
+        .and_then(|json| serde_json::from_str(&json).ok());
+    // The stored kind is always one of ours (it is written from the settings' own).
+    let kind = TargetKind::parse(&target.kind)
+        .or_else(|| config.as_ref().map(TargetConfig::kind))
+        .unwrap_or(TargetKind::Http);
+    let address = config.as_ref().and_then(TargetConfig::url).map(mask_url);
+    let people = kind.uses_contacts().then(|| {
+        let reached = reach.map_or(0, |r| {
+            if kind == TargetKind::Email {
+                r.emails
+            } else {
+                r.phones
+            }
+        });
+        reached as usize
+    });
+    PreviewTarget {
+        kind,
+        address,
+        people,
     }
 }
 

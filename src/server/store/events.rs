@@ -595,6 +595,38 @@ pub async fn target_contacts(
     .await
 }
 
+/// How many contacts of a target have a phone number and an email address: who a voice,
+/// SMS or email message would reach.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TargetReach {
+    pub target_id: i64,
+    pub phones: i64,
+    pub emails: i64,
+}
+
+/// [`TargetReach`] of each target of `?1` (a JSON list of ids) that has contacts: one seek
+/// in `target_contacts`' primary key per target, one in `contacts`' per contact.
+pub(super) const TARGET_REACH_SQL: &str =
+    "SELECT tc.target_id, COUNT(NULLIF(c.phone, '')) AS phones, COUNT(NULLIF(c.email, '')) AS emails
+     FROM json_each(?1) j
+     CROSS JOIN target_contacts tc ON tc.target_id = j.value
+     JOIN contacts c ON c.id = tc.contact_id
+     GROUP BY tc.target_id";
+
+/// Who the targets `target_ids` would reach; targets without contacts are left out.
+pub async fn target_reach(
+    pool: &SqlitePool,
+    target_ids: &[i64],
+) -> Result<Vec<TargetReach>, sqlx::Error> {
+    if target_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(TARGET_REACH_SQL)
+        .bind(super::id_list(target_ids))
+        .fetch_all(pool)
+        .await
+}
+
 /// One attempt's record and the delivery's new state.
 pub struct AttemptRecord {
     pub delivery_id: i64,
