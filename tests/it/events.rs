@@ -223,6 +223,15 @@ async fn owner(app: &TestApp, email: &str) -> Visitor {
     app.team_owner(email, true).await
 }
 
+/// Save a new rule on the bus, whatever the answer.
+async fn save_new(v: &mut Visitor, rule: &Value) -> crate::common::Reply {
+    v.call_json(
+        "save_rule",
+        &json!({"bus": BUS, "original": null, "rule": rule}),
+    )
+    .await
+}
+
 /// Save a new rule on the bus and expect success; returns the SavedRule.
 async fn save_ok(v: &mut Visitor, rule: &Value) -> Value {
     v.save_new_rule(BUS, rule).await
@@ -1159,12 +1168,7 @@ async fn a_rule_on_all_types_of_a_datarobot_source_takes_a_type_the_seed_does_no
         "datarobot.project",
         json!(["*", "project.created"]),
     );
-    let r = v
-        .call_json(
-            "save_rule",
-            &json!({"bus": BUS, "original": null, "rule": mixed}),
-        )
-        .await;
+    let r = save_new(&mut v, &mixed).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
     assert_eq!(r.json()["field"], "types", "{r:?}");
 
@@ -2787,12 +2791,7 @@ async fn a_prefix_rule_on_an_unknown_source_seen_on_the_bus_delivers_it_to_an_ht
                       "targets": [http(&base, "acme", "cloudevents_structured")]});
 
     // A source nobody has sent is a typo until the bus receives it.
-    let r = v
-        .call_json(
-            "save_rule",
-            &json!({"bus": BUS, "original": null, "rule": rule}),
-        )
-        .await;
+    let r = save_new(&mut v, &rule).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
     assert_eq!(r.json()["field"], "source", "{r:?}");
     let first = put_on(
@@ -2848,12 +2847,7 @@ async fn a_rule_on_a_catalog_source_takes_a_type_outside_the_catalog_once_the_bu
     let rule = json!({"name": "dlc-exploded", "source": DLC, "types": [JOB_FAILED, EXPLODED],
                       "targets": [ding(&base, DING_SECRET)]});
 
-    let r = v
-        .call_json(
-            "save_rule",
-            &json!({"bus": BUS, "original": null, "rule": rule}),
-        )
-        .await;
+    let r = save_new(&mut v, &rule).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
     assert_eq!(r.json()["field"], "types", "{r:?}");
     let message = r.json()["message"].as_str().unwrap().to_string();
@@ -2864,12 +2858,7 @@ async fn a_rule_on_a_catalog_source_takes_a_type_outside_the_catalog_once_the_bu
     // The same type name under another source does not count.
     let other = put_on(&app, &token, BUS, &unlisted("acme.jobs", EXPLODED, "x-0")).await;
     assert_eq!(other.body["FailedEntryCount"], 0, "{other:?}");
-    let r = v
-        .call_json(
-            "save_rule",
-            &json!({"bus": BUS, "original": null, "rule": rule}),
-        )
-        .await;
+    let r = save_new(&mut v, &rule).await;
     assert_eq!(r.json()["field"], "types", "{r:?}");
 
     let first = put_on(&app, &token, BUS, &unlisted(DLC, EXPLODED, "x-1")).await;
@@ -2918,12 +2907,7 @@ async fn a_rule_on_a_catalog_source_takes_a_type_outside_the_catalog_once_the_bu
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     let mut copy = rule.clone();
     copy["name"] = json!("dlc-exploded-2");
-    let r = v
-        .call_json(
-            "save_rule",
-            &json!({"bus": BUS, "original": null, "rule": copy}),
-        )
-        .await;
+    let r = save_new(&mut v, &copy).await;
     assert_eq!(r.json()["field"], "types", "{r:?}");
 }
 
