@@ -250,7 +250,6 @@ impl Draft {
     }
 }
 
-/// The message for exactly `field`, if the error concerns it.
 /// Whether `t`, in a rule on catalog source `source`, is one the catalog does not list
 /// (a type the bus has received, or a prefix): the "Types not in the catalog" box holds it.
 fn is_other_type(source: &str, t: &str) -> bool {
@@ -275,6 +274,7 @@ fn typed_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The message for exactly `field`, if the error concerns it.
 fn field_message(error: RwSignal<Option<AppError>>, field: &str) -> Option<String> {
     error.read().as_ref().and_then(|e| e.for_field(field))
 }
