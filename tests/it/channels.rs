@@ -175,17 +175,6 @@ async fn owner(app: &TestApp) -> Visitor {
     app.team_owner("ada@example.com", true).await
 }
 
-async fn contact(v: &mut Visitor, name: &str, phone: &str, email: &str) -> i64 {
-    let r = v
-        .call(
-            "create_contact",
-            &[("name", name), ("phone", phone), ("email", email)],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    r.json()["id"].as_i64().unwrap()
-}
-
 /// A DSW rule with these targets, and an access key; returns the key's token.
 async fn rule_and_key(v: &mut Visitor, targets: Value) -> String {
     let r = v
@@ -252,8 +241,8 @@ async fn email_goes_through_the_smtp_relay_to_every_contact_with_text_and_html()
     })
     .await;
     let mut v = owner(&app).await;
-    let alice = contact(&mut v, "Alice", "", "alice@example.com").await;
-    let alan = contact(&mut v, "Alan", "", "alan@example.com").await;
+    let alice = v.new_contact("Alice", "", "alice@example.com").await;
+    let alan = v.new_contact("Alan", "", "alan@example.com").await;
     let token = rule_and_key(
         &mut v,
         json!([{"config": {"kind": "email", "contacts": [alice, alan]}}]),
@@ -289,9 +278,9 @@ async fn sms_and_calls_go_through_the_twilio_api_and_a_refused_number_is_named()
     let (base, calls) = fake_twilio().await;
     let app = with_twilio(&base, "100ms").await;
     let mut v = owner(&app).await;
-    let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
-    let tony = contact(&mut v, "Tony", "+8613800000002", "").await;
-    let nobody = contact(&mut v, "Nobody", "+15550000000", "").await;
+    let alice = v.new_contact("Alice", "+8613800000001", "").await;
+    let tony = v.new_contact("Tony", "+8613800000002", "").await;
+    let nobody = v.new_contact("Nobody", "+15550000000", "").await;
     let token = rule_and_key(
         &mut v,
         json!([
@@ -467,8 +456,8 @@ async fn an_sms_retry_goes_only_to_the_contacts_not_reached_yet() {
     let (base, calls) = fake_twilio().await;
     let app = with_twilio(&base, "100ms,100ms").await;
     let mut v = owner(&app).await;
-    let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
-    let flaky = contact(&mut v, "Flaky", FLAKY, "").await;
+    let alice = v.new_contact("Alice", "+8613800000001", "").await;
+    let flaky = v.new_contact("Flaky", FLAKY, "").await;
     let token = rule_and_key(
         &mut v,
         json!([{"config": {"kind": "sms", "contacts": [alice, flaky]}}]),
@@ -520,8 +509,8 @@ async fn each_contact_reached_is_stored_before_the_next_is_called() {
     let (base, _calls) = fake_twilio().await;
     let app = with_twilio(&base, "100ms").await;
     let mut v = owner(&app).await;
-    let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
-    let slow = contact(&mut v, "Slow", SLOW, "").await;
+    let alice = v.new_contact("Alice", "+8613800000001", "").await;
+    let slow = v.new_contact("Slow", SLOW, "").await;
     let token = rule_and_key(
         &mut v,
         json!([{"config": {"kind": "voice", "contacts": [alice, slow]}}]),
@@ -632,8 +621,8 @@ async fn sms_and_calls_go_through_alibaba_cloud_signed_with_the_access_key() {
     })
     .await;
     let mut v = owner(&app).await;
-    let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
-    let nobody = contact(&mut v, "Nobody", "+15550000000", "").await;
+    let alice = v.new_contact("Alice", "+8613800000001", "").await;
+    let nobody = v.new_contact("Nobody", "+15550000000", "").await;
     let token = rule_and_key(
         &mut v,
         json!([
@@ -715,7 +704,7 @@ async fn a_wrong_alibaba_secret_fails_at_once_naming_the_signature() {
     })
     .await;
     let mut v = owner(&app).await;
-    let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
+    let alice = v.new_contact("Alice", "+8613800000001", "").await;
     let token = rule_and_key(
         &mut v,
         json!([

@@ -260,6 +260,18 @@ impl Visitor {
             .await
     }
 
+    /// A new contact of the visitor's account; its id.
+    pub async fn new_contact(&mut self, name: &str, phone: &str, email: &str) -> i64 {
+        let r = self
+            .call(
+                "create_contact",
+                &[("name", name), ("phone", phone), ("email", email)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{r:?}");
+        r.json()["id"].as_i64().unwrap()
+    }
+
     pub async fn create_workspace(&mut self, name: &str) -> Reply {
         self.call("create_workspace", &[("name", name)]).await
     }

@@ -13,17 +13,6 @@ const DING_TOKEN: &str = "ding-preview-token-0123456789abcdef";
 const DING_SECRET: &str = "SECpreview-signing-key-0123456789";
 const WECOM_KEY: &str = "wecom-preview-key-0123456789abcdef";
 
-async fn contact(v: &mut Visitor, name: &str, phone: &str, email: &str) -> i64 {
-    let r = v
-        .call(
-            "create_contact",
-            &[("name", name), ("phone", phone), ("email", email)],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    r.json()["id"].as_i64().unwrap()
-}
-
 fn rule(name: &str, types: Value, pattern: &str, targets: Value) -> Value {
     json!({"name": name, "enabled": true, "source": "pai.dlc", "types": types,
            "pattern": pattern, "targets": targets})
@@ -69,9 +58,11 @@ fn rule_names(preview: &Value) -> Vec<String> {
 async fn the_test_event_preview_names_matching_rules_their_masked_targets_and_people() {
     let app = TestApp::spawn_with(|a| a.allow_target_networks = vec!["127.0.0.0/8".into()]).await;
     let mut v = app.team_owner("ada@example.com", true).await;
-    let alice = contact(&mut v, "Alice", "+8613800000001", "alice@example.com").await;
-    let bob = contact(&mut v, "Bob", "+8613800000002", "").await;
-    let carol = contact(&mut v, "Carol", "", "carol@example.com").await;
+    let alice = v
+        .new_contact("Alice", "+8613800000001", "alice@example.com")
+        .await;
+    let bob = v.new_contact("Bob", "+8613800000002", "").await;
+    let carol = v.new_contact("Carol", "", "carol@example.com").await;
     let ding_url = format!("http://127.0.0.1:9/robot/send?access_token={DING_TOKEN}");
     let wecom_url = format!("http://127.0.0.1:9/cgi-bin/webhook/send?key={WECOM_KEY}");
     v.save_new_rule(

@@ -122,17 +122,6 @@ async fn rule_names(v: &mut Visitor) -> Vec<String> {
         .collect()
 }
 
-async fn contact(v: &mut Visitor, name: &str, phone: &str, email: &str) -> i64 {
-    let r = v
-        .call(
-            "create_contact",
-            &[("name", name), ("phone", phone), ("email", email)],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{r:?}");
-    r.json()["id"].as_i64().unwrap()
-}
-
 fn assert_invalid(r: &Reply, field: &str) {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{r:?}");
     assert_eq!(r.json()["field"], field, "{r:?}");
@@ -306,8 +295,12 @@ async fn http_targets_only_for_model_events_and_their_generated_secret_is_shown_
 #[tokio::test]
 async fn quota_of_five_units_then_a_request_approved_raises_it() {
     let (_app, mut v) = herald(true).await;
-    let alice = contact(&mut v, "Alice", "+8613800000001", "alice@example.com").await;
-    let tony = contact(&mut v, "Tony", "+8613800000002", "tony@example.com").await;
+    let alice = v
+        .new_contact("Alice", "+8613800000001", "alice@example.com")
+        .await;
+    let tony = v
+        .new_contact("Tony", "+8613800000002", "tony@example.com")
+        .await;
     let five = json!([
         contacts_target("sms", &[alice, tony]),
         contacts_target("email", &[alice, tony]),
@@ -437,7 +430,7 @@ async fn quota_of_five_units_then_a_request_approved_raises_it() {
 async fn edits_keep_the_stored_url_and_secret_clear_it_drop_targets_and_rename() {
     let (base, seen) = fake_dingtalk().await;
     let (_app, mut v) = herald(true).await;
-    let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
+    let alice = v.new_contact("Alice", "+8613800000001", "").await;
     let created = save_ok(
         &mut v,
         None,
@@ -642,8 +635,8 @@ async fn target_urls_outside_the_allowed_networks_are_refused_at_save() {
 #[tokio::test]
 async fn deleting_a_used_contact_needs_confirmation_then_takes_it_out_of_targets() {
     let (_app, mut v) = herald(true).await;
-    let alice = contact(&mut v, "Alice", "+8613800000001", "").await;
-    let tony = contact(&mut v, "Tony", "+8613800000002", "").await;
+    let alice = v.new_contact("Alice", "+8613800000001", "").await;
+    let tony = v.new_contact("Tony", "+8613800000002", "").await;
     save_ok(
         &mut v,
         None,
@@ -732,7 +725,7 @@ async fn deleting_a_used_contact_needs_confirmation_then_takes_it_out_of_targets
     )
     .await;
     // An unused contact is deleted without confirmation.
-    let spare = contact(&mut v, "Spare", "+8613800000009", "").await;
+    let spare = v.new_contact("Spare", "+8613800000009", "").await;
     let r = v
         .call("delete_contact", &[("id", &spare.to_string())])
         .await;
@@ -742,7 +735,7 @@ async fn deleting_a_used_contact_needs_confirmation_then_takes_it_out_of_targets
 #[tokio::test]
 async fn contact_targets_need_existing_contacts_with_the_right_address() {
     let (_app, mut v) = herald(true).await;
-    let phone_only = contact(&mut v, "Tony", "+8613800000002", "").await;
+    let phone_only = v.new_contact("Tony", "+8613800000002", "").await;
     let r = save(
         &mut v,
         None,
@@ -767,7 +760,7 @@ async fn contact_targets_need_existing_contacts_with_the_right_address() {
 #[tokio::test]
 async fn another_account_can_neither_see_nor_change_a_rule() {
     let (app, mut ada) = herald(true).await;
-    let alice = contact(&mut ada, "Alice", "+8613800000001", "").await;
+    let alice = ada.new_contact("Alice", "+8613800000001", "").await;
     let saved = save_ok(
         &mut ada,
         None,
@@ -1157,7 +1150,9 @@ async fn a_signing_secret_is_not_kept_for_a_new_url_on_save_or_test() {
 #[tokio::test]
 async fn a_contact_keeps_the_phone_or_email_its_targets_need() {
     let (_app, mut v) = herald(true).await;
-    let alice = contact(&mut v, "Alice", "+8613800000001", "alice@example.com").await;
+    let alice = v
+        .new_contact("Alice", "+8613800000001", "alice@example.com")
+        .await;
     save_ok(
         &mut v,
         None,
