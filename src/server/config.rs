@@ -210,7 +210,8 @@ pub struct ServeArgs {
     pub allow_target_networks: Vec<String>,
 
     /// Key that seals secrets at rest: base64 of 32 bytes. Without it, a key file
-    /// `secret.key` (mode 0600) beside the database is used, created on first run.
+    /// `secret.key` (mode 0600) beside the SQLite database is used, created on first run;
+    /// required with PostgreSQL (every node must have the same).
     #[arg(long, env = "HERALD_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
 

@@ -58,10 +58,17 @@ impl SecretBox {
 
     /// The key from `env_key` if given, else from `dir/secret.key`, created (mode 0600) with
     /// a random key when missing.
-    pub fn load(env_key: Option<&str>, dir: &Path) -> anyhow::Result<Self> {
+    pub fn load(env_key: Option<&str>, dir: Option<&Path>) -> anyhow::Result<Self> {
         if let Some(k) = env_key.filter(|k| !k.trim().is_empty()) {
             return Self::from_base64(k);
         }
+        let Some(dir) = dir else {
+            return Err(anyhow::anyhow!(
+                "--secret-key (HERALD_SECRET_KEY) is required with PostgreSQL: every node \
+                 must seal and open target secrets with the same key, so none can be made \
+                 up by one of them"
+            ));
+        };
         let path = dir.join(KEY_FILE);
         match std::fs::read_to_string(&path) {
             Ok(text) => {
@@ -291,7 +298,7 @@ mod tests {
     #[test]
     fn key_file_is_created_private_and_reused() {
         let dir = tempfile::tempdir().unwrap();
-        let a = SecretBox::load(None, dir.path()).unwrap();
+        let a = SecretBox::load(None, Some(dir.path())).unwrap();
         let sealed = a.seal("x");
         let path = dir.path().join(KEY_FILE);
         #[cfg(unix)]
@@ -300,7 +307,7 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
         }
-        let b = SecretBox::load(None, dir.path()).unwrap();
+        let b = SecretBox::load(None, Some(dir.path())).unwrap();
         assert_eq!(b.open(&sealed).unwrap(), "x");
     }
 
@@ -308,7 +315,7 @@ mod tests {
     fn env_key_wins_and_bad_keys_are_explained() {
         let dir = tempfile::tempdir().unwrap();
         let key = B64.encode([1u8; 32]);
-        let b = SecretBox::load(Some(&key), dir.path()).unwrap();
+        let b = SecretBox::load(Some(&key), Some(dir.path())).unwrap();
         assert!(!dir.path().join(KEY_FILE).exists());
         assert_eq!(
             b.open(&SecretBox::from_key(&[1u8; 32]).seal("y")).unwrap(),

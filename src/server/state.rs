@@ -11,15 +11,15 @@ use super::delivery::pacing::Pacer;
 use super::metrics::Metrics;
 use super::net::budget::TestBudget;
 use super::net::client::Outbound;
+use crate::server::store::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 
 /// The server's shared state. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
+    pub pool: Db,
     pub leptos_options: LeptosOptions,
     pub config: Arc<ServeArgs>,
     /// Seals and opens secrets at rest.

@@ -58,12 +58,12 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
     args.metrics_token = args
         .read_metrics_token()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let data_dir = store::data_dir(&args.database_url)?;
+    let secrets = SecretBox::load(args.secret_key.as_deref(), data_dir.as_deref())?;
     let pool = store::connect(&args.database_url, args.wal_limit_bytes()).await?;
     store::migrate(&pool).await?;
     // Made now, not at the first unknown login, which would then take longer than others.
     super::auth::password::dummy_hash().await;
-    let data_dir = store::data_dir(&args.database_url)?;
-    let secrets = SecretBox::load(args.secret_key.as_deref(), &data_dir)?;
     let bound = super::service::rules::bind_sealed_settings(&pool, &secrets).await?;
     if bound > 0 {
         tracing::info!(
@@ -170,7 +170,7 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
             hash_file().unwrap_or_default().display()
         );
     }
-    let session_store = Sessions::new(state.pool.clone());
+    let session_store = Sessions::new(&state.pool);
     session_store
         .migrate()
         .await
@@ -271,7 +271,7 @@ const PURGE_BATCH: i64 = 500;
 /// expired sessions, login counters past their window and lock, and audit entries older
 /// than `--audit-retention-days`, the last two a batch per write transaction.
 fn spawn_housekeeping(state: &AppState) -> tokio::task::JoinHandle<()> {
-    let store = Sessions::new(state.pool.clone());
+    let store = Sessions::new(&state.pool);
     let pool = state.pool.clone();
     let audit_days = i64::from(state.config.audit_retention_days);
     tokio::spawn(async move {
@@ -327,8 +327,8 @@ type Batch<'a> = std::pin::Pin<Box<dyn Future<Output = Result<u64, sqlx::Error>>
 /// [`PURGE_BATCH`] rows (or fails, logged as `what`); the rows deleted in all.
 async fn in_batches(
     what: &str,
-    pool: &sqlx::SqlitePool,
-    batch: impl for<'c> Fn(&'c mut sqlx::SqliteConnection) -> Batch<'c>,
+    pool: &store::Db,
+    batch: impl for<'c> Fn(&'c mut store::WriteTx) -> Batch<'c>,
 ) -> u64 {
     let mut deleted = 0;
     loop {

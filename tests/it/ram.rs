@@ -2872,7 +2872,6 @@ async fn reads_obey_deny_rules_list_as_names_only_and_events_hide_denied_rules_a
 #[tokio::test]
 async fn a_sealed_target_copied_into_another_tenants_row_does_not_open_there() {
     use herald::server::store::rules as store;
-    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
     let (app, mut a) = herald().await;
     let a_target = owner_rule(&mut a, "alpha-rule", "a").await;
     let a_rule = get_rule(&mut a, "alpha-rule").await["id"].as_i64().unwrap();
@@ -2894,17 +2893,13 @@ async fn a_sealed_target_copied_into_another_tenants_row_does_not_open_there() {
     let b_rule = r.json()["rule"]["id"].as_i64().unwrap();
 
     // Someone with the database file copies B's sealed settings over A's, through the store.
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(SqliteConnectOptions::new().filename(app.db_path()))
-        .await
-        .unwrap();
+    let pool = store_at(&app.db_path()).await;
     let b_sealed = store::targets_of(&pool, &[b_rule]).await.unwrap()[0]
         .config
         .clone();
     let a_row = store::targets_of(&pool, &[a_rule]).await.unwrap()[0].clone();
     assert_eq!(a_row.id, a_target);
-    let mut conn = pool.acquire().await.unwrap();
+    let mut conn = herald::server::store::begin_write(&pool).await.unwrap();
     let copy = |_: usize, _: i64| b_sealed.clone();
     store::replace_targets(
         &mut conn,
@@ -2918,7 +2913,7 @@ async fn a_sealed_target_copied_into_another_tenants_row_does_not_open_there() {
     )
     .await
     .unwrap();
-    drop(conn);
+    conn.commit().await.unwrap();
     pool.close().await;
 
     // A's rule no longer opens (an internal error), and B's token is shown nowhere.
@@ -2938,22 +2933,15 @@ async fn a_sealed_target_copied_into_another_tenants_row_does_not_open_there() {
 async fn settings_sealed_before_binding_are_bound_to_their_row_at_start() {
     use herald::server::crypto::SecretBox;
     use herald::server::store::rules as store;
-    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
     let (app, mut a) = herald().await;
     owner_rule(&mut a, "alpha-rule", "a").await;
     let a_rule = get_rule(&mut a, "alpha-rule").await["id"].as_i64().unwrap();
     let db_path = app.db_path();
-    let open_pool = || async {
-        SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(SqliteConnectOptions::new().filename(&db_path))
-            .await
-            .unwrap()
-    };
+    let open_pool = || store_at(&db_path);
 
     // Put the target back as an older version stored it: sealed, but bound to no row.
     let pool = open_pool().await;
-    let secrets = SecretBox::load(None, db_path.parent().unwrap()).unwrap();
+    let secrets = SecretBox::load(None, db_path.parent()).unwrap();
     let row = store::targets_of(&pool, &[a_rule]).await.unwrap()[0].clone();
     let json = secrets
         .open_bound(
@@ -2985,4 +2973,11 @@ async fn settings_sealed_before_binding_are_bound_to_their_row_at_start() {
         .call("get_rule", &[("bus", BUS), ("name", "alpha-rule")])
         .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
+}
+
+/// The store of a stopped or running test server's SQLite file, opened as Herald opens it.
+async fn store_at(path: &std::path::Path) -> herald::server::store::Db {
+    herald::server::store::connect(&format!("sqlite://{}", path.display()), 64 << 20)
+        .await
+        .unwrap()
 }

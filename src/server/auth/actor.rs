@@ -5,11 +5,11 @@ use super::super::error::Context;
 use super::super::store::{accounts, policies};
 use super::authorize::{Actor, Via};
 use crate::domain::{ram, AppError};
-use sqlx::SqlitePool;
+use crate::server::store::Db;
 
 /// The actor for `user_id`, `None` when the user no longer exists, or `Unauthorized` when
 /// it is disabled.
-pub async fn load(pool: &SqlitePool, user_id: i64, via: Via) -> Result<Option<Actor>, AppError> {
+pub async fn load(pool: &Db, user_id: i64, via: Via) -> Result<Option<Actor>, AppError> {
     let Some(user) = accounts::find_user(pool, user_id)
         .await
         .context("loading a user")?

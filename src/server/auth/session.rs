@@ -13,7 +13,7 @@
 use super::super::error::internal;
 use super::{Actor, Via};
 use crate::domain::AppError;
-use sqlx::SqlitePool;
+use crate::server::store::Db;
 use tower_sessions::Session;
 
 const USER_ID: &str = "user_id";
@@ -89,7 +89,7 @@ pub async fn log_out(session: &Session) -> Result<(), AppError> {
 }
 
 /// The signed-in actor, or `None` for an anonymous visitor.
-pub async fn current(session: &Session, pool: &SqlitePool) -> Result<Option<Actor>, AppError> {
+pub async fn current(session: &Session, pool: &Db) -> Result<Option<Actor>, AppError> {
     let user_id: Option<i64> = session
         .get(USER_ID)
         .await
@@ -108,7 +108,7 @@ pub async fn current(session: &Session, pool: &SqlitePool) -> Result<Option<Acto
 }
 
 /// The signed-in actor, or an `Unauthorized` error asking the visitor to log in.
-pub async fn require(session: &Session, pool: &SqlitePool) -> Result<Actor, AppError> {
+pub async fn require(session: &Session, pool: &Db) -> Result<Actor, AppError> {
     current(session, pool)
         .await?
         .ok_or_else(|| AppError::Unauthorized {

@@ -7,7 +7,7 @@
 use super::super::error::Context;
 use super::super::store::login_failures;
 use crate::domain::AppError;
-use sqlx::{SqliteConnection, SqlitePool};
+use crate::server::store::{Db, WriteTx};
 
 /// Failed logins allowed in one window before the name is locked.
 pub const MAX_FAILURES: i64 = 5;
@@ -38,7 +38,7 @@ pub fn locked_error(retry_after_secs: i64) -> AppError {
 }
 
 /// Refuse at once if `login` is locked.
-pub async fn check(pool: &SqlitePool, login: &str) -> Result<(), AppError> {
+pub async fn check(pool: &Db, login: &str) -> Result<(), AppError> {
     let now = now();
     match login_failures::locked_until(pool, login)
         .await
@@ -52,7 +52,7 @@ pub async fn check(pool: &SqlitePool, login: &str) -> Result<(), AppError> {
 /// Count an attempt before the password is checked, so a burst of parallel guesses is
 /// counted as it arrives rather than after the (slow) hashing. Refuses at once when the
 /// window already holds [`MAX_FAILURES`] attempts. Returns the count, this one included.
-pub async fn begin_attempt(pool: &SqlitePool, login: &str) -> Result<i64, AppError> {
+pub async fn begin_attempt(pool: &Db, login: &str) -> Result<i64, AppError> {
     let now = now();
     let attempts = login_failures::record_failure(pool, login, now, WINDOW_SECS)
         .await
@@ -66,7 +66,7 @@ pub async fn begin_attempt(pool: &SqlitePool, login: &str) -> Result<i64, AppErr
 /// After a failed attempt numbered `attempts`, in the caller's write transaction: the lock
 /// error if it used up the window. The same write whether it locks or not.
 pub async fn after_failure(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     login: &str,
     attempts: i64,
 ) -> Result<Option<AppError>, AppError> {
@@ -83,7 +83,7 @@ pub async fn after_failure(
 
 /// [`after_failure`] in a write transaction of its own.
 pub async fn after_failure_alone(
-    pool: &SqlitePool,
+    pool: &Db,
     login: &str,
     attempts: i64,
 ) -> Result<Option<AppError>, AppError> {
@@ -95,7 +95,7 @@ pub async fn after_failure_alone(
     Ok(locked)
 }
 
-async fn lock(pool: &SqlitePool, login: &str, now: i64) -> Result<AppError, AppError> {
+async fn lock(pool: &Db, login: &str, now: i64) -> Result<AppError, AppError> {
     login_failures::lock(pool, login, now + LOCK_SECS)
         .await
         .context("locking a login")?;
@@ -104,7 +104,7 @@ async fn lock(pool: &SqlitePool, login: &str, now: i64) -> Result<AppError, AppE
 }
 
 /// Forget failures after a successful login.
-pub async fn clear(pool: &SqlitePool, login: &str) -> Result<(), AppError> {
+pub async fn clear(pool: &Db, login: &str) -> Result<(), AppError> {
     login_failures::clear(pool, login)
         .await
         .context("clearing login failures")

@@ -44,8 +44,8 @@ use crate::server::crypto::SecretBox;
 use crate::server::metrics::Metrics;
 use crate::server::net::client::Outbound;
 use crate::server::store::events::{self, AttemptRecord, ClaimLimits, Due};
+use crate::server::store::Db;
 use serde_json::Value;
-use sqlx::SqlitePool;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
@@ -69,7 +69,7 @@ const RECORD_BATCH: usize = 256;
 
 /// What the engine works with: its own context, not the whole application state.
 pub struct Ctx {
-    pub pool: SqlitePool,
+    pub pool: Db,
     pub wake: Wake,
     /// Opens the targets' sealed settings.
     pub secrets: SecretBox,

@@ -141,7 +141,7 @@ const UNKNOWN_USER: &str = "(unknown user)";
 /// exist or not (it skips an account that does not exist), so the work done does not tell
 /// them apart.
 pub async fn failed_login(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::server::store::WriteTx,
     account: Option<i64>,
     user_id: Option<i64>,
     name: &str,

@@ -125,11 +125,10 @@ pub async fn update(
         .context("reading a contact")?
         .ok_or_else(|| not_found(id))?;
     // A target must still reach the contact the way it needs to.
-    let mut conn = state.pool.acquire().await.context("reading contact uses")?;
-    let uses = rules::contact_uses(&mut conn, actor.account_id, id)
+
+    let uses = rules::contact_uses(&state.pool, actor.account_id, id)
         .await
         .context("reading contact uses")?;
-    drop(conn);
     for u in &uses {
         let kind = TargetKind::parse(&u.kind).unwrap_or(TargetKind::Sms);
         let (field, lost) = match TargetKind::parse(&u.kind) {
@@ -188,8 +187,8 @@ pub async fn uses(state: &AppState, actor: &Actor, id: i64) -> Result<Vec<Contac
         .await
         .context("reading a contact")?
         .ok_or_else(|| not_found(id))?;
-    let mut conn = state.pool.acquire().await.context("reading contact uses")?;
-    let rows = rules::contact_uses(&mut conn, actor.account_id, id)
+
+    let rows = rules::contact_uses(&state.pool, actor.account_id, id)
         .await
         .context("reading contact uses")?;
     Ok(rows.into_iter().map(contact_use).collect())

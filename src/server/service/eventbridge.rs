@@ -30,14 +30,13 @@ pub async fn settings(
         &Resource::account(actor.account_id),
     )?;
     let workspace = workspaces::get(state, actor, workspace).await?;
-    let mut conn = state.pool.acquire().await.context("reading activation")?;
-    let activated_at = accounts::activated_at(&mut conn, actor.account_id)
+
+    let activated_at = accounts::activated_at(&state.pool, actor.account_id)
         .await
         .context("reading activation")?;
-    let language = accounts::language(&mut conn, actor.account_id)
+    let language = accounts::language(&state.pool, actor.account_id)
         .await
         .context("reading the account's language")?;
-    drop(conn);
     let role = role(state, actor).await?;
     Ok(NotificationSettings {
         workspace,
@@ -118,11 +117,10 @@ pub async fn grant(state: &AppState, actor: &Actor) -> Result<ServiceRoleView, A
         Action::CreateServiceLinkedRole,
         &Resource::service_linked_role(actor.account_id),
     )?;
-    let mut conn = state.pool.acquire().await.context("reading activation")?;
-    let activated = accounts::activated_at(&mut conn, actor.account_id)
+
+    let activated = accounts::activated_at(&state.pool, actor.account_id)
         .await
         .context("reading activation")?;
-    drop(conn);
     if activated.is_none() {
         return Err(AppError::Precondition {
             message: "EventBridge is not activated (ServiceNotEnable). Activate it first.".into(),
@@ -255,11 +253,10 @@ pub async fn create_bus(
         .map(|raw| UnknownTypes::parse_field("unknown_types", raw))
         .transpose()?
         .unwrap_or_default();
-    let mut conn = state.pool.acquire().await.context("reading activation")?;
-    let activated = accounts::activated_at(&mut conn, actor.account_id)
+
+    let activated = accounts::activated_at(&state.pool, actor.account_id)
         .await
         .context("reading activation")?;
-    drop(conn);
     if activated.is_none() {
         return Err(AppError::Precondition {
             message: "EventBridge is not activated (ServiceNotEnable). Activate it first.".into(),

@@ -74,7 +74,7 @@ fn seal(state: &AppState, account_id: i64, target_id: i64, config: &TargetConfig
 /// start, so that none stays movable between rows. A value that does not open is left as
 /// it is (and logged): opening it fails where it is used, as before.
 pub async fn bind_sealed_settings(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::server::store::Db,
     secrets: &crate::server::crypto::SecretBox,
 ) -> anyhow::Result<usize> {
     let mut bound = 0;
@@ -1341,12 +1341,9 @@ pub async fn preview_message(
     use crate::server::delivery::render::{self, template};
     let lang = match rule::language("language", &input.language)? {
         Some(lang) => lang,
-        None => {
-            let mut conn = state.pool.acquire().await.context("reading the language")?;
-            accounts::language(&mut conn, actor.account_id)
-                .await
-                .context("reading the account's language")?
-        }
+        None => accounts::language(&state.pool, actor.account_id)
+            .await
+            .context("reading the account's language")?,
     };
     let Some(source) = crate::domain::catalog::source(input.source.trim()) else {
         return Err(AppError::invalid(

@@ -121,12 +121,7 @@ pub async fn test_connection(
 
 /// The account's message language: what a rule that names none is written in.
 async fn account_language(state: &AppState, actor: &Actor) -> Result<Lang, AppError> {
-    let mut conn = state
-        .pool
-        .acquire()
-        .await
-        .context("reading the account's language")?;
-    accounts::language(&mut conn, actor.account_id)
+    accounts::language(&state.pool, actor.account_id)
         .await
         .context("reading the account's language")
 }

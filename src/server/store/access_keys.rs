@@ -1,7 +1,7 @@
 //! AccessKeys: hashed API tokens of a user.
 
+use super::Db;
 use crate::domain::models::AccessKeyView;
-use sqlx::SqlitePool;
 
 /// What authentication needs: the stored hash and whose key it is.
 #[derive(Clone, sqlx::FromRow)]
@@ -19,14 +19,16 @@ const FROM: &str = "access_keys k JOIN users u ON u.id = k.user_id";
 
 /// Store a new key.
 pub async fn insert(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     user_id: i64,
     name: &str,
     key_id: &str,
     token_hash: &str,
 ) -> Result<AccessKeyView, sqlx::Error> {
-    let _turn = super::turn("access key").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "access key").await;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO access_keys (account_id, user_id, name, key_id, token_hash)
          VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
@@ -45,7 +47,9 @@ pub async fn insert(
 }
 
 /// A user's keys, newest first.
-pub async fn list(pool: &SqlitePool, user_id: i64) -> Result<Vec<AccessKeyView>, sqlx::Error> {
+pub async fn list(db: &Db, user_id: i64) -> Result<Vec<AccessKeyView>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM {FROM} WHERE k.user_id = ?1 ORDER BY k.id DESC"
     ))
@@ -55,10 +59,9 @@ pub async fn list(pool: &SqlitePool, user_id: i64) -> Result<Vec<AccessKeyView>,
 }
 
 /// Every key of the account, newest first.
-pub async fn list_account(
-    pool: &SqlitePool,
-    account_id: i64,
-) -> Result<Vec<AccessKeyView>, sqlx::Error> {
+pub async fn list_account(db: &Db, account_id: i64) -> Result<Vec<AccessKeyView>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM {FROM} WHERE k.account_id = ?1 ORDER BY k.id DESC"
     ))
@@ -68,11 +71,9 @@ pub async fn list_account(
 }
 
 /// The user a key of the account belongs to.
-pub async fn owner_of(
-    pool: &SqlitePool,
-    account_id: i64,
-    id: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+pub async fn owner_of(db: &Db, account_id: i64, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_scalar("SELECT user_id FROM access_keys WHERE account_id = ?1 AND id = ?2")
         .bind(account_id)
         .bind(id)
@@ -81,8 +82,10 @@ pub async fn owner_of(
 }
 
 /// Revoke a key of the user; false when it is not there or already revoked.
-pub async fn revoke(pool: &SqlitePool, user_id: i64, id: i64) -> Result<bool, sqlx::Error> {
-    let _turn = super::turn("access key").await;
+pub async fn revoke(db: &Db, user_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "access key").await;
     sqlx::query(
         "UPDATE access_keys SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE user_id = ?1 AND id = ?2 AND revoked_at IS NULL",
@@ -95,10 +98,9 @@ pub async fn revoke(pool: &SqlitePool, user_id: i64, id: i64) -> Result<bool, sq
 }
 
 /// An unrevoked key by its public id.
-pub async fn find_active(
-    pool: &SqlitePool,
-    key_id: &str,
-) -> Result<Option<KeyAuthRow>, sqlx::Error> {
+pub async fn find_active(db: &Db, key_id: &str) -> Result<Option<KeyAuthRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(
         "SELECT id, user_id, token_hash,
                 (last_used_at IS NULL
@@ -111,8 +113,10 @@ pub async fn find_active(
 }
 
 /// Note the key's use, at most once a minute.
-pub async fn touch(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
-    let _turn = super::turn("access key use").await;
+pub async fn touch(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "access key use").await;
     sqlx::query(
         "UPDATE access_keys SET last_used_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ?1 AND (last_used_at IS NULL

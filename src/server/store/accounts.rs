@@ -1,6 +1,6 @@
 //! Accounts and their users.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use super::{Db, Reader, WriteTx};
 
 /// A user as the session layer needs it. Holds no password hash.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -46,12 +46,14 @@ impl std::fmt::Debug for LoginRow {
 /// Create an account and its owner; returns the owner's user id.
 /// Fails with a unique violation when the email is taken.
 pub async fn insert_owner(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     email: &str,
     display_name: &str,
     password_hash: &str,
     language: crate::domain::lang::Lang,
 ) -> Result<i64, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     let account_id: i64 =
         sqlx::query_scalar("INSERT INTO accounts (language) VALUES (?1) RETURNING id")
             .bind(language)
@@ -70,10 +72,9 @@ pub async fn insert_owner(
 }
 
 /// The login of the user with this email, if any (case-insensitive).
-pub async fn find_login_by_email(
-    pool: &SqlitePool,
-    email: &str,
-) -> Result<Option<LoginRow>, sqlx::Error> {
+pub async fn find_login_by_email(db: &Db, email: &str) -> Result<Option<LoginRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as("SELECT id, account_id, password_hash, disabled FROM users WHERE email = ?1")
         .bind(email)
         .fetch_optional(pool)
@@ -81,7 +82,9 @@ pub async fn find_login_by_email(
 }
 
 /// A user by id.
-pub async fn find_user(pool: &SqlitePool, user_id: i64) -> Result<Option<UserRow>, sqlx::Error> {
+pub async fn find_user(db: &Db, user_id: i64) -> Result<Option<UserRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))
         .bind(user_id)
         .fetch_optional(pool)
@@ -89,44 +92,51 @@ pub async fn find_user(pool: &SqlitePool, user_id: i64) -> Result<Option<UserRow
 }
 
 /// When EventBridge was activated for the account, if it was.
-pub async fn activated_at(
-    conn: &mut SqliteConnection,
+pub async fn activated_at<'a>(
+    r: impl Into<Reader<'a>>,
     account_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT eventbridge_activated_at FROM accounts WHERE id = ?1")
-        .bind(account_id)
-        .fetch_one(conn)
-        .await
+    on_reader!(r.into(), c => {
+        sqlx::query_scalar("SELECT eventbridge_activated_at FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_one(c)
+            .await
+    })
 }
 
 /// The account's message language.
-pub async fn language(
-    conn: &mut SqliteConnection,
+pub async fn language<'a>(
+    r: impl Into<Reader<'a>>,
     account_id: i64,
 ) -> Result<crate::domain::lang::Lang, sqlx::Error> {
-    sqlx::query_scalar("SELECT language FROM accounts WHERE id = ?1")
-        .bind(account_id)
-        .fetch_one(conn)
-        .await
+    on_reader!(r.into(), c => {
+        sqlx::query_scalar("SELECT language FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_one(c)
+            .await
+    })
 }
 
 /// Set the account's message language; the previous one is returned.
 pub async fn set_language(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     account_id: i64,
     new: crate::domain::lang::Lang,
 ) -> Result<crate::domain::lang::Lang, sqlx::Error> {
     let before = language(&mut *conn, account_id).await?;
-    sqlx::query("UPDATE accounts SET language = ?2 WHERE id = ?1")
+    on_tx!(conn, c => sqlx::query("UPDATE accounts SET language = $2 WHERE id = $1")
         .bind(account_id)
         .bind(new)
-        .execute(conn)
-        .await?;
+        .execute(c)
+        .await
+        .map(|_| ()))?;
     Ok(before)
 }
 
 /// Mark EventBridge activated, keeping the first activation time. Returns that time.
-pub async fn activate(conn: &mut SqliteConnection, account_id: i64) -> Result<String, sqlx::Error> {
+pub async fn activate(conn: &mut WriteTx, account_id: i64) -> Result<String, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     sqlx::query_scalar(
         "UPDATE accounts
          SET eventbridge_activated_at =
@@ -141,10 +151,12 @@ pub async fn activate(conn: &mut SqliteConnection, account_id: i64) -> Result<St
 
 /// The login of the RAM user `login_name` of the account, if any (case-insensitive).
 pub async fn find_login_by_name(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     login_name: &str,
 ) -> Result<Option<LoginRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(
         "SELECT id, account_id, password_hash, disabled FROM users
          WHERE account_id = ?1 AND login_name = ?2",
@@ -156,7 +168,9 @@ pub async fn find_login_by_name(
 }
 
 /// The stored password hash of a user.
-pub async fn password_hash(pool: &SqlitePool, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
         .bind(user_id)
         .fetch_optional(pool)
@@ -166,13 +180,15 @@ pub async fn password_hash(pool: &SqlitePool, user_id: i64) -> Result<Option<Str
 /// Create a RAM user that must change its password at first login. Fails with a unique
 /// violation when the login name is taken in the account.
 pub async fn insert_ram_user(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     login_name: &str,
     display_name: &str,
     password_hash: &str,
 ) -> Result<i64, sqlx::Error> {
-    let _turn = super::turn("user").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "user").await;
     sqlx::query_scalar(&format!(
         "INSERT INTO users (account_id, login_name, display_name, password_hash, is_owner,
                             must_change_password, session_nonce)
@@ -187,10 +203,9 @@ pub async fn insert_ram_user(
 }
 
 /// The account's RAM users, by login name.
-pub async fn list_ram_users(
-    pool: &SqlitePool,
-    account_id: i64,
-) -> Result<Vec<UserRow>, sqlx::Error> {
+pub async fn list_ram_users(db: &Db, account_id: i64) -> Result<Vec<UserRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM users
          WHERE account_id = ?1 AND is_owner = 0 ORDER BY login_name"
@@ -202,10 +217,12 @@ pub async fn list_ram_users(
 
 /// A RAM user of the account.
 pub async fn find_ram_user(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     user_id: i64,
 ) -> Result<Option<UserRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 AND id = ?2 AND is_owner = 0"
     ))
@@ -218,12 +235,14 @@ pub async fn find_ram_user(
 /// Disable or enable a RAM user of the account (either ends its sessions); false when there
 /// is none.
 pub async fn set_disabled(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     user_id: i64,
     disabled: bool,
 ) -> Result<bool, sqlx::Error> {
-    let _turn = super::turn("user").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "user").await;
     sqlx::query(&format!(
         "UPDATE users SET disabled = ?3, session_nonce = {NEW_NONCE}
          WHERE account_id = ?1 AND id = ?2 AND is_owner = 0"
@@ -237,12 +256,10 @@ pub async fn set_disabled(
 }
 
 /// Delete a RAM user of the account (its keys and attachments go with it).
-pub async fn delete_ram_user(
-    pool: &SqlitePool,
-    account_id: i64,
-    user_id: i64,
-) -> Result<bool, sqlx::Error> {
-    let _turn = super::turn("user").await;
+pub async fn delete_ram_user(db: &Db, account_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "user").await;
     sqlx::query("DELETE FROM users WHERE account_id = ?1 AND id = ?2 AND is_owner = 0")
         .bind(account_id)
         .bind(user_id)
@@ -254,12 +271,14 @@ pub async fn delete_ram_user(
 /// Replace a user's password hash, ending its sessions; `must_change` forces a change at
 /// the next login.
 pub async fn set_password(
-    pool: &SqlitePool,
+    db: &Db,
     user_id: i64,
     password_hash: &str,
     must_change: bool,
 ) -> Result<bool, sqlx::Error> {
-    let _turn = super::turn("user").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "user").await;
     sqlx::query(&format!(
         "UPDATE users SET password_hash = ?2, must_change_password = ?3,
                           session_nonce = {NEW_NONCE}
@@ -274,12 +293,10 @@ pub async fn set_password(
 }
 
 /// Set the UI language a user chose (`None`: let the browser decide).
-pub async fn set_locale(
-    pool: &SqlitePool,
-    user_id: i64,
-    locale: Option<&str>,
-) -> Result<bool, sqlx::Error> {
-    let _turn = super::turn("user").await;
+pub async fn set_locale(db: &Db, user_id: i64, locale: Option<&str>) -> Result<bool, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "user").await;
     sqlx::query("UPDATE users SET locale = ?2 WHERE id = ?1")
         .bind(user_id)
         .bind(locale)
@@ -295,6 +312,7 @@ mod tests {
     #[tokio::test]
     async fn a_users_locale_is_one_herald_has_or_none() {
         let pool = super::super::plans::migrated().await;
+        let db = Db::Sqlite(pool.clone());
         sqlx::query(
             "INSERT INTO accounts (id) VALUES (1);
              INSERT INTO users (id, account_id, display_name, password_hash, session_nonce)
@@ -304,10 +322,10 @@ mod tests {
         .await
         .unwrap();
         for ok in [Some("ja"), Some("zh"), None, Some("en")] {
-            assert!(set_locale(&pool, 1, ok).await.unwrap(), "{ok:?}");
+            assert!(set_locale(&db, 1, ok).await.unwrap(), "{ok:?}");
         }
         for bad in ["fr", "EN", "ja-JP", ""] {
-            let err = set_locale(&pool, 1, Some(bad)).await.unwrap_err();
+            let err = set_locale(&db, 1, Some(bad)).await.unwrap_err();
             assert!(err.to_string().contains("users.locale"), "{bad}: {err}");
         }
         let refused = sqlx::query(

@@ -1,8 +1,8 @@
 //! The audit log: who did what, when. Repeated failed logins share a row with a count
 //! ([`count_repeat`]); entries past the retention are deleted in slices ([`purge_before`]).
 
+use super::{Db, WriteTx};
 use crate::domain::models::{AuditEntryView, AuditFilter};
-use sqlx::{SqliteConnection, SqlitePool};
 
 /// One entry to write.
 pub struct NewEntry<'a> {
@@ -16,8 +16,10 @@ pub struct NewEntry<'a> {
 }
 
 /// Append an entry (a write of its own, at the write gate).
-pub async fn insert(pool: &SqlitePool, e: &NewEntry<'_>) -> Result<(), sqlx::Error> {
-    let _turn = super::turn("audit").await;
+pub async fn insert(db: &Db, e: &NewEntry<'_>) -> Result<(), sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "audit").await;
     sqlx::query(
         "INSERT INTO audit_log (account_id, actor_user_id, actor, action, resource, outcome, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -39,10 +41,12 @@ pub async fn insert(pool: &SqlitePool, e: &NewEntry<'_>) -> Result<(), sqlx::Err
 /// does not exist, but the statement runs all the same (in the caller's transaction), so a
 /// stranger cannot tell a known account from an unknown one by the work done.
 pub async fn count_repeat(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     e: &NewEntry<'_>,
     repeat_key: &str,
 ) -> Result<(), sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     sqlx::query(
         "INSERT INTO audit_log (account_id, actor_user_id, actor, action, resource, outcome,
                                 detail, repeat_key)
@@ -67,10 +71,12 @@ pub async fn count_repeat(
 /// Delete up to `limit` entries older than `cutoff` (a stored UTC timestamp), oldest
 /// first; the number deleted.
 pub async fn purge_before(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     cutoff: &str,
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     sqlx::query(
         "DELETE FROM audit_log WHERE id IN (
              SELECT id FROM audit_log WHERE at < ?1 ORDER BY at LIMIT ?2)",
@@ -85,12 +91,14 @@ pub async fn purge_before(
 /// The account's entries matching `filter`, newest first, at most `limit`. `since` is an
 /// already normalised UTC timestamp (or empty).
 pub async fn list(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     filter: &AuditFilter,
     since: &str,
     limit: i64,
 ) -> Result<Vec<AuditEntryView>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(
         "SELECT id, at, actor, action, resource, outcome, detail, count FROM audit_log
          WHERE account_id = ?1

@@ -1,6 +1,6 @@
 //! Bus tokens: a bus's EventBridge ingest token, stored as its SHA-256 (one a bus).
 
-use sqlx::SqlitePool;
+use super::Db;
 
 /// What authentication needs: the stored hash, whose token it is and for which bus.
 #[derive(Clone, sqlx::FromRow)]
@@ -20,14 +20,16 @@ pub struct BusTokenRow {
 
 /// Make or replace (rotate) the token of the account's bus; `None` when there is no such bus.
 pub async fn replace(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     bus: &str,
     user_id: i64,
     key_id: &str,
     token_hash: &str,
 ) -> Result<Option<String>, sqlx::Error> {
-    let _turn = super::turn("bus token").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "bus token").await;
     sqlx::query_scalar(
         "INSERT INTO bus_tokens (bus_id, user_id, key_id, token_hash)
          SELECT id, ?3, ?4, ?5 FROM event_buses WHERE account_id = ?1 AND name = ?2
@@ -46,11 +48,9 @@ pub async fn replace(
 }
 
 /// The token of the account's bus, when it has one.
-pub async fn find(
-    pool: &SqlitePool,
-    account_id: i64,
-    bus: &str,
-) -> Result<Option<BusTokenRow>, sqlx::Error> {
+pub async fn find(db: &Db, account_id: i64, bus: &str) -> Result<Option<BusTokenRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(
         "SELECT t.created_at,
                 COALESCE(u.login_name || '@' || u.account_id, u.email, '') AS created_by
@@ -66,10 +66,9 @@ pub async fn find(
 }
 
 /// A token by its public id.
-pub async fn find_by_key(
-    pool: &SqlitePool,
-    key_id: &str,
-) -> Result<Option<BusTokenAuthRow>, sqlx::Error> {
+pub async fn find_by_key(db: &Db, key_id: &str) -> Result<Option<BusTokenAuthRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(
         "SELECT t.user_id, b.account_id, b.name AS bus, t.token_hash
          FROM bus_tokens t JOIN event_buses b ON b.id = t.bus_id

@@ -1,12 +1,14 @@
 //! Contacts of an account.
 
+use super::{Db, WriteTx};
 use crate::domain::models::ContactView;
-use sqlx::{SqliteConnection, SqlitePool};
 
 const COLUMNS: &str = "id, name, phone, email, created_at, updated_at";
 
 /// The account's contacts, by name.
-pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<ContactView>, sqlx::Error> {
+pub async fn list(db: &Db, account_id: i64) -> Result<Vec<ContactView>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM contacts WHERE account_id = ?1 ORDER BY name"
     ))
@@ -16,11 +18,9 @@ pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<ContactView>
 }
 
 /// One contact of the account.
-pub async fn find(
-    pool: &SqlitePool,
-    account_id: i64,
-    id: i64,
-) -> Result<Option<ContactView>, sqlx::Error> {
+pub async fn find(db: &Db, account_id: i64, id: i64) -> Result<Option<ContactView>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM contacts WHERE account_id = ?1 AND id = ?2"
     ))
@@ -32,13 +32,15 @@ pub async fn find(
 
 /// Create a contact; a unique violation means the name is taken in the account.
 pub async fn insert(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     name: &str,
     phone: Option<&str>,
     email: Option<&str>,
 ) -> Result<ContactView, sqlx::Error> {
-    let _turn = super::turn("contact").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "contact").await;
     sqlx::query_as(&format!(
         "INSERT INTO contacts (account_id, name, phone, email) VALUES (?1, ?2, ?3, ?4)
          RETURNING {COLUMNS}"
@@ -53,14 +55,16 @@ pub async fn insert(
 
 /// Replace a contact's fields; `None` when it is not the account's.
 pub async fn update(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     id: i64,
     name: &str,
     phone: Option<&str>,
     email: Option<&str>,
 ) -> Result<Option<ContactView>, sqlx::Error> {
-    let _turn = super::turn("contact").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "contact").await;
     sqlx::query_as(&format!(
         "UPDATE contacts
          SET name = ?3, phone = ?4, email = ?5,
@@ -79,11 +83,9 @@ pub async fn update(
 
 /// Delete a contact; false when it is not the account's. Fails while a target still
 /// reaches it (see `rules::remove_contact_from_targets`).
-pub async fn delete(
-    conn: &mut SqliteConnection,
-    account_id: i64,
-    id: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn delete(conn: &mut WriteTx, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     sqlx::query("DELETE FROM contacts WHERE account_id = ?1 AND id = ?2")
         .bind(account_id)
         .bind(id)

@@ -1,7 +1,7 @@
 //! Event buses and the service-linked role.
 
+use super::{Db, WriteTx};
 use crate::domain::models::UnknownTypes;
-use sqlx::{SqliteConnection, SqlitePool};
 
 /// An event bus row.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -25,10 +25,12 @@ pub struct RoleRow {
 /// Create the system bus `{prefix}{workspace}` for every workspace of the account that has
 /// none, accepting unknown types (see [`UnknownTypes::Refuse`]). Idempotent.
 pub async fn insert_system_buses(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     account_id: i64,
     prefix: &str,
 ) -> Result<u64, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     sqlx::query(
         "INSERT OR IGNORE INTO event_buses (account_id, workspace_id, name, description, unknown_types)
          SELECT w.account_id, w.id, ?2 || w.name, 'System bus of workspace ' || w.name, ?3
@@ -45,7 +47,9 @@ pub async fn insert_system_buses(
 }
 
 /// The account's buses, by name.
-pub async fn list_buses(pool: &SqlitePool, account_id: i64) -> Result<Vec<BusRow>, sqlx::Error> {
+pub async fn list_buses(db: &Db, account_id: i64) -> Result<Vec<BusRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(
         "SELECT b.id, b.name, w.name AS workspace, b.description, b.created_at, b.unknown_types
          FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
@@ -58,10 +62,12 @@ pub async fn list_buses(pool: &SqlitePool, account_id: i64) -> Result<Vec<BusRow
 
 /// The account's role of this name, if granted.
 pub async fn find_role(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     name: &str,
 ) -> Result<Option<RoleRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(
         "SELECT name, policy, created_at FROM service_linked_roles
          WHERE account_id = ?1 AND name = ?2",
@@ -74,12 +80,14 @@ pub async fn find_role(
 
 /// Create the role unless it exists. Idempotent.
 pub async fn insert_role_if_absent(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     name: &str,
     policy: &str,
 ) -> Result<(), sqlx::Error> {
-    let _turn = super::turn("role").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "role").await;
     sqlx::query(
         "INSERT OR IGNORE INTO service_linked_roles (account_id, name, policy) VALUES (?1, ?2, ?3)",
     )
@@ -92,11 +100,9 @@ pub async fn insert_role_if_absent(
 }
 
 /// A bus of the account by name, with its workspace's name.
-pub async fn find_bus(
-    pool: &SqlitePool,
-    account_id: i64,
-    name: &str,
-) -> Result<Option<BusRow>, sqlx::Error> {
+pub async fn find_bus(db: &Db, account_id: i64, name: &str) -> Result<Option<BusRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(
         "SELECT b.id, b.name, w.name AS workspace, b.description, b.created_at, b.unknown_types
          FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
@@ -110,13 +116,15 @@ pub async fn find_bus(
 
 /// Create a custom bus (no workspace). Fails with a unique violation when the name is taken.
 pub async fn insert_bus(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     name: &str,
     description: &str,
     unknown_types: UnknownTypes,
 ) -> Result<(), sqlx::Error> {
-    let _turn = super::turn("bus").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "bus").await;
     sqlx::query(
         "INSERT INTO event_buses (account_id, name, description, unknown_types)
          VALUES (?1, ?2, ?3, ?4)",
@@ -132,12 +140,14 @@ pub async fn insert_bus(
 
 /// Set a bus's choice for unknown types; false when the account has no such bus.
 pub async fn set_unknown_types(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     name: &str,
     unknown_types: UnknownTypes,
 ) -> Result<bool, sqlx::Error> {
-    let _turn = super::turn("bus").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "bus").await;
     sqlx::query("UPDATE event_buses SET unknown_types = ?3 WHERE account_id = ?1 AND name = ?2")
         .bind(account_id)
         .bind(name)
@@ -148,11 +158,9 @@ pub async fn set_unknown_types(
 }
 
 /// How many rules a bus of the account has.
-pub async fn rule_count(
-    pool: &SqlitePool,
-    account_id: i64,
-    name: &str,
-) -> Result<i64, sqlx::Error> {
+pub async fn rule_count(db: &Db, account_id: i64, name: &str) -> Result<i64, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM rules r JOIN event_buses b ON b.id = r.bus_id
          WHERE b.account_id = ?1 AND b.name = ?2",
@@ -167,11 +175,13 @@ pub async fn rule_count(
 /// first, with their deliveries and attempts); the number deleted. Run in slices before
 /// [`delete_bus`], so the deletion itself has little left to do.
 pub async fn delete_bus_events(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     account_id: i64,
     name: &str,
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     sqlx::query(
         "DELETE FROM events WHERE id IN (
              SELECT e.id FROM events e
@@ -189,12 +199,10 @@ pub async fn delete_bus_events(
 }
 
 /// Delete a bus of the account that has no rules; false when it was not deleted.
-pub async fn delete_bus(
-    pool: &SqlitePool,
-    account_id: i64,
-    name: &str,
-) -> Result<bool, sqlx::Error> {
-    let _turn = super::turn("bus").await;
+pub async fn delete_bus(db: &Db, account_id: i64, name: &str) -> Result<bool, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "bus").await;
     sqlx::query(
         "DELETE FROM event_buses WHERE account_id = ?1 AND name = ?2
            AND NOT EXISTS (SELECT 1 FROM rules r WHERE r.bus_id = event_buses.id)",

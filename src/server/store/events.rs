@@ -2,9 +2,9 @@
 //! transaction), the workers' claims with a lease, attempt records, the delivery log, the
 //! figures behind `/metrics`, and the clean-up of old settled events.
 
+use super::{Db, WriteTx};
 use crate::domain::lang::Lang;
 use crate::domain::models::{AttemptView, DeliveryStatus, EventView, UnknownTypes};
-use sqlx::{SqliteConnection, SqlitePool};
 
 /// An enabled rule of a bus, as matching needs it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -50,10 +50,12 @@ pub struct IngestBus {
 
 /// The bus `bus` of the account, as ingest needs it.
 pub async fn bus_for_ingest(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     bus: &str,
 ) -> Result<Option<IngestBus>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(BUS_FOR_INGEST_SQL)
         .bind(account_id)
         .bind(bus)
@@ -88,9 +90,11 @@ pub(super) const ENABLED_RULES_SQL: &str =
 /// from the pool, outside the write transaction: ingest matches events before it takes the
 /// one writer.
 pub async fn enabled_rules(
-    pool: &SqlitePool,
+    db: &Db,
     bus_id: i64,
 ) -> Result<Vec<(MatchRule, Vec<MatchTarget>)>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     let rows: Vec<RuleTargetRow> = sqlx::query_as(ENABLED_RULES_SQL)
         .bind(bus_id)
         .fetch_all(pool)
@@ -154,11 +158,13 @@ pub(super) const ORIGINALS_SQL: &str = "SELECT e.id, e.source, e.ce_id
 /// the event's id and whether it was already there (a re-sent event, or the same one twice
 /// in the batch: the first is new, the rest duplicates of it), in the order given.
 pub async fn insert_events(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     account_id: i64,
     bus_id: i64,
     batch: &[NewEvent<'_>],
 ) -> Result<Vec<(i64, bool)>, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     use std::collections::HashMap;
     if batch.is_empty() {
         return Ok(Vec::new());
@@ -247,13 +253,15 @@ pub(super) const INSERT_DELIVERIES_SQL: &str =
 /// already claimed by this process until then (to be handed to its workers in memory).
 /// Returns the new deliveries' ids, in the order given.
 pub async fn insert_deliveries(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     account_id: i64,
     bus_id: i64,
     deliveries: &[NewDelivery<'_>],
     now_ms: i64,
     lease_until: Option<i64>,
 ) -> Result<Vec<i64>, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     if deliveries.is_empty() {
         return Ok(Vec::new());
     }
@@ -292,8 +300,10 @@ pub async fn insert_deliveries(
 
 /// Give back leases this process holds but will not use (deliveries still queued in
 /// memory when the workers stop), so they are due again at once; `(id, lease_until)`.
-pub async fn release(pool: &SqlitePool, leases: &[(i64, i64)]) -> Result<(), sqlx::Error> {
-    let _turn = super::turn("lease").await;
+pub async fn release(db: &Db, leases: &[(i64, i64)]) -> Result<(), sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "lease").await;
     if leases.is_empty() {
         return Ok(());
     }
@@ -427,11 +437,13 @@ pub(crate) const CLAIM_STATEMENTS: [(&str, &str); 6] = [
 /// one target's backlog cannot fill a claim. The search is index-backed (a seek per target
 /// with work); only the lease itself is written, in a short transaction.
 pub async fn claim_due(
-    pool: &SqlitePool,
+    db: &Db,
     now_ms: i64,
     lease_ms: i64,
     limits: &ClaimLimits<'_>,
 ) -> Result<Vec<Due>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     use std::collections::BTreeMap;
     // A read first: idle workers must not take the write lock four times a second.
     let any: Option<i64> = sqlx::query_scalar(ANY_DUE_SQL)
@@ -516,23 +528,25 @@ pub async fn claim_due(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut tx = super::begin_write(pool).await?;
+    let mut tx = super::begin_write(db).await?;
     // Taken only if still due and free: another claimer may have been quicker.
     let ids: Vec<i64> = sqlx::query_scalar(LEASE_PICKED_SQL)
         .bind(now_ms)
         .bind(lease_ms)
         .bind(super::id_list(&ids))
-        .fetch_all(&mut *tx)
+        .fetch_all(sqlite_tx!(tx))
         .await?;
     tx.commit().await?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    due_by_ids(pool, &ids).await
+    due_by_ids(db, &ids).await
 }
 
 /// What the workers need to send the deliveries `ids` (already leased).
-async fn due_by_ids(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Due>, sqlx::Error> {
+async fn due_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Due>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(DUE_BY_IDS_SQL)
         .bind(super::id_list(ids))
         .fetch_all(pool)
@@ -541,8 +555,10 @@ async fn due_by_ids(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Due>, sqlx::Er
 
 /// At start-up (one process owns the database): release every claim, so deliveries a
 /// killed process held are sent again at once rather than when their lease runs out.
-pub async fn release_leases(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
-    let _turn = super::turn("lease").await;
+pub async fn release_leases(db: &Db) -> Result<u64, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "lease").await;
     sqlx::query(
         "UPDATE deliveries SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL",
     )
@@ -565,9 +581,11 @@ pub struct DisabledTarget {
 
 /// The owner and place of a target.
 pub async fn disabled_target(
-    pool: &SqlitePool,
+    db: &Db,
     target_id: i64,
 ) -> Result<Option<DisabledTarget>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(
         "SELECT r.account_id, u.display_name AS owner_name, u.email AS owner_email, b.name AS bus,
                 r.name AS rule, t.kind, t.disabled_reason AS reason
@@ -583,9 +601,11 @@ pub async fn disabled_target(
 
 /// The contacts of a target: (name, phone, email).
 pub async fn target_contacts(
-    pool: &SqlitePool,
+    db: &Db,
     target_id: i64,
 ) -> Result<Vec<(String, Option<String>, Option<String>)>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(
         "SELECT c.name, c.phone, c.email FROM target_contacts tc JOIN contacts c ON c.id = tc.contact_id
          WHERE tc.target_id = ?1 ORDER BY tc.position",
@@ -614,10 +634,9 @@ pub(super) const TARGET_REACH_SQL: &str =
      GROUP BY tc.target_id";
 
 /// Who the targets `target_ids` would reach; targets without contacts are left out.
-pub async fn target_reach(
-    pool: &SqlitePool,
-    target_ids: &[i64],
-) -> Result<Vec<TargetReach>, sqlx::Error> {
+pub async fn target_reach(db: &Db, target_ids: &[i64]) -> Result<Vec<TargetReach>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     if target_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -658,16 +677,11 @@ const CIRCUIT_OPEN: &str = crate::domain::target::Reason::CircuitOpen.as_str();
 
 /// Extend the lease of a delivery whose attempt is still running (a call to many contacts
 /// can take minutes), from `old` to `new`; false when the lease was lost meanwhile.
-pub async fn renew_lease(
-    pool: &SqlitePool,
-    id: i64,
-    old: i64,
-    new: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn renew_lease(db: &Db, id: i64, old: i64, new: i64) -> Result<bool, sqlx::Error> {
     while_held(
-        pool,
-        "UPDATE deliveries SET lease_until = ?3
-         WHERE id = ?1 AND status = 'pending' AND lease_until = ?2",
+        db,
+        "UPDATE deliveries SET lease_until = $3
+         WHERE id = $1 AND status = 'pending' AND lease_until = $2",
         id,
         old,
         new,
@@ -678,15 +692,15 @@ pub async fn renew_lease(
 /// Store the numbers a running attempt has reached so far (a JSON array), while its lease
 /// holds, so that whoever sends the delivery next never calls them again.
 pub async fn save_reached(
-    pool: &SqlitePool,
+    db: &Db,
     id: i64,
     lease: i64,
     reached: &str,
 ) -> Result<bool, sqlx::Error> {
     while_held(
-        pool,
-        "UPDATE deliveries SET reached = ?3
-         WHERE id = ?1 AND status = 'pending' AND lease_until = ?2",
+        db,
+        "UPDATE deliveries SET reached = $3
+         WHERE id = $1 AND status = 'pending' AND lease_until = $2",
         id,
         lease,
         reached,
@@ -694,29 +708,33 @@ pub async fn save_reached(
     .await
 }
 
-/// Run `sql` on delivery `id` (`?1`) if it still holds `lease` (`?2`), with `value` as `?3`;
+/// Run `sql` on delivery `id` (`$1`) if it still holds `lease` (`$2`), with `value` as `$3`;
 /// whether it did.
 async fn while_held<'q, T>(
-    pool: &SqlitePool,
+    db: &Db,
     sql: &'q str,
     id: i64,
     lease: i64,
     value: T,
 ) -> Result<bool, sqlx::Error>
 where
-    T: 'q + Send + sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    T: 'q
+        + Send
+        + sqlx::Encode<'q, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Sqlite>
+        + sqlx::Encode<'q, sqlx::Postgres>
+        + sqlx::Type<sqlx::Postgres>,
 {
-    let mut tx = super::begin_write(pool).await?;
-    let done = sqlx::query(sql)
+    let mut tx = super::begin_write(db).await?;
+    let changed = on_tx!(tx, c => sqlx::query(sql)
         .bind(id)
         .bind(lease)
         .bind(value)
-        .execute(&mut *tx)
+        .execute(c)
         .await?
-        .rows_affected()
-        == 1;
+        .rows_affected());
     tx.commit().await?;
-    Ok(done)
+    Ok(changed == 1)
 }
 
 /// Write attempts and release their deliveries, in one transaction and one command (each
@@ -726,7 +744,7 @@ where
 /// is disabled; the ids of targets disabled now are returned. Then the deliveries of the
 /// targets in `wake` that wait because their circuit was open are due at once (it closed).
 pub async fn record(
-    pool: &SqlitePool,
+    db: &Db,
     records: &[AttemptRecord],
     wake: &[i64],
     now_ms: i64,
@@ -786,7 +804,7 @@ pub async fn record(
             ])
         })
         .collect();
-    let mut tx = super::begin_write(pool).await?;
+    let mut tx = super::begin_write(db).await?;
     // In order: waits; attempts and target health while the leases are still visible;
     // then the deliveries' new state. A statement whose rows are not held changes nothing.
     // One parameter for all: sqlx binds a later statement's `?N` only when no lower number
@@ -853,7 +871,7 @@ pub async fn record(
         })
         .to_string(),
     )
-    .fetch_all(&mut *tx)
+    .fetch_all(sqlite_tx!(tx))
     .await?;
     tx.commit().await?;
     let held: std::collections::HashSet<i64> = tagged
@@ -1037,12 +1055,14 @@ pub(super) fn bind_all<'q, O>(
 
 /// The newest events of a bus, filtered ([`list_events_sql`]).
 pub async fn list_events(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     bus_id: i64,
     filter: &EventFilter,
     limit: i64,
 ) -> Result<Vec<EventView>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     let (sql, args) = list_events_sql(account_id, bus_id, filter, limit);
     bind_all(sqlx::query_as(&sql), &args).fetch_all(pool).await
 }
@@ -1056,10 +1076,12 @@ pub(super) fn find_event_sql() -> String {
 
 /// One event of the account.
 pub async fn find_event(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     id: i64,
 ) -> Result<Option<EventWithEnvelope>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(&find_event_sql())
         .bind(account_id)
         .bind(id)
@@ -1092,10 +1114,12 @@ pub(super) const DELIVERIES_OF_SQL: &str =
 
 /// The deliveries of an event.
 pub async fn deliveries_of(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     event_id: i64,
 ) -> Result<Vec<DeliveryRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(DELIVERIES_OF_SQL)
         .bind(account_id)
         .bind(event_id)
@@ -1112,10 +1136,12 @@ pub(super) const ATTEMPTS_OF_EVENT_SQL: &str =
 
 /// The attempts of an event's deliveries.
 pub async fn attempts_of_event(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     event_id: i64,
 ) -> Result<Vec<AttemptView>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(ATTEMPTS_OF_EVENT_SQL)
         .bind(account_id)
         .bind(event_id)
@@ -1126,13 +1152,15 @@ pub async fn attempts_of_event(
 /// Queue a finished delivery again, now, with a fresh retry schedule (same `webhook-id`).
 /// False when it is not the account's or still pending.
 pub async fn redeliver(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     bus_id: i64,
     id: i64,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    let _turn = super::turn("redelivery").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "redelivery").await;
     sqlx::query(
         "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?4,
              lease_until = NULL, reached = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
@@ -1151,13 +1179,15 @@ pub async fn redeliver(
 
 /// Queue again every failed or dead delivery of a bus received since `since`; the count.
 pub async fn redeliver_failed_since(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     bus_id: i64,
     since: &str,
     now_ms: i64,
 ) -> Result<u64, sqlx::Error> {
-    let _turn = super::turn("redelivery").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "redelivery").await;
     sqlx::query(
         "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?4,
              lease_until = NULL, reached = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
@@ -1178,7 +1208,9 @@ pub async fn redeliver_failed_since(
 /// after `cutoff` (same form as `received_at`). Ids grow with `received_at`, so finding it
 /// reads only the old rows. Never above the newest event, nor above the event of the newest
 /// delivery, so no event or delivery id is used twice. `None` when there are no events.
-pub async fn purge_bound(pool: &SqlitePool, cutoff: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn purge_bound(db: &Db, cutoff: &str) -> Result<Option<i64>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_scalar(
         "SELECT MIN(
              COALESCE((SELECT id FROM events WHERE received_at >= ?1 ORDER BY id LIMIT 1),
@@ -1194,11 +1226,9 @@ pub async fn purge_bound(pool: &SqlitePool, cutoff: &str) -> Result<Option<i64>,
 /// Delete up to `limit` of the events below `bound` ([`purge_bound`]) that have no pending
 /// delivery, oldest first, with their deliveries and attempts (by cascade); the number
 /// deleted.
-pub async fn purge_settled(
-    tx: &mut SqliteConnection,
-    bound: i64,
-    limit: i64,
-) -> Result<u64, sqlx::Error> {
+pub async fn purge_settled(tx: &mut WriteTx, bound: i64, limit: i64) -> Result<u64, sqlx::Error> {
+    let tx = sqlite_tx!(tx);
+
     sqlx::query(
         "DELETE FROM events WHERE id IN (
              SELECT e.id FROM events e
@@ -1215,10 +1245,9 @@ pub async fn purge_settled(
 }
 
 /// Delivered / failed (or dead) / pending counts per rule of a bus.
-pub async fn rule_counts(
-    pool: &SqlitePool,
-    bus_id: i64,
-) -> Result<Vec<(i64, i64, i64, i64)>, sqlx::Error> {
+pub async fn rule_counts(db: &Db, bus_id: i64) -> Result<Vec<(i64, i64, i64, i64)>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(
         "SELECT r.id,
                 COALESCE(SUM(d.status = 'delivered'), 0),
@@ -1271,7 +1300,9 @@ pub(crate) const QUEUE_FIGURES_STATEMENTS: [(&str, &str); 3] = [
 ];
 
 /// The queue's figures, for `/metrics`.
-pub async fn queue_figures(pool: &SqlitePool, now_ms: i64) -> Result<QueueFigures, sqlx::Error> {
+pub async fn queue_figures(db: &Db, now_ms: i64) -> Result<QueueFigures, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     let [(_, depth), (_, oldest), (_, lag)] = QUEUE_FIGURES_STATEMENTS;
     Ok(QueueFigures {
         depth: sqlx::query_scalar(depth).fetch_one(pool).await?,
@@ -1290,12 +1321,14 @@ const SEED_CHUNK: u64 = 100_000;
 /// database: it writes in transactions of 100,000 events and checkpoints after each.
 /// Returns the number of events stored (re-seeding the same ids stores none).
 pub async fn seed_bench_history(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     bus_id: i64,
     template: &str,
     n: u64,
 ) -> Result<u64, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     let target: Option<(i64, i64, String)> = sqlx::query_as(
         "SELECT t.rule_id, t.id, t.kind FROM targets t JOIN rules r ON r.id = t.rule_id
          WHERE r.bus_id = ?1 ORDER BY r.id, t.position LIMIT 1",

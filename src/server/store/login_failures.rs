@@ -1,10 +1,12 @@
 //! Counting failed logins per login name; counters past their window and lock are deleted
 //! ([`purge_expired`]), so guessed names do not pile up.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use super::{Db, WriteTx};
 
 /// The lock on a login name, if any: Unix seconds until which it is locked.
-pub async fn locked_until(pool: &SqlitePool, login: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn locked_until(db: &Db, login: &str) -> Result<Option<i64>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     let row: Option<Option<i64>> =
         sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE login = ?1")
             .bind(login)
@@ -16,12 +18,14 @@ pub async fn locked_until(pool: &SqlitePool, login: &str) -> Result<Option<i64>,
 /// Count one failure at `now` in a window of `window_secs`; returns the failures in the
 /// current window, this one included. Atomic, so concurrent guesses are all counted.
 pub async fn record_failure(
-    pool: &SqlitePool,
+    db: &Db,
     login: &str,
     now: i64,
     window_secs: i64,
 ) -> Result<i64, sqlx::Error> {
-    let _turn = super::turn("login failure").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "login failure").await;
     sqlx::query_scalar(
         "INSERT INTO login_failures (login, failures, window_start, locked_until)
          VALUES (?1, 1, ?2, NULL)
@@ -39,8 +43,10 @@ pub async fn record_failure(
 
 /// Lock the login name until `until`. Counting goes on: guesses already in flight when
 /// the lock lands are still counted against the same window.
-pub async fn lock(pool: &SqlitePool, login: &str, until: i64) -> Result<(), sqlx::Error> {
-    let _turn = super::turn("login failure").await;
+pub async fn lock(db: &Db, login: &str, until: i64) -> Result<(), sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "login failure").await;
     sqlx::query(
         "UPDATE login_failures SET locked_until = MAX(COALESCE(locked_until, 0), ?2)
          WHERE login = ?1",
@@ -56,10 +62,12 @@ pub async fn lock(pool: &SqlitePool, login: &str, until: i64) -> Result<(), sqlx
 /// `lock_until` when given. The row is rewritten either way, so every failure costs the
 /// same write whether it locks or not, and whether the name exists or not.
 pub async fn settle(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     login: &str,
     lock_until: Option<i64>,
 ) -> Result<(), sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     sqlx::query(
         "UPDATE login_failures SET locked_until = CASE WHEN ?2 IS NULL THEN locked_until
              ELSE MAX(COALESCE(locked_until, 0), ?2) END
@@ -73,8 +81,10 @@ pub async fn settle(
 }
 
 /// Forget the failures of a login name (after a successful login).
-pub async fn clear(pool: &SqlitePool, login: &str) -> Result<(), sqlx::Error> {
-    let _turn = super::turn("login failure").await;
+pub async fn clear(db: &Db, login: &str) -> Result<(), sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "login failure").await;
     sqlx::query("DELETE FROM login_failures WHERE login = ?1")
         .bind(login)
         .execute(pool)
@@ -85,11 +95,13 @@ pub async fn clear(pool: &SqlitePool, login: &str) -> Result<(), sqlx::Error> {
 /// Delete up to `limit` counters whose window started before `before` and whose lock (if
 /// any) has ended by `now`; the number deleted.
 pub async fn purge_expired(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     before: i64,
     now: i64,
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     sqlx::query(
         "DELETE FROM login_failures WHERE login IN (
              SELECT login FROM login_failures

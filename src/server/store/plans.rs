@@ -14,6 +14,7 @@
 //! ssr --lib -- --ignored store::plans`).
 
 use super::events::{self, Arg, EventFilter};
+use super::Db;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::SqlitePool;
 use std::str::FromStr;
@@ -159,7 +160,7 @@ pub(super) async fn migrated() -> SqlitePool {
         .connect_with(SqliteConnectOptions::from_str("sqlite::memory:").unwrap())
         .await
         .unwrap();
-    super::migrate(&pool).await.unwrap();
+    super::migrate(&Db::Sqlite(pool.clone())).await.unwrap();
     pool
 }
 
@@ -445,8 +446,11 @@ where
 async fn figures(n: i64) -> Vec<(String, f64)> {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("h.db").display());
-    let pool = super::connect(&url, 64 << 20).await.unwrap();
-    super::migrate(&pool).await.unwrap();
+    let db = super::connect(&url, 64 << 20).await.unwrap();
+    super::migrate(&db).await.unwrap();
+    let Db::Sqlite(pool) = db.clone() else {
+        unreachable!("a sqlite: URL")
+    };
     seed(&pool, n).await;
     let mut out = Vec::new();
     // The 100 newest events sent again, and 100 new ones for comparison.
@@ -458,7 +462,7 @@ async fn figures(n: i64) -> Vec<(String, f64)> {
         ("a new batch of 100", true),
     ] {
         let ms = best_ms(|| {
-            let pool = pool.clone();
+            let db = db.clone();
             let ids: Vec<String> = resent
                 .iter()
                 .map(|(old, new)| {
@@ -481,7 +485,7 @@ async fn figures(n: i64) -> Vec<(String, f64)> {
                         envelope: "{}",
                     })
                     .collect();
-                let mut tx = super::begin_write(&pool).await.unwrap();
+                let mut tx = super::begin_write(&db).await.unwrap();
                 events::insert_events(&mut tx, 1, 1, &batch).await.unwrap();
                 drop(tx);
             }
@@ -491,10 +495,10 @@ async fn figures(n: i64) -> Vec<(String, f64)> {
     }
     for filter in filters() {
         let ms = best_ms(|| {
-            let pool = pool.clone();
+            let db = db.clone();
             let filter = filter.clone();
             async move {
-                events::list_events(&pool, 1, 1, &filter, 50).await.unwrap();
+                events::list_events(&db, 1, 1, &filter, 50).await.unwrap();
             }
         })
         .await;

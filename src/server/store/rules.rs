@@ -1,7 +1,7 @@
 //! Event rules, their targets (settings sealed), the contacts of voice/SMS/email targets, and
 //! quota increase requests.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use super::{Db, Reader, WriteTx};
 
 /// A rule row; `types` is a JSON array, `pattern` compact JSON.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -75,11 +75,9 @@ const RULE_COLUMNS: &str = "r.id, b.name AS bus, r.name, r.description, r.enable
      r.types, r.pattern, r.language, r.title_template, r.body_template, r.quota, r.created_at, r.updated_at";
 
 /// The id of a bus of the account.
-pub async fn bus_id(
-    pool: &SqlitePool,
-    account_id: i64,
-    bus: &str,
-) -> Result<Option<i64>, sqlx::Error> {
+pub async fn bus_id(db: &Db, account_id: i64, bus: &str) -> Result<Option<i64>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_scalar("SELECT id FROM event_buses WHERE account_id = ?1 AND name = ?2")
         .bind(account_id)
         .bind(bus)
@@ -88,11 +86,9 @@ pub async fn bus_id(
 }
 
 /// The rules on a bus, by name.
-pub async fn list(
-    pool: &SqlitePool,
-    account_id: i64,
-    bus_id: i64,
-) -> Result<Vec<RuleRow>, sqlx::Error> {
+pub async fn list(db: &Db, account_id: i64, bus_id: i64) -> Result<Vec<RuleRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(&format!(
         "SELECT {RULE_COLUMNS} FROM rules r JOIN event_buses b ON b.id = r.bus_id
          WHERE r.account_id = ?1 AND r.bus_id = ?2 ORDER BY r.name"
@@ -105,11 +101,13 @@ pub async fn list(
 
 /// One rule on a bus, by name (case-sensitive).
 pub async fn find(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     bus_id: i64,
     name: &str,
 ) -> Result<Option<RuleRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(&format!(
         "SELECT {RULE_COLUMNS} FROM rules r JOIN event_buses b ON b.id = r.bus_id
          WHERE r.account_id = ?1 AND r.bus_id = ?2 AND r.name = ?3"
@@ -122,10 +120,9 @@ pub async fn find(
 }
 
 /// The targets of the given rules, in each rule's order.
-pub async fn targets_of(
-    pool: &SqlitePool,
-    rule_ids: &[i64],
-) -> Result<Vec<TargetRow>, sqlx::Error> {
+pub async fn targets_of(db: &Db, rule_ids: &[i64]) -> Result<Vec<TargetRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     if rule_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -143,10 +140,9 @@ pub async fn targets_of(
 }
 
 /// The contacts of the given rules' targets, in each target's order.
-pub async fn contacts_of(
-    pool: &SqlitePool,
-    rule_ids: &[i64],
-) -> Result<Vec<TargetContactRow>, sqlx::Error> {
+pub async fn contacts_of(db: &Db, rule_ids: &[i64]) -> Result<Vec<TargetContactRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     if rule_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -164,7 +160,9 @@ pub async fn contacts_of(
 }
 
 /// How many rules a bus has, enabled or not.
-pub async fn count_on_bus(conn: &mut SqliteConnection, bus_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn count_on_bus(conn: &mut WriteTx, bus_id: i64) -> Result<i64, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     sqlx::query_scalar("SELECT COUNT(*) FROM rules WHERE bus_id = ?1")
         .bind(bus_id)
         .fetch_one(conn)
@@ -173,11 +171,13 @@ pub async fn count_on_bus(conn: &mut SqliteConnection, bus_id: i64) -> Result<i6
 
 /// Create a rule; a unique violation means the name is taken on the bus.
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     account_id: i64,
     bus_id: i64,
     rule: &RuleFields<'_>,
 ) -> Result<i64, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     sqlx::query_scalar(
         "INSERT INTO rules (account_id, bus_id, name, description, enabled, source, types, pattern,
              language, title_template, body_template)
@@ -200,10 +200,12 @@ pub async fn insert(
 
 /// Replace a rule's fields (the quota stays).
 pub async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     rule_id: i64,
     rule: &RuleFields<'_>,
 ) -> Result<(), sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     sqlx::query(
         "UPDATE rules SET name = ?2, description = ?3, enabled = ?4, source = ?5, types = ?6,
              pattern = ?7, language = ?8, title_template = ?9, body_template = ?10, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -228,11 +230,13 @@ pub async fn update(
 /// place, those missing from the list are deleted, the rest inserted; each one's settings
 /// are `seal(position, id)`. Run in a transaction.
 pub async fn replace_targets(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     rule_id: i64,
     targets: &[TargetWrite<'_>],
     seal: SealAt<'_>,
 ) -> Result<(), sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     let keep: Vec<i64> = targets.iter().filter_map(|t| t.id).collect();
     sqlx::query(
         "DELETE FROM targets WHERE rule_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))",
@@ -298,10 +302,9 @@ pub async fn replace_targets(
 
 /// Targets whose settings were sealed before sealing was bound to the row (`v1.`), at most
 /// `limit`: (id, account id, sealed settings).
-pub async fn unbound_targets(
-    pool: &SqlitePool,
-    limit: i64,
-) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {
+pub async fn unbound_targets(db: &Db, limit: i64) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(
         "SELECT t.id, r.account_id, t.config FROM targets t JOIN rules r ON r.id = t.rule_id
          WHERE t.config LIKE 'v1.%' ORDER BY t.id LIMIT ?1",
@@ -313,13 +316,10 @@ pub async fn unbound_targets(
 
 /// Replace a target's sealed settings, only if they are still `old` (a save in between
 /// wins).
-pub async fn reseal_target(
-    pool: &SqlitePool,
-    id: i64,
-    old: &str,
-    sealed: &str,
-) -> Result<(), sqlx::Error> {
-    let _turn = super::turn("target").await;
+pub async fn reseal_target(db: &Db, id: i64, old: &str, sealed: &str) -> Result<(), sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "target").await;
     sqlx::query("UPDATE targets SET config = ?3 WHERE id = ?1 AND config = ?2")
         .bind(id)
         .bind(old)
@@ -330,12 +330,10 @@ pub async fn reseal_target(
 }
 
 /// Enable or disable a rule; false when it is not there.
-pub async fn set_enabled(
-    pool: &SqlitePool,
-    rule_id: i64,
-    enabled: bool,
-) -> Result<bool, sqlx::Error> {
-    let _turn = super::turn("rule").await;
+pub async fn set_enabled(db: &Db, rule_id: i64, enabled: bool) -> Result<bool, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "rule").await;
     sqlx::query(
         "UPDATE rules SET enabled = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ?1",
@@ -351,10 +349,12 @@ pub async fn set_enabled(
 /// and target become NULL; the history stays); the number detached. Run in slices before
 /// [`delete`], so the deletion itself has little left to do.
 pub async fn detach_deliveries(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     rule_id: i64,
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     sqlx::query(
         "UPDATE deliveries SET rule_id = NULL, target_id = NULL WHERE id IN (
              SELECT id FROM deliveries WHERE rule_id = ?1 LIMIT ?2)",
@@ -367,8 +367,10 @@ pub async fn detach_deliveries(
 }
 
 /// Delete a rule with its targets and requests; false when it is not there.
-pub async fn delete(pool: &SqlitePool, rule_id: i64) -> Result<bool, sqlx::Error> {
-    let _turn = super::turn("rule").await;
+pub async fn delete(db: &Db, rule_id: i64) -> Result<bool, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "rule").await;
     sqlx::query("DELETE FROM rules WHERE id = ?1")
         .bind(rule_id)
         .execute(pool)
@@ -408,7 +410,7 @@ const REQUEST_SELECT: &str = "SELECT q.id, q.rule_id, b.name AS bus, r.name AS r
 
 /// File a request; a unique violation means one is already pending for the rule.
 pub async fn insert_request(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     rule_id: i64,
     current: u32,
@@ -416,7 +418,9 @@ pub async fn insert_request(
     reason: &str,
     user_id: i64,
 ) -> Result<i64, sqlx::Error> {
-    let _turn = super::turn("quota request").await;
+    let pool = sqlite_only!(db);
+
+    let _turn = super::turn(db, "quota request").await;
     sqlx::query_scalar(
         "INSERT INTO quota_requests (account_id, rule_id, current_quota, requested, reason, requested_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
@@ -432,10 +436,9 @@ pub async fn insert_request(
 }
 
 /// The account's requests, pending first, newest first.
-pub async fn list_requests(
-    pool: &SqlitePool,
-    account_id: i64,
-) -> Result<Vec<QuotaRequestRow>, sqlx::Error> {
+pub async fn list_requests(db: &Db, account_id: i64) -> Result<Vec<QuotaRequestRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(&format!(
         "{REQUEST_SELECT} WHERE q.account_id = ?1
          ORDER BY q.status <> 'pending', q.created_at DESC, q.id DESC"
@@ -447,9 +450,11 @@ pub async fn list_requests(
 
 /// The pending requests of the given rules.
 pub async fn pending_requests_of(
-    pool: &SqlitePool,
+    db: &Db,
     rule_ids: &[i64],
 ) -> Result<Vec<QuotaRequestRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     if rule_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -464,10 +469,12 @@ pub async fn pending_requests_of(
 
 /// One request of the account.
 pub async fn find_request(
-    pool: &SqlitePool,
+    db: &Db,
     account_id: i64,
     id: i64,
 ) -> Result<Option<QuotaRequestRow>, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_as(&format!(
         "{REQUEST_SELECT} WHERE q.account_id = ?1 AND q.id = ?2"
     ))
@@ -480,11 +487,13 @@ pub async fn find_request(
 /// Decide a pending request; on approval the rule's quota becomes the requested value.
 /// False when the request was no longer pending (decided by someone else meanwhile).
 pub async fn decide_request(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     id: i64,
     approve: bool,
     user_id: i64,
 ) -> Result<bool, sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     let status = if approve { "approved" } else { "rejected" };
     let decided = sqlx::query(
         "UPDATE quota_requests
@@ -521,32 +530,34 @@ pub struct ContactUseRow {
 }
 
 /// The targets that reach a contact of the account.
-pub async fn contact_uses(
-    conn: &mut SqliteConnection,
+pub async fn contact_uses<'a>(
+    r: impl Into<Reader<'a>>,
     account_id: i64,
     contact_id: i64,
 ) -> Result<Vec<ContactUseRow>, sqlx::Error> {
-    sqlx::query_as(
+    on_reader!(r.into(), c => sqlx::query_as(
         "SELECT b.name AS bus, r.name AS rule, t.kind,
                 (SELECT COUNT(*) FROM target_contacts x WHERE x.target_id = t.id) AS contacts
          FROM target_contacts tc
          JOIN targets t ON t.id = tc.target_id
          JOIN rules r ON r.id = t.rule_id
          JOIN event_buses b ON b.id = r.bus_id
-         WHERE r.account_id = ?1 AND tc.contact_id = ?2
+         WHERE r.account_id = $1 AND tc.contact_id = $2
          ORDER BY b.name, r.name, t.position",
     )
     .bind(account_id)
     .bind(contact_id)
-    .fetch_all(conn)
-    .await
+    .fetch_all(c)
+    .await)
 }
 
 /// Take a contact out of every target, and delete the targets left with no contact.
 pub async fn remove_contact_from_targets(
-    conn: &mut SqliteConnection,
+    conn: &mut WriteTx,
     contact_id: i64,
 ) -> Result<(), sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     let targets: Vec<i64> =
         sqlx::query_scalar("DELETE FROM target_contacts WHERE contact_id = ?1 RETURNING target_id")
             .bind(contact_id)

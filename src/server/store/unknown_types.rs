@@ -5,8 +5,8 @@
 //! [`MAX_PAIRS`] + 1 rows, so its deletion stays one short statement). Which events are
 //! unknown, and the bus's choice, are decided elsewhere (`ingest`, `service::events`).
 
+use super::{Db, WriteTx};
 use crate::domain::models::UnknownTypeView;
-use sqlx::{SqliteConnection, SqlitePool};
 
 /// Most distinct source/type pairs a bus records; past them, events are still stored and
 /// counted on the overflow row (source and type empty, which no event has).
@@ -81,11 +81,9 @@ fn sample(envelope: &str) -> String {
 
 /// Count a request's unknown pairs on `bus_id`, inside the transaction that stores their
 /// events (so a count never runs ahead of, or behind, what is stored).
-pub async fn count(
-    conn: &mut SqliteConnection,
-    bus_id: i64,
-    seen: &[Seen<'_>],
-) -> Result<(), sqlx::Error> {
+pub async fn count(conn: &mut WriteTx, bus_id: i64, seen: &[Seen<'_>]) -> Result<(), sqlx::Error> {
+    let conn = sqlite_tx!(conn);
+
     for pair in seen {
         let sample = sample(pair.envelope);
         let counted = sqlx::query(UPSERT_SQL)
@@ -112,10 +110,12 @@ pub async fn count(
 
 /// The newest `limit` pairs of a bus, and how many it has in all.
 pub async fn list(
-    pool: &SqlitePool,
+    db: &Db,
     bus_id: i64,
     limit: i64,
 ) -> Result<(Vec<UnknownTypeView>, i64), sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     let views = sqlx::query_as(LIST_SQL)
         .bind(bus_id)
         .bind(limit)
@@ -129,11 +129,9 @@ pub async fn list(
 }
 
 /// Has the bus received this source without a catalog entry? A rule may name such a source.
-pub async fn seen_source(
-    pool: &SqlitePool,
-    bus_id: i64,
-    source: &str,
-) -> Result<bool, sqlx::Error> {
+pub async fn seen_source(db: &Db, bus_id: i64, source: &str) -> Result<bool, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_scalar(SEEN_SOURCE_SQL)
         .bind(bus_id)
         .bind(source)
@@ -144,11 +142,13 @@ pub async fn seen_source(
 /// Has the bus received this type of this source without a catalog entry? A rule on a
 /// catalog source may name such a type.
 pub async fn seen_type(
-    pool: &SqlitePool,
+    db: &Db,
     bus_id: i64,
     source: &str,
     event_type: &str,
 ) -> Result<bool, sqlx::Error> {
+    let pool = sqlite_only!(db);
+
     sqlx::query_scalar(SEEN_TYPE_SQL)
         .bind(bus_id)
         .bind(source)
@@ -170,7 +170,7 @@ mod tests {
         }
     }
 
-    async fn counts(pool: &SqlitePool, bus_id: i64) -> Vec<(String, String, i64)> {
+    async fn counts(pool: &sqlx::SqlitePool, bus_id: i64) -> Vec<(String, String, i64)> {
         sqlx::query_as(
             "SELECT source, type, count FROM unknown_types WHERE bus_id = ?1 AND source IN ('', 'a', 'b', 'c')
              ORDER BY source, type",
@@ -181,9 +181,17 @@ mod tests {
         .unwrap()
     }
 
+    /// Count `seen` on bus `bus_id` in a write transaction of its own.
+    async fn count_now(db: &Db, bus_id: i64, seen: &[Seen<'_>]) {
+        let mut tx = super::super::begin_write(db).await.unwrap();
+        count(&mut tx, bus_id, seen).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+
     #[tokio::test]
     async fn a_full_bus_counts_new_pairs_on_its_overflow_row_and_known_pairs_on_theirs() {
         let pool = super::super::plans::migrated().await;
+        let db = Db::Sqlite(pool.clone());
         sqlx::query(
             "INSERT INTO accounts (id) VALUES (1);
              INSERT INTO event_buses (id, account_id, name) VALUES (1, 1, 'one'), (2, 1, 'two');",
@@ -204,22 +212,15 @@ mod tests {
         // (One connection to the memory database: each count takes it and gives it back.)
 
         // The same pair twice in one request takes the last slot once, counting both.
-        count(
-            &mut pool.acquire().await.unwrap(),
-            1,
-            &[seen("a", "x", 2), seen("a", "x", 3)],
-        )
-        .await
-        .unwrap();
+        count_now(&db, 1, &[seen("a", "x", 2), seen("a", "x", 3)]).await;
         assert_eq!(counts(&pool, 1).await, [("a".into(), "x".into(), 5)]);
         // Full: a new pair goes to the overflow row; a known one is still counted on its own.
-        count(
-            &mut pool.acquire().await.unwrap(),
+        count_now(
+            &db,
             1,
             &[seen("b", "x", 1), seen("a", "x", 1), seen("c", "y", 2)],
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(
             counts(&pool, 1).await,
             [
@@ -227,14 +228,12 @@ mod tests {
                 ("a".into(), "x".into(), 6)
             ]
         );
-        let (_, total) = list(&pool, 1, 10).await.unwrap();
+        let (_, total) = list(&db, 1, 10).await.unwrap();
         assert_eq!(total, MAX_PAIRS + 1);
-        assert!(!seen_source(&pool, 1, "b").await.unwrap());
-        assert!(seen_type(&pool, 1, "a", "x").await.unwrap());
+        assert!(!seen_source(&db, 1, "b").await.unwrap());
+        assert!(seen_type(&db, 1, "a", "x").await.unwrap());
         // Another bus has its own pairs.
-        count(&mut pool.acquire().await.unwrap(), 2, &[seen("b", "x", 1)])
-            .await
-            .unwrap();
+        count_now(&db, 2, &[seen("b", "x", 1)]).await;
         assert_eq!(counts(&pool, 2).await, [("b".into(), "x".into(), 1)]);
     }
 
