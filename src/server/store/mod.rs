@@ -114,7 +114,7 @@ pub fn data_dir(url: &str) -> anyhow::Result<std::path::PathBuf> {
 
 /// Apply the migrations in `migrations/` that have not run yet.
 pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
-    sqlx::migrate!("./migrations")
+    sqlx::migrate!("./migrations/sqlite")
         .run(pool)
         .await
         .map_err(|e| anyhow::anyhow!("applying database migrations: {e}"))
