@@ -14,6 +14,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=locales");
     println!("cargo::rerun-if-changed=README.md");
+    // sqlx::migrate! embeds migrations/{sqlite,postgres}: a file added or removed there
+    // must rebuild what embeds them (sqlx's advice for its macro).
+    println!("cargo::rerun-if-changed=migrations");
     receivers_page()?;
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?).join("i18n");
     // English first: it is the default, and what a locale without a key falls back to.

@@ -2,7 +2,8 @@
 # Install what building and testing Herald needs, skipping whatever is already there at the
 # right version, so a warm machine pays nothing. Usage: scripts/setup.sh [build|test]
 #   build: the wasm32 target, cargo-leptos, wasm-bindgen-cli, npm packages (wasm-opt)
-#   test:  all of build, plus Debian's chromium for the browser tests
+#   test:  all of build, plus Debian's chromium for the browser tests and Debian's postgresql
+#          (scripts/with-postgres.sh starts a throwaway cluster from its binaries)
 # Nothing here downloads a prebuilt binary from outside the package registries: cargo-leptos
 # would fetch wasm-bindgen, wasm-opt and sass from GitHub if they were missing from PATH.
 set -euo pipefail
@@ -49,6 +50,12 @@ if [ "$what" = test ] && [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium"
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+
+if [ "$what" = test ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  say "installing Debian's postgresql"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
 fi
 
 if ! command -v curl >/dev/null; then

@@ -9,29 +9,53 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use std::path::PathBuf;
 
-/// A running server and the temporary directory holding its database.
+/// A running server, the temporary directory holding its SQLite database, and the database's
+/// URL. With `HERALD_TEST_BACKEND=postgres` the database is instead a fresh one of its own on
+/// the PostgreSQL server `HERALD_TEST_POSTGRES` names (scripts/with-postgres.sh starts one);
+/// the directory then stays empty. Unset or `sqlite`: the SQLite file.
 pub struct TestApp {
     pub server: RunningServer,
     pub dir: tempfile::TempDir,
+    /// What the server was started with: `sqlite://…/herald.db` or `postgres://…/herald_t_…`.
+    pub url: String,
+}
+
+/// A stopped app: its directory and database, to start again with [`TestApp::start_in`].
+pub struct StoppedApp {
+    pub dir: tempfile::TempDir,
+    url: String,
+}
+
+impl StoppedApp {
+    /// The directory holding the SQLite database `herald.db`. Tests that open it are
+    /// SQLite-only.
+    pub fn path(&self) -> &std::path::Path {
+        sqlite_only("StoppedApp::path", &self.url);
+        self.dir.path()
+    }
 }
 
 impl TestApp {
     /// Start Herald on a free port with a fresh database.
     pub async fn spawn() -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let server = start(&db_url(&dir.path().join("herald.db")), |_| {}).await;
-        TestApp { server, dir }
+        TestApp::spawn_with(|_| {}).await
     }
 
     /// Start Herald with settings changed by `tweak`.
     pub async fn spawn_with(tweak: impl FnOnce(&mut ServeArgs)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let server = start(&db_url(&dir.path().join("herald.db")), tweak).await;
-        TestApp { server, dir }
+        let url = if postgres_backend() {
+            fresh_postgres_database().await
+        } else {
+            db_url(&dir.path().join("herald.db"))
+        };
+        let server = start(&url, tweak).await;
+        TestApp { server, dir, url }
     }
 
-    /// The database file.
+    /// The SQLite database file. Tests that open it are SQLite-only.
     pub fn db_path(&self) -> PathBuf {
+        sqlite_only("TestApp::db_path", &self.url);
         self.dir.path().join("herald.db")
     }
 
@@ -43,21 +67,22 @@ impl TestApp {
     /// Stop the server and start a new one on the same database, with settings changed by
     /// `tweak`.
     pub async fn restart_with(self, tweak: impl FnOnce(&mut ServeArgs)) -> TestApp {
-        let dir = self.stop().await;
-        TestApp::start_in(dir, tweak).await
+        let stopped = self.stop().await;
+        TestApp::start_in(stopped, tweak).await
     }
 
-    /// Stop the server gracefully; the directory keeps its database.
-    pub async fn stop(self) -> tempfile::TempDir {
-        let TestApp { server, dir } = self;
+    /// Stop the server gracefully; the database stays.
+    pub async fn stop(self) -> StoppedApp {
+        let TestApp { server, dir, url } = self;
         server.stop().await.expect("graceful stop");
-        dir
+        StoppedApp { dir, url }
     }
 
-    /// Start Herald on the database a stopped app left in `dir`.
-    pub async fn start_in(dir: tempfile::TempDir, tweak: impl FnOnce(&mut ServeArgs)) -> TestApp {
-        let server = start(&db_url(&dir.path().join("herald.db")), tweak).await;
-        TestApp { server, dir }
+    /// Start Herald on the database a stopped app left.
+    pub async fn start_in(stopped: StoppedApp, tweak: impl FnOnce(&mut ServeArgs)) -> TestApp {
+        let StoppedApp { dir, url } = stopped;
+        let server = start(&url, tweak).await;
+        TestApp { server, dir, url }
     }
 
     pub fn base(&self) -> String {
@@ -92,6 +117,66 @@ pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789";
 
 fn db_url(path: &std::path::Path) -> String {
     format!("sqlite://{}", path.display())
+}
+
+/// Panics, naming the caller, when the app's database is not a SQLite file.
+fn sqlite_only(what: &str, url: &str) {
+    assert!(
+        url.starts_with("sqlite:"),
+        "{what}: this test opens the SQLite file directly, so it is SQLite-only and cannot \
+         run with HERALD_TEST_BACKEND=postgres"
+    );
+}
+
+/// True when `HERALD_TEST_BACKEND=postgres`; unset or `sqlite` is SQLite, anything else a
+/// mistake worth stopping for.
+pub fn postgres_backend() -> bool {
+    match std::env::var("HERALD_TEST_BACKEND").as_deref() {
+        Err(_) | Ok("") | Ok("sqlite") => false,
+        Ok("postgres") => true,
+        Ok(other) => panic!("HERALD_TEST_BACKEND must be sqlite or postgres, not {other:?}"),
+    }
+}
+
+/// The PostgreSQL server of `HERALD_TEST_POSTGRES`, e.g. `postgres://postgres@127.0.0.1:5432/postgres`;
+/// `None` when unset.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("HERALD_TEST_POSTGRES")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+/// A fresh, empty database `herald_t_<pid>_<n>` on the `HERALD_TEST_POSTGRES` server; its URL.
+pub async fn fresh_postgres_database() -> String {
+    use sqlx::Connection;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let server = postgres_server().expect(
+        "HERALD_TEST_BACKEND=postgres needs HERALD_TEST_POSTGRES, a server URL \
+         (scripts/with-postgres.sh starts a throwaway one and sets it)",
+    );
+    let name = format!(
+        "herald_t_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = sqlx::PgConnection::connect(&server)
+        .await
+        .unwrap_or_else(|e| panic!("connecting to HERALD_TEST_POSTGRES: {e}"));
+    // A server kept between runs may hold one left by an earlier process of the same id.
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::query(&sql)
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    conn.close().await.ok();
+    let mut url = url::Url::parse(&server).expect("HERALD_TEST_POSTGRES is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
 }
 
 async fn start(url: &str, tweak: impl FnOnce(&mut ServeArgs)) -> RunningServer {

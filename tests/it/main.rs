@@ -20,5 +20,6 @@ mod metrics;
 mod preview;
 mod ram;
 mod rules;
+mod schema;
 mod targets;
 mod writes;

@@ -265,10 +265,8 @@ pub fn data_dir(url: &str) -> anyhow::Result<Option<std::path::PathBuf>> {
 /// advisory lock first, so nodes starting together migrate once.
 pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     match db {
-        Db::Sqlite(pool) => sqlx::migrate!("./migrations").run(pool).await,
-        Db::Postgres(_) => Err(sqlx::migrate::MigrateError::Source(
-            "the PostgreSQL migrations are not written yet".into(),
-        )),
+        Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+        Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
     }
     .map_err(|e| anyhow::anyhow!("applying database migrations: {e}"))
 }
