@@ -110,6 +110,9 @@ impl TestApp {
     }
 }
 
+/// The `--secret-key` of test servers on PostgreSQL (base64 of 32 bytes).
+pub const TEST_SECRET_KEY: &str = "dGVzdC1zZWNyZXQta2V5LTAxMjM0NTY3ODlhYmNkZWY=";
+
 pub const PASSWORD: &str = "correct horse battery";
 
 /// The bearer token `/metrics` asks for on test servers (unless a test changes it).
@@ -182,6 +185,10 @@ pub async fn fresh_postgres_database() -> String {
 async fn start(url: &str, tweak: impl FnOnce(&mut ServeArgs)) -> RunningServer {
     let mut args = ServeArgs::new("127.0.0.1:0".parse().unwrap(), url);
     args.metrics_token = Some(METRICS_TOKEN.into());
+    if url.starts_with("postgres") {
+        // PostgreSQL has no directory for a key file: every node is given the key.
+        args.secret_key = Some(TEST_SECRET_KEY.into());
+    }
     tweak(&mut args);
     RunningServer::start(args).await.expect("server starts")
 }

@@ -478,6 +478,28 @@ async fn turn(db: &Db, kind: &'static str) -> Option<Turn> {
 /// wait behind one deletion.
 pub const SLICE: i64 = 500;
 
+/// Now, as the text the schema's time columns hold (`2026-11-22T10:00:00.123Z`, the shape
+/// of SQLite's `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')` defaults): portable SQL never makes
+/// the time itself, it binds this.
+pub fn now_text() -> String {
+    time_text(time::OffsetDateTime::now_utc())
+}
+
+/// `at` as the text the schema's time columns hold (see [`now_text`]).
+pub fn time_text(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.millisecond()
+    )
+}
+
 /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one bound parameter
 /// whatever the number of ids.
 pub fn id_list(ids: &[i64]) -> String {
@@ -561,6 +583,16 @@ mod tests {
             out
         };
         assert!(timeouts.iter().all(|t| *t == 5000), "{timeouts:?}");
+    }
+
+    #[test]
+    fn times_are_written_in_the_shape_of_the_schemas_defaults() {
+        // 2026-03-04 05:06:07.089 in Tokyo.
+        let at = (time::OffsetDateTime::from_unix_timestamp(1772568367).unwrap()
+            + time::Duration::milliseconds(89))
+        .to_offset(time::UtcOffset::from_hms(9, 0, 0).unwrap());
+        assert_eq!(time_text(at), "2026-03-03T20:06:07.089Z");
+        assert_eq!(now_text().len(), "2026-03-03T20:06:07.089Z".len());
     }
 
     #[test]
