@@ -85,6 +85,17 @@ impl TestApp {
         TestApp { server, dir, url }
     }
 
+    /// A second server on the same database (PostgreSQL: another node of one Herald).
+    pub async fn another_node(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = start(&self.url, |_| {}).await;
+        TestApp {
+            server,
+            dir,
+            url: self.url.clone(),
+        }
+    }
+
     pub fn base(&self) -> String {
         format!("http://{}", self.server.addr)
     }

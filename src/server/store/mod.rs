@@ -327,9 +327,13 @@ pub async fn truncate_log(db: &Db) -> Result<bool, sqlx::Error> {
     Ok(busy == 0)
 }
 
-/// The write-ahead log's file of the database at `url`; `None` for a database in memory.
+/// The write-ahead log's file of the database at `url`; `None` for a database in memory
+/// and on PostgreSQL.
 pub fn wal_path(url: &str) -> Option<std::path::PathBuf> {
-    if url.contains(":memory:") || url.contains("mode=memory") {
+    if !matches!(scheme(url), Ok(Scheme::Sqlite))
+        || url.contains(":memory:")
+        || url.contains("mode=memory")
+    {
         return None;
     }
     let options = SqliteConnectOptions::from_str(url).ok()?;
@@ -596,8 +600,9 @@ mod tests {
     }
 
     #[test]
-    fn a_database_in_memory_has_no_log_file() {
+    fn a_database_in_memory_or_on_postgresql_has_no_log_file() {
         assert_eq!(wal_path("sqlite::memory:"), None);
+        assert_eq!(wal_path("postgres://h/herald"), None);
         assert_eq!(
             wal_path("sqlite://data/herald.db"),
             Some(std::path::PathBuf::from("data/herald.db-wal"))
