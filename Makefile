@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # cargo-leptos downloads wasm-bindgen and wasm-opt unless they are on PATH (which fails
 # here); scripts/setup.sh installs them and this PATH finds them.
 
-.PHONY: all run build test test-rust test-browser bench setup setup-test lint fmt clean
+.PHONY: all run build test test-rust test-postgres test-browser bench setup setup-test lint fmt clean
 
 all: build
 
@@ -33,11 +33,21 @@ run: build
 bench: build
 	cargo run --release --no-default-features --features ssr --bin herald-bench -- target/release/herald
 
-## test: unit and integration tests, then browser tests against the release build
-test: setup-test test-rust build test-browser
+## test: unit and integration tests (on SQLite, then those of PG_TESTS on PostgreSQL), then
+## browser tests against the release build
+test: setup-test test-rust test-postgres build test-browser
 
+## test-rust: unit and integration tests, with a throwaway PostgreSQL cluster for the schema
+## parity test (scripts/with-postgres.sh), which must not skip it
 test-rust:
-	cargo test --features ssr
+	scripts/with-postgres.sh env HERALD_REQUIRE_POSTGRES=1 cargo test --features ssr
+
+## test-postgres: the integration tests named by PG_TESTS with their servers on PostgreSQL
+## (the same build as test-rust: same features, same profile)
+PG_TESTS ?= schema::
+test-postgres:
+	scripts/with-postgres.sh env HERALD_TEST_BACKEND=postgres HERALD_REQUIRE_POSTGRES=1 \
+		cargo test --features ssr --test it -- $(PG_TESTS)
 
 test-browser:
 	end2end/run.sh
