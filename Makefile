@@ -30,8 +30,13 @@ run: build
 ## bench: release Herald and a bare forwarder against a loopback sink, receivers of mixed
 ## speed with a black hole, and 1,000,000 events of history; prints figures (about 3 min)
 ## (a benchmark, not a test; see src/bin/bench.rs)
+## BACKEND=postgres runs it on a throwaway PostgreSQL cluster (history: SQLite only), and
+## NODES=2 with two herald processes on one database; both print CPU time per delivery
+BACKEND ?= sqlite
+NODES ?= 1
 bench: build
-	cargo run --release --no-default-features --features ssr --bin herald-bench -- target/release/herald
+	$(if $(filter postgres,$(BACKEND)),scripts/with-postgres.sh) env BACKEND=$(BACKEND) NODES=$(NODES) \
+		cargo run --release --no-default-features --features ssr --bin herald-bench -- target/release/herald
 
 ## test: unit and integration tests (on SQLite, then those of PG_TESTS on PostgreSQL), then
 ## browser tests against the release build

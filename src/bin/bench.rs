@@ -333,21 +333,76 @@ async fn black_hole() -> (String, Arc<AtomicU64>) {
 // ---------------------------------------------------------------------------------------
 // The server and its API
 
-/// A release Herald on a database in `dir`.
-struct Server {
+/// Where the bench's servers keep their data: `BACKEND=sqlite` (the default: a SQLite file in
+/// a temporary directory) or `BACKEND=postgres` (a fresh database per server on the
+/// PostgreSQL server `HERALD_TEST_POSTGRES` names, which `make bench` starts), with `NODES`
+/// `herald serve` processes sharing it (PostgreSQL only).
+struct Setup {
+    postgres: Option<String>,
+    nodes: usize,
+}
+
+static SETUP: std::sync::OnceLock<Setup> = std::sync::OnceLock::new();
+
+fn setup() -> &'static Setup {
+    SETUP.get_or_init(|| {
+        let backend = std::env::var("BACKEND").unwrap_or_default();
+        let postgres = match backend.as_str() {
+            "" | "sqlite" => None,
+            "postgres" => Some(std::env::var("HERALD_TEST_POSTGRES").unwrap_or_else(|_| {
+                panic!("BACKEND=postgres needs HERALD_TEST_POSTGRES (make bench starts a server)")
+            })),
+            other => panic!("BACKEND must be sqlite or postgres, not {other:?}"),
+        };
+        let nodes = match std::env::var("NODES").as_deref() {
+            Err(_) | Ok("") | Ok("1") => 1,
+            Ok("2") if postgres.is_some() => 2,
+            Ok(other) => panic!("NODES must be 1, or 2 with BACKEND=postgres, not {other:?}"),
+        };
+        Setup { postgres, nodes }
+    })
+}
+
+/// The `--secret-key` of the bench's servers on PostgreSQL (base64 of 32 bytes).
+const BENCH_SECRET_KEY: &str = "YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGVm";
+
+/// One `herald serve` process.
+struct Node {
     child: tokio::process::Child,
     base: String,
     pid: u32,
 }
 
+/// A release Herald on a database of its own: one node, or several on one PostgreSQL
+/// database.
+struct Server {
+    nodes: Vec<Node>,
+    base: String,
+}
+
 impl Server {
-    /// The database URL of a server in `dir`.
-    fn database_url(dir: &std::path::Path) -> String {
-        format!("sqlite://{}/bench.db", dir.display())
+    /// The database URL of a server in `dir`: its SQLite file, or a fresh PostgreSQL
+    /// database named after `dir`.
+    async fn database_url(dir: &std::path::Path) -> String {
+        match &setup().postgres {
+            None => format!("sqlite://{}/bench.db", dir.display()),
+            Some(server) => {
+                let name = format!(
+                    "bench_{}",
+                    dir.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+                );
+                store::create_postgres_database(server, &name)
+                    .await
+                    .expect("creating the bench database")
+            }
+        }
     }
 
-    /// Start `bin` on the database in `dir` (created if missing), with `extra` arguments,
-    /// and wait until it answers.
+    /// Start `bin` on a fresh database for `dir` (created if missing), with `extra`
+    /// arguments, and wait until it answers.
     async fn start(
         bin: &str,
         dir: &std::path::Path,
@@ -355,53 +410,35 @@ impl Server {
         client: &reqwest::Client,
     ) -> Server {
         std::fs::create_dir_all(dir).unwrap();
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap().port()
-        };
-        let base = format!("http://127.0.0.1:{port}");
-        let child = tokio::process::Command::new(bin)
-            .args([
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--database-url",
-                &Server::database_url(dir),
-                "--allow-target-network",
-                "127.0.0.0/8",
-                "--log-format",
-                "json",
-            ])
-            .args(extra)
-            .env("HERALD_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("starting herald (run `make build` first)");
-        let pid = child.id().unwrap_or(0);
-        let mut up = false;
-        for _ in 0..1200 {
-            if client.get(format!("{base}/healthz")).send().await.is_ok() {
-                up = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        let url = Server::database_url(dir).await;
+        Server::start_on(bin, &url, extra, client).await
+    }
+
+    /// Start `bin` on the database `url` ([`Setup::nodes`] processes), with `extra`
+    /// arguments, and wait until each answers.
+    async fn start_on(bin: &str, url: &str, extra: &[&str], client: &reqwest::Client) -> Server {
+        let mut nodes = Vec::new();
+        for _ in 0..setup().nodes {
+            nodes.push(Node::start(bin, url, extra, client).await);
         }
-        assert!(up, "herald did not answer on {base} within 60 s");
-        Server { child, base, pid }
+        let base = nodes[0].base.clone();
+        Server { nodes, base }
+    }
+
+    /// The peak RSS of its processes, added up.
+    fn rss_mb(&self) -> f64 {
+        self.nodes.iter().map(|n| peak_rss_mb(n.pid)).sum()
+    }
+
+    /// CPU seconds its processes have used so far.
+    fn cpu_s(&self) -> f64 {
+        self.nodes.iter().map(|n| cpu_seconds(n.pid)).sum()
     }
 
     /// Stop it as an operator would (SIGTERM), waiting for it to finish.
-    async fn stop(mut self) {
-        let _ = std::process::Command::new("kill")
-            .args(["-TERM", &self.pid.to_string()])
-            .status();
-        if tokio::time::timeout(Duration::from_secs(30), self.child.wait())
-            .await
-            .is_err()
-        {
-            let _ = self.child.kill().await;
+    async fn stop(self) {
+        for node in self.nodes {
+            node.stop().await;
         }
     }
 
@@ -445,8 +482,70 @@ impl Server {
     fn api(&self, client: &reqwest::Client, token: &str) -> Api {
         Api {
             client: client.clone(),
-            events_url: format!("{}/api/v1/buses/{BUS}/events", self.base),
+            events_urls: self
+                .nodes
+                .iter()
+                .map(|n| format!("{}/api/v1/buses/{BUS}/events", n.base))
+                .collect(),
             token: token.to_string(),
+            next: Arc::new(AtomicU64::new(0)),
+        }
+    }
+}
+
+impl Node {
+    async fn start(bin: &str, url: &str, extra: &[&str], client: &reqwest::Client) -> Node {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let base = format!("http://127.0.0.1:{port}");
+        let mut cmd = tokio::process::Command::new(bin);
+        cmd.args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+            url,
+            "--allow-target-network",
+            "127.0.0.0/8",
+            "--log-format",
+            "json",
+        ])
+        .args(extra);
+        if setup().postgres.is_some() {
+            cmd.args(["--secret-key", BENCH_SECRET_KEY]);
+        }
+        let child = cmd
+            .env("HERALD_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("starting herald (run `make build` first)");
+        let pid = child.id().unwrap_or(0);
+        let mut up = false;
+        for _ in 0..1200 {
+            if client.get(format!("{base}/healthz")).send().await.is_ok() {
+                up = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(up, "herald did not answer on {base} within 60 s");
+        Node { child, base, pid }
+    }
+
+    /// Stop it as an operator would (SIGTERM), waiting for it to finish.
+    async fn stop(mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.pid.to_string()])
+            .status();
+        if tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .is_err()
+        {
+            let _ = self.child.kill().await;
         }
     }
 }
@@ -501,20 +600,28 @@ impl Browser {
     }
 }
 
-/// The bus's events over the management API, with an AccessKey.
+/// The bus's events over the management API, with an AccessKey; requests go to each node
+/// in turn.
 #[derive(Clone)]
 struct Api {
     client: reqwest::Client,
-    events_url: String,
+    events_urls: Vec<String>,
     token: String,
+    next: Arc<AtomicU64>,
 }
 
 impl Api {
+    /// The events URL of the node whose turn it is.
+    fn events_url(&self) -> &str {
+        let n = self.next.fetch_add(1, Ordering::Relaxed) as usize;
+        &self.events_urls[n % self.events_urls.len()]
+    }
+
     /// PutEvents with a batch; panics unless it succeeds.
     async fn put(&self, batch: &[Value], content_type: &str) {
         let res = self
             .client
-            .post(&self.events_url)
+            .post(self.events_url())
             .bearer_auth(&self.token)
             .header("content-type", content_type)
             .body(serde_json::to_vec(batch).unwrap())
@@ -533,7 +640,7 @@ impl Api {
     async fn put_quietly(&self, batch: Vec<Value>) {
         let _ = self
             .client
-            .post(&self.events_url)
+            .post(self.events_url())
             .bearer_auth(&self.token)
             .header("content-type", BATCH_TYPE)
             .body(serde_json::to_vec(&batch).unwrap())
@@ -545,7 +652,7 @@ impl Api {
     async fn list_nothing(&self) {
         let res = self
             .client
-            .get(format!("{}?type=bench.matches-nothing", self.events_url))
+            .get(format!("{}?type=bench.matches-nothing", self.events_url()))
             .bearer_auth(&self.token)
             .send()
             .await
@@ -606,6 +713,40 @@ fn peak_rss_mb(pid: u32) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// CPU seconds (user and system) process `pid` has used: fields 14 and 15 of
+/// `/proc/PID/stat`, in clock ticks of 1/100 s (Linux's USER_HZ).
+fn cpu_seconds(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // After the command's name, which may hold spaces, in parentheses.
+            let rest = &s[s.rfind(')')? + 2..];
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let ticks =
+                fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+            Some(ticks / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
+/// CPU seconds used so far by every PostgreSQL server process on this machine (0 on
+/// SQLite).
+fn database_cpu_s() -> f64 {
+    if setup().postgres.is_none() {
+        return 0.0;
+    }
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim() == "postgres")
+        })
+        .map(cpu_seconds)
+        .sum()
+}
+
 /// A fresh temporary directory for one server.
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("herald-bench-{}-{name}", std::process::id()));
@@ -626,6 +767,10 @@ struct FastSink {
     /// Sorted ingest→sink latencies at the fixed rate, in µs.
     fixed_latencies: Vec<u64>,
     rss_mb: f64,
+    /// CPU time of Herald's processes per delivery at full speed, in ms.
+    cpu_ms: f64,
+    /// The same of PostgreSQL's processes (0 on SQLite, which runs inside Herald's).
+    db_cpu_ms: f64,
 }
 
 async fn fast_sink_run(bin: &str, client: &reqwest::Client) -> FastSink {
@@ -649,6 +794,7 @@ async fn fast_sink_run(bin: &str, client: &reqwest::Client) -> FastSink {
 
     // Full speed through Herald.
     sink.reset();
+    let (cpu_before, db_cpu_before) = (server.cpu_s(), database_cpu_s());
     let started = Instant::now();
     api.full_speed(FULL_SPEED_EVENTS, BATCH_TYPE).await;
     let accepted_in = started.elapsed();
@@ -657,6 +803,9 @@ async fn fast_sink_run(bin: &str, client: &reqwest::Client) -> FastSink {
         .await;
     let elapsed = started.elapsed();
     let delivered = sink.received.load(Ordering::Relaxed);
+    let per_delivery = |cpu_s: f64| cpu_s * 1000.0 / delivered.max(1) as f64;
+    let cpu_ms = per_delivery(server.cpu_s() - cpu_before);
+    let db_cpu_ms = per_delivery(database_cpu_s() - db_cpu_before);
 
     // Fixed 1,000 events/s through Herald: batches of 10 every 10 ms.
     sink.reset();
@@ -668,7 +817,7 @@ async fn fast_sink_run(bin: &str, client: &reqwest::Client) -> FastSink {
     sink.wait_for(total_fixed, Duration::from_secs(60)).await;
     let mut fixed_latencies = sink.latencies_us.lock().unwrap().clone();
     fixed_latencies.sort_unstable();
-    let rss_mb = peak_rss_mb(server.pid);
+    let rss_mb = server.rss_mb();
     server.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -676,8 +825,9 @@ async fn fast_sink_run(bin: &str, client: &reqwest::Client) -> FastSink {
     sink.reset();
     let forwarder = Api {
         client: client.clone(),
-        events_url: format!("http://{forwarder_addr}/events"),
+        events_urls: vec![format!("http://{forwarder_addr}/events")],
         token: "none".into(),
+        next: Arc::new(AtomicU64::new(0)),
     };
     let started = Instant::now();
     forwarder
@@ -697,6 +847,8 @@ async fn fast_sink_run(bin: &str, client: &reqwest::Client) -> FastSink {
         baseline_per_s,
         fixed_latencies,
         rss_mb,
+        cpu_ms,
+        db_cpu_ms,
     }
 }
 
@@ -883,7 +1035,7 @@ async fn history_run(bin: &str, client: &reqwest::Client) -> History {
 
     // 1,000,000 events straight into the file, as if received one a second until now.
     let started = Instant::now();
-    let url = Server::database_url(&dir);
+    let url = format!("sqlite://{}/bench.db", dir.display());
     // The server's default log limit (`--wal-limit-mib 64`).
     let pool = store::connect(&url, 64 * 1024 * 1024)
         .await
@@ -907,7 +1059,7 @@ async fn history_run(bin: &str, client: &reqwest::Client) -> History {
     let seed_time = started.elapsed();
 
     // At 1,000,000: re-send 100 of the seeded events, spread over the history.
-    let server = Server::start(bin, &dir, &[], client).await;
+    let server = Server::start_on(bin, &url, &[], client).await;
     let api = server.api(client, &api.token);
     let step = (HISTORY_EVENTS / BATCH as u64).max(1);
     let old: Vec<Value> = (0..BATCH as u64)
@@ -989,6 +1141,14 @@ fn print_fast_sink(fast: &FastSink) {
         lat.len()
     );
     println!("peak RSS of the server: {:.1} MB", fast.rss_mb);
+    if setup().postgres.is_some() {
+        println!(
+            "CPU per delivery at full speed: Herald {:.3} ms, PostgreSQL {:.3} ms",
+            fast.cpu_ms, fast.db_cpu_ms
+        );
+    } else {
+        println!("CPU per delivery at full speed: {:.3} ms", fast.cpu_ms);
+    }
 }
 
 fn print_mixed_receivers(mixed: &Mixed, clean: &Mixed) {
@@ -1038,20 +1198,36 @@ async fn main() {
     let started = Instant::now();
 
     // Each run prints as soon as it ends.
-    println!("Herald bench (2 cores; release build; SQLite in a temporary directory)");
+    match (&setup().postgres, setup().nodes) {
+        (None, _) => {
+            println!("Herald bench (2 cores; release build; SQLite in a temporary directory)")
+        }
+        (Some(_), nodes) => println!(
+            "Herald bench (2 cores; release build; PostgreSQL, a fresh database per run; \
+             {nodes} node{})",
+            if nodes == 1 { "" } else { "s" }
+        ),
+    }
     let fast = fast_sink_run(&bin, &client).await;
     print_fast_sink(&fast);
     let mixed = mixed_run(&bin, &client, true).await;
     let clean = mixed_run(&bin, &client, false).await;
     print_mixed_receivers(&mixed, &clean);
-    eprintln!("bench: seeding {HISTORY_EVENTS} events takes a minute or two");
-    let history = history_run(&bin, &client).await;
-    print_history_section(&history);
+    // The history is seeded straight into the SQLite file.
+    let history = if setup().postgres.is_none() {
+        eprintln!("bench: seeding {HISTORY_EVENTS} events takes a minute or two");
+        let history = history_run(&bin, &client).await;
+        print_history_section(&history);
+        Some(history)
+    } else {
+        println!("3. history: SQLite only (its events are written straight into the file)");
+        None
+    };
     println!("total bench time {:.0} s", started.elapsed().as_secs_f64());
 
     let lat = &fast.fixed_latencies;
     println!(
-        "bench: deliveries_per_s={:.0} baseline_per_s={:.0} ratio={:.2} p50_ms={:.1} p95_ms={:.1} p99_ms={:.1} rss_mb={:.1} mixed_healthy_per_s={:.0} mixed_clean_per_s={:.0} mixed_p99_ms={:.1} resent_batch_ms={:.1} list_ms={:.1}",
+        "bench: deliveries_per_s={:.0} baseline_per_s={:.0} ratio={:.2} p50_ms={:.1} p95_ms={:.1} p99_ms={:.1} rss_mb={:.1} cpu_ms={:.3} db_cpu_ms={:.3} mixed_healthy_per_s={:.0} mixed_clean_per_s={:.0} mixed_p99_ms={:.1} resent_batch_ms={:.1} list_ms={:.1}",
         fast.herald_per_s,
         fast.baseline_per_s,
         fast.herald_per_s / fast.baseline_per_s,
@@ -1059,10 +1235,12 @@ async fn main() {
         percentile(lat, 0.95),
         percentile(lat, 0.99),
         fast.rss_mb,
+        fast.cpu_ms,
+        fast.db_cpu_ms,
         mixed.healthy_per_s,
         clean.healthy_per_s,
         mixed.fast.p99_ms,
-        ms(history.seeded.resent_batch),
-        ms(history.seeded.list),
+        history.as_ref().map_or(f64::NAN, |h| ms(h.seeded.resent_batch)),
+        history.as_ref().map_or(f64::NAN, |h| ms(h.seeded.list)),
     );
 }

@@ -240,6 +240,40 @@ async fn connect_sqlite(url: &str, wal_limit_bytes: u64) -> anyhow::Result<Sqlit
     Ok(pool)
 }
 
+/// Create the empty database `name` (letters, digits, `_`) on the PostgreSQL server `url`
+/// names, and return the URL of the new database: for the bench and for operators'
+/// scripts, never called by the server.
+pub async fn create_postgres_database(url: &str, name: &str) -> anyhow::Result<String> {
+    if name.is_empty()
+        || name.len() > 63
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(anyhow::anyhow!(
+            "database name {name:?}: at most 63 lowercase letters, digits and _"
+        ));
+    }
+    let pool = connect_postgres(url).await?;
+    let made = sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&pool)
+        .await;
+    pool.close().await;
+    made.map_err(|e| anyhow::anyhow!("creating the database {name}: {e}"))?;
+    // The same URL with the new database as its path (the query, if any, kept).
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let authority_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|i| base[i..].find('/').map(|j| i + j))
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{name}", &base[..authority_end]);
+    if !query.is_empty() {
+        out = format!("{out}?{query}");
+    }
+    Ok(out)
+}
+
 /// The directory for files kept beside the database (the secret key file): the SQLite
 /// file's directory; `None` on PostgreSQL, which has no directory on this machine.
 pub fn data_dir(url: &str) -> anyhow::Result<Option<std::path::PathBuf>> {
