@@ -22,8 +22,27 @@ pub struct UserRow {
 const USER_COLUMNS: &str = "id, account_id, email, login_name, display_name, is_owner, disabled,
      must_change_password, session_nonce, locale";
 
-/// SQL for a fresh session nonce.
-const NEW_NONCE: &str = "lower(hex(randomblob(16)))";
+/// A fresh session nonce: 32 random hex digits (made here, not in SQL, so both databases
+/// get the same shape).
+fn new_nonce() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+/// A login by owner email, `$1`, whatever its case. SQLite's `users.email` is `COLLATE
+/// NOCASE` with a unique index; PostgreSQL's unique index is on `lower(email)`: each text
+/// compares the way its index is built, so the login is one index seek on either.
+const LOGIN_BY_EMAIL_SQLITE: &str =
+    "SELECT id, account_id, password_hash, disabled FROM users WHERE email = $1";
+const LOGIN_BY_EMAIL_PG: &str =
+    "SELECT id, account_id, password_hash, disabled FROM users WHERE lower(email) = lower($1)";
+
+/// A RAM user's login by account `$1` and name `$2`, whatever its case (as for the email:
+/// `users_login_name` is on `login_name COLLATE NOCASE` in SQLite, on `lower(login_name)` in
+/// PostgreSQL).
+const LOGIN_BY_NAME_SQLITE: &str = "SELECT id, account_id, password_hash, disabled FROM users
+     WHERE account_id = $1 AND login_name = $2";
+const LOGIN_BY_NAME_PG: &str = "SELECT id, account_id, password_hash, disabled FROM users
+     WHERE account_id = $1 AND lower(login_name) = lower($2)";
 
 /// What a login needs: the user and the stored hash.
 #[derive(Clone, sqlx::FromRow)]
@@ -52,43 +71,49 @@ pub async fn insert_owner(
     password_hash: &str,
     language: crate::domain::lang::Lang,
 ) -> Result<i64, sqlx::Error> {
-    let conn = sqlite_tx!(conn);
-
-    let account_id: i64 =
-        sqlx::query_scalar("INSERT INTO accounts (language) VALUES (?1) RETURNING id")
-            .bind(language)
-            .fetch_one(&mut *conn)
-            .await?;
-    sqlx::query_scalar(&format!(
+    let account_id: i64 = on_tx!(conn, c => sqlx::query_scalar(
+        "INSERT INTO accounts (language) VALUES ($1) RETURNING id",
+    )
+    .bind(language)
+    .fetch_one(c)
+    .await)?;
+    on_tx!(conn, c => sqlx::query_scalar(
         "INSERT INTO users (account_id, email, display_name, password_hash, is_owner, session_nonce)
-         VALUES (?1, ?2, ?3, ?4, 1, {NEW_NONCE}) RETURNING id"
-    ))
+         VALUES ($1, $2, $3, $4, TRUE, $5) RETURNING id",
+    )
     .bind(account_id)
     .bind(email)
     .bind(display_name)
     .bind(password_hash)
-    .fetch_one(&mut *conn)
-    .await
+    .bind(new_nonce())
+    .fetch_one(c)
+    .await)
 }
 
 /// The login of the user with this email, if any (case-insensitive).
 pub async fn find_login_by_email(db: &Db, email: &str) -> Result<Option<LoginRow>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as("SELECT id, account_id, password_hash, disabled FROM users WHERE email = ?1")
-        .bind(email)
-        .fetch_optional(pool)
-        .await
+    match db {
+        Db::Sqlite(p) => {
+            sqlx::query_as(LOGIN_BY_EMAIL_SQLITE)
+                .bind(email)
+                .fetch_optional(p)
+                .await
+        }
+        Db::Postgres(p) => {
+            sqlx::query_as(LOGIN_BY_EMAIL_PG)
+                .bind(email)
+                .fetch_optional(p)
+                .await
+        }
+    }
 }
 
 /// A user by id.
 pub async fn find_user(db: &Db, user_id: i64) -> Result<Option<UserRow>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))
+    on!(db, c => sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
         .bind(user_id)
-        .fetch_optional(pool)
-        .await
+        .fetch_optional(c)
+        .await)
 }
 
 /// When EventBridge was activated for the account, if it was.
@@ -135,18 +160,16 @@ pub async fn set_language(
 
 /// Mark EventBridge activated, keeping the first activation time. Returns that time.
 pub async fn activate(conn: &mut WriteTx, account_id: i64) -> Result<String, sqlx::Error> {
-    let conn = sqlite_tx!(conn);
-
-    sqlx::query_scalar(
+    on_tx!(conn, c => sqlx::query_scalar(
         "UPDATE accounts
-         SET eventbridge_activated_at =
-             COALESCE(eventbridge_activated_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-         WHERE id = ?1
+         SET eventbridge_activated_at = COALESCE(eventbridge_activated_at, $2)
+         WHERE id = $1
          RETURNING eventbridge_activated_at",
     )
     .bind(account_id)
-    .fetch_one(conn)
-    .await
+    .bind(super::now_text())
+    .fetch_one(c)
+    .await)
 }
 
 /// The login of the RAM user `login_name` of the account, if any (case-insensitive).
@@ -155,26 +178,30 @@ pub async fn find_login_by_name(
     account_id: i64,
     login_name: &str,
 ) -> Result<Option<LoginRow>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(
-        "SELECT id, account_id, password_hash, disabled FROM users
-         WHERE account_id = ?1 AND login_name = ?2",
-    )
-    .bind(account_id)
-    .bind(login_name)
-    .fetch_optional(pool)
-    .await
+    match db {
+        Db::Sqlite(p) => {
+            sqlx::query_as(LOGIN_BY_NAME_SQLITE)
+                .bind(account_id)
+                .bind(login_name)
+                .fetch_optional(p)
+                .await
+        }
+        Db::Postgres(p) => {
+            sqlx::query_as(LOGIN_BY_NAME_PG)
+                .bind(account_id)
+                .bind(login_name)
+                .fetch_optional(p)
+                .await
+        }
+    }
 }
 
 /// The stored password hash of a user.
 pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
+    on!(db, c => sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(user_id)
-        .fetch_optional(pool)
-        .await
+        .fetch_optional(c)
+        .await)
 }
 
 /// Create a RAM user that must change its password at first login. Fails with a unique
@@ -186,33 +213,32 @@ pub async fn insert_ram_user(
     display_name: &str,
     password_hash: &str,
 ) -> Result<i64, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "user").await;
-    sqlx::query_scalar(&format!(
+    on!(db, c => sqlx::query_scalar(
         "INSERT INTO users (account_id, login_name, display_name, password_hash, is_owner,
                             must_change_password, session_nonce)
-         VALUES (?1, ?2, ?3, ?4, 0, 1, {NEW_NONCE}) RETURNING id"
-    ))
+         VALUES ($1, $2, $3, $4, FALSE, TRUE, $5) RETURNING id",
+    )
     .bind(account_id)
     .bind(login_name)
     .bind(display_name)
     .bind(password_hash)
-    .fetch_one(pool)
-    .await
+    .bind(new_nonce())
+    .fetch_one(c)
+    .await)
 }
 
-/// The account's RAM users, by login name.
+/// The account's RAM users, by login name (whatever its case, as SQLite's `COLLATE NOCASE`
+/// column sorts them; `lower` folds ASCII letters only on SQLite and in PostgreSQL's C
+/// collation).
 pub async fn list_ram_users(db: &Db, account_id: i64) -> Result<Vec<UserRow>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(&format!(
+    on!(db, c => sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM users
-         WHERE account_id = ?1 AND is_owner = 0 ORDER BY login_name"
+         WHERE account_id = $1 AND NOT is_owner ORDER BY lower(login_name)"
     ))
     .bind(account_id)
-    .fetch_all(pool)
-    .await
+    .fetch_all(c)
+    .await)
 }
 
 /// A RAM user of the account.
@@ -221,15 +247,13 @@ pub async fn find_ram_user(
     account_id: i64,
     user_id: i64,
 ) -> Result<Option<UserRow>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE account_id = ?1 AND id = ?2 AND is_owner = 0"
+    on!(db, c => sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE account_id = $1 AND id = $2 AND NOT is_owner"
     ))
     .bind(account_id)
     .bind(user_id)
-    .fetch_optional(pool)
-    .await
+    .fetch_optional(c)
+    .await)
 }
 
 /// Disable or enable a RAM user of the account (either ends its sessions); false when there
@@ -240,32 +264,31 @@ pub async fn set_disabled(
     user_id: i64,
     disabled: bool,
 ) -> Result<bool, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "user").await;
-    sqlx::query(&format!(
-        "UPDATE users SET disabled = ?3, session_nonce = {NEW_NONCE}
-         WHERE account_id = ?1 AND id = ?2 AND is_owner = 0"
-    ))
+    on!(db, c => sqlx::query(
+        "UPDATE users SET disabled = $3, session_nonce = $4
+         WHERE account_id = $1 AND id = $2 AND NOT is_owner",
+    )
     .bind(account_id)
     .bind(user_id)
     .bind(disabled)
-    .execute(pool)
+    .bind(new_nonce())
+    .execute(c)
     .await
-    .map(|r| r.rows_affected() == 1)
+    .map(|r| r.rows_affected() == 1))
 }
 
 /// Delete a RAM user of the account (its keys and attachments go with it).
 pub async fn delete_ram_user(db: &Db, account_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "user").await;
-    sqlx::query("DELETE FROM users WHERE account_id = ?1 AND id = ?2 AND is_owner = 0")
-        .bind(account_id)
-        .bind(user_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected() == 1)
+    on!(db, c => sqlx::query(
+        "DELETE FROM users WHERE account_id = $1 AND id = $2 AND NOT is_owner",
+    )
+    .bind(account_id)
+    .bind(user_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected() == 1))
 }
 
 /// Replace a user's password hash, ending its sessions; `must_change` forces a change at
@@ -276,33 +299,29 @@ pub async fn set_password(
     password_hash: &str,
     must_change: bool,
 ) -> Result<bool, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "user").await;
-    sqlx::query(&format!(
-        "UPDATE users SET password_hash = ?2, must_change_password = ?3,
-                          session_nonce = {NEW_NONCE}
-         WHERE id = ?1"
-    ))
+    on!(db, c => sqlx::query(
+        "UPDATE users SET password_hash = $2, must_change_password = $3, session_nonce = $4
+         WHERE id = $1",
+    )
     .bind(user_id)
     .bind(password_hash)
     .bind(must_change)
-    .execute(pool)
+    .bind(new_nonce())
+    .execute(c)
     .await
-    .map(|r| r.rows_affected() == 1)
+    .map(|r| r.rows_affected() == 1))
 }
 
 /// Set the UI language a user chose (`None`: let the browser decide).
 pub async fn set_locale(db: &Db, user_id: i64, locale: Option<&str>) -> Result<bool, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "user").await;
-    sqlx::query("UPDATE users SET locale = ?2 WHERE id = ?1")
+    on!(db, c => sqlx::query("UPDATE users SET locale = $2 WHERE id = $1")
         .bind(user_id)
         .bind(locale)
-        .execute(pool)
+        .execute(c)
         .await
-        .map(|r| r.rows_affected() == 1)
+        .map(|r| r.rows_affected() == 1))
 }
 
 #[cfg(test)]

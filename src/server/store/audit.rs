@@ -17,12 +17,10 @@ pub struct NewEntry<'a> {
 
 /// Append an entry (a write of its own, at the write gate).
 pub async fn insert(db: &Db, e: &NewEntry<'_>) -> Result<(), sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "audit").await;
-    sqlx::query(
+    on!(db, c => sqlx::query(
         "INSERT INTO audit_log (account_id, actor_user_id, actor, action, resource, outcome, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(e.account_id)
     .bind(e.actor_user_id)
@@ -31,9 +29,9 @@ pub async fn insert(db: &Db, e: &NewEntry<'_>) -> Result<(), sqlx::Error> {
     .bind(e.resource)
     .bind(e.outcome)
     .bind(e.detail)
-    .execute(pool)
+    .execute(c)
     .await
-    .map(|_| ())
+    .map(|_| ()))
 }
 
 /// Count one more occurrence of a repeated entry: the first inserts `e` under
@@ -45,13 +43,11 @@ pub async fn count_repeat(
     e: &NewEntry<'_>,
     repeat_key: &str,
 ) -> Result<(), sqlx::Error> {
-    let conn = sqlite_tx!(conn);
-
-    sqlx::query(
+    on_tx!(conn, c => sqlx::query(
         "INSERT INTO audit_log (account_id, actor_user_id, actor, action, resource, outcome,
                                 detail, repeat_key)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
-         WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?1)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8
+         WHERE EXISTS (SELECT 1 FROM accounts WHERE id = $1)
          ON CONFLICT (account_id, repeat_key) WHERE repeat_key IS NOT NULL
          DO UPDATE SET count = count + 1",
     )
@@ -63,9 +59,9 @@ pub async fn count_repeat(
     .bind(e.outcome)
     .bind(e.detail)
     .bind(repeat_key)
-    .execute(conn)
+    .execute(c)
     .await
-    .map(|_| ())
+    .map(|_| ()))
 }
 
 /// Delete up to `limit` entries older than `cutoff` (a stored UTC timestamp), oldest
@@ -75,18 +71,40 @@ pub async fn purge_before(
     cutoff: &str,
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
-    let conn = sqlite_tx!(conn);
-
-    sqlx::query(
+    on_tx!(conn, c => sqlx::query(
         "DELETE FROM audit_log WHERE id IN (
-             SELECT id FROM audit_log WHERE at < ?1 ORDER BY at LIMIT ?2)",
+             SELECT id FROM audit_log WHERE at < $1 ORDER BY at LIMIT $2)",
     )
     .bind(cutoff)
     .bind(limit)
-    .execute(conn)
+    .execute(c)
     .await
-    .map(|r| r.rows_affected())
+    .map(|r| r.rows_affected()))
 }
+
+/// The entries of account `$1` whose actor and action contain `$2` and `$3` whatever
+/// their case, with outcome `$4`, at or after `$5`, before id `$6` (each filter unused when
+/// empty or NULL), newest first, `$7` at most. Only the substring search differs: SQLite
+/// has `instr`, PostgreSQL `strpos` (a `LIKE` would read `%` and `_` in the filter as
+/// wildcards).
+const LIST_SQLITE: &str =
+    "SELECT id, at, actor, action, resource, outcome, detail, count FROM audit_log
+     WHERE account_id = $1
+       AND ($2 = '' OR instr(lower(actor), lower($2)) > 0)
+       AND ($3 = '' OR instr(lower(action), lower($3)) > 0)
+       AND ($4 = '' OR outcome = $4)
+       AND ($5 = '' OR at >= $5)
+       AND ($6 IS NULL OR id < $6)
+     ORDER BY id DESC LIMIT $7";
+const LIST_PG: &str =
+    "SELECT id, at, actor, action, resource, outcome, detail, count FROM audit_log
+     WHERE account_id = $1
+       AND ($2 = '' OR strpos(lower(actor), lower($2)) > 0)
+       AND ($3 = '' OR strpos(lower(action), lower($3)) > 0)
+       AND ($4 = '' OR outcome = $4)
+       AND ($5 = '' OR at >= $5)
+       AND ($6 IS NULL OR id < $6)
+     ORDER BY id DESC LIMIT $7";
 
 /// The account's entries matching `filter`, newest first, at most `limit`. `since` is an
 /// already normalised UTC timestamp (or empty).
@@ -97,25 +115,30 @@ pub async fn list(
     since: &str,
     limit: i64,
 ) -> Result<Vec<AuditEntryView>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(
-        "SELECT id, at, actor, action, resource, outcome, detail, count FROM audit_log
-         WHERE account_id = ?1
-           AND (?2 = '' OR instr(lower(actor), lower(?2)) > 0)
-           AND (?3 = '' OR instr(lower(action), lower(?3)) > 0)
-           AND (?4 = '' OR outcome = ?4)
-           AND (?5 = '' OR at >= ?5)
-           AND (?6 IS NULL OR id < ?6)
-         ORDER BY id DESC LIMIT ?7",
-    )
-    .bind(account_id)
-    .bind(&filter.actor)
-    .bind(&filter.action)
-    .bind(&filter.outcome)
-    .bind(since)
-    .bind(filter.before_id)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+    match db {
+        Db::Sqlite(p) => {
+            sqlx::query_as(LIST_SQLITE)
+                .bind(account_id)
+                .bind(&filter.actor)
+                .bind(&filter.action)
+                .bind(&filter.outcome)
+                .bind(since)
+                .bind(filter.before_id)
+                .bind(limit)
+                .fetch_all(p)
+                .await
+        }
+        Db::Postgres(p) => {
+            sqlx::query_as(LIST_PG)
+                .bind(account_id)
+                .bind(&filter.actor)
+                .bind(&filter.action)
+                .bind(&filter.outcome)
+                .bind(since)
+                .bind(filter.before_id)
+                .bind(limit)
+                .fetch_all(p)
+                .await
+        }
+    }
 }

@@ -27,15 +27,13 @@ pub async fn replace(
     key_id: &str,
     token_hash: &str,
 ) -> Result<Option<String>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "bus token").await;
-    sqlx::query_scalar(
-        "INSERT INTO bus_tokens (bus_id, user_id, key_id, token_hash)
-         SELECT id, ?3, ?4, ?5 FROM event_buses WHERE account_id = ?1 AND name = ?2
+    on!(db, c => sqlx::query_scalar(
+        "INSERT INTO bus_tokens (bus_id, user_id, key_id, token_hash, created_at)
+         SELECT id, $3, $4, $5, $6 FROM event_buses WHERE account_id = $1 AND name = $2
          ON CONFLICT (bus_id) DO UPDATE SET user_id = excluded.user_id,
              key_id = excluded.key_id, token_hash = excluded.token_hash,
-             created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             created_at = excluded.created_at
          RETURNING created_at",
     )
     .bind(account_id)
@@ -43,38 +41,35 @@ pub async fn replace(
     .bind(user_id)
     .bind(key_id)
     .bind(token_hash)
-    .fetch_optional(pool)
-    .await
+    .bind(super::now_text())
+    .fetch_optional(c)
+    .await)
 }
 
 /// The token of the account's bus, when it has one.
 pub async fn find(db: &Db, account_id: i64, bus: &str) -> Result<Option<BusTokenRow>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(
+    on!(db, c => sqlx::query_as(
         "SELECT t.created_at,
                 COALESCE(u.login_name || '@' || u.account_id, u.email, '') AS created_by
          FROM bus_tokens t
          JOIN event_buses b ON b.id = t.bus_id
          JOIN users u ON u.id = t.user_id
-         WHERE b.account_id = ?1 AND b.name = ?2",
+         WHERE b.account_id = $1 AND b.name = $2",
     )
     .bind(account_id)
     .bind(bus)
-    .fetch_optional(pool)
-    .await
+    .fetch_optional(c)
+    .await)
 }
 
 /// A token by its public id.
 pub async fn find_by_key(db: &Db, key_id: &str) -> Result<Option<BusTokenAuthRow>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(
+    on!(db, c => sqlx::query_as(
         "SELECT t.user_id, b.account_id, b.name AS bus, t.token_hash
          FROM bus_tokens t JOIN event_buses b ON b.id = t.bus_id
-         WHERE t.key_id = ?1",
+         WHERE t.key_id = $1",
     )
     .bind(key_id)
-    .fetch_optional(pool)
-    .await
+    .fetch_optional(c)
+    .await)
 }

@@ -1,17 +1,20 @@
 //! Counting failed logins per login name; counters past their window and lock are deleted
 //! ([`purge_expired`]), so guessed names do not pile up.
+//!
+//! Names are written and looked up as `lower($1)`: PostgreSQL's key holds them lower-cased
+//! (a CHECK refuses anything else), SQLite's is `COLLATE NOCASE`; either way `ALICE@7` and
+//! `alice@7` count against one row, found through the primary key.
 
 use super::{Db, WriteTx};
 
 /// The lock on a login name, if any: Unix seconds until which it is locked.
 pub async fn locked_until(db: &Db, login: &str) -> Result<Option<i64>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    let row: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE login = ?1")
-            .bind(login)
-            .fetch_optional(pool)
-            .await?;
+    let row: Option<Option<i64>> = on!(db, c => sqlx::query_scalar(
+        "SELECT locked_until FROM login_failures WHERE login = lower($1)",
+    )
+    .bind(login)
+    .fetch_optional(c)
+    .await)?;
     Ok(row.flatten())
 }
 
@@ -23,39 +26,36 @@ pub async fn record_failure(
     now: i64,
     window_secs: i64,
 ) -> Result<i64, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "login failure").await;
-    sqlx::query_scalar(
+    on!(db, c => sqlx::query_scalar(
         "INSERT INTO login_failures (login, failures, window_start, locked_until)
-         VALUES (?1, 1, ?2, NULL)
+         VALUES (lower($1), 1, $2, NULL)
          ON CONFLICT (login) DO UPDATE SET
-             failures = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE failures + 1 END,
-             window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END
+             failures = CASE WHEN window_start <= $2 - $3 THEN 1 ELSE failures + 1 END,
+             window_start = CASE WHEN window_start <= $2 - $3 THEN $2 ELSE window_start END
          RETURNING failures",
     )
     .bind(login)
     .bind(now)
     .bind(window_secs)
-    .fetch_one(pool)
-    .await
+    .fetch_one(c)
+    .await)
 }
 
 /// Lock the login name until `until`. Counting goes on: guesses already in flight when
 /// the lock lands are still counted against the same window.
 pub async fn lock(db: &Db, login: &str, until: i64) -> Result<(), sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "login failure").await;
-    sqlx::query(
-        "UPDATE login_failures SET locked_until = MAX(COALESCE(locked_until, 0), ?2)
-         WHERE login = ?1",
+    on!(db, c => sqlx::query(
+        "UPDATE login_failures SET locked_until = CASE WHEN COALESCE(locked_until, 0) >= $2
+             THEN COALESCE(locked_until, 0) ELSE $2 END
+         WHERE login = lower($1)",
     )
     .bind(login)
     .bind(until)
-    .execute(pool)
+    .execute(c)
     .await
-    .map(|_| ())
+    .map(|_| ()))
 }
 
 /// After a failed attempt, in the caller's transaction: lock the login name until
@@ -66,30 +66,26 @@ pub async fn settle(
     login: &str,
     lock_until: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    let conn = sqlite_tx!(conn);
-
-    sqlx::query(
-        "UPDATE login_failures SET locked_until = CASE WHEN ?2 IS NULL THEN locked_until
-             ELSE MAX(COALESCE(locked_until, 0), ?2) END
-         WHERE login = ?1",
+    on_tx!(conn, c => sqlx::query(
+        "UPDATE login_failures SET locked_until = CASE WHEN $2 IS NULL THEN locked_until
+             WHEN COALESCE(locked_until, 0) >= $2 THEN COALESCE(locked_until, 0) ELSE $2 END
+         WHERE login = lower($1)",
     )
     .bind(login)
     .bind(lock_until)
-    .execute(conn)
+    .execute(c)
     .await
-    .map(|_| ())
+    .map(|_| ()))
 }
 
 /// Forget the failures of a login name (after a successful login).
 pub async fn clear(db: &Db, login: &str) -> Result<(), sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "login failure").await;
-    sqlx::query("DELETE FROM login_failures WHERE login = ?1")
+    on!(db, c => sqlx::query("DELETE FROM login_failures WHERE login = lower($1)")
         .bind(login)
-        .execute(pool)
+        .execute(c)
         .await
-        .map(|_| ())
+        .map(|_| ()))
 }
 
 /// Delete up to `limit` counters whose window started before `before` and whose lock (if
@@ -100,17 +96,15 @@ pub async fn purge_expired(
     now: i64,
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
-    let conn = sqlite_tx!(conn);
-
-    sqlx::query(
+    on_tx!(conn, c => sqlx::query(
         "DELETE FROM login_failures WHERE login IN (
              SELECT login FROM login_failures
-             WHERE window_start < ?1 AND COALESCE(locked_until, 0) <= ?2 LIMIT ?3)",
+             WHERE window_start < $1 AND COALESCE(locked_until, 0) <= $2 LIMIT $3)",
     )
     .bind(before)
     .bind(now)
     .bind(limit)
-    .execute(conn)
+    .execute(c)
     .await
-    .map(|r| r.rows_affected())
+    .map(|r| r.rows_affected()))
 }

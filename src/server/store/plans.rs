@@ -266,13 +266,23 @@ fn unknown_type_statements() -> Vec<Statement> {
         ]
     };
     let mut upsert = pair();
-    upsert.extend([Int(1), Text("{}".into()), Int(1_000)]);
+    upsert.extend([
+        Int(1),
+        Text("{}".into()),
+        Int(1_000),
+        Text("2026-11-22T10:00:00.000Z".into()),
+    ]);
     vec![
         statement("unknown types: count a pair", u::UPSERT_SQL, upsert),
         statement(
             "unknown types: the overflow row",
             u::OVERFLOW_SQL,
-            vec![Int(1), Int(1), Text("{}".into())],
+            vec![
+                Int(1),
+                Int(1),
+                Text("{}".into()),
+                Text("2026-11-22T10:00:00.000Z".into()),
+            ],
         ),
         statement(
             "unknown types: the list",

@@ -23,45 +23,43 @@ pub struct Seen<'a> {
     pub envelope: &'a str,
 }
 
-/// Count `?4` events of pair (`?2`, `?3`) on bus `?1` with the sample `?5`: a new row only
-/// while the bus has fewer than `?6` pairs. Both subqueries seek the primary key
+/// Count `$4` events of pair (`$2`, `$3`) on bus `$1` with the sample `$5` at time `$7`: a
+/// new row only while the bus has fewer than `$6` pairs. Both subqueries seek the primary key
 /// `(bus_id, source, type)`; the count walks at most `MAX_PAIRS` entries of one bus.
 pub(super) const UPSERT_SQL: &str =
     "INSERT INTO unknown_types (bus_id, source, type, count, sample, first_seen, last_seen)
-     SELECT ?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-            strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-     WHERE EXISTS (SELECT 1 FROM unknown_types WHERE bus_id = ?1 AND source = ?2 AND type = ?3)
-        OR (SELECT COUNT(*) FROM unknown_types WHERE bus_id = ?1 AND source <> '') < ?6
+     SELECT $1, $2, $3, $4, $5, $7, $7
+     WHERE EXISTS (SELECT 1 FROM unknown_types WHERE bus_id = $1 AND source = $2 AND type = $3)
+        OR (SELECT COUNT(*) FROM unknown_types WHERE bus_id = $1 AND source <> '') < $6
      ON CONFLICT (bus_id, source, type) DO UPDATE
         SET count = count + excluded.count, sample = excluded.sample,
             last_seen = excluded.last_seen";
 
-/// The overflow row of bus `?1`: `?2` more events, `?3` the sample.
+/// The overflow row of bus `$1`: `$2` more events, `$3` the sample, at time `$4`.
 pub(super) const OVERFLOW_SQL: &str =
     "INSERT INTO unknown_types (bus_id, source, type, count, sample, first_seen, last_seen)
-     VALUES (?1, '', '', ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-             strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+     VALUES ($1, '', '', $2, $3, $4, $4)
      ON CONFLICT (bus_id, source, type) DO UPDATE
         SET count = count + excluded.count, sample = excluded.sample,
             last_seen = excluded.last_seen";
 
-/// The pairs of bus `?1`, newest first, `?2` at most: a seek of the primary key and a sort
+/// The pairs of bus `$1`, newest first, `$2` at most: a seek of the primary key and a sort
 /// of at most `MAX_PAIRS` + 1 rows.
 pub(super) const LIST_SQL: &str =
     "SELECT source, type AS event_type, count, sample, first_seen, last_seen
-     FROM unknown_types WHERE bus_id = ?1
-     ORDER BY last_seen DESC, source, type LIMIT ?2";
+     FROM unknown_types WHERE bus_id = $1
+     ORDER BY last_seen DESC, source, type LIMIT $2";
 
-/// How many rows bus `?1` has.
-pub(super) const COUNT_SQL: &str = "SELECT COUNT(*) FROM unknown_types WHERE bus_id = ?1";
+/// How many rows bus `$1` has.
+pub(super) const COUNT_SQL: &str = "SELECT COUNT(*) FROM unknown_types WHERE bus_id = $1";
 
-/// Has bus `?1` received type `?3` of source `?2` without a catalog entry?
+/// Has bus `$1` received type `$3` of source `$2` without a catalog entry?
 pub(super) const SEEN_TYPE_SQL: &str = "SELECT EXISTS (SELECT 1 FROM unknown_types
-     WHERE bus_id = ?1 AND source = ?2 AND type = ?3)";
+     WHERE bus_id = $1 AND source = $2 AND type = $3)";
 
-/// Has bus `?1` received source `?2` without a catalog entry?
+/// Has bus `$1` received source `$2` without a catalog entry?
 pub(super) const SEEN_SOURCE_SQL: &str =
-    "SELECT EXISTS (SELECT 1 FROM unknown_types WHERE bus_id = ?1 AND source = ?2)";
+    "SELECT EXISTS (SELECT 1 FROM unknown_types WHERE bus_id = $1 AND source = $2)";
 
 /// The sample as kept: the envelope, or its first [`MAX_SAMPLE`] bytes and a note.
 fn sample(envelope: &str) -> String {
@@ -82,27 +80,29 @@ fn sample(envelope: &str) -> String {
 /// Count a request's unknown pairs on `bus_id`, inside the transaction that stores their
 /// events (so a count never runs ahead of, or behind, what is stored).
 pub async fn count(conn: &mut WriteTx, bus_id: i64, seen: &[Seen<'_>]) -> Result<(), sqlx::Error> {
-    let conn = sqlite_tx!(conn);
-
+    let now = super::now_text();
     for pair in seen {
         let sample = sample(pair.envelope);
-        let counted = sqlx::query(UPSERT_SQL)
+        let counted = on_tx!(conn, c => sqlx::query(UPSERT_SQL)
             .bind(bus_id)
             .bind(pair.source)
             .bind(pair.event_type)
             .bind(pair.count)
             .bind(&sample)
             .bind(MAX_PAIRS)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+            .bind(&now)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         if counted == 0 {
-            sqlx::query(OVERFLOW_SQL)
+            on_tx!(conn, c => sqlx::query(OVERFLOW_SQL)
                 .bind(bus_id)
                 .bind(pair.count)
                 .bind(&sample)
-                .execute(&mut *conn)
-                .await?;
+                .bind(&now)
+                .execute(c)
+                .await
+                .map(|_| ()))?;
         }
     }
     Ok(())
@@ -114,29 +114,25 @@ pub async fn list(
     bus_id: i64,
     limit: i64,
 ) -> Result<(Vec<UnknownTypeView>, i64), sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    let views = sqlx::query_as(LIST_SQL)
+    let views = on!(db, c => sqlx::query_as(LIST_SQL)
         .bind(bus_id)
         .bind(limit)
-        .fetch_all(pool)
-        .await?;
-    let total = sqlx::query_scalar(COUNT_SQL)
+        .fetch_all(c)
+        .await)?;
+    let total = on!(db, c => sqlx::query_scalar(COUNT_SQL)
         .bind(bus_id)
-        .fetch_one(pool)
-        .await?;
+        .fetch_one(c)
+        .await)?;
     Ok((views, total))
 }
 
 /// Has the bus received this source without a catalog entry? A rule may name such a source.
 pub async fn seen_source(db: &Db, bus_id: i64, source: &str) -> Result<bool, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_scalar(SEEN_SOURCE_SQL)
+    on!(db, c => sqlx::query_scalar(SEEN_SOURCE_SQL)
         .bind(bus_id)
         .bind(source)
-        .fetch_one(pool)
-        .await
+        .fetch_one(c)
+        .await)
 }
 
 /// Has the bus received this type of this source without a catalog entry? A rule on a
@@ -147,14 +143,12 @@ pub async fn seen_type(
     source: &str,
     event_type: &str,
 ) -> Result<bool, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_scalar(SEEN_TYPE_SQL)
+    on!(db, c => sqlx::query_scalar(SEEN_TYPE_SQL)
         .bind(bus_id)
         .bind(source)
         .bind(event_type)
-        .fetch_one(pool)
-        .await
+        .fetch_one(c)
+        .await)
 }
 
 #[cfg(test)]
@@ -172,7 +166,7 @@ mod tests {
 
     async fn counts(pool: &sqlx::SqlitePool, bus_id: i64) -> Vec<(String, String, i64)> {
         sqlx::query_as(
-            "SELECT source, type, count FROM unknown_types WHERE bus_id = ?1 AND source IN ('', 'a', 'b', 'c')
+            "SELECT source, type, count FROM unknown_types WHERE bus_id = $1 AND source IN ('', 'a', 'b', 'c')
              ORDER BY source, type",
         )
         .bind(bus_id)
@@ -201,7 +195,7 @@ mod tests {
         .unwrap();
         // One free slot left on bus 1.
         sqlx::query(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
              INSERT INTO unknown_types (bus_id, source, type, count, sample, first_seen, last_seen)
              SELECT 1, 'filler', 't' || i, 1, '{}', 't', 't' FROM n",
         )
