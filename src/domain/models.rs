@@ -68,7 +68,8 @@ pub struct EventBusView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(rename_all = "lowercase"))]
+// Stored as TEXT: PostgreSQL compares the declared name with the column's type.
+#[cfg_attr(feature = "ssr", sqlx(type_name = "text", rename_all = "lowercase"))]
 pub enum UnknownTypes {
     /// Refuse them, naming the type (or the source): the producer learns at once. What a
     /// bus made by hand starts with; a workspace's system bus (`pai-system-*`, where
