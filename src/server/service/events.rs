@@ -224,7 +224,7 @@ pub async fn put(
     // Rules are read and matched before the one writer is taken: only the inserts need it.
     // A rule changed in between is as if the event had arrived a moment earlier; a rule or
     // target deleted in between leaves its delivery without it, as its deletion would have
-    // (see `events::INSERT_DELIVERIES_SQL`).
+    // (see `events::INSERT_DELIVERIES_SQLITE`).
     let matchers = matchers(state, bus_id).await?;
     let valid: Vec<&Incoming> = checked.iter().filter_map(|e| e.as_ref().ok()).collect();
     // The targets each event's matching rules send to; one envelope per event, shared by

@@ -1,8 +1,12 @@
 //! Events, deliveries and attempts: ingest (event, matching rules' deliveries, one
 //! transaction), the workers' claims with a lease, attempt records, the delivery log, the
 //! figures behind `/metrics`, and the clean-up of old settled events.
+//!
+//! Ingest's batches and lists of ids have no shared spelling: SQLite reads a JSON array
+//! (`json_each`), PostgreSQL arrays (`UNNEST`, `= ANY`); such statements come in pairs
+//! (`…_SQLITE`, `…_PG`) side by side. The rest is one text for both.
 
-use super::{Db, WriteTx};
+use super::{Db, Tx, WriteTx};
 use crate::domain::lang::Lang;
 use crate::domain::models::{AttemptView, DeliveryStatus, EventView, UnknownTypes};
 
@@ -37,7 +41,7 @@ pub struct MatchTarget {
 /// types.
 pub(super) const BUS_FOR_INGEST_SQL: &str = "SELECT b.id, w.name AS workspace, b.unknown_types
      FROM event_buses b LEFT JOIN workspaces w ON w.id = b.workspace_id
-     WHERE b.account_id = ?1 AND b.name = ?2";
+     WHERE b.account_id = $1 AND b.name = $2";
 
 /// A bus as ingest needs it.
 #[derive(sqlx::FromRow)]
@@ -54,13 +58,11 @@ pub async fn bus_for_ingest(
     account_id: i64,
     bus: &str,
 ) -> Result<Option<IngestBus>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(BUS_FOR_INGEST_SQL)
+    on!(db, c => sqlx::query_as(BUS_FOR_INGEST_SQL)
         .bind(account_id)
         .bind(bus)
-        .fetch_optional(pool)
-        .await
+        .fetch_optional(c)
+        .await)
 }
 
 #[derive(sqlx::FromRow)]
@@ -83,7 +85,7 @@ pub(super) const ENABLED_RULES_SQL: &str =
             r.title_template, r.body_template
      FROM rules r JOIN accounts a ON a.id = r.account_id
      LEFT JOIN targets t ON t.rule_id = r.id AND t.disabled_at IS NULL
-     WHERE r.bus_id = ?1 AND r.enabled = 1
+     WHERE r.bus_id = $1 AND r.enabled
      ORDER BY r.id, t.position";
 
 /// The enabled rules of a bus with their targets that are not disabled, in one query. Read
@@ -93,12 +95,10 @@ pub async fn enabled_rules(
     db: &Db,
     bus_id: i64,
 ) -> Result<Vec<(MatchRule, Vec<MatchTarget>)>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    let rows: Vec<RuleTargetRow> = sqlx::query_as(ENABLED_RULES_SQL)
+    let rows: Vec<RuleTargetRow> = on!(db, c => sqlx::query_as(ENABLED_RULES_SQL)
         .bind(bus_id)
-        .fetch_all(pool)
-        .await?;
+        .fetch_all(c)
+        .await?);
     let mut out: Vec<(MatchRule, Vec<MatchTarget>)> = Vec::new();
     for row in rows {
         if out.last().is_none_or(|(r, _)| r.id != row.rule.id) {
@@ -132,27 +132,42 @@ pub struct NewEvent<'a> {
     pub envelope: &'a str,
 }
 
-/// Store a batch of events (`?3`, a JSON array of `[source, ce_id, type, subject, time,
-/// envelope]`) of account `?1` on bus `?2`; a `(source, ce_id)` already on the bus is left
+/// Store a batch of events (`$3`, a JSON array of `[source, ce_id, type, subject, time,
+/// envelope]`) of account `$1` on bus `$2`; a `(source, ce_id)` already on the bus is left
 /// alone. `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT.
-pub(super) const INSERT_EVENTS_SQL: &str =
+pub(super) const INSERT_EVENTS_SQLITE: &str =
     "INSERT INTO events (account_id, bus_id, source, ce_id, type, subject, time, envelope)
-     SELECT ?1, ?2, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3,
+     SELECT $1, $2, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3,
             j.value ->> 4, j.value ->> 5
-     FROM json_each(?3) j WHERE true
+     FROM json_each($3) j WHERE true
      ORDER BY j.key
      ON CONFLICT (bus_id, source, ce_id) DO NOTHING
      RETURNING id, source, ce_id";
+/// The same on PostgreSQL, the batch as one array per column (`$3` sources, `$4` ids, `$5`
+/// types, `$6` subjects, `$7` times, `$8` envelopes). A `(source, ce_id)` twice in the
+/// batch is stored once: DO NOTHING also skips a row the statement itself inserted.
+pub(super) const INSERT_EVENTS_PG: &str =
+    "INSERT INTO events (account_id, bus_id, source, ce_id, type, subject, time, envelope)
+     SELECT $1, $2, j.source, j.ce_id, j.type, j.subject, j.time, j.envelope
+     FROM UNNEST($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+          WITH ORDINALITY AS j(source, ce_id, type, subject, time, envelope, n)
+     ORDER BY j.n
+     ON CONFLICT (bus_id, source, ce_id) DO NOTHING
+     RETURNING id, source, ce_id";
 
-/// The stored originals of re-sent events: for each `[source, ce_id]` of `?2`, the event of
-/// bus `?1` with it. The loop runs over the batch (`CROSS JOIN` keeps SQLite from putting
+/// The stored originals of re-sent events: for each `[source, ce_id]` of `$2`, the event of
+/// bus `$1` with it. The loop runs over the batch (`CROSS JOIN` keeps SQLite from putting
 /// `events` outside), and each is one lookup in the unique `(bus_id, source, ce_id)` index,
 /// so a re-sent batch costs the same whatever the history: joined the other way round,
 /// SQLite read every event of the bus (3.8 s at 100,000 events, holding the one writer).
-pub(super) const ORIGINALS_SQL: &str = "SELECT e.id, e.source, e.ce_id
-     FROM json_each(?2) j
-     CROSS JOIN events e ON e.bus_id = ?1 AND e.source = j.value ->> 0
+pub(super) const ORIGINALS_SQLITE: &str = "SELECT e.id, e.source, e.ce_id
+     FROM json_each($2) j
+     CROSS JOIN events e ON e.bus_id = $1 AND e.source = j.value ->> 0
                         AND e.ce_id = j.value ->> 1";
+/// The same on PostgreSQL: sources `$2` and ids `$3`, one array each.
+pub(super) const ORIGINALS_PG: &str = "SELECT e.id, e.source, e.ce_id
+     FROM UNNEST($2::text[], $3::text[]) AS j(source, ce_id)
+     JOIN events e ON e.bus_id = $1 AND e.source = j.source AND e.ce_id = j.ce_id";
 
 /// Store a batch of events in one statement. Returns, for each `(source, ce_id)` given,
 /// the event's id and whether it was already there (a re-sent event, or the same one twice
@@ -163,48 +178,85 @@ pub async fn insert_events(
     bus_id: i64,
     batch: &[NewEvent<'_>],
 ) -> Result<Vec<(i64, bool)>, sqlx::Error> {
-    let conn = sqlite_tx!(conn);
-
     use std::collections::HashMap;
     if batch.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<serde_json::Value> = batch
-        .iter()
-        .map(|e| {
-            serde_json::json!([
-                e.source,
-                e.ce_id,
-                e.event_type,
-                e.subject,
-                e.time,
-                e.envelope
-            ])
-        })
-        .collect();
-    let rows = serde_json::Value::Array(rows).to_string();
-    let inserted: Vec<(i64, String, String)> = sqlx::query_as(INSERT_EVENTS_SQL)
-        .bind(account_id)
-        .bind(bus_id)
-        .bind(&rows)
-        .fetch_all(&mut *conn)
-        .await?;
+    let inserted: Vec<(i64, String, String)> = match &mut conn.tx {
+        Tx::Sqlite(t) => {
+            let rows: Vec<serde_json::Value> = batch
+                .iter()
+                .map(|e| {
+                    serde_json::json!([
+                        e.source,
+                        e.ce_id,
+                        e.event_type,
+                        e.subject,
+                        e.time,
+                        e.envelope
+                    ])
+                })
+                .collect();
+            sqlx::query_as(INSERT_EVENTS_SQLITE)
+                .bind(account_id)
+                .bind(bus_id)
+                .bind(serde_json::Value::Array(rows).to_string())
+                .fetch_all(&mut **t)
+                .await?
+        }
+        Tx::Postgres(t) => {
+            let sources: Vec<&str> = batch.iter().map(|e| e.source).collect();
+            let ce_ids: Vec<&str> = batch.iter().map(|e| e.ce_id).collect();
+            let types: Vec<&str> = batch.iter().map(|e| e.event_type).collect();
+            let subjects: Vec<Option<&str>> = batch.iter().map(|e| e.subject).collect();
+            let times: Vec<&str> = batch.iter().map(|e| e.time).collect();
+            let envelopes: Vec<&str> = batch.iter().map(|e| e.envelope).collect();
+            sqlx::query_as(INSERT_EVENTS_PG)
+                .bind(account_id)
+                .bind(bus_id)
+                .bind(sources)
+                .bind(ce_ids)
+                .bind(types)
+                .bind(subjects)
+                .bind(times)
+                .bind(envelopes)
+                .fetch_all(&mut **t)
+                .await?
+        }
+    };
     let mut new: HashMap<(String, String), i64> = inserted
         .into_iter()
         .map(|(id, source, ce_id)| ((source, ce_id), id))
         .collect();
     let mut seen: HashMap<(String, String), i64> = HashMap::new();
-    let missing: Vec<serde_json::Value> = batch
+    let missing: Vec<&NewEvent<'_>> = batch
         .iter()
         .filter(|e| !new.contains_key(&(e.source.to_string(), e.ce_id.to_string())))
-        .map(|e| serde_json::json!([e.source, e.ce_id]))
         .collect();
     if !missing.is_empty() {
-        let originals: Vec<(i64, String, String)> = sqlx::query_as(ORIGINALS_SQL)
-            .bind(bus_id)
-            .bind(serde_json::Value::Array(missing).to_string())
-            .fetch_all(&mut *conn)
-            .await?;
+        let originals: Vec<(i64, String, String)> = match &mut conn.tx {
+            Tx::Sqlite(t) => {
+                let pairs: Vec<serde_json::Value> = missing
+                    .iter()
+                    .map(|e| serde_json::json!([e.source, e.ce_id]))
+                    .collect();
+                sqlx::query_as(ORIGINALS_SQLITE)
+                    .bind(bus_id)
+                    .bind(serde_json::Value::Array(pairs).to_string())
+                    .fetch_all(&mut **t)
+                    .await?
+            }
+            Tx::Postgres(t) => {
+                let sources: Vec<&str> = missing.iter().map(|e| e.source).collect();
+                let ids: Vec<&str> = missing.iter().map(|e| e.ce_id).collect();
+                sqlx::query_as(ORIGINALS_PG)
+                    .bind(bus_id)
+                    .bind(sources)
+                    .bind(ids)
+                    .fetch_all(&mut **t)
+                    .await?
+            }
+        };
         seen.extend(
             originals
                 .into_iter()
@@ -232,21 +284,34 @@ pub struct NewDelivery<'a> {
     pub webhook_id: String,
 }
 
-/// Queue deliveries (`?3`, a JSON array of `[event_id, rule_id, target_id, kind,
-/// webhook_id]`) of account `?1` on bus `?5`, due at `?2`, leased until `?4` (or not).
+/// Queue deliveries (`$3`, a JSON array of `[event_id, rule_id, target_id, kind,
+/// webhook_id]`) of account `$1` on bus `$5`, due at `$2`, leased until `$4` (or not).
 ///
 /// Ingest matches rules before it takes the one writer, so a rule or target may have been
 /// deleted in between. Its id is then stored as NULL, as the foreign keys' `ON DELETE SET
 /// NULL` would have done had the event arrived a moment earlier, rather than fail the
 /// foreign key and with it the whole PutEvents. Each check is one primary-key lookup.
-pub(super) const INSERT_DELIVERIES_SQL: &str =
+pub(super) const INSERT_DELIVERIES_SQLITE: &str =
     "INSERT INTO deliveries (account_id, bus_id, event_id, rule_id, target_id, kind,
                              webhook_id, next_attempt_at, lease_until)
-     SELECT ?1, ?5, j.value ->> 0,
+     SELECT $1, $5, j.value ->> 0,
             (SELECT r.id FROM rules r WHERE r.id = j.value ->> 1),
             (SELECT t.id FROM targets t WHERE t.id = j.value ->> 2),
-            j.value ->> 3, j.value ->> 4, ?2, ?4
-     FROM json_each(?3) j ORDER BY j.key
+            j.value ->> 3, j.value ->> 4, $2, $4
+     FROM json_each($3) j ORDER BY j.key
+     RETURNING id, webhook_id";
+/// The same on PostgreSQL, the deliveries as one array per column: `$3` event ids, `$6`
+/// rule ids, `$7` target ids, `$8` kinds, `$9` webhook ids.
+pub(super) const INSERT_DELIVERIES_PG: &str =
+    "INSERT INTO deliveries (account_id, bus_id, event_id, rule_id, target_id, kind,
+                             webhook_id, next_attempt_at, lease_until)
+     SELECT $1, $5, j.event_id,
+            (SELECT r.id FROM rules r WHERE r.id = j.rule_id),
+            (SELECT t.id FROM targets t WHERE t.id = j.target_id),
+            j.kind, j.webhook_id, $2, $4
+     FROM UNNEST($3::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[])
+          WITH ORDINALITY AS j(event_id, rule_id, target_id, kind, webhook_id, n)
+     ORDER BY j.n
      RETURNING id, webhook_id";
 
 /// Queue deliveries of bus `bus_id`, due at `now_ms`, in one statement; with `lease_until`,
@@ -260,32 +325,52 @@ pub async fn insert_deliveries(
     now_ms: i64,
     lease_until: Option<i64>,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let conn = sqlite_tx!(conn);
-
     if deliveries.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<serde_json::Value> = deliveries
-        .iter()
-        .map(|d| {
-            serde_json::json!([
-                d.event_id,
-                d.target.rule_id,
-                d.target.id,
-                d.target.kind,
-                d.webhook_id
-            ])
-        })
-        .collect();
     // Matched back by webhook id (unique), as RETURNING promises no order.
-    let returned: Vec<(i64, String)> = sqlx::query_as(INSERT_DELIVERIES_SQL)
-        .bind(account_id)
-        .bind(now_ms)
-        .bind(serde_json::Value::Array(rows).to_string())
-        .bind(lease_until)
-        .bind(bus_id)
-        .fetch_all(conn)
-        .await?;
+    let returned: Vec<(i64, String)> = match &mut conn.tx {
+        Tx::Sqlite(t) => {
+            let rows: Vec<serde_json::Value> = deliveries
+                .iter()
+                .map(|d| {
+                    serde_json::json!([
+                        d.event_id,
+                        d.target.rule_id,
+                        d.target.id,
+                        d.target.kind,
+                        d.webhook_id
+                    ])
+                })
+                .collect();
+            sqlx::query_as(INSERT_DELIVERIES_SQLITE)
+                .bind(account_id)
+                .bind(now_ms)
+                .bind(serde_json::Value::Array(rows).to_string())
+                .bind(lease_until)
+                .bind(bus_id)
+                .fetch_all(&mut **t)
+                .await?
+        }
+        Tx::Postgres(t) => {
+            let ints =
+                |f: fn(&NewDelivery<'_>) -> i64| -> Vec<i64> { deliveries.iter().map(f).collect() };
+            let kinds: Vec<&str> = deliveries.iter().map(|d| d.target.kind.as_str()).collect();
+            let webhooks: Vec<&str> = deliveries.iter().map(|d| d.webhook_id.as_str()).collect();
+            sqlx::query_as(INSERT_DELIVERIES_PG)
+                .bind(account_id)
+                .bind(now_ms)
+                .bind(ints(|d| d.event_id))
+                .bind(lease_until)
+                .bind(bus_id)
+                .bind(ints(|d| d.target.rule_id))
+                .bind(ints(|d| d.target.id))
+                .bind(kinds)
+                .bind(webhooks)
+                .fetch_all(&mut **t)
+                .await?
+        }
+    };
     let ids: std::collections::HashMap<String, i64> =
         returned.into_iter().map(|(id, w)| (w, id)).collect();
     deliveries
@@ -921,14 +1006,14 @@ pub struct EventFilter {
     pub before: Option<i64>,
 }
 
-/// A value bound to a statement assembled from parts, in the order of its `?N`.
+/// A value bound to a statement assembled from parts, in the order of its `$N`.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Arg {
     Int(i64),
     Text(String),
 }
 
-/// Numbered parameters of a statement being assembled: each `?N` once, in order, so sqlx
+/// Numbered parameters of a statement being assembled: each `$N` once, in order, so sqlx
 /// binds them right (it numbers a statement's parameters positionally when one is missing).
 #[derive(Default)]
 struct Params(Vec<Arg>);
@@ -936,7 +1021,7 @@ struct Params(Vec<Arg>);
 impl Params {
     fn push(&mut self, arg: Arg) -> String {
         self.0.push(arg);
-        format!("?{}", self.0.len())
+        format!("${}", self.0.len())
     }
 }
 
@@ -1039,11 +1124,16 @@ pub(super) fn list_events_sql(
     (sql, p.0)
 }
 
-/// Bind `args` in order.
-pub(super) fn bind_all<'q, O>(
-    mut query: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
+/// Bind `args` in order, on either database.
+pub(super) fn bind_all<'q, DB, O>(
+    mut query: sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>,
     args: &'q [Arg],
-) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
+) -> sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
     for arg in args {
         query = match arg {
             Arg::Int(i) => query.bind(*i),
@@ -1061,17 +1151,15 @@ pub async fn list_events(
     filter: &EventFilter,
     limit: i64,
 ) -> Result<Vec<EventView>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let (sql, args) = list_events_sql(account_id, bus_id, filter, limit);
-    bind_all(sqlx::query_as(&sql), &args).fetch_all(pool).await
+    on!(db, c => bind_all(sqlx::query_as(&sql), &args).fetch_all(c).await)
 }
 
-/// Event `?2` of account `?1`, with its envelope.
+/// Event `$2` of account `$1`, with its envelope.
 pub(super) fn find_event_sql() -> String {
     // The list leaves the (possibly large) envelope out; the event's page needs it.
     let select = EVENT_SELECT.replacen("e.received_at,", "e.received_at, e.envelope,", 1);
-    format!("{select} WHERE e.account_id = ?1 AND e.id = ?2")
+    format!("{select} WHERE e.account_id = $1 AND e.id = $2")
 }
 
 /// One event of the account.
@@ -1080,13 +1168,12 @@ pub async fn find_event(
     account_id: i64,
     id: i64,
 ) -> Result<Option<EventWithEnvelope>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(&find_event_sql())
+    let sql = find_event_sql();
+    on!(db, c => sqlx::query_as(&sql)
         .bind(account_id)
         .bind(id)
-        .fetch_optional(pool)
-        .await
+        .fetch_optional(c)
+        .await)
 }
 
 /// A delivery in the log.
@@ -1105,12 +1192,12 @@ pub struct DeliveryRow {
     pub updated_at: String,
 }
 
-/// The deliveries of event `?2` of account `?1`.
+/// The deliveries of event `$2` of account `$1`.
 pub(super) const DELIVERIES_OF_SQL: &str =
     "SELECT d.id, d.event_id, r.name AS rule, d.kind, d.webhook_id, d.status, d.attempts,
             d.next_attempt_at, d.last_reason, d.last_detail, d.updated_at
      FROM deliveries d LEFT JOIN rules r ON r.id = d.rule_id
-     WHERE d.account_id = ?1 AND d.event_id = ?2 ORDER BY d.id";
+     WHERE d.account_id = $1 AND d.event_id = $2 ORDER BY d.id";
 
 /// The deliveries of an event.
 pub async fn deliveries_of(
@@ -1118,21 +1205,19 @@ pub async fn deliveries_of(
     account_id: i64,
     event_id: i64,
 ) -> Result<Vec<DeliveryRow>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(DELIVERIES_OF_SQL)
+    on!(db, c => sqlx::query_as(DELIVERIES_OF_SQL)
         .bind(account_id)
         .bind(event_id)
-        .fetch_all(pool)
-        .await
+        .fetch_all(c)
+        .await)
 }
 
-/// The attempts of the deliveries of event `?2` of account `?1`.
+/// The attempts of the deliveries of event `$2` of account `$1`.
 pub(super) const ATTEMPTS_OF_EVENT_SQL: &str =
     "SELECT a.delivery_id, a.number, a.started_at, a.latency_ms, a.request, a.response_status,
             a.response_body, a.reason, a.detail
      FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
-     WHERE d.account_id = ?1 AND d.event_id = ?2 ORDER BY a.delivery_id, a.number";
+     WHERE d.account_id = $1 AND d.event_id = $2 ORDER BY a.delivery_id, a.number";
 
 /// The attempts of an event's deliveries.
 pub async fn attempts_of_event(
@@ -1140,13 +1225,11 @@ pub async fn attempts_of_event(
     account_id: i64,
     event_id: i64,
 ) -> Result<Vec<AttemptView>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(ATTEMPTS_OF_EVENT_SQL)
+    on!(db, c => sqlx::query_as(ATTEMPTS_OF_EVENT_SQL)
         .bind(account_id)
         .bind(event_id)
-        .fetch_all(pool)
-        .await
+        .fetch_all(c)
+        .await)
 }
 
 /// Queue a finished delivery again, now, with a fresh retry schedule (same `webhook-id`).
@@ -1158,23 +1241,21 @@ pub async fn redeliver(
     id: i64,
     now_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "redelivery").await;
-    sqlx::query(
-        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?4,
-             lease_until = NULL, reached = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-             queued_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE account_id = ?1 AND id = ?3 AND status <> 'pending'
-           AND event_id IN (SELECT id FROM events WHERE bus_id = ?2)",
+    on!(db, c => sqlx::query(
+        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $4,
+             lease_until = NULL, reached = NULL, updated_at = $5, queued_at = $5
+         WHERE account_id = $1 AND id = $3 AND status <> 'pending'
+           AND event_id IN (SELECT id FROM events WHERE bus_id = $2)",
     )
     .bind(account_id)
     .bind(bus_id)
     .bind(id)
     .bind(now_ms)
-    .execute(pool)
+    .bind(super::now_text())
+    .execute(c)
     .await
-    .map(|r| r.rows_affected() == 1)
+    .map(|r| r.rows_affected() == 1))
 }
 
 /// Queue again every failed or dead delivery of a bus received since `since`; the count.
@@ -1185,23 +1266,21 @@ pub async fn redeliver_failed_since(
     since: &str,
     now_ms: i64,
 ) -> Result<u64, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "redelivery").await;
-    sqlx::query(
-        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?4,
-             lease_until = NULL, reached = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-             queued_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE account_id = ?1 AND status IN ('failed', 'dead')
-           AND event_id IN (SELECT id FROM events WHERE bus_id = ?2 AND received_at >= ?3)",
+    on!(db, c => sqlx::query(
+        "UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $4,
+             lease_until = NULL, reached = NULL, updated_at = $5, queued_at = $5
+         WHERE account_id = $1 AND status IN ('failed', 'dead')
+           AND event_id IN (SELECT id FROM events WHERE bus_id = $2 AND received_at >= $3)",
     )
     .bind(account_id)
     .bind(bus_id)
     .bind(since)
     .bind(now_ms)
-    .execute(pool)
+    .bind(super::now_text())
+    .execute(c)
     .await
-    .map(|r| r.rows_affected())
+    .map(|r| r.rows_affected()))
 }
 
 /// The id below which events are old enough to delete: the first event received at or
@@ -1209,56 +1288,53 @@ pub async fn redeliver_failed_since(
 /// reads only the old rows. Never above the newest event, nor above the event of the newest
 /// delivery, so no event or delivery id is used twice. `None` when there are no events.
 pub async fn purge_bound(db: &Db, cutoff: &str) -> Result<Option<i64>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_scalar(
-        "SELECT MIN(
-             COALESCE((SELECT id FROM events WHERE received_at >= ?1 ORDER BY id LIMIT 1),
-                      (SELECT MAX(id) FROM events)),
+    // The smaller of the two, NULL when there are no events (as SQLite's two-argument
+    // MIN, which PostgreSQL lacks).
+    on!(db, c => sqlx::query_scalar(
+        "SELECT CASE WHEN x.first <= x.last THEN x.first WHEN x.first > x.last THEN x.last END
+         FROM (SELECT
+             COALESCE((SELECT id FROM events WHERE received_at >= $1 ORDER BY id LIMIT 1),
+                      (SELECT MAX(id) FROM events)) AS first,
              COALESCE((SELECT event_id FROM deliveries ORDER BY id DESC LIMIT 1),
-                      9223372036854775807))",
+                      CAST(9223372036854775807 AS BIGINT)) AS last) x",
     )
     .bind(cutoff)
-    .fetch_one(pool)
-    .await
+    .fetch_one(c)
+    .await)
 }
 
 /// Delete up to `limit` of the events below `bound` ([`purge_bound`]) that have no pending
 /// delivery, oldest first, with their deliveries and attempts (by cascade); the number
 /// deleted.
 pub async fn purge_settled(tx: &mut WriteTx, bound: i64, limit: i64) -> Result<u64, sqlx::Error> {
-    let tx = sqlite_tx!(tx);
-
-    sqlx::query(
+    on_tx!(tx, c => sqlx::query(
         "DELETE FROM events WHERE id IN (
              SELECT e.id FROM events e
-             WHERE e.id < ?1
+             WHERE e.id < $1
                AND NOT EXISTS (SELECT 1 FROM deliveries d
                                WHERE d.event_id = e.id AND d.status = 'pending')
-             ORDER BY e.id LIMIT ?2)",
+             ORDER BY e.id LIMIT $2)",
     )
     .bind(bound)
     .bind(limit)
-    .execute(tx)
+    .execute(c)
     .await
-    .map(|r| r.rows_affected())
+    .map(|r| r.rows_affected()))
 }
 
 /// Delivered / failed (or dead) / pending counts per rule of a bus.
 pub async fn rule_counts(db: &Db, bus_id: i64) -> Result<Vec<(i64, i64, i64, i64)>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(
+    on!(db, c => sqlx::query_as(
         "SELECT r.id,
-                COALESCE(SUM(d.status = 'delivered'), 0),
-                COALESCE(SUM(d.status IN ('failed', 'dead')), 0),
-                COALESCE(SUM(d.status = 'pending'), 0)
+                COUNT(CASE WHEN d.status = 'delivered' THEN 1 END),
+                COUNT(CASE WHEN d.status IN ('failed', 'dead') THEN 1 END),
+                COUNT(CASE WHEN d.status = 'pending' THEN 1 END)
          FROM rules r LEFT JOIN deliveries d ON d.rule_id = r.id
-         WHERE r.bus_id = ?1 GROUP BY r.id",
+         WHERE r.bus_id = $1 GROUP BY r.id",
     )
     .bind(bus_id)
-    .fetch_all(pool)
-    .await
+    .fetch_all(c)
+    .await)
 }
 
 /// The delivery queue at a moment.
@@ -1273,41 +1349,50 @@ pub struct QueueFigures {
     pub due_lag_ms: i64,
 }
 
-/// The statements behind [`queue_figures`], named for the query-plan test
-/// (`store::plans`); the last takes the time now (Unix milliseconds) as ?1. The oldest and
-/// the most overdue are one seek each (`deliveries_pending_age`, `deliveries_due`); the
-/// depth walks the partial index of pending deliveries, the queue and nothing else, pinned
-/// with `INDEXED BY`: left to itself SQLite counts through `deliveries_target`, every
-/// delivery ever made.
+/// The statements behind [`queue_figures`] on SQLite, named for the query-plan test
+/// (`store::plans`): when the oldest pending delivery was queued, and when the most overdue
+/// was due (the ages are reckoned in Rust). Those two are one seek each
+/// (`deliveries_pending_age`, `deliveries_due`); the depth walks the partial index of
+/// pending deliveries, the queue and nothing else, pinned with `INDEXED BY`: left to itself
+/// SQLite counts through `deliveries_target`, every delivery ever made.
+#[cfg(test)]
 pub(crate) const QUEUE_FIGURES_STATEMENTS: [(&str, &str); 3] = [
-    (
-        "metrics: the queue's depth",
-        "SELECT COUNT(*) FROM deliveries INDEXED BY deliveries_due
-         WHERE status = 'pending'",
-    ),
-    (
-        "metrics: the oldest pending delivery",
-        "SELECT COALESCE((julianday('now')
-                          - julianday(MIN(COALESCE(queued_at, created_at)))) * 86400.0,
-                         0.0)
-         FROM deliveries WHERE status = 'pending'",
-    ),
-    (
-        "metrics: the most overdue delivery",
-        "SELECT COALESCE(MAX(0, ?1 - MIN(next_attempt_at)), 0)
-         FROM deliveries WHERE status = 'pending'",
-    ),
+    ("metrics: the queue's depth", QUEUE_DEPTH_SQLITE),
+    ("metrics: the oldest pending delivery", OLDEST_PENDING_SQL),
+    ("metrics: the most overdue delivery", FIRST_DUE_SQL),
 ];
+const QUEUE_DEPTH_SQLITE: &str = "SELECT COUNT(*) FROM deliveries INDEXED BY deliveries_due
+     WHERE status = 'pending'";
+/// PostgreSQL has no `INDEXED BY`; its planner takes the partial index by itself.
+const QUEUE_DEPTH_PG: &str = "SELECT COUNT(*) FROM deliveries WHERE status = 'pending'";
+const OLDEST_PENDING_SQL: &str =
+    "SELECT MIN(COALESCE(queued_at, created_at)) FROM deliveries WHERE status = 'pending'";
+const FIRST_DUE_SQL: &str = "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'";
 
 /// The queue's figures, for `/metrics`.
 pub async fn queue_figures(db: &Db, now_ms: i64) -> Result<QueueFigures, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    let [(_, depth), (_, oldest), (_, lag)] = QUEUE_FIGURES_STATEMENTS;
+    let depth_sql = match db {
+        Db::Sqlite(_) => QUEUE_DEPTH_SQLITE,
+        Db::Postgres(_) => QUEUE_DEPTH_PG,
+    };
+    let depth: i64 = on!(db, c => sqlx::query_scalar(depth_sql).fetch_one(c).await?);
+    let oldest: Option<String> =
+        on!(db, c => sqlx::query_scalar(OLDEST_PENDING_SQL).fetch_one(c).await?);
+    let first_due: Option<i64> =
+        on!(db, c => sqlx::query_scalar(FIRST_DUE_SQL).fetch_one(c).await?);
+    let oldest_pending_s = match oldest {
+        None => 0.0,
+        Some(text) => {
+            let at =
+                time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339)
+                    .map_err(|e| sqlx::Error::Decode(format!("queued_at {text:?}: {e}").into()))?;
+            (time::OffsetDateTime::now_utc() - at).as_seconds_f64()
+        }
+    };
     Ok(QueueFigures {
-        depth: sqlx::query_scalar(depth).fetch_one(pool).await?,
-        oldest_pending_s: sqlx::query_scalar(oldest).fetch_one(pool).await?,
-        due_lag_ms: sqlx::query_scalar(lag).bind(now_ms).fetch_one(pool).await?,
+        depth,
+        oldest_pending_s,
+        due_lag_ms: first_due.map_or(0, |due| (now_ms - due).max(0)),
     })
 }
 

@@ -77,6 +77,8 @@ pub mod workspaces;
 
 #[cfg(test)]
 mod plans;
+#[cfg(test)]
+mod portable;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

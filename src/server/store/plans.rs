@@ -90,17 +90,17 @@ fn hot_path_statements() -> Vec<Statement> {
         ),
         statement(
             "ingest: the events",
-            events::INSERT_EVENTS_SQL,
+            events::INSERT_EVENTS_SQLITE,
             vec![Int(1), Int(1), Text(batch.into())],
         ),
         statement(
             "ingest: the originals of re-sent events",
-            events::ORIGINALS_SQL,
+            events::ORIGINALS_SQLITE,
             vec![Int(1), Text(r#"[["pai.dlc","e-1"]]"#.into())],
         ),
         statement(
             "ingest: the deliveries",
-            events::INSERT_DELIVERIES_SQL,
+            events::INSERT_DELIVERIES_SQLITE,
             vec![
                 Int(1),
                 Int(0),
@@ -138,7 +138,7 @@ fn metrics_statements() -> Vec<Statement> {
     events::QUEUE_FIGURES_STATEMENTS
         .iter()
         .map(|(name, sql)| {
-            let args = if sql.contains("?1") {
+            let args = if sql.contains("$1") {
                 vec![Arg::Int(0)]
             } else {
                 vec![]
@@ -390,7 +390,7 @@ async fn a_resent_batch_finds_its_originals_in_the_unique_index_one_by_one() {
     let pool = migrated().await;
     let st = statement(
         "originals",
-        events::ORIGINALS_SQL,
+        events::ORIGINALS_SQLITE,
         vec![Arg::Int(1), Arg::Text("[]".into())],
     );
     let plan = plan(&pool, &st).await;
