@@ -732,6 +732,34 @@ pub async fn release_leases(db: &Db) -> Result<u64, sqlx::Error> {
     .map(|r| r.rows_affected())
 }
 
+/// The channel on which PostgreSQL announces deliveries that nobody holds (see the
+/// trigger of migrations/postgres/20261202000000_due_notify.sql).
+const DUE_CHANNEL: &str = "herald_due";
+
+/// PostgreSQL: told when any node stores deliveries that nobody holds, so that idle
+/// workers claim them at once instead of at their next poll.
+pub struct DueListener(sqlx::postgres::PgListener);
+
+impl DueListener {
+    /// Listen on a connection of its own; `None` on SQLite, where one process owns the
+    /// file and hands new deliveries over in memory.
+    pub async fn start(db: &Db) -> Result<Option<DueListener>, sqlx::Error> {
+        let Db::Postgres(pool) = db else {
+            return Ok(None);
+        };
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+        listener.listen(DUE_CHANNEL).await?;
+        Ok(Some(DueListener(listener)))
+    }
+
+    /// Wait until it is worth looking for due deliveries: one was announced, or the
+    /// connection was lost and made again (announcements meanwhile are lost, so look
+    /// anyway). An error when the pool closed or the server cannot be reached.
+    pub async fn next(&mut self) -> Result<(), sqlx::Error> {
+        self.0.try_recv().await.map(|_| ())
+    }
+}
+
 /// Who to tell that a target was disabled: the account owner, and where the target is.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DisabledTarget {
