@@ -279,6 +279,16 @@ fn spawn_housekeeping(state: &AppState) -> tokio::task::JoinHandle<()> {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
+            // Once across the nodes sharing a PostgreSQL database, not once per node.
+            let _alone = match store::locks::try_alone(&pool, store::locks::Job::Housekeeping).await
+            {
+                Ok(Some(alone)) => alone,
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "taking the housekeeping lock");
+                    continue;
+                }
+            };
             use tower_sessions::session_store::ExpiredDeletion;
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "deleting expired sessions");
@@ -426,6 +436,15 @@ fn spawn_retention(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
                 .map(stored_time)
             else {
                 continue;
+            };
+            // Once across the nodes sharing a PostgreSQL database, not once per node.
+            let _alone = match store::locks::try_alone(&pool, store::locks::Job::Retention).await {
+                Ok(Some(alone)) => alone,
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "taking the retention lock");
+                    continue;
+                }
             };
             // Found once per round, outside the write transactions.
             let bound = match store::events::purge_bound(&pool, &cutoff).await {

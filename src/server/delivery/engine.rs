@@ -15,7 +15,11 @@
 //! - **Leases.** A claim holds a delivery for `--delivery-lease-secs`; a running attempt
 //!   renews it every quarter of that,
 //!   and SMS and voice store each contact reached as they go, so a lease that runs out
-//!   never resends to someone already reached. A killed process's leases come back.
+//!   never resends to someone already reached. A killed process's leases come back: at
+//!   start-up on SQLite; on PostgreSQL, shared by several nodes, when they run out.
+//! - **Several nodes (PostgreSQL).** Claims skip what another node is claiming
+//!   (`FOR UPDATE SKIP LOCKED`) and commit before anything is sent; a listener wakes idle
+//!   workers when another node stores deliveries nobody holds, the poll as a fallback.
 //! - **What next.** Delivered; retried later (timeouts, connection errors, 5xx, 429
 //!   honouring `Retry-After`, the providers' rate-limit codes) on the configured schedule
 //!   with jitter; failed at once on a permanent error; dead when the schedule is used up.
@@ -118,11 +122,15 @@ pub struct Engine {
     stop: watch::Sender<bool>,
     dispatcher: tokio::task::JoinHandle<()>,
     recorder: tokio::task::JoinHandle<()>,
+    /// PostgreSQL: wakes the dispatcher when another node stores deliveries nobody holds.
+    listener: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Engine {
-    /// Start the dispatcher and the recorder, after releasing the claims a previous process
-    /// may have left behind.
+    /// Start the dispatcher and the recorder. On SQLite, after releasing the claims a
+    /// previous process left behind (one process owns the file); on PostgreSQL the leases
+    /// may be other running nodes', so a killed node's run out and are claimed then, and a
+    /// listener wakes the dispatcher when another node stores work for anyone.
     pub async fn start(ctx: Ctx) -> Engine {
         match events::release_leases(&ctx.pool).await {
             Ok(0) => {}
@@ -138,22 +146,63 @@ impl Engine {
         let recorder = tokio::spawn(recorder(ctx.clone(), inbox));
         let dispatcher = tokio::spawn(dispatcher(ctx.clone(), notes, rx));
         ctx.wake.open(ctx.config.lease_ms);
+        let listener = ctx
+            .pool
+            .is_postgres()
+            .then(|| tokio::spawn(listen(ctx.clone())));
         Engine {
             stop,
             dispatcher,
             recorder,
+            listener,
         }
     }
 
     /// Stop starting attempts, finish those in flight, write their results, and return;
     /// deliveries still waiting in memory are released in the database for the next run.
     pub async fn stop(self) {
+        if let Some(listener) = &self.listener {
+            listener.abort();
+        }
         let _ = self.stop.send(true);
         if let Err(e) = self.dispatcher.await {
             tracing::error!(error = %e, "the delivery dispatcher ended badly");
         }
         if let Err(e) = self.recorder.await {
             tracing::error!(error = %e, "the delivery recorder ended badly");
+        }
+    }
+}
+
+/// How long the listener waits before listening again after its connection failed.
+const RELISTEN: Duration = Duration::from_secs(1);
+
+/// PostgreSQL: poke the dispatcher each time any node stores deliveries that nobody holds
+/// (ingest on a node whose memory queue is full, or that runs no engine), until the pool
+/// closes. Without it the other nodes' workers would find them at their next poll
+/// ([`POLL`]), which stays the fallback when the listener's connection is down.
+async fn listen(ctx: Arc<Ctx>) {
+    while !ctx.pool.is_closed() {
+        let mut listener = match events::DueListener::start(&ctx.pool).await {
+            Ok(Some(listener)) => listener,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "listening for deliveries stored by other nodes");
+                tokio::time::sleep(RELISTEN).await;
+                continue;
+            }
+        };
+        loop {
+            match listener.next().await {
+                Ok(()) => ctx.wake.now(),
+                Err(e) => {
+                    if !ctx.pool.is_closed() {
+                        tracing::warn!(error = %e, "listening for deliveries stored by other nodes");
+                        tokio::time::sleep(RELISTEN).await;
+                    }
+                    break;
+                }
+            }
         }
     }
 }
@@ -303,7 +352,7 @@ async fn dispatcher(ctx: Arc<Ctx>, notes: mpsc::Sender<Note>, mut stop: watch::R
         .map(|d| (d.id, d.lease_until))
         .collect();
     if let Err(e) = events::release(&ctx.pool, &left).await {
-        // Their leases run out by themselves, and start-up releases them anyway.
+        // Their leases run out by themselves (and start-up releases them on SQLite).
         tracing::warn!(error = %e, deliveries = left.len(), "releasing queued deliveries");
     }
 }

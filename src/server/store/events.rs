@@ -386,26 +386,42 @@ pub async fn insert_deliveries(
 /// Give back leases this process holds but will not use (deliveries still queued in
 /// memory when the workers stop), so they are due again at once; `(id, lease_until)`.
 pub async fn release(db: &Db, leases: &[(i64, i64)]) -> Result<(), sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     let _turn = super::turn(db, "lease").await;
     if leases.is_empty() {
         return Ok(());
     }
-    let rows: Vec<serde_json::Value> = leases
-        .iter()
-        .map(|(id, lease)| serde_json::json!([id, lease]))
-        .collect();
-    sqlx::query(
-        "UPDATE deliveries SET lease_until = NULL FROM json_each(?1) j
-         WHERE deliveries.id = j.value ->> 0 AND deliveries.status = 'pending'
-           AND deliveries.lease_until = j.value ->> 1",
-    )
-    .bind(serde_json::Value::Array(rows).to_string())
-    .execute(pool)
-    .await
-    .map(|_| ())
+    match db {
+        Db::Sqlite(pool) => {
+            let rows: Vec<serde_json::Value> = leases
+                .iter()
+                .map(|(id, lease)| serde_json::json!([id, lease]))
+                .collect();
+            sqlx::query(RELEASE_SQLITE)
+                .bind(serde_json::Value::Array(rows).to_string())
+                .execute(pool)
+                .await
+                .map(|_| ())
+        }
+        Db::Postgres(pool) => {
+            let (ids, held): (Vec<i64>, Vec<i64>) = leases.iter().copied().unzip();
+            sqlx::query(RELEASE_PG)
+                .bind(ids)
+                .bind(held)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        }
+    }
 }
+
+/// [`release`]'s statement: `$1` is a JSON list of `[id, lease_until]` (SQLite), or the
+/// ids and the leases as two arrays (PostgreSQL).
+const RELEASE_SQLITE: &str = "UPDATE deliveries SET lease_until = NULL FROM json_each($1) j
+     WHERE deliveries.id = j.value ->> 0 AND deliveries.status = 'pending'
+       AND deliveries.lease_until = j.value ->> 1";
+const RELEASE_PG: &str = "UPDATE deliveries d SET lease_until = NULL
+     FROM UNNEST($1::BIGINT[], $2::BIGINT[]) AS j(id, lease)
+     WHERE d.id = j.id AND d.status = 'pending' AND d.lease_until = j.lease";
 
 /// What a worker needs to send one delivery.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -451,42 +467,70 @@ pub struct ClaimLimits<'a> {
 }
 
 /// Targets with deliveries due now that nobody holds, with their account and kind; a
-/// `None` target stands for an account's deliveries whose target was deleted.
+/// `None` target stands for an account's deliveries whose target was deleted. `$2`: the
+/// busy targets, a JSON list (SQLite) or an array (PostgreSQL).
 pub(crate) const DUE_TARGETS: &str =
     "SELECT t.id, r.account_id, t.kind FROM targets t JOIN rules r ON r.id = t.rule_id
-     WHERE t.id NOT IN (SELECT value FROM json_each(?2))
+     WHERE t.id NOT IN (SELECT value FROM json_each($2))
        AND EXISTS (SELECT 1 FROM deliveries d
-                   WHERE d.target_id = t.id AND d.status = 'pending' AND d.next_attempt_at <= ?1
-                     AND (d.lease_until IS NULL OR d.lease_until <= ?1))
+                   WHERE d.target_id = t.id AND d.status = 'pending' AND d.next_attempt_at <= $1
+                     AND (d.lease_until IS NULL OR d.lease_until <= $1))
      UNION ALL
      SELECT DISTINCT NULL, d.account_id, d.kind FROM deliveries d
-     WHERE d.target_id IS NULL AND d.status = 'pending' AND d.next_attempt_at <= ?1
-       AND (d.lease_until IS NULL OR d.lease_until <= ?1)";
+     WHERE d.target_id IS NULL AND d.status = 'pending' AND d.next_attempt_at <= $1
+       AND (d.lease_until IS NULL OR d.lease_until <= $1)";
+const DUE_TARGETS_PG: &str =
+    "SELECT t.id, r.account_id, t.kind FROM targets t JOIN rules r ON r.id = t.rule_id
+     WHERE t.id <> ALL($2)
+       AND EXISTS (SELECT 1 FROM deliveries d
+                   WHERE d.target_id = t.id AND d.status = 'pending' AND d.next_attempt_at <= $1
+                     AND (d.lease_until IS NULL OR d.lease_until <= $1))
+     UNION ALL
+     SELECT DISTINCT CAST(NULL AS BIGINT), d.account_id, d.kind FROM deliveries d
+     WHERE d.target_id IS NULL AND d.status = 'pending' AND d.next_attempt_at <= $1
+       AND (d.lease_until IS NULL OR d.lease_until <= $1)";
 
 /// The oldest due deliveries of one target that nobody holds.
 pub(crate) const DUE_OF_TARGET: &str = "SELECT id FROM deliveries
-     WHERE target_id = ?2 AND status = 'pending' AND next_attempt_at <= ?1
-       AND (lease_until IS NULL OR lease_until <= ?1)
-     ORDER BY next_attempt_at LIMIT ?3";
+     WHERE target_id = $2 AND status = 'pending' AND next_attempt_at <= $1
+       AND (lease_until IS NULL OR lease_until <= $1)
+     ORDER BY next_attempt_at LIMIT $3";
 
 /// The same, for deliveries of an account whose target was deleted.
 pub(crate) const DUE_WITHOUT_TARGET: &str = "SELECT id FROM deliveries
-     WHERE target_id IS NULL AND account_id = ?2 AND status = 'pending'
-       AND next_attempt_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1)
-     ORDER BY next_attempt_at LIMIT ?3";
+     WHERE target_id IS NULL AND account_id = $2 AND status = 'pending'
+       AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+     ORDER BY next_attempt_at LIMIT $3";
+
+/// PostgreSQL: the two above, locking what they pick for the claim's transaction and
+/// passing over rows another node's claim has locked, so nodes claiming at once take
+/// different deliveries instead of waiting for each other.
+const DUE_OF_TARGET_PG: &str = "SELECT id FROM deliveries
+     WHERE target_id = $2 AND status = 'pending' AND next_attempt_at <= $1
+       AND (lease_until IS NULL OR lease_until <= $1)
+     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED";
+const DUE_WITHOUT_TARGET_PG: &str = "SELECT id FROM deliveries
+     WHERE target_id IS NULL AND account_id = $2 AND status = 'pending'
+       AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED";
 
 /// Is anything due that nobody holds? (A read, so idle claimers do not take the writer.)
 pub(crate) const ANY_DUE_SQL: &str =
-    "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?1
-       AND (lease_until IS NULL OR lease_until <= ?1) LIMIT 1";
+    "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1
+       AND (lease_until IS NULL OR lease_until <= $1) LIMIT 1";
 
 /// Lease the picked deliveries, if still due and free: another claimer may have been quicker.
-pub(crate) const LEASE_PICKED_SQL: &str = "UPDATE deliveries SET lease_until = ?1 + ?2
-     WHERE id IN (SELECT value FROM json_each(?3)) AND status = 'pending'
-       AND next_attempt_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1)
+pub(crate) const LEASE_PICKED_SQL: &str = "UPDATE deliveries SET lease_until = $1 + $2
+     WHERE id IN (SELECT value FROM json_each($3)) AND status = 'pending'
+       AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+     RETURNING id";
+const LEASE_PICKED_PG: &str = "UPDATE deliveries SET lease_until = $1 + $2
+     WHERE id = ANY($3) AND status = 'pending'
+       AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
      RETURNING id";
 
-/// What a worker needs to send the deliveries of a JSON list of ids.
+/// What a worker needs to send the deliveries of a list of ids (`$1`: JSON on SQLite, an
+/// array on PostgreSQL; the two texts differ only there).
 pub(crate) const DUE_BY_IDS_SQL: &str =
     "SELECT d.id, d.account_id, d.webhook_id, d.attempts, d.kind, d.event_id, e.envelope,
             b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config,
@@ -500,7 +544,22 @@ pub(crate) const DUE_BY_IDS_SQL: &str =
      LEFT JOIN workspaces w ON w.id = b.workspace_id
      LEFT JOIN rules r ON r.id = d.rule_id
      LEFT JOIN targets t ON t.id = d.target_id
-     WHERE d.id IN (SELECT value FROM json_each(?1))
+     WHERE d.id IN (SELECT value FROM json_each($1))
+     ORDER BY d.next_attempt_at";
+const DUE_BY_IDS_PG: &str =
+    "SELECT d.id, d.account_id, d.webhook_id, d.attempts, d.kind, d.event_id, e.envelope,
+            b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config,
+            d.lease_until, d.reached,
+            COALESCE(r.language, a.language) AS language,
+            r.title_template, r.body_template
+     FROM deliveries d
+     JOIN accounts a ON a.id = d.account_id
+     JOIN events e ON e.id = d.event_id
+     JOIN event_buses b ON b.id = e.bus_id
+     LEFT JOIN workspaces w ON w.id = b.workspace_id
+     LEFT JOIN rules r ON r.id = d.rule_id
+     LEFT JOIN targets t ON t.id = d.target_id
+     WHERE d.id = ANY($1)
      ORDER BY d.next_attempt_at";
 
 /// The claim's statements, named, for the query-plan test.
@@ -520,29 +579,41 @@ pub(crate) const CLAIM_STATEMENTS: [(&str, &str); 6] = [
 /// Fair: targets are served round-robin across accounts (one target of each account with
 /// work, then the next target of each, …), each target up to its share, so one account's or
 /// one target's backlog cannot fill a claim. The search is index-backed (a seek per target
-/// with work); only the lease itself is written, in a short transaction.
+/// with work); only the lease itself is written, in a short transaction. On PostgreSQL,
+/// where other nodes claim at the same time, each target's deliveries are picked inside
+/// that transaction with `FOR UPDATE SKIP LOCKED` (see [`pick_and_lease_pg`]); it is
+/// committed before anything is sent.
 pub async fn claim_due(
     db: &Db,
     now_ms: i64,
     lease_ms: i64,
     limits: &ClaimLimits<'_>,
 ) -> Result<Vec<Due>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     use std::collections::BTreeMap;
     // A read first: idle workers must not take the write lock four times a second.
-    let any: Option<i64> = sqlx::query_scalar(ANY_DUE_SQL)
+    let any: Option<i64> = on!(db, c => sqlx::query_scalar(ANY_DUE_SQL)
         .bind(now_ms)
-        .fetch_optional(pool)
-        .await?;
+        .fetch_optional(c)
+        .await?);
     if any.is_none() || limits.total == 0 {
         return Ok(Vec::new());
     }
-    let targets: Vec<(Option<i64>, i64, String)> = sqlx::query_as(DUE_TARGETS)
-        .bind(now_ms)
-        .bind(super::id_list(limits.busy))
-        .fetch_all(pool)
-        .await?;
+    let targets: Vec<(Option<i64>, i64, String)> = match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_as(DUE_TARGETS)
+                .bind(now_ms)
+                .bind(super::id_list(limits.busy))
+                .fetch_all(pool)
+                .await?
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(DUE_TARGETS_PG)
+                .bind(now_ms)
+                .bind(limits.busy)
+                .fetch_all(pool)
+                .await?
+        }
+    };
     // Per account, its targets with work: (target, kind).
     type Targets = Vec<(Option<i64>, String)>;
     let mut by_account: BTreeMap<i64, Targets> = BTreeMap::new();
@@ -562,7 +633,7 @@ pub async fn claim_due(
         .div_ceil(with_work.max(1))
         .max(limits.per_target);
     // Round after round, the next target of each account, until the shares cover the claim.
-    let mut picked: Vec<(Option<i64>, i64, usize)> = Vec::new();
+    let mut picked: Vec<Pick> = Vec::new();
     let mut covered = 0;
     let deepest = accounts.iter().map(|(_, t)| t.len()).max().unwrap_or(0);
     'rounds: for round in 0..deepest {
@@ -574,7 +645,11 @@ pub async fn claim_due(
                 } else {
                     share_of_one
                 };
-                picked.push((*target, *account, share));
+                picked.push(Pick {
+                    target: *target,
+                    account: *account,
+                    share,
+                });
                 covered += share;
                 if covered >= limits.total {
                     break 'rounds;
@@ -582,67 +657,157 @@ pub async fn claim_due(
             }
         }
     }
-    // Each picked target's oldest due deliveries; deleted targets by account.
-    let mut lists: Vec<Vec<i64>> = Vec::with_capacity(picked.len());
-    for (target, account, share) in &picked {
-        let (sql, key) = match target {
-            Some(t) => (DUE_OF_TARGET, *t),
-            None => (DUE_WITHOUT_TARGET, *account),
-        };
-        let ids: Vec<i64> = sqlx::query_scalar(sql)
-            .bind(now_ms)
-            .bind(key)
-            .bind(*share as i64)
-            .fetch_all(pool)
-            .await?;
-        lists.push(ids);
-    }
-    // Interleaved, so a claim cut short still has a little of every target.
-    let mut ids: Vec<i64> = Vec::new();
-    let longest = lists.iter().map(Vec::len).max().unwrap_or(0);
-    'fill: for i in 0..longest {
-        for list in &lists {
-            if let Some(id) = list.get(i) {
-                ids.push(*id);
-                if ids.len() >= limits.total {
-                    break 'fill;
-                }
-            }
+    let ids = match db {
+        Db::Sqlite(pool) => {
+            pick_and_lease_sqlite(db, pool, &picked, now_ms, lease_ms, limits.total).await?
         }
-    }
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut tx = super::begin_write(db).await?;
-    // Taken only if still due and free: another claimer may have been quicker.
-    let ids: Vec<i64> = sqlx::query_scalar(LEASE_PICKED_SQL)
-        .bind(now_ms)
-        .bind(lease_ms)
-        .bind(super::id_list(&ids))
-        .fetch_all(sqlite_tx!(tx))
-        .await?;
-    tx.commit().await?;
+        Db::Postgres(pool) => {
+            pick_and_lease_pg(pool, &picked, now_ms, lease_ms, limits.total).await?
+        }
+    };
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     due_by_ids(db, &ids).await
 }
 
-/// What the workers need to send the deliveries `ids` (already leased).
-async fn due_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Due>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(DUE_BY_IDS_SQL)
-        .bind(super::id_list(ids))
-        .fetch_all(pool)
-        .await
+/// A target [`claim_due`] takes deliveries of, and how many at most (`None`: the
+/// account's deliveries whose target was deleted).
+struct Pick {
+    target: Option<i64>,
+    account: i64,
+    share: usize,
 }
 
-/// At start-up (one process owns the database): release every claim, so deliveries a
-/// killed process held are sent again at once rather than when their lease runs out.
-pub async fn release_leases(db: &Db) -> Result<u64, sqlx::Error> {
-    let pool = sqlite_only!(db);
+impl Pick {
+    /// The statement picking this target's oldest due deliveries (of the two given), and
+    /// its key.
+    fn query(&self, of_target: &'static str, without: &'static str) -> (&'static str, i64) {
+        match self.target {
+            Some(t) => (of_target, t),
+            None => (without, self.account),
+        }
+    }
+}
 
+/// SQLite: each picked target's oldest due deliveries, read on the pool; then, in a short
+/// write transaction, the lease of those still due and free (one writer: nobody can take
+/// them between the check and the write).
+async fn pick_and_lease_sqlite(
+    db: &Db,
+    pool: &sqlx::SqlitePool,
+    picked: &[Pick],
+    now_ms: i64,
+    lease_ms: i64,
+    total: usize,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut lists: Vec<Vec<i64>> = Vec::with_capacity(picked.len());
+    for pick in picked {
+        let (sql, key) = pick.query(DUE_OF_TARGET, DUE_WITHOUT_TARGET);
+        let ids: Vec<i64> = sqlx::query_scalar(sql)
+            .bind(now_ms)
+            .bind(key)
+            .bind(pick.share as i64)
+            .fetch_all(pool)
+            .await?;
+        lists.push(ids);
+    }
+    let ids = interleave(&lists, total);
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = super::begin_write(db).await?;
+    let ids: Vec<i64> = on_tx!(tx, c => sqlx::query_scalar(LEASE_PICKED_SQL)
+        .bind(now_ms)
+        .bind(lease_ms)
+        .bind(super::id_list(&ids))
+        .fetch_all(c)
+        .await?);
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// PostgreSQL: one short transaction per claim. Each picked target's oldest due
+/// deliveries are locked as they are read (`FOR UPDATE SKIP LOCKED`: what another node is
+/// claiming right now is passed over, not waited for), leased, and the transaction is
+/// committed before any request is sent; the lease, not the lock, then keeps them.
+async fn pick_and_lease_pg(
+    pool: &sqlx::PgPool,
+    picked: &[Pick],
+    now_ms: i64,
+    lease_ms: i64,
+    total: usize,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let mut lists: Vec<Vec<i64>> = Vec::with_capacity(picked.len());
+    for pick in picked {
+        let (sql, key) = pick.query(DUE_OF_TARGET_PG, DUE_WITHOUT_TARGET_PG);
+        let ids: Vec<i64> = sqlx::query_scalar(sql)
+            .bind(now_ms)
+            .bind(key)
+            .bind(pick.share as i64)
+            .fetch_all(&mut *tx)
+            .await?;
+        lists.push(ids);
+    }
+    let ids = interleave(&lists, total);
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = sqlx::query_scalar(LEASE_PICKED_PG)
+        .bind(now_ms)
+        .bind(lease_ms)
+        .bind(&ids)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// The lists' ids taken in turns (the first of each, then the second of each, …), at most
+/// `total`: a claim cut short still has a little of every target.
+fn interleave(lists: &[Vec<i64>], total: usize) -> Vec<i64> {
+    let mut ids: Vec<i64> = Vec::new();
+    let longest = lists.iter().map(Vec::len).max().unwrap_or(0);
+    for i in 0..longest {
+        for list in lists {
+            if let Some(id) = list.get(i) {
+                ids.push(*id);
+                if ids.len() >= total {
+                    return ids;
+                }
+            }
+        }
+    }
+    ids
+}
+
+/// What the workers need to send the deliveries `ids` (already leased).
+async fn due_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Due>, sqlx::Error> {
+    match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_as(DUE_BY_IDS_SQL)
+                .bind(super::id_list(ids))
+                .fetch_all(pool)
+                .await
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(DUE_BY_IDS_PG)
+                .bind(ids)
+                .fetch_all(pool)
+                .await
+        }
+    }
+}
+
+/// At start-up on SQLite (one process owns the file): release every claim, so deliveries
+/// a killed process held are sent again at once rather than when their lease runs out;
+/// the number released. Nothing on PostgreSQL: the leases there may be another running
+/// node's, and a killed node's run out by themselves and are claimed by the others.
+pub async fn release_leases(db: &Db) -> Result<u64, sqlx::Error> {
+    let Db::Sqlite(pool) = db else {
+        return Ok(0);
+    };
     let _turn = super::turn(db, "lease").await;
     sqlx::query(
         "UPDATE deliveries SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL",
@@ -650,6 +815,34 @@ pub async fn release_leases(db: &Db) -> Result<u64, sqlx::Error> {
     .execute(pool)
     .await
     .map(|r| r.rows_affected())
+}
+
+/// The channel on which PostgreSQL announces deliveries that nobody holds (see the
+/// trigger of migrations/postgres/20261202000000_due_notify.sql).
+const DUE_CHANNEL: &str = "herald_due";
+
+/// PostgreSQL: told when any node stores deliveries that nobody holds, so that idle
+/// workers claim them at once instead of at their next poll.
+pub struct DueListener(sqlx::postgres::PgListener);
+
+impl DueListener {
+    /// Listen on a connection of its own; `None` on SQLite, where one process owns the
+    /// file and hands new deliveries over in memory.
+    pub async fn start(db: &Db) -> Result<Option<DueListener>, sqlx::Error> {
+        let Db::Postgres(pool) = db else {
+            return Ok(None);
+        };
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+        listener.listen(DUE_CHANNEL).await?;
+        Ok(Some(DueListener(listener)))
+    }
+
+    /// Wait until it is worth looking for due deliveries: one was announced, or the
+    /// connection was lost and made again (announcements meanwhile are lost, so look
+    /// anyway). An error when the pool closed or the server cannot be reached.
+    pub async fn next(&mut self) -> Result<(), sqlx::Error> {
+        self.0.try_recv().await.map(|_| ())
+    }
 }
 
 /// Who to tell that a target was disabled: the account owner, and where the target is.
@@ -669,19 +862,17 @@ pub async fn disabled_target(
     db: &Db,
     target_id: i64,
 ) -> Result<Option<DisabledTarget>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(
+    on!(db, c => sqlx::query_as(
         "SELECT r.account_id, u.display_name AS owner_name, u.email AS owner_email, b.name AS bus,
                 r.name AS rule, t.kind, t.disabled_reason AS reason
          FROM targets t JOIN rules r ON r.id = t.rule_id
          JOIN event_buses b ON b.id = r.bus_id
-         JOIN users u ON u.account_id = r.account_id AND u.is_owner = 1
-         WHERE t.id = ?1",
+         JOIN users u ON u.account_id = r.account_id AND u.is_owner
+         WHERE t.id = $1",
     )
     .bind(target_id)
-    .fetch_optional(pool)
-    .await
+    .fetch_optional(c)
+    .await)
 }
 
 /// The contacts of a target: (name, phone, email).
@@ -689,15 +880,13 @@ pub async fn target_contacts(
     db: &Db,
     target_id: i64,
 ) -> Result<Vec<(String, Option<String>, Option<String>)>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    sqlx::query_as(
+    on!(db, c => sqlx::query_as(
         "SELECT c.name, c.phone, c.email FROM target_contacts tc JOIN contacts c ON c.id = tc.contact_id
-         WHERE tc.target_id = ?1 ORDER BY tc.position",
+         WHERE tc.target_id = $1 ORDER BY tc.position",
     )
     .bind(target_id)
-    .fetch_all(pool)
-    .await
+    .fetch_all(c)
+    .await)
 }
 
 /// How many contacts of a target have a phone number and an email address: who a voice,
@@ -709,26 +898,41 @@ pub struct TargetReach {
     pub emails: i64,
 }
 
-/// [`TargetReach`] of each target of `?1` (a JSON list of ids) that has contacts: one seek
-/// in `target_contacts`' primary key per target, one in `contacts`' per contact.
+/// [`TargetReach`] of each target of `$1` (a JSON list of ids on SQLite, an array on
+/// PostgreSQL) that has contacts: one seek in `target_contacts`' primary key per target,
+/// one in `contacts`' per contact.
 pub(super) const TARGET_REACH_SQL: &str =
     "SELECT tc.target_id, COUNT(NULLIF(c.phone, '')) AS phones, COUNT(NULLIF(c.email, '')) AS emails
-     FROM json_each(?1) j
+     FROM json_each($1) j
      CROSS JOIN target_contacts tc ON tc.target_id = j.value
      JOIN contacts c ON c.id = tc.contact_id
+     GROUP BY tc.target_id";
+const TARGET_REACH_PG: &str =
+    "SELECT tc.target_id, COUNT(NULLIF(c.phone, '')) AS phones, COUNT(NULLIF(c.email, '')) AS emails
+     FROM target_contacts tc
+     JOIN contacts c ON c.id = tc.contact_id
+     WHERE tc.target_id = ANY($1)
      GROUP BY tc.target_id";
 
 /// Who the targets `target_ids` would reach; targets without contacts are left out.
 pub async fn target_reach(db: &Db, target_ids: &[i64]) -> Result<Vec<TargetReach>, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
     if target_ids.is_empty() {
         return Ok(Vec::new());
     }
-    sqlx::query_as(TARGET_REACH_SQL)
-        .bind(super::id_list(target_ids))
-        .fetch_all(pool)
-        .await
+    match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_as(TARGET_REACH_SQL)
+                .bind(super::id_list(target_ids))
+                .fetch_all(pool)
+                .await
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(TARGET_REACH_PG)
+                .bind(target_ids)
+                .fetch_all(pool)
+                .await
+        }
+    }
 }
 
 /// One attempt's record and the delivery's new state.
@@ -822,12 +1026,13 @@ where
     Ok(changed == 1)
 }
 
-/// Write attempts and release their deliveries, in one transaction and one command (each
-/// statement sent to SQLite separately waits for its connection's thread, which under load
-/// costs more than the writes). Only attempts whose lease still holds count. A target that
-/// has failed without a break for `disable_after_ms`, or whose endpoint answered 410 Gone,
-/// is disabled; the ids of targets disabled now are returned. Then the deliveries of the
-/// targets in `wake` that wait because their circuit was open are due at once (it closed).
+/// Write attempts and release their deliveries, in one transaction. Only attempts whose
+/// lease still holds count. A target that has failed without a break for
+/// `disable_after_ms`, or whose endpoint answered 410 Gone, is disabled; the ids of targets
+/// disabled now are returned. Then the deliveries of the targets in `wake` that wait
+/// because their circuit was open are due at once (it closed). SQLite takes the whole
+/// batch as one command ([`record_sqlite`]); PostgreSQL, which refuses several statements
+/// in one prepared command, takes the same statements one by one ([`record_pg`]).
 pub async fn record(
     db: &Db,
     records: &[AttemptRecord],
@@ -835,14 +1040,114 @@ pub async fn record(
     now_ms: i64,
     disable_after_ms: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
+    let attempted: Vec<&AttemptRecord> = records.iter().filter(|r| !r.deferred).collect();
+    let batch = Batch {
+        deferred: records.iter().filter(|r| r.deferred).collect(),
+        health: target_health(&attempted),
+        attempted,
+        wake,
+        now_ms,
+        now_text: super::now_text(),
+        cut: now_ms - disable_after_ms,
+    };
+    let mut tx = super::begin_write(db).await?;
+    let written = match &mut tx.tx {
+        super::Tx::Sqlite(t) => record_sqlite(&mut **t, &batch).await?,
+        super::Tx::Postgres(t) => record_pg(&mut **t, &batch).await?,
+    };
+    tx.commit().await?;
+    for r in &batch.attempted {
+        if !written.held.contains(&r.delivery_id) {
+            tracing::warn!(
+                delivery = r.delivery_id,
+                "an attempt outlived its lease; its result is dropped"
+            );
+        }
+    }
+    Ok(written.disabled)
+}
+
+/// What [`record`] writes, split the way its statements take it.
+struct Batch<'a> {
+    /// Deliveries that wait for their robot's budget: no attempt.
+    deferred: Vec<&'a AttemptRecord>,
+    attempted: Vec<&'a AttemptRecord>,
+    /// Each attempted target's health, by target id.
+    health: Vec<Health<'a>>,
+    wake: &'a [i64],
+    now_ms: i64,
+    now_text: String,
+    /// A target failing since before this (Unix ms) is disabled.
+    cut: i64,
+}
+
+/// A target's health after the batch: it follows its last attempt.
+struct Health<'a> {
+    target: i64,
+    last: &'a AttemptRecord,
+    /// Its endpoint answered 410 Gone to any attempt of the batch: disabled at once.
+    gone: bool,
+    /// Why it would be disabled.
+    reason: String,
+}
+
+impl Health<'_> {
+    fn delivered(&self) -> bool {
+        self.last.status == DeliveryStatus::Delivered
+    }
+}
+
+/// Each target's health from its last attempt in the batch, in the order of the targets'
+/// ids (rows are locked in one order on PostgreSQL).
+fn target_health<'a>(attempted: &[&'a AttemptRecord]) -> Vec<Health<'a>> {
+    let mut last_by_target: std::collections::BTreeMap<i64, (&AttemptRecord, bool)> =
+        std::collections::BTreeMap::new();
+    for r in attempted {
+        if let Some(target) = r.target_id {
+            let gone = r.reason == GONE || last_by_target.get(&target).is_some_and(|(_, g)| *g);
+            last_by_target.insert(target, (r, gone));
+        }
+    }
+    last_by_target
+        .into_iter()
+        .map(|(target, (last, gone))| Health {
+            target,
+            last,
+            gone,
+            reason: if gone {
+                "the endpoint answered 410 Gone".to_string()
+            } else {
+                format!(
+                    "failing without a break; last: {} {}",
+                    last.reason, last.detail
+                )
+            },
+        })
+        .collect()
+}
+
+/// What [`record`] wrote: the deliveries whose lease still held, the targets disabled.
+struct Written {
+    held: std::collections::HashSet<i64>,
+    disabled: Vec<i64>,
+}
+
+/// SQLite: the batch as one command (each statement sent separately waits for its
+/// connection's thread, which under load costs more than the writes), its data one JSON
+/// parameter (sqlx binds a later statement's `$N` only when no lower number is missing
+/// from it).
+async fn record_sqlite(
+    conn: &mut sqlx::SqliteConnection,
+    batch: &Batch<'_>,
+) -> Result<Written, sqlx::Error> {
     use serde_json::json;
-    let deferred: Vec<serde_json::Value> = records
+    let deferred: Vec<serde_json::Value> = batch
+        .deferred
         .iter()
-        .filter(|r| r.deferred)
         .map(|r| json!([r.delivery_id, r.next_attempt_at, r.lease_until]))
         .collect();
-    let attempted: Vec<&AttemptRecord> = records.iter().filter(|r| !r.deferred).collect();
-    let rows: Vec<serde_json::Value> = attempted
+    let rows: Vec<serde_json::Value> = batch
+        .attempted
         .iter()
         .map(|r| {
             json!([
@@ -861,123 +1166,278 @@ pub async fn record(
             ])
         })
         .collect();
-    // Each target's health follows its last attempt in the batch; an endpoint that answered
-    // 410 Gone to any of them is disabled at once.
-    let mut last_by_target: std::collections::HashMap<i64, (&AttemptRecord, bool)> =
-        std::collections::HashMap::new();
-    for r in &attempted {
-        if let Some(target) = r.target_id {
-            let gone = r.reason == GONE || last_by_target.get(&target).is_some_and(|(_, g)| *g);
-            last_by_target.insert(target, (r, gone));
-        }
-    }
-    let health: Vec<serde_json::Value> = last_by_target
+    let health: Vec<serde_json::Value> = batch
+        .health
         .iter()
-        .map(|(target, (r, gone))| {
-            let reason = if *gone {
-                "the endpoint answered 410 Gone".to_string()
-            } else {
-                format!("failing without a break; last: {} {}", r.reason, r.detail)
-            };
+        .map(|h| {
             json!([
-                target,
-                r.delivery_id,
-                r.lease_until,
-                r.status == DeliveryStatus::Delivered,
-                reason,
-                *gone
+                h.target,
+                h.last.delivery_id,
+                h.last.lease_until,
+                h.delivered(),
+                h.reason,
+                h.gone
             ])
         })
         .collect();
-    let mut tx = super::begin_write(db).await?;
-    // In order: waits; attempts and target health while the leases are still visible;
-    // then the deliveries' new state. A statement whose rows are not held changes nothing.
-    // One parameter for all: sqlx binds a later statement's `?N` only when no lower number
-    // is missing from it.
-    let tagged: Vec<(String, i64)> = sqlx::query_as(
-        "UPDATE deliveries SET next_attempt_at = j.value ->> 1, lease_until = NULL
-         FROM json_each(?1, '$.deferred') j
-         WHERE deliveries.id = j.value ->> 0 AND deliveries.lease_until = j.value ->> 2;
-
-         INSERT INTO attempts (delivery_id, number, started_at, latency_ms, request,
-                               response_status, response_body, reason, detail)
-         SELECT d.id,
-                (SELECT COUNT(*) + 1 FROM attempts a WHERE a.delivery_id = d.id),
-                j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11,
-                j.value ->> 3, j.value ->> 4
-         FROM json_each(?1, '$.attempted') j
-         JOIN deliveries d ON d.id = j.value ->> 0 AND d.status = 'pending'
-                          AND d.lease_until = j.value ->> 5
-         ORDER BY j.key;
-
-         UPDATE targets SET failing_since = NULL FROM json_each(?1, '$.health') j
-         WHERE targets.id = j.value ->> 0 AND j.value ->> 3 AND targets.failing_since IS NOT NULL
-           AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.value ->> 1
-                       AND d.status = 'pending' AND d.lease_until = j.value ->> 2);
-
-         UPDATE targets SET failing_since = ?1 ->> '$.now' FROM json_each(?1, '$.health') j
-         WHERE targets.id = j.value ->> 0 AND NOT j.value ->> 3 AND targets.failing_since IS NULL
-           AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.value ->> 1
-                       AND d.status = 'pending' AND d.lease_until = j.value ->> 2);
-
-         UPDATE targets SET disabled_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-                            disabled_reason = j.value ->> 4
-         FROM json_each(?1, '$.health') j
-         WHERE targets.id = j.value ->> 0 AND NOT j.value ->> 3 AND targets.disabled_at IS NULL
-           AND (targets.failing_since <= ?1 ->> '$.cut' OR j.value ->> 5)
-           AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.value ->> 1
-                       AND d.status = 'pending' AND d.lease_until = j.value ->> 2)
-         RETURNING 'disabled', targets.id;
-
-         UPDATE deliveries SET status = j.value ->> 1, attempts = attempts + 1,
-             next_attempt_at = j.value ->> 2, lease_until = NULL,
-             last_reason = j.value ->> 3, last_detail = j.value ->> 4,
-             reached = COALESCE(j.value ->> 6, deliveries.reached),
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         FROM json_each(?1, '$.attempted') j
-         WHERE deliveries.id = j.value ->> 0 AND deliveries.status = 'pending'
-           AND deliveries.lease_until = j.value ->> 5
-         RETURNING 'held', deliveries.id;
-
-         UPDATE deliveries SET next_attempt_at = ?1 ->> '$.now' FROM json_each(?1, '$.wake') j
-         WHERE deliveries.target_id = j.value AND deliveries.status = 'pending'
-           AND deliveries.last_reason = ?1 ->> '$.circuit_open'
-           AND deliveries.next_attempt_at > ?1 ->> '$.now'",
-    )
-    .bind(
-        json!({
-            "wake": wake,
-            "circuit_open": CIRCUIT_OPEN,
-            "deferred": deferred,
-            "attempted": rows,
-            "health": health,
-            "now": now_ms,
-            "cut": now_ms - disable_after_ms,
-        })
-        .to_string(),
-    )
-    .fetch_all(sqlite_tx!(tx))
-    .await?;
-    tx.commit().await?;
-    let held: std::collections::HashSet<i64> = tagged
-        .iter()
-        .filter(|(tag, _)| tag == "held")
-        .map(|(_, id)| *id)
-        .collect();
-    for r in attempted {
-        if !held.contains(&r.delivery_id) {
-            tracing::warn!(
-                delivery = r.delivery_id,
-                "an attempt outlived its lease; its result is dropped"
-            );
+    let tagged: Vec<(String, i64)> = sqlx::query_as(RECORD_SQLITE)
+        .bind(
+            json!({
+                "wake": batch.wake,
+                "circuit_open": CIRCUIT_OPEN,
+                "deferred": deferred,
+                "attempted": rows,
+                "health": health,
+                "now": batch.now_ms,
+                "now_text": batch.now_text,
+                "cut": batch.cut,
+            })
+            .to_string(),
+        )
+        .fetch_all(conn)
+        .await?;
+    let mut written = Written {
+        held: Default::default(),
+        disabled: Vec::new(),
+    };
+    for (tag, id) in tagged {
+        match tag.as_str() {
+            "held" => {
+                written.held.insert(id);
+            }
+            _ => written.disabled.push(id),
         }
     }
-    Ok(tagged
-        .into_iter()
-        .filter(|(tag, _)| tag == "disabled")
-        .map(|(_, id)| id)
-        .collect())
+    Ok(written)
 }
+
+/// [`record_sqlite`]'s command. In order: waits; attempts and target health while the
+/// leases are still visible; then the deliveries' new state. A statement whose rows are not
+/// held changes nothing.
+const RECORD_SQLITE: &str =
+    "UPDATE deliveries SET next_attempt_at = j.value ->> 1, lease_until = NULL
+     FROM json_each($1, '$.deferred') j
+     WHERE deliveries.id = j.value ->> 0 AND deliveries.lease_until = j.value ->> 2;
+
+     INSERT INTO attempts (delivery_id, number, started_at, latency_ms, request,
+                           response_status, response_body, reason, detail)
+     SELECT d.id,
+            (SELECT COUNT(*) + 1 FROM attempts a WHERE a.delivery_id = d.id),
+            j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11,
+            j.value ->> 3, j.value ->> 4
+     FROM json_each($1, '$.attempted') j
+     JOIN deliveries d ON d.id = j.value ->> 0 AND d.status = 'pending'
+                      AND d.lease_until = j.value ->> 5
+     ORDER BY j.key;
+
+     UPDATE targets SET failing_since = NULL FROM json_each($1, '$.health') j
+     WHERE targets.id = j.value ->> 0 AND j.value ->> 3 AND targets.failing_since IS NOT NULL
+       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.value ->> 1
+                   AND d.status = 'pending' AND d.lease_until = j.value ->> 2);
+
+     UPDATE targets SET failing_since = $1 ->> '$.now' FROM json_each($1, '$.health') j
+     WHERE targets.id = j.value ->> 0 AND NOT j.value ->> 3 AND targets.failing_since IS NULL
+       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.value ->> 1
+                   AND d.status = 'pending' AND d.lease_until = j.value ->> 2);
+
+     UPDATE targets SET disabled_at = $1 ->> '$.now_text', disabled_reason = j.value ->> 4
+     FROM json_each($1, '$.health') j
+     WHERE targets.id = j.value ->> 0 AND NOT j.value ->> 3 AND targets.disabled_at IS NULL
+       AND (targets.failing_since <= $1 ->> '$.cut' OR j.value ->> 5)
+       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.value ->> 1
+                   AND d.status = 'pending' AND d.lease_until = j.value ->> 2)
+     RETURNING 'disabled', targets.id;
+
+     UPDATE deliveries SET status = j.value ->> 1, attempts = attempts + 1,
+         next_attempt_at = j.value ->> 2, lease_until = NULL,
+         last_reason = j.value ->> 3, last_detail = j.value ->> 4,
+         reached = COALESCE(j.value ->> 6, deliveries.reached),
+         updated_at = $1 ->> '$.now_text'
+     FROM json_each($1, '$.attempted') j
+     WHERE deliveries.id = j.value ->> 0 AND deliveries.status = 'pending'
+       AND deliveries.lease_until = j.value ->> 5
+     RETURNING 'held', deliveries.id;
+
+     UPDATE deliveries SET next_attempt_at = $1 ->> '$.now' FROM json_each($1, '$.wake') j
+     WHERE deliveries.target_id = j.value AND deliveries.status = 'pending'
+       AND deliveries.last_reason = $1 ->> '$.circuit_open'
+       AND deliveries.next_attempt_at > $1 ->> '$.now'";
+
+/// PostgreSQL: [`RECORD_SQLITE`]'s statements one by one, in the caller's transaction,
+/// their data as arrays (`UNNEST`). The held deliveries are locked first, so another node
+/// cannot claim one whose lease runs out halfway through.
+async fn record_pg(
+    conn: &mut sqlx::PgConnection,
+    batch: &Batch<'_>,
+) -> Result<Written, sqlx::Error> {
+    let mut ids: Vec<i64> = Vec::new();
+    let mut leases: Vec<i64> = Vec::new();
+    for r in batch.deferred.iter().chain(&batch.attempted) {
+        ids.push(r.delivery_id);
+        leases.push(r.lease_until);
+    }
+    if !ids.is_empty() {
+        sqlx::query(LOCK_HELD_PG)
+            .bind(&ids)
+            .bind(&leases)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if !batch.deferred.is_empty() {
+        let col = |f: fn(&AttemptRecord) -> i64| -> Vec<i64> {
+            batch.deferred.iter().map(|r| f(r)).collect()
+        };
+        sqlx::query(DEFER_PG)
+            .bind(col(|r| r.delivery_id))
+            .bind(col(|r| r.next_attempt_at))
+            .bind(col(|r| r.lease_until))
+            .execute(&mut *conn)
+            .await?;
+    }
+    let a = &batch.attempted;
+    if !a.is_empty() {
+        sqlx::query(ATTEMPTS_PG)
+            .bind(a.iter().map(|r| r.delivery_id).collect::<Vec<i64>>())
+            .bind(a.iter().map(|r| r.lease_until).collect::<Vec<i64>>())
+            .bind(
+                a.iter()
+                    .map(|r| r.started_at.as_str())
+                    .collect::<Vec<&str>>(),
+            )
+            .bind(a.iter().map(|r| r.latency_ms).collect::<Vec<i64>>())
+            .bind(a.iter().map(|r| r.request.as_str()).collect::<Vec<&str>>())
+            .bind(
+                a.iter()
+                    .map(|r| r.response_status)
+                    .collect::<Vec<Option<i64>>>(),
+            )
+            .bind(
+                a.iter()
+                    .map(|r| r.response_body.as_deref())
+                    .collect::<Vec<Option<&str>>>(),
+            )
+            .bind(a.iter().map(|r| r.reason.as_str()).collect::<Vec<&str>>())
+            .bind(a.iter().map(|r| r.detail.as_str()).collect::<Vec<&str>>())
+            .execute(&mut *conn)
+            .await?;
+    }
+    let h = &batch.health;
+    let mut disabled = Vec::new();
+    if !h.is_empty() {
+        let targets: Vec<i64> = h.iter().map(|h| h.target).collect();
+        let deliveries: Vec<i64> = h.iter().map(|h| h.last.delivery_id).collect();
+        let held: Vec<i64> = h.iter().map(|h| h.last.lease_until).collect();
+        let delivered: Vec<bool> = h.iter().map(Health::delivered).collect();
+        sqlx::query(HEALTHY_PG)
+            .bind(&targets)
+            .bind(&deliveries)
+            .bind(&held)
+            .bind(&delivered)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(FAILING_PG)
+            .bind(&targets)
+            .bind(&deliveries)
+            .bind(&held)
+            .bind(&delivered)
+            .bind(batch.now_ms)
+            .execute(&mut *conn)
+            .await?;
+        disabled = sqlx::query_scalar(DISABLE_PG)
+            .bind(&targets)
+            .bind(&deliveries)
+            .bind(&held)
+            .bind(&delivered)
+            .bind(h.iter().map(|h| h.reason.as_str()).collect::<Vec<&str>>())
+            .bind(h.iter().map(|h| h.gone).collect::<Vec<bool>>())
+            .bind(batch.cut)
+            .bind(&batch.now_text)
+            .fetch_all(&mut *conn)
+            .await?;
+    }
+    let mut written = Written {
+        held: Default::default(),
+        disabled,
+    };
+    if !a.is_empty() {
+        let settled: Vec<i64> = sqlx::query_scalar(SETTLE_PG)
+            .bind(a.iter().map(|r| r.delivery_id).collect::<Vec<i64>>())
+            .bind(a.iter().map(|r| r.status.as_str()).collect::<Vec<&str>>())
+            .bind(a.iter().map(|r| r.next_attempt_at).collect::<Vec<i64>>())
+            .bind(a.iter().map(|r| r.reason.as_str()).collect::<Vec<&str>>())
+            .bind(a.iter().map(|r| r.detail.as_str()).collect::<Vec<&str>>())
+            .bind(a.iter().map(|r| r.lease_until).collect::<Vec<i64>>())
+            .bind(
+                a.iter()
+                    .map(|r| r.reached.as_deref())
+                    .collect::<Vec<Option<&str>>>(),
+            )
+            .bind(&batch.now_text)
+            .fetch_all(&mut *conn)
+            .await?;
+        written.held.extend(settled);
+    }
+    if !batch.wake.is_empty() {
+        sqlx::query(WAKE_PG)
+            .bind(batch.now_ms)
+            .bind(batch.wake)
+            .bind(CIRCUIT_OPEN)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(written)
+}
+
+/// [`record_pg`]'s statements, in the order they run; `j` is a row of the batch.
+const LOCK_HELD_PG: &str = "SELECT d.id FROM deliveries d
+     JOIN UNNEST($1::BIGINT[], $2::BIGINT[]) AS j(id, lease)
+       ON d.id = j.id AND d.lease_until = j.lease
+     ORDER BY d.id FOR UPDATE OF d";
+const DEFER_PG: &str = "UPDATE deliveries d SET next_attempt_at = j.next, lease_until = NULL
+     FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[]) AS j(id, next, lease)
+     WHERE d.id = j.id AND d.lease_until = j.lease";
+const ATTEMPTS_PG: &str = "INSERT INTO attempts (delivery_id, number, started_at, latency_ms,
+                           request, response_status, response_body, reason, detail)
+     SELECT d.id, (SELECT COUNT(*) + 1 FROM attempts a WHERE a.delivery_id = d.id),
+            j.started_at, j.latency_ms, j.request, j.response_status, j.response_body,
+            j.reason, j.detail
+     FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[], $5::TEXT[],
+                 $6::BIGINT[], $7::TEXT[], $8::TEXT[], $9::TEXT[])
+          WITH ORDINALITY AS j(id, lease, started_at, latency_ms, request, response_status,
+                               response_body, reason, detail, n)
+     JOIN deliveries d ON d.id = j.id AND d.status = 'pending' AND d.lease_until = j.lease
+     ORDER BY j.n";
+const HEALTHY_PG: &str = "UPDATE targets t SET failing_since = NULL
+     FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BOOLEAN[])
+          AS j(target, delivery, lease, delivered)
+     WHERE t.id = j.target AND j.delivered AND t.failing_since IS NOT NULL
+       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.delivery
+                   AND d.status = 'pending' AND d.lease_until = j.lease)";
+const FAILING_PG: &str = "UPDATE targets t SET failing_since = $5
+     FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BOOLEAN[])
+          AS j(target, delivery, lease, delivered)
+     WHERE t.id = j.target AND NOT j.delivered AND t.failing_since IS NULL
+       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.delivery
+                   AND d.status = 'pending' AND d.lease_until = j.lease)";
+const DISABLE_PG: &str = "UPDATE targets t SET disabled_at = $8, disabled_reason = j.reason
+     FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BOOLEAN[], $5::TEXT[],
+                 $6::BOOLEAN[]) AS j(target, delivery, lease, delivered, reason, gone)
+     WHERE t.id = j.target AND NOT j.delivered AND t.disabled_at IS NULL
+       AND (t.failing_since <= $7 OR j.gone)
+       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.delivery
+                   AND d.status = 'pending' AND d.lease_until = j.lease)
+     RETURNING t.id";
+const SETTLE_PG: &str = "UPDATE deliveries d SET status = j.status, attempts = d.attempts + 1,
+         next_attempt_at = j.next, lease_until = NULL,
+         last_reason = j.reason, last_detail = j.detail,
+         reached = COALESCE(j.reached, d.reached), updated_at = $8
+     FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[],
+                 $7::TEXT[]) AS j(id, status, next, reason, detail, lease, reached)
+     WHERE d.id = j.id AND d.status = 'pending' AND d.lease_until = j.lease
+     RETURNING d.id";
+const WAKE_PG: &str = "UPDATE deliveries SET next_attempt_at = $1
+     WHERE target_id = ANY($2) AND status = 'pending' AND last_reason = $3
+       AND next_attempt_at > $1";
 
 /// An event with the CloudEvent as received, for its page.
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -68,6 +68,7 @@ pub mod bus_tokens;
 pub mod contacts;
 pub mod eventbridge;
 pub mod events;
+pub mod locks;
 pub mod login_failures;
 pub mod policies;
 pub mod rules;
