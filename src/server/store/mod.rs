@@ -5,8 +5,9 @@
 //!
 //! One SQL text serves both databases where it can: `$1, $2…` placeholders (sqlx's SQLite
 //! driver takes them too), `TRUE`/`FALSE` for flags, times made in Rust. [`on!`] and
-//! [`on_tx!`] run it on whichever pool or transaction is at hand. A function still marked
-//! `sqlite_only!` has not been made portable yet and answers an error on PostgreSQL.
+//! [`on_tx!`] run it on whichever pool or transaction is at hand. Where the dialects differ
+//! (JSON, arrays, row locks), a function writes its statement per backend, the two texts
+//! side by side.
 
 /// Runs `$body` with `$c` bound to the pool of whichever database `$db` (a `&Db`) is: the
 /// body is compiled once per backend, so one SQL text serves both.
@@ -46,20 +47,15 @@ macro_rules! on_reader {
     };
 }
 
-/// The SQLite pool of a function not yet made portable (see the module's doc); on
-/// PostgreSQL the function answers an error naming where it stands.
+/// The SQLite pool of a function that only SQLite has (the bench's history seeding, which
+/// writes the file directly); on PostgreSQL the function answers an error naming where it
+/// stands.
 macro_rules! sqlite_only {
     ($db:expr) => {
         $db.sqlite_pool(concat!(module_path!(), ":", line!()))?
     };
 }
 
-/// As [`sqlite_only!`], for a function taking a write transaction.
-macro_rules! sqlite_tx {
-    ($tx:expr) => {
-        $tx.sqlite_conn(concat!(module_path!(), ":", line!()))?
-    };
-}
 
 pub mod access_keys;
 pub mod accounts;
@@ -166,11 +162,9 @@ impl Db {
     }
 }
 
-/// The error of a store function not yet made portable, run on PostgreSQL.
+/// The error of a SQLite-only store function run on PostgreSQL.
 fn not_ported(place: &'static str) -> sqlx::Error {
-    sqlx::Error::Configuration(
-        format!("{place}: this operation is not available on PostgreSQL yet").into(),
-    )
+    sqlx::Error::Configuration(format!("{place}: this operation is for SQLite only").into())
 }
 
 /// Open the database `url` names. SQLite: the file is created if missing, in WAL mode with
@@ -447,16 +441,6 @@ impl WriteTx {
         }
     }
 
-    /// See [`sqlite_tx!`].
-    fn sqlite_conn(
-        &mut self,
-        place: &'static str,
-    ) -> Result<&mut sqlx::SqliteConnection, sqlx::Error> {
-        match &mut self.tx {
-            Tx::Sqlite(tx) => Ok(&mut **tx),
-            Tx::Postgres(_) => Err(not_ported(place)),
-        }
-    }
 }
 
 /// Where a read runs: on the pool, or inside a write transaction (to see its writes).
