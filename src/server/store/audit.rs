@@ -49,7 +49,7 @@ pub async fn count_repeat(
          SELECT $1, $2, $3, $4, $5, $6, $7, $8
          WHERE EXISTS (SELECT 1 FROM accounts WHERE id = $1)
          ON CONFLICT (account_id, repeat_key) WHERE repeat_key IS NOT NULL
-         DO UPDATE SET count = count + 1",
+         DO UPDATE SET count = audit_log.count + 1",
     )
     .bind(e.account_id)
     .bind(e.actor_user_id)

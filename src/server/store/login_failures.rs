@@ -31,8 +31,10 @@ pub async fn record_failure(
         "INSERT INTO login_failures (login, failures, window_start, locked_until)
          VALUES (lower($1), 1, $2, NULL)
          ON CONFLICT (login) DO UPDATE SET
-             failures = CASE WHEN window_start <= $2 - $3 THEN 1 ELSE failures + 1 END,
-             window_start = CASE WHEN window_start <= $2 - $3 THEN $2 ELSE window_start END
+             failures = CASE WHEN login_failures.window_start <= $2 - $3 THEN 1
+                             ELSE login_failures.failures + 1 END,
+             window_start = CASE WHEN login_failures.window_start <= $2 - $3 THEN $2
+                                 ELSE login_failures.window_start END
          RETURNING failures",
     )
     .bind(login)

@@ -32,7 +32,7 @@ pub(super) const UPSERT_SQL: &str =
      WHERE EXISTS (SELECT 1 FROM unknown_types WHERE bus_id = $1 AND source = $2 AND type = $3)
         OR (SELECT COUNT(*) FROM unknown_types WHERE bus_id = $1 AND source <> '') < $6
      ON CONFLICT (bus_id, source, type) DO UPDATE
-        SET count = count + excluded.count, sample = excluded.sample,
+        SET count = unknown_types.count + excluded.count, sample = excluded.sample,
             last_seen = excluded.last_seen";
 
 /// The overflow row of bus `$1`: `$2` more events, `$3` the sample, at time `$4`.
@@ -40,7 +40,7 @@ pub(super) const OVERFLOW_SQL: &str =
     "INSERT INTO unknown_types (bus_id, source, type, count, sample, first_seen, last_seen)
      VALUES ($1, '', '', $2, $3, $4, $4)
      ON CONFLICT (bus_id, source, type) DO UPDATE
-        SET count = count + excluded.count, sample = excluded.sample,
+        SET count = unknown_types.count + excluded.count, sample = excluded.sample,
             last_seen = excluded.last_seen";
 
 /// The pairs of bus `$1`, newest first, `$2` at most: a seek of the primary key and a sort
