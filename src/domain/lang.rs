@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(rename_all = "lowercase"))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "text", rename_all = "lowercase"))]
 pub enum Lang {
     #[default]
     En,

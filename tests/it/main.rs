@@ -17,6 +17,7 @@ mod foundation;
 mod lifecycle;
 mod locale;
 mod metrics;
+mod nodes;
 mod preview;
 mod ram;
 mod rules;
