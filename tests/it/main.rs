@@ -20,6 +20,7 @@ mod metrics;
 mod nodes;
 mod preview;
 mod process;
+mod queue;
 mod ram;
 mod rules;
 mod schema;

@@ -1052,8 +1052,8 @@ pub async fn record(
     };
     let mut tx = super::begin_write(db).await?;
     let written = match &mut tx.tx {
-        super::Tx::Sqlite(t) => record_sqlite(&mut **t, &batch).await?,
-        super::Tx::Postgres(t) => record_pg(&mut **t, &batch).await?,
+        super::Tx::Sqlite(t) => record_sqlite(t, &batch).await?,
+        super::Tx::Postgres(t) => record_pg(t, &batch).await?,
     };
     tx.commit().await?;
     for r in &batch.attempted {
