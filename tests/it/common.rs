@@ -27,6 +27,11 @@ pub struct StoppedApp {
 }
 
 impl StoppedApp {
+    /// The database's URL (SQLite or PostgreSQL).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// The directory holding the SQLite database `herald.db`. Tests that open it are
     /// SQLite-only.
     pub fn path(&self) -> &std::path::Path {
@@ -119,6 +124,17 @@ impl TestApp {
         assert!(r.is_redirect(), "sign-up failed: {r:?}");
         v
     }
+}
+
+/// The test server's database, SQLite or PostgreSQL, for reading what it wrote (one SQL
+/// text for both: `$N` placeholders). One connection: a test's reads see each other.
+pub async fn read_db(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::pool::PoolOptions::<sqlx::Any>::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .expect("open the test database")
 }
 
 /// The `--secret-key` of test servers on PostgreSQL (base64 of 32 bytes).

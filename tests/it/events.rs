@@ -17,8 +17,7 @@ use herald::server::config::RetrySchedule;
 use herald::server::delivery::sign::{standard_webhooks_verify, WebhookSecret};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-use sqlx::SqlitePool;
+use sqlx::AnyPool as SqlitePool;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -404,11 +403,7 @@ async fn put_ok(app: &TestApp, token: &str, event: &Value) -> Put {
 // The database, read directly.
 
 async fn db(app: &TestApp) -> SqlitePool {
-    SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(SqliteConnectOptions::new().filename(app.db_path()))
-        .await
-        .expect("open the test database")
+    crate::common::read_db(&app.url).await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -437,7 +432,7 @@ async fn deliveries(pool: &SqlitePool, event_id: i64) -> Vec<Delivery> {
         "SELECT d.id, r.name AS rule, d.kind, d.webhook_id, d.status, d.attempts, d.last_reason,
                 d.last_detail
          FROM deliveries d LEFT JOIN rules r ON r.id = d.rule_id
-         WHERE d.event_id = ?1 ORDER BY d.id",
+         WHERE d.event_id = $1 ORDER BY d.id",
     )
     .bind(event_id)
     .fetch_all(pool)
@@ -448,7 +443,7 @@ async fn deliveries(pool: &SqlitePool, event_id: i64) -> Vec<Delivery> {
 async fn attempts(pool: &SqlitePool, delivery_id: i64) -> Vec<Attempt> {
     sqlx::query_as(
         "SELECT number, response_status, response_body, reason, request FROM attempts
-         WHERE delivery_id = ?1 ORDER BY number",
+         WHERE delivery_id = $1 ORDER BY number",
     )
     .bind(delivery_id)
     .fetch_all(pool)
@@ -1077,7 +1072,7 @@ async fn a_resent_event_is_a_duplicate_with_the_same_id_and_no_new_deliveries() 
 
     assert_eq!(deliveries(&pool, id).await.len(), 1);
     assert_eq!(count(&pool, "SELECT COUNT(*) FROM deliveries").await, 2);
-    let stored: String = sqlx::query_scalar("SELECT envelope FROM events WHERE id = ?1")
+    let stored: String = sqlx::query_scalar("SELECT envelope FROM events WHERE id = $1")
         .bind(id)
         .fetch_one(&pool)
         .await
@@ -1630,11 +1625,7 @@ async fn deliveries_queued_in_memory_at_a_stop_are_sent_by_the_next_run() {
     );
     pool.close().await;
     let dir = app.stop().await;
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(SqliteConnectOptions::new().filename(dir.path().join("herald.db")))
-        .await
-        .unwrap();
+    let pool = crate::common::read_db(dir.url()).await;
     let delivered = count(
         &pool,
         "SELECT COUNT(*) FROM deliveries WHERE status = 'delivered'",

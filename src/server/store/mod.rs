@@ -56,7 +56,6 @@ macro_rules! sqlite_only {
     };
 }
 
-
 pub mod access_keys;
 pub mod accounts;
 pub mod audit;
@@ -440,7 +439,6 @@ impl WriteTx {
             Tx::Postgres(tx) => tx.commit().await,
         }
     }
-
 }
 
 /// Where a read runs: on the pool, or inside a write transaction (to see its writes).
