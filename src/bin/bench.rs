@@ -364,7 +364,7 @@ fn setup() -> &'static Setup {
 }
 
 /// The `--secret-key` of the bench's servers on PostgreSQL (base64 of 32 bytes).
-const BENCH_SECRET_KEY: &str = "YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGVm";
+const BENCH_SECRET_KEY: &str = "YmVuY2gtc2VjcmV0LWtleS0wMTIzNDU2Nzg5YWJjZGU=";
 
 /// One `herald serve` process.
 struct Node {
