@@ -7,6 +7,7 @@
 //! (`store::events::release_leases`), so none waits for its lease (`--delivery-lease-secs`) to end.
 
 use crate::common::Visitor;
+use crate::process::Process;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxStatus};
 use axum::routing::post;
@@ -18,11 +19,9 @@ use serde_json::{json, Value};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_herald");
 const SCHEDULE: &str = "100ms,200ms,400ms,800ms,1s,1s,1s,1s";
 const BUS: &str = "pai-system-team";
 const MODEL: &str = "pai.model";
@@ -37,78 +36,21 @@ const SINK_DELAY: Duration = Duration::from_millis(20);
 // ---------------------------------------------------------------------------------------
 // The herald process.
 
-/// A running `herald serve`; killed when dropped, so a failing test leaves no process.
-struct Server {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Server {
-    fn start(db: &Path, port: u16, log: PathBuf) -> Server {
-        let mut cmd = Command::new(BIN);
-        cmd.args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            &format!("sqlite://{}", db.display()),
+/// Start `herald serve` on the SQLite file `db` at 127.0.0.1:`port`.
+fn start_server(db: &Path, port: u16, log: PathBuf) -> Process {
+    Process::start(
+        &format!("sqlite://{}", db.display()),
+        port,
+        log,
+        &[
             "--allow-target-network",
             "127.0.0.0/8",
             "--retry-schedule",
             SCHEDULE,
             "--metrics-token",
             METRICS_TOKEN,
-        ]);
-        for (name, _) in std::env::vars() {
-            if name.starts_with("HERALD_") {
-                cmd.env_remove(name);
-            }
-        }
-        let child = cmd
-            .env("HERALD_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("herald starts");
-        Server { child, log }
-    }
-
-    fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
-    }
-
-    /// Wait until `/healthz` answers.
-    async fn wait_up(&mut self, base: &str) {
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
-                if r.status() == StatusCode::OK {
-                    return;
-                }
-            }
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!("herald exited ({status}):\n{}", self.log_tail());
-            }
-            assert!(Instant::now() < deadline, "herald did not come up");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// SIGKILL, and wait for the process to be gone.
-    fn kill(&mut self) {
-        self.child.kill().expect("SIGKILL sent");
-        self.child.wait().expect("herald reaped");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+        ],
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -295,8 +237,8 @@ async fn every_accepted_event_is_delivered_across_a_sigkill() {
     let base = format!("http://127.0.0.1:{port}");
     let (sink_url, sink) = start_sink().await;
 
-    let mut server = Server::start(&db, port, dir.path().join("herald-1.log"));
-    server.wait_up(&base).await;
+    let mut server = start_server(&db, port, dir.path().join("herald-1.log"));
+    server.wait_up().await;
 
     // Owner, workspace, EventBridge, grant, a rule with an HTTP target, an AccessKey.
     let mut v = Visitor {
@@ -385,8 +327,8 @@ async fn every_accepted_event_is_delivered_across_a_sigkill() {
     );
 
     // Start again on the same database; the producer carries on.
-    let mut server = Server::start(&db, port, dir.path().join("herald-2.log"));
-    server.wait_up(&base).await;
+    let mut server = start_server(&db, port, dir.path().join("herald-2.log"));
+    server.wait_up().await;
     producer.await.expect("the producer finished");
 
     // Wait until the queue is empty and every accepted event has arrived.
