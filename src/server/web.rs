@@ -306,7 +306,7 @@ fn spawn_housekeeping(state: &AppState) -> tokio::task::JoinHandle<()> {
             .await;
             let cutoff = time::OffsetDateTime::now_utc()
                 .checked_sub(time::Duration::days(audit_days))
-                .map(stored_time);
+                .map(store::time_text);
             let audit = match cutoff {
                 Some(cutoff) => {
                     in_batches("deleting old audit entries", &pool, |tx| {
@@ -364,21 +364,6 @@ async fn in_batches(
     }
 }
 
-/// `at` as the database stores times (`strftime('%Y-%m-%dT%H:%M:%fZ')`), so the two compare
-/// as text.
-fn stored_time(at: time::OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
-        at.millisecond()
-    )
-}
-
 /// Keep the database's write-ahead log short, until the process ends: every second a
 /// checkpoint that makes nobody wait; and, as soon as the log's file passes
 /// `--wal-limit-mib` (looked at five times a second), one that waits for the readers and
@@ -433,7 +418,7 @@ fn spawn_retention(state: &AppState) -> Option<tokio::task::JoinHandle<()>> {
             // In `received_at`'s form, so the two compare as text. No cutoff, no clean-up.
             let Some(cutoff) = time::OffsetDateTime::now_utc()
                 .checked_sub(time::Duration::seconds(keep.as_secs() as i64))
-                .map(stored_time)
+                .map(store::time_text)
             else {
                 continue;
             };

@@ -29,18 +29,8 @@ use serde_json::Value;
 pub(crate) fn stored_time(field: &str, text: &str) -> Result<String, AppError> {
     let t =
         time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
-            .map_err(|_| AppError::invalid(field, "must be a time like 2026-11-22T10:00:00Z"))?
-            .to_offset(time::UtcOffset::UTC);
-    Ok(format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.millisecond()
-    ))
+            .map_err(|_| AppError::invalid(field, "must be a time like 2026-11-22T10:00:00Z"))?;
+    Ok(crate::server::store::time_text(t))
 }
 
 fn rfc3339_now() -> String {

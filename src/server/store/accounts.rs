@@ -92,20 +92,8 @@ pub async fn insert_owner(
 
 /// The login of the user with this email, if any (case-insensitive).
 pub async fn find_login_by_email(db: &Db, email: &str) -> Result<Option<LoginRow>, sqlx::Error> {
-    match db {
-        Db::Sqlite(p) => {
-            sqlx::query_as(LOGIN_BY_EMAIL_SQLITE)
-                .bind(email)
-                .fetch_optional(p)
-                .await
-        }
-        Db::Postgres(p) => {
-            sqlx::query_as(LOGIN_BY_EMAIL_PG)
-                .bind(email)
-                .fetch_optional(p)
-                .await
-        }
-    }
+    let sql = db.dialect(LOGIN_BY_EMAIL_SQLITE, LOGIN_BY_EMAIL_PG);
+    on!(db, p => sqlx::query_as(sql).bind(email).fetch_optional(p).await)
 }
 
 /// A user by id.
@@ -178,22 +166,12 @@ pub async fn find_login_by_name(
     account_id: i64,
     login_name: &str,
 ) -> Result<Option<LoginRow>, sqlx::Error> {
-    match db {
-        Db::Sqlite(p) => {
-            sqlx::query_as(LOGIN_BY_NAME_SQLITE)
-                .bind(account_id)
-                .bind(login_name)
-                .fetch_optional(p)
-                .await
-        }
-        Db::Postgres(p) => {
-            sqlx::query_as(LOGIN_BY_NAME_PG)
-                .bind(account_id)
-                .bind(login_name)
-                .fetch_optional(p)
-                .await
-        }
-    }
+    let sql = db.dialect(LOGIN_BY_NAME_SQLITE, LOGIN_BY_NAME_PG);
+    on!(db, p => sqlx::query_as(sql)
+        .bind(account_id)
+        .bind(login_name)
+        .fetch_optional(p)
+        .await)
 }
 
 /// The stored password hash of a user.

@@ -115,30 +115,15 @@ pub async fn list(
     since: &str,
     limit: i64,
 ) -> Result<Vec<AuditEntryView>, sqlx::Error> {
-    match db {
-        Db::Sqlite(p) => {
-            sqlx::query_as(LIST_SQLITE)
-                .bind(account_id)
-                .bind(&filter.actor)
-                .bind(&filter.action)
-                .bind(&filter.outcome)
-                .bind(since)
-                .bind(filter.before_id)
-                .bind(limit)
-                .fetch_all(p)
-                .await
-        }
-        Db::Postgres(p) => {
-            sqlx::query_as(LIST_PG)
-                .bind(account_id)
-                .bind(&filter.actor)
-                .bind(&filter.action)
-                .bind(&filter.outcome)
-                .bind(since)
-                .bind(filter.before_id)
-                .bind(limit)
-                .fetch_all(p)
-                .await
-        }
-    }
+    let sql = db.dialect(LIST_SQLITE, LIST_PG);
+    on!(db, p => sqlx::query_as(sql)
+        .bind(account_id)
+        .bind(&filter.actor)
+        .bind(&filter.action)
+        .bind(&filter.outcome)
+        .bind(since)
+        .bind(filter.before_id)
+        .bind(limit)
+        .fetch_all(p)
+        .await)
 }

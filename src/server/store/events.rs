@@ -491,28 +491,32 @@ const DUE_TARGETS_PG: &str =
        AND (d.lease_until IS NULL OR d.lease_until <= $1)";
 
 /// The oldest due deliveries of one target that nobody holds.
-pub(crate) const DUE_OF_TARGET: &str = "SELECT id FROM deliveries
-     WHERE target_id = $2 AND status = 'pending' AND next_attempt_at <= $1
-       AND (lease_until IS NULL OR lease_until <= $1)
-     ORDER BY next_attempt_at LIMIT $3";
+macro_rules! due_of_target {
+    () => {
+        "SELECT id FROM deliveries
+         WHERE target_id = $2 AND status = 'pending' AND next_attempt_at <= $1
+           AND (lease_until IS NULL OR lease_until <= $1)
+         ORDER BY next_attempt_at LIMIT $3"
+    };
+}
+pub(crate) const DUE_OF_TARGET: &str = due_of_target!();
 
 /// The same, for deliveries of an account whose target was deleted.
-pub(crate) const DUE_WITHOUT_TARGET: &str = "SELECT id FROM deliveries
-     WHERE target_id IS NULL AND account_id = $2 AND status = 'pending'
-       AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
-     ORDER BY next_attempt_at LIMIT $3";
+macro_rules! due_without_target {
+    () => {
+        "SELECT id FROM deliveries
+         WHERE target_id IS NULL AND account_id = $2 AND status = 'pending'
+           AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+         ORDER BY next_attempt_at LIMIT $3"
+    };
+}
+pub(crate) const DUE_WITHOUT_TARGET: &str = due_without_target!();
 
 /// PostgreSQL: the two above, locking what they pick for the claim's transaction and
 /// passing over rows another node's claim has locked, so nodes claiming at once take
 /// different deliveries instead of waiting for each other.
-const DUE_OF_TARGET_PG: &str = "SELECT id FROM deliveries
-     WHERE target_id = $2 AND status = 'pending' AND next_attempt_at <= $1
-       AND (lease_until IS NULL OR lease_until <= $1)
-     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED";
-const DUE_WITHOUT_TARGET_PG: &str = "SELECT id FROM deliveries
-     WHERE target_id IS NULL AND account_id = $2 AND status = 'pending'
-       AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
-     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED";
+const DUE_OF_TARGET_PG: &str = concat!(due_of_target!(), " FOR UPDATE SKIP LOCKED");
+const DUE_WITHOUT_TARGET_PG: &str = concat!(due_without_target!(), " FOR UPDATE SKIP LOCKED");
 
 /// Is anything due that nobody holds? (A read, so idle claimers do not take the writer.)
 pub(crate) const ANY_DUE_SQL: &str =
@@ -529,38 +533,35 @@ const LEASE_PICKED_PG: &str = "UPDATE deliveries SET lease_until = $1 + $2
        AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
      RETURNING id";
 
+/// The columns and joins of what a worker needs to send a delivery; the two statements
+/// below differ only in how `$1` lists the ids.
+macro_rules! due_select {
+    () => {
+        "SELECT d.id, d.account_id, d.webhook_id, d.attempts, d.kind, d.event_id, e.envelope,
+                b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config,
+                d.lease_until, d.reached,
+                COALESCE(r.language, a.language) AS language,
+                r.title_template, r.body_template
+         FROM deliveries d
+         JOIN accounts a ON a.id = d.account_id
+         JOIN events e ON e.id = d.event_id
+         JOIN event_buses b ON b.id = e.bus_id
+         LEFT JOIN workspaces w ON w.id = b.workspace_id
+         LEFT JOIN rules r ON r.id = d.rule_id
+         LEFT JOIN targets t ON t.id = d.target_id "
+    };
+}
+
 /// What a worker needs to send the deliveries of a list of ids (`$1`: JSON on SQLite, an
-/// array on PostgreSQL; the two texts differ only there).
-pub(crate) const DUE_BY_IDS_SQL: &str =
-    "SELECT d.id, d.account_id, d.webhook_id, d.attempts, d.kind, d.event_id, e.envelope,
-            b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config,
-            d.lease_until, d.reached,
-            COALESCE(r.language, a.language) AS language,
-            r.title_template, r.body_template
-     FROM deliveries d
-     JOIN accounts a ON a.id = d.account_id
-     JOIN events e ON e.id = d.event_id
-     JOIN event_buses b ON b.id = e.bus_id
-     LEFT JOIN workspaces w ON w.id = b.workspace_id
-     LEFT JOIN rules r ON r.id = d.rule_id
-     LEFT JOIN targets t ON t.id = d.target_id
-     WHERE d.id IN (SELECT value FROM json_each($1))
-     ORDER BY d.next_attempt_at";
-const DUE_BY_IDS_PG: &str =
-    "SELECT d.id, d.account_id, d.webhook_id, d.attempts, d.kind, d.event_id, e.envelope,
-            b.name AS bus, w.name AS workspace, r.name AS rule, d.target_id, t.config,
-            d.lease_until, d.reached,
-            COALESCE(r.language, a.language) AS language,
-            r.title_template, r.body_template
-     FROM deliveries d
-     JOIN accounts a ON a.id = d.account_id
-     JOIN events e ON e.id = d.event_id
-     JOIN event_buses b ON b.id = e.bus_id
-     LEFT JOIN workspaces w ON w.id = b.workspace_id
-     LEFT JOIN rules r ON r.id = d.rule_id
-     LEFT JOIN targets t ON t.id = d.target_id
-     WHERE d.id = ANY($1)
-     ORDER BY d.next_attempt_at";
+/// array on PostgreSQL).
+pub(crate) const DUE_BY_IDS_SQL: &str = concat!(
+    due_select!(),
+    "WHERE d.id IN (SELECT value FROM json_each($1)) ORDER BY d.next_attempt_at"
+);
+const DUE_BY_IDS_PG: &str = concat!(
+    due_select!(),
+    "WHERE d.id = ANY($1) ORDER BY d.next_attempt_at"
+);
 
 /// The claim's statements, named, for the query-plan test.
 #[cfg(test)]
@@ -1831,10 +1832,7 @@ const FIRST_DUE_SQL: &str = "SELECT MIN(next_attempt_at) FROM deliveries WHERE s
 
 /// The queue's figures, for `/metrics`.
 pub async fn queue_figures(db: &Db, now_ms: i64) -> Result<QueueFigures, sqlx::Error> {
-    let depth_sql = match db {
-        Db::Sqlite(_) => QUEUE_DEPTH_SQLITE,
-        Db::Postgres(_) => QUEUE_DEPTH_PG,
-    };
+    let depth_sql = db.dialect(QUEUE_DEPTH_SQLITE, QUEUE_DEPTH_PG);
     let depth: i64 = on!(db, c => sqlx::query_scalar(depth_sql).fetch_one(c).await?);
     let oldest: Option<String> =
         on!(db, c => sqlx::query_scalar(OLDEST_PENDING_SQL).fetch_one(c).await?);

@@ -142,6 +142,15 @@ impl Db {
         matches!(self, Db::Postgres(_))
     }
 
+    /// The statement for this database, where the two spell it differently (the texts
+    /// side by side at the caller; binds and decoding are shared through [`on!`]).
+    pub fn dialect(&self, sqlite: &'static str, postgres: &'static str) -> &'static str {
+        match self {
+            Db::Sqlite(_) => sqlite,
+            Db::Postgres(_) => postgres,
+        }
+    }
+
     /// True once [`Db::close`] ran.
     pub fn is_closed(&self) -> bool {
         on!(self, p => p.is_closed())

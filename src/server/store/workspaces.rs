@@ -41,20 +41,10 @@ pub async fn find(
     account_id: i64,
     name: &str,
 ) -> Result<Option<WorkspaceSummary>, sqlx::Error> {
-    match db {
-        Db::Sqlite(p) => {
-            sqlx::query_as(&format!("{SELECT} {FIND_SQLITE}"))
-                .bind(account_id)
-                .bind(name)
-                .fetch_optional(p)
-                .await
-        }
-        Db::Postgres(p) => {
-            sqlx::query_as(&format!("{SELECT} {FIND_PG}"))
-                .bind(account_id)
-                .bind(name)
-                .fetch_optional(p)
-                .await
-        }
-    }
+    let sql = format!("{SELECT} {}", db.dialect(FIND_SQLITE, FIND_PG));
+    on!(db, p => sqlx::query_as(&sql)
+        .bind(account_id)
+        .bind(name)
+        .fetch_optional(p)
+        .await)
 }
