@@ -137,6 +137,7 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
         .hash_files(hashed_site())
         .build();
     let breakers = Arc::new(Breakers::new(args.circuit_threshold, args.circuit_open));
+    let pacer = Arc::new(Pacer::for_db(&pool));
     let tests = Arc::new(TestBudget::new(
         args.max_tests_per_account,
         args.tests_per_user_per_minute,
@@ -151,7 +152,7 @@ pub async fn state(args: ServeArgs) -> anyhow::Result<AppState> {
         sender,
         wake: Wake::default(),
         metrics: Arc::new(Metrics::default()),
-        pacer: Arc::new(Pacer::default()),
+        pacer,
         breakers,
         mailer,
         twilio,
@@ -268,8 +269,9 @@ pub fn metrics_router(state: AppState) -> Router {
 const PURGE_BATCH: i64 = 500;
 
 /// Clear what only piles up, hourly until the process ends (the first round at start):
-/// expired sessions, login counters past their window and lock, and audit entries older
-/// than `--audit-retention-days`, the last two a batch per write transaction.
+/// expired sessions, login counters past their window and lock, audit entries older than
+/// `--audit-retention-days` (these two a batch per write transaction), and the recent sends
+/// of robots nothing was sent to for an hour.
 fn spawn_housekeeping(state: &AppState) -> tokio::task::JoinHandle<()> {
     let store = Sessions::new(&state.pool);
     let pool = state.pool.clone();
@@ -319,6 +321,11 @@ fn spawn_housekeeping(state: &AppState) -> tokio::task::JoinHandle<()> {
                 }
                 None => 0,
             };
+            // Robots' and rate-limited targets' sends an hour old are outside every window.
+            let an_hour_ago = time::OffsetDateTime::now_utc().unix_timestamp() * 1000 - 3_600_000;
+            if let Err(e) = store::paces::forget_idle(&pool, an_hour_ago).await {
+                tracing::warn!(error = %e, "forgetting idle robots' recent sends");
+            }
             if counters + audit > 0 {
                 tracing::info!(
                     counters,

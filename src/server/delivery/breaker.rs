@@ -13,8 +13,13 @@
 //! again for twice as long, up to [`MAX_OPEN`]. An answer, even an error status, resets the
 //! count: only an unreachable receiver trips the breaker.
 //!
-//! The state lives in this process's memory: it is a performance guard, not a record, and a
-//! restart starts every circuit closed.
+//! On SQLite the state lives in this process's memory: it is a performance guard, not a
+//! record, and a restart starts every circuit closed. On PostgreSQL, where several nodes
+//! may send to one target, the node whose attempts open a circuit writes it to the
+//! database ([`crate::server::store::circuits`]) and the node whose probe closes it deletes
+//! it; every node reads the open circuits each second ([`Breakers::follow`]) and holds them
+//! open too, so an unreachable receiver is short-circuited by all of them. Each node
+//! counts its own failures in a row, and each may send one probe when the open period ends.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -67,6 +72,9 @@ struct Circuit {
     failures: u32,
     /// Times it opened without closing in between (for the doubling).
     opened: u32,
+    /// When this state was known to be in the database every node reads (Unix ms), if it
+    /// was: a circuit missing from there since then was closed by another node.
+    shared_since: Option<i64>,
 }
 
 impl Default for Circuit {
@@ -75,6 +83,7 @@ impl Default for Circuit {
             state: CircuitState::Closed,
             failures: 0,
             opened: 0,
+            shared_since: None,
         }
     }
 }
@@ -108,6 +117,8 @@ pub enum Change {
     None,
     Opened {
         until_ms: i64,
+        /// Times it opened without closing in between, this one included.
+        opened: u32,
     },
     /// It was open or half-open and closed: the deliveries that waited may go now.
     Closed,
@@ -179,7 +190,51 @@ impl Breakers {
         c.opened += 1;
         let until_ms = now_ms + open_ms;
         c.state = CircuitState::Open { until_ms };
-        Change::Opened { until_ms }
+        c.shared_since = None;
+        Change::Opened {
+            until_ms,
+            opened: c.opened,
+        }
+    }
+
+    /// `target`'s circuit, opened until `until_ms`, was written to the shared database at
+    /// `at_ms` (after the write committed).
+    pub fn published(&self, target: i64, until_ms: i64, at_ms: i64) {
+        let mut map = self.circuits.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = map.get_mut(&target) {
+            if c.state == (CircuitState::Open { until_ms }) {
+                c.shared_since = Some(at_ms);
+            }
+        }
+    }
+
+    /// Follow the circuits open in the shared database, as read at `read_at_ms` (when the
+    /// read began): each is held open here too, and a circuit this process knew to be
+    /// there, missing since, was closed by another node's probe and closes here. A local
+    /// probe that is out keeps its half-open state unless another node reopened the circuit.
+    pub fn follow(&self, open: &[(i64, i64, u32)], read_at_ms: i64, now_ms: i64) {
+        let mut map = self.circuits.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|target, c| {
+            c.state == CircuitState::Closed
+                || open.iter().any(|(t, _, _)| t == target)
+                || !c.shared_since.is_some_and(|since| since < read_at_ms)
+        });
+        for &(target, until_ms, opened) in open {
+            let c = map.entry(target).or_default();
+            let adopt = match c.state {
+                CircuitState::Closed => true,
+                CircuitState::Open { until_ms: mine } => mine != until_ms,
+                CircuitState::HalfOpen => until_ms > now_ms,
+            };
+            if adopt {
+                c.state = CircuitState::Open { until_ms };
+                c.failures = c.failures.max(self.threshold);
+                c.opened = c.opened.max(opened);
+            }
+            if c.state == (CircuitState::Open { until_ms }) {
+                c.shared_since = Some(read_at_ms);
+            }
+        }
     }
 
     /// A probe was admitted but not sent (its robot's budget or the target's own rate made
@@ -259,7 +314,10 @@ mod tests {
         assert_eq!(b.admit(7, 0), Admit::Send);
         assert_eq!(
             b.record(7, Reason::Timeout, 1_000),
-            Change::Opened { until_ms: 31_000 }
+            Change::Opened {
+                until_ms: 31_000,
+                opened: 1
+            }
         );
         assert_eq!(b.admit(7, 5_000), Admit::ShortCircuit { until_ms: 31_000 });
         assert_eq!(b.admit(8, 5_000), Admit::Send, "other targets are separate");
@@ -279,7 +337,10 @@ mod tests {
         );
         assert_eq!(
             b.record(7, Reason::Timeout, 40_000),
-            Change::Opened { until_ms: 100_000 },
+            Change::Opened {
+                until_ms: 100_000,
+                opened: 2
+            },
             "a failed probe opens it for twice as long"
         );
         assert_eq!(b.admit(7, 100_000), Admit::Probe);
@@ -322,5 +383,49 @@ mod tests {
         assert!(b
             .render()
             .contains("herald_target_circuit_open{target=\"7\"} 1"));
+    }
+
+    #[test]
+    fn a_circuit_opened_by_another_node_is_held_open_here_until_that_node_closes_it() {
+        let here = Breakers::default();
+        // Another node opened target 7's circuit; this one follows.
+        here.follow(&[(7, 60_000, 1)], 1_000, 1_000);
+        assert_eq!(
+            here.admit(7, 2_000),
+            Admit::ShortCircuit { until_ms: 60_000 }
+        );
+        assert_eq!(here.state(7), CircuitState::Open { until_ms: 60_000 });
+        // Read again, still open: nothing changes.
+        here.follow(&[(7, 60_000, 1)], 3_000, 3_000);
+        assert_eq!(here.state(7), CircuitState::Open { until_ms: 60_000 });
+        // Its time is up: this node may probe too.
+        assert_eq!(here.admit(7, 60_000), Admit::Probe);
+        // The other node's probe failed and reopened it for twice as long: held open here.
+        here.follow(&[(7, 150_000, 2)], 90_000, 90_000);
+        assert_eq!(here.state(7), CircuitState::Open { until_ms: 150_000 });
+        // The other node's next probe closed it (the row is gone).
+        here.follow(&[], 160_000, 160_000);
+        assert_eq!(here.state(7), CircuitState::Closed);
+        assert_eq!(here.admit(7, 160_001), Admit::Send);
+    }
+
+    #[test]
+    fn a_circuit_opened_here_is_not_closed_by_a_read_that_began_before_it_was_shared() {
+        let here = Breakers::default();
+        for _ in 0..THRESHOLD {
+            here.record(7, Reason::Connect, 10_000);
+        }
+        // Not in the database yet: a read that misses it closes nothing.
+        here.follow(&[], 10_500, 10_500);
+        assert_eq!(here.state(7), CircuitState::Open { until_ms: 40_000 });
+        here.published(7, 40_000, 11_000);
+        // A read that began before it was written misses it too, and closes nothing.
+        here.follow(&[], 10_900, 11_100);
+        assert_eq!(here.state(7), CircuitState::Open { until_ms: 40_000 });
+        here.follow(&[(7, 40_000, 1)], 12_000, 12_000);
+        assert_eq!(here.state(7), CircuitState::Open { until_ms: 40_000 });
+        // Another node closed it: gone from the database, closed here.
+        here.follow(&[], 13_000, 13_000);
+        assert_eq!(here.state(7), CircuitState::Closed);
     }
 }

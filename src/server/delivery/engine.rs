@@ -19,7 +19,9 @@
 //!   start-up on SQLite; on PostgreSQL, shared by several nodes, when they run out.
 //! - **Several nodes (PostgreSQL).** Claims skip what another node is claiming
 //!   (`FOR UPDATE SKIP LOCKED`) and commit before anything is sent; a listener wakes idle
-//!   workers when another node stores deliveries nobody holds, the poll as a fallback.
+//!   workers when another node stores deliveries nobody holds, the poll as a fallback. A
+//!   robot's budget ([`super::pacing`]) and the open circuits are kept in the database, so
+//!   they hold across nodes.
 //! - **What next.** Delivered; retried later (timeouts, connection errors, 5xx, 429
 //!   honouring `Retry-After`, the providers' rate-limit codes) on the configured schedule
 //!   with jitter; failed at once on a permanent error; dead when the schedule is used up.
@@ -48,7 +50,7 @@ use crate::server::crypto::SecretBox;
 use crate::server::metrics::Metrics;
 use crate::server::net::client::Outbound;
 use crate::server::store::events::{self, AttemptRecord, ClaimLimits, Due};
-use crate::server::store::Db;
+use crate::server::store::{circuits, Db};
 use serde_json::Value;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
@@ -122,15 +124,17 @@ pub struct Engine {
     stop: watch::Sender<bool>,
     dispatcher: tokio::task::JoinHandle<()>,
     recorder: tokio::task::JoinHandle<()>,
-    /// PostgreSQL: wakes the dispatcher when another node stores deliveries nobody holds.
-    listener: Option<tokio::task::JoinHandle<()>>,
+    /// PostgreSQL: the tasks that follow the other nodes (deliveries they store for
+    /// anyone, circuits they open and close).
+    followers: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Engine {
     /// Start the dispatcher and the recorder. On SQLite, after releasing the claims a
     /// previous process left behind (one process owns the file); on PostgreSQL the leases
-    /// may be other running nodes', so a killed node's run out and are claimed then, and a
-    /// listener wakes the dispatcher when another node stores work for anyone.
+    /// may be other running nodes', so a killed node's run out and are claimed then, a
+    /// listener wakes the dispatcher when another node stores work for anyone, and the
+    /// circuits other nodes open and close are followed.
     pub async fn start(ctx: Ctx) -> Engine {
         match events::release_leases(&ctx.pool).await {
             Ok(0) => {}
@@ -146,23 +150,27 @@ impl Engine {
         let recorder = tokio::spawn(recorder(ctx.clone(), inbox));
         let dispatcher = tokio::spawn(dispatcher(ctx.clone(), notes, rx));
         ctx.wake.open(ctx.config.lease_ms);
-        let listener = ctx
-            .pool
-            .is_postgres()
-            .then(|| tokio::spawn(listen(ctx.clone())));
+        let followers = if ctx.pool.is_postgres() {
+            vec![
+                tokio::spawn(listen(ctx.clone())),
+                tokio::spawn(follow_circuits(ctx.clone())),
+            ]
+        } else {
+            Vec::new()
+        };
         Engine {
             stop,
             dispatcher,
             recorder,
-            listener,
+            followers,
         }
     }
 
     /// Stop starting attempts, finish those in flight, write their results, and return;
     /// deliveries still waiting in memory are released in the database for the next run.
     pub async fn stop(self) {
-        if let Some(listener) = &self.listener {
-            listener.abort();
+        for follower in &self.followers {
+            follower.abort();
         }
         let _ = self.stop.send(true);
         if let Err(e) = self.dispatcher.await {
@@ -471,7 +479,7 @@ async fn start(
             .and_then(|c| c.url().map(str::to_string));
         let kind = TargetKind::parse(&group[0].kind).unwrap_or(TargetKind::DingTalk);
         if let Some(url) = &url {
-            if let Err(when) = ctx.pacer.take(url, kind, now) {
+            if let Err(when) = ctx.pacer.take(url, kind, now).await {
                 if probe {
                     ctx.breakers.probe_not_sent(target, now);
                 }
@@ -622,7 +630,7 @@ async fn attempt(
         }),
     ) = (due.target_id, &config)
     {
-        if let Err(when) = ctx.pacer.take_rate(target, *limit, now_ms()) {
+        if let Err(when) = ctx.pacer.take_rate(target, *limit, now_ms()).await {
             if probe {
                 ctx.breakers.probe_not_sent(target, now_ms());
             }
@@ -658,15 +666,59 @@ async fn observe(ctx: &Ctx, notes: &mpsc::Sender<Note>, target: Option<i64>, out
     }
     match ctx.breakers.record(target, outcome.reason, now_ms()) {
         Change::None => {}
-        Change::Opened { until_ms } => tracing::warn!(
-            target,
-            retry_in_ms = until_ms - now_ms(),
-            "circuit opened: the target keeps timing out or refusing connections"
-        ),
+        Change::Opened { until_ms, opened } => {
+            tracing::warn!(
+                target,
+                retry_in_ms = until_ms - now_ms(),
+                "circuit opened: the target keeps timing out or refusing connections"
+            );
+            if ctx.pool.is_postgres() {
+                match circuits::open(&ctx.pool, target, until_ms, i64::from(opened)).await {
+                    Ok(()) => ctx.breakers.published(target, until_ms, now_ms()),
+                    Err(e) => tracing::warn!(error = %e, target, "sharing an opened circuit"),
+                }
+            }
+        }
         Change::Closed => {
             tracing::info!(target, "circuit closed: the target answers again");
+            if ctx.pool.is_postgres() {
+                if let Err(e) = circuits::close(&ctx.pool, target).await {
+                    tracing::warn!(error = %e, target, "sharing a closed circuit");
+                }
+            }
             let _ = notes.send(Note::Wake(target)).await;
             ctx.wake.now();
+        }
+    }
+}
+
+/// How often each node reads the circuits the others opened or closed.
+const FOLLOW_CIRCUITS: Duration = Duration::from_secs(1);
+
+/// PostgreSQL: hold open here the circuits other nodes opened, and close those they
+/// closed ([`Breakers::follow`]), until the pool closes.
+async fn follow_circuits(ctx: Arc<Ctx>) {
+    while !ctx.pool.is_closed() {
+        tokio::time::sleep(FOLLOW_CIRCUITS).await;
+        let read_at = now_ms();
+        match circuits::all_open(&ctx.pool).await {
+            Ok(open) => {
+                let open: Vec<(i64, i64, u32)> = open
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.target_id,
+                            c.until_ms,
+                            u32::try_from(c.opened).unwrap_or(0),
+                        )
+                    })
+                    .collect();
+                ctx.breakers.follow(&open, read_at, now_ms());
+            }
+            Err(e) if !ctx.pool.is_closed() => {
+                tracing::warn!(error = %e, "reading the circuits other nodes opened")
+            }
+            Err(_) => {}
         }
     }
 }

@@ -60,11 +60,13 @@ pub mod access_keys;
 pub mod accounts;
 pub mod audit;
 pub mod bus_tokens;
+pub mod circuits;
 pub mod contacts;
 pub mod eventbridge;
 pub mod events;
 pub mod locks;
 pub mod login_failures;
+pub mod paces;
 pub mod policies;
 pub mod rules;
 pub mod sessions;
@@ -74,7 +76,7 @@ pub mod workspaces;
 #[cfg(test)]
 mod plans;
 #[cfg(test)]
-mod portable;
+pub(crate) mod portable;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

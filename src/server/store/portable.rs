@@ -8,11 +8,12 @@ use super::rules::{self, RuleFields, TargetWrite};
 use super::{begin_write, Db};
 use crate::domain::models::UnknownTypes;
 
-/// A fresh PostgreSQL database on the server `HERALD_TEST_POSTGRES` names, if it names one.
-async fn fresh_postgres() -> Option<Db> {
+/// A fresh PostgreSQL database on the server `HERALD_TEST_POSTGRES` names, if it names one;
+/// `test` names it apart from the other tests' running at the same time.
+pub(crate) async fn fresh_postgres(test: &str) -> Option<Db> {
     use sqlx::Connection;
     let server = std::env::var("HERALD_TEST_POSTGRES").ok()?;
-    let name = format!("herald_u_{}", std::process::id());
+    let name = format!("herald_u_{}_{test}", std::process::id());
     let mut conn = sqlx::PgConnection::connect(&server).await.unwrap();
     for sql in [
         format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
@@ -310,7 +311,7 @@ async fn rules_ingest_and_the_event_list_work_alike_on_sqlite_and_postgres() {
     let sqlite = super::connect(&url, 1 << 20).await.unwrap();
     super::migrate(&sqlite).await.unwrap();
     rules_ingest_and_the_event_list(&sqlite).await;
-    if let Some(pg) = fresh_postgres().await {
+    if let Some(pg) = fresh_postgres("rules").await {
         super::migrate(&pg).await.unwrap();
         rules_ingest_and_the_event_list(&pg).await;
     }
