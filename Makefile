@@ -49,8 +49,8 @@ test-rust:
 
 ## test-postgres: the integration tests with their servers on PostgreSQL (the same build as
 ## test-rust: same features, same profile), but those in PG_SKIP. Skipped: tests that open the
-## SQLite file themselves (`db_path()`) or read with SQLite's own SQL, and the two gaps still
-## open on PostgreSQL (a robot's pacing across nodes; binary events' delivery).
+## SQLite file themselves (`db_path()`) or read with SQLite's own SQL, and the gap still
+## open on PostgreSQL (binary events' delivery).
 PG_SKIP := channels::a_wrong_alibaba_secret_fails_at_once_naming_the_signature \
 	channels::an_sms_retry_goes_only_to_the_contacts_not_reached_yet \
 	channels::each_contact_reached_is_stored_before_the_next_is_called \
@@ -70,8 +70,7 @@ PG_SKIP := channels::a_wrong_alibaba_secret_fails_at_once_naming_the_signature \
 	events::the_write_ahead_log_stays_near_its_limit_under_a_steady_load_with_readers \
 	events::rules_posting_to_one_robot_share_its_pace \
 	events::put_events_keeps_working_while_deliveries_are_recorded \
-	events::binary_events_without_a_content_type_and_text_or_bytes_data_are_accepted_and_delivered_as_received \
-	nodes::a_robot_gets_no_more_than_its_budget_from_both_nodes_together
+	events::binary_events_without_a_content_type_and_text_or_bytes_data_are_accepted_and_delivered_as_received
 PG_TESTS ?= $(foreach t,$(PG_SKIP),--skip $(t))
 test-postgres:
 	scripts/with-postgres.sh env HERALD_TEST_BACKEND=postgres HERALD_REQUIRE_POSTGRES=1 \

@@ -2,7 +2,8 @@
 //! session made on one node works on the other; two `herald serve` processes share 10,000
 //! events, each reaching its target, a delivery sent twice only under its one webhook-id; a
 //! node killed with SIGKILL under load loses nothing, the other finishing its work once the
-//! leases expire; a chat robot gets no more than its budget from both nodes together.
+//! leases expire; a chat robot gets no more than its budget from both nodes together; a
+//! circuit one node opens is held open by the other, and closes on both.
 //!
 //! PostgreSQL only (`HERALD_TEST_BACKEND=postgres`, as `make test` runs them): on SQLite one
 //! process owns the file, and each test returns at once.
@@ -100,23 +101,32 @@ async fn start_sink(delay: Duration) -> (String, Sink) {
 
 /// Start a `herald serve` node on the database `url`, its log in `dir`.
 async fn node(url: &str, dir: &std::path::Path, name: &str, lease_secs: u32) -> Process {
-    let mut p = Process::start(
-        url,
-        free_port(),
-        dir.join(format!("{name}.log")),
-        &[
-            "--secret-key",
-            TEST_SECRET_KEY,
-            "--allow-target-network",
-            "127.0.0.0/8",
-            "--retry-schedule",
-            "100ms,200ms,400ms,800ms,1s,1s,1s,1s",
-            "--metrics-token",
-            METRICS_TOKEN,
-            "--delivery-lease-secs",
-            &lease_secs.to_string(),
-        ],
-    );
+    node_with(url, dir, name, lease_secs, &[]).await
+}
+
+/// As [`node`], with `extra` arguments.
+async fn node_with(
+    url: &str,
+    dir: &std::path::Path,
+    name: &str,
+    lease_secs: u32,
+    extra: &[&str],
+) -> Process {
+    let lease = lease_secs.to_string();
+    let mut args = vec![
+        "--secret-key",
+        TEST_SECRET_KEY,
+        "--allow-target-network",
+        "127.0.0.0/8",
+        "--retry-schedule",
+        "100ms,200ms,400ms,800ms,1s,1s,1s,1s",
+        "--metrics-token",
+        METRICS_TOKEN,
+        "--delivery-lease-secs",
+        &lease,
+    ];
+    args.extend_from_slice(extra);
+    let mut p = Process::start(url, free_port(), dir.join(format!("{name}.log")), &args);
     p.wait_up().await;
     p
 }
@@ -404,4 +414,72 @@ async fn a_robot_gets_no_more_than_its_budget_from_both_nodes_together() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     let got = *sink.robot_messages.lock().unwrap();
     assert_eq!(got, 18, "the robot got {got} messages in its first minute");
+}
+
+#[tokio::test]
+async fn a_circuit_one_node_opens_is_open_on_the_other_and_closes_on_both() {
+    if !common::postgres_backend() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = common::fresh_postgres_database().await;
+    // Nothing listens on the receiver's port yet: connections are refused.
+    let port = free_port();
+    let breaker = ["--circuit-threshold", "2", "--circuit-open", "8s"];
+    let a = node_with(&url, dir.path(), "a", 30, &breaker).await;
+    let token = account(
+        &a.base,
+        json!({"config": {"kind": "http", "url": format!("http://127.0.0.1:{port}/hook"),
+            "payload_format": "cloudevents_structured"}}),
+    )
+    .await;
+    let client = reqwest::Client::new();
+    put(&client, &a.base, &token, &batch(0, 3)).await;
+    let open = "herald_circuits_open{state=\"open\"}";
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while metric(&a.base, open).await < 1.0 {
+        assert!(
+            Instant::now() < deadline,
+            "the circuit did not open\n{}",
+            a.log_tail()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A node started now has tried nothing itself, and holds the circuit open too.
+    let b = node_with(&url, dir.path(), "b", 30, &breaker).await;
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while metric(&b.base, open).await < 1.0 {
+        assert!(
+            Instant::now() < deadline,
+            "the other node does not hold the circuit open\n{}",
+            b.log_tail()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The receiver comes up: the probe after the open period closes the circuit on both
+    // nodes, and every event arrives.
+    let sink = Sink::default();
+    let app = Router::new()
+        .route("/hook", post(receive))
+        .with_state(sink.clone());
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    wait_for_all(&sink, 3, Duration::from_secs(30), &[&a, &b]).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let (on_a, on_b) = (
+            metric(&a.base, "herald_circuits_open").await,
+            metric(&b.base, "herald_circuits_open").await,
+        );
+        if on_a == 0.0 && on_b == 0.0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "circuits still open: {on_a} on a, {on_b} on b"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
