@@ -371,6 +371,8 @@ struct Node {
     child: tokio::process::Child,
     base: String,
     pid: u32,
+    /// Its standard error (warnings and worse), deleted when it stops.
+    log: PathBuf,
 }
 
 /// A release Herald on a database of its own: one node, or several on one PostgreSQL
@@ -516,24 +518,47 @@ impl Node {
         if setup().postgres.is_some() {
             cmd.args(["--secret-key", BENCH_SECRET_KEY]);
         }
-        let child = cmd
+        // Its warnings go to a file, shown if it does not come up.
+        let log = std::env::temp_dir().join(format!(
+            "herald-bench-{}-node-{port}.log",
+            std::process::id()
+        ));
+        let log_file = std::fs::File::create(&log).expect("creating the node's log");
+        let mut child = cmd
             .env("HERALD_LOG", "warn")
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(log_file)
             .kill_on_drop(true)
             .spawn()
             .expect("starting herald (run `make build` first)");
         let pid = child.id().unwrap_or(0);
+        let tail = |log: &PathBuf| {
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            lines[lines.len().saturating_sub(20)..].join("\n")
+        };
         let mut up = false;
         for _ in 0..1200 {
             if client.get(format!("{base}/healthz")).send().await.is_ok() {
                 up = true;
                 break;
             }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("herald exited ({status}) before answering:\n{}", tail(&log));
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        assert!(up, "herald did not answer on {base} within 60 s");
-        Node { child, base, pid }
+        assert!(
+            up,
+            "herald did not answer on {base} within 60 s:\n{}",
+            tail(&log)
+        );
+        Node {
+            child,
+            base,
+            pid,
+            log,
+        }
     }
 
     /// Stop it as an operator would (SIGTERM), waiting for it to finish.
@@ -547,6 +572,7 @@ impl Node {
         {
             let _ = self.child.kill().await;
         }
+        let _ = std::fs::remove_file(&self.log);
     }
 }
 
