@@ -20,9 +20,10 @@
 //!    full speed), the time of a re-sent batch (100 events already stored, all duplicates)
 //!    and of the event list's first page filtered on a type that matches nothing (each the
 //!    median of 5 after an untimed one, or the first alone when it takes a second or more).
-//!    The 1,000,000 events are written straight into the database file while the server is
-//!    stopped ([`herald::server::store::events::seed_bench_history`]), then the server is
-//!    started again on it.
+//!    The 1,000,000 events are written straight into the database (the SQLite file, or the
+//!    PostgreSQL database) while the server is stopped
+//!    ([`herald::server::store::events::seed_bench_history`]), then the server is started
+//!    again on it.
 //!
 //! The last line is machine-readable: `mixed_p99_ms` is the 20 ms targets' p99 with the
 //! black hole; `resent_batch_ms` and `list_ms` are at 1,000,000 events.
@@ -380,6 +381,8 @@ struct Node {
 struct Server {
     nodes: Vec<Node>,
     base: String,
+    /// Its database.
+    url: String,
 }
 
 impl Server {
@@ -424,7 +427,11 @@ impl Server {
             nodes.push(Node::start(bin, url, extra, client).await);
         }
         let base = nodes[0].base.clone();
-        Server { nodes, base }
+        Server {
+            nodes,
+            base,
+            url: url.to_string(),
+        }
     }
 
     /// The peak RSS of its processes, added up.
@@ -1057,11 +1064,11 @@ async fn history_run(bin: &str, client: &reqwest::Client) -> History {
         .collect();
     api.put(&first, BATCH_TYPE).await;
     let empty = history_point(&api, 0, &first).await;
+    let url = server.url.clone();
     server.stop().await;
 
-    // 1,000,000 events straight into the file, as if received one a second until now.
+    // 1,000,000 events straight into the database, as if received one a second until now.
     let started = Instant::now();
-    let url = format!("sqlite://{}/bench.db", dir.display());
     // The server's default log limit (`--wal-limit-mib 64`).
     let pool = store::connect(&url, 64 * 1024 * 1024)
         .await
@@ -1204,7 +1211,7 @@ fn print_mixed_receivers(mixed: &Mixed, clean: &Mixed) {
 
 fn print_history_section(history: &History) {
     println!(
-        "3. history ({} events seeded into the file in {:.1} s, server stopped)",
+        "3. history ({} events seeded into the database in {:.1} s, server stopped)",
         history.seeded.stored,
         history.seed_time.as_secs_f64()
     );
@@ -1239,16 +1246,9 @@ async fn main() {
     let mixed = mixed_run(&bin, &client, true).await;
     let clean = mixed_run(&bin, &client, false).await;
     print_mixed_receivers(&mixed, &clean);
-    // The history is seeded straight into the SQLite file.
-    let history = if setup().postgres.is_none() {
-        eprintln!("bench: seeding {HISTORY_EVENTS} events takes a minute or two");
-        let history = history_run(&bin, &client).await;
-        print_history_section(&history);
-        Some(history)
-    } else {
-        println!("3. history: SQLite only (its events are written straight into the file)");
-        None
-    };
+    eprintln!("bench: seeding {HISTORY_EVENTS} events takes a minute or two");
+    let history = history_run(&bin, &client).await;
+    print_history_section(&history);
     println!("total bench time {:.0} s", started.elapsed().as_secs_f64());
 
     let lat = &fast.fixed_latencies;
@@ -1266,7 +1266,7 @@ async fn main() {
         mixed.healthy_per_s,
         clean.healthy_per_s,
         mixed.fast.p99_ms,
-        history.as_ref().map_or(f64::NAN, |h| ms(h.seeded.resent_batch)),
-        history.as_ref().map_or(f64::NAN, |h| ms(h.seeded.list)),
+        ms(history.seeded.resent_batch),
+        ms(history.seeded.list),
     );
 }

@@ -1861,8 +1861,10 @@ const SEED_CHUNK: u64 = 100_000;
 /// now, each a copy of `template` (a CloudEvent as PutEvents stores it) with its own id
 /// (`bench-seed-1` … `bench-seed-{n}`) and time, and each with one delivered delivery to the
 /// bus's first target, if it has one (no attempt rows). Run it while no server uses the
-/// database: it writes in transactions of 100,000 events and checkpoints after each.
-/// Returns the number of events stored (re-seeding the same ids stores none).
+/// database: it writes in transactions of 100,000 events (on SQLite, checkpointing after
+/// each; on PostgreSQL, analysing the tables at the end, as autovacuum would have by the
+/// time a history is this long). Returns the number of events stored (re-seeding the same
+/// ids stores none).
 pub async fn seed_bench_history(
     db: &Db,
     account_id: i64,
@@ -1870,70 +1872,103 @@ pub async fn seed_bench_history(
     template: &str,
     n: u64,
 ) -> Result<u64, sqlx::Error> {
-    let pool = sqlite_only!(db);
-
-    let target: Option<(i64, i64, String)> = sqlx::query_as(
+    let target: Option<(i64, i64, String)> = on!(db, c => sqlx::query_as(
         "SELECT t.rule_id, t.id, t.kind FROM targets t JOIN rules r ON r.id = t.rule_id
-         WHERE r.bus_id = ?1 ORDER BY r.id, t.position LIMIT 1",
+         WHERE r.bus_id = $1 ORDER BY r.id, t.position LIMIT 1",
     )
     .bind(bus_id)
-    .fetch_optional(pool)
-    .await?;
+    .fetch_optional(c)
+    .await)?;
     let mut stored = 0;
     let mut first = 1;
     while first <= n {
         let last = (first + SEED_CHUNK - 1).min(n);
-        let mut tx = pool.begin().await?;
-        let before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-            .fetch_one(&mut *tx)
-            .await?;
-        // Event i was received n - i seconds ago.
-        stored += sqlx::query(
-            "WITH RECURSIVE seq(i) AS (SELECT ?3 UNION ALL SELECT i + 1 FROM seq WHERE i < ?4),
-                 seeded(i, ce_id, t) AS (
-                     SELECT i, 'bench-seed-' || i,
-                            strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (?6 - i) || ' seconds')
-                     FROM seq)
-             INSERT INTO events (account_id, bus_id, source, ce_id, type, time, envelope,
-                                 received_at)
-             SELECT ?1, ?2, ?5 ->> '$.source', ce_id, ?5 ->> '$.type', t,
-                    json_set(?5, '$.id', ce_id, '$.time', t), t
-             FROM seeded WHERE true
-             ON CONFLICT (bus_id, source, ce_id) DO NOTHING",
+        let mut tx = super::begin_write(db).await?;
+        let before: i64 = on_tx!(tx, c => sqlx::query_scalar(
+            "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM events",
         )
-        .bind(account_id)
-        .bind(bus_id)
-        .bind(first as i64)
-        .bind(last as i64)
-        .bind(template)
-        .bind(n as i64)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if let Some((rule_id, target_id, kind)) = &target {
-            sqlx::query(
-                "INSERT INTO deliveries (account_id, bus_id, event_id, rule_id, target_id, kind,
-                                         webhook_id, status, attempts, next_attempt_at,
-                                         created_at, updated_at)
-                 SELECT e.account_id, e.bus_id, e.id, ?3, ?4, ?5, 'msg_seed_' || e.id,
-                        'delivered', 1,
-                        CAST((julianday(e.received_at) - 2440587.5) * 86400000 AS INTEGER),
-                        e.received_at, e.received_at
-                 FROM events e WHERE e.id > ?2 AND e.bus_id = ?1",
-            )
+        .fetch_one(c)
+        .await)?;
+        // Event i was received n - i seconds ago.
+        stored += on_tx!(tx, c => sqlx::query(db.dialect(SEED_EVENTS_SQLITE, SEED_EVENTS_PG))
+            .bind(account_id)
             .bind(bus_id)
-            .bind(before)
-            .bind(rule_id)
-            .bind(target_id)
-            .bind(kind)
-            .execute(&mut *tx)
-            .await?;
+            .bind(first as i64)
+            .bind(last as i64)
+            .bind(template)
+            .bind(n as i64)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        if let Some((rule_id, target_id, kind)) = &target {
+            on_tx!(tx, c => sqlx::query(db.dialect(SEED_DELIVERIES_SQLITE, SEED_DELIVERIES_PG))
+                .bind(bus_id)
+                .bind(before)
+                .bind(rule_id)
+                .bind(target_id)
+                .bind(kind)
+                .execute(c)
+                .await
+                .map(|_| ()))?;
         }
         tx.commit().await?;
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        match db {
+            Db::Sqlite(pool) => {
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(pool)
+                    .await?;
+            }
+            Db::Postgres(_) => {}
+        }
+        first = last + 1;
+    }
+    if let Db::Postgres(pool) = db {
+        sqlx::query("ANALYZE events, deliveries")
             .execute(pool)
             .await?;
-        first = last + 1;
     }
     Ok(stored)
 }
+
+/// [`seed_bench_history`]'s events `$3..=$4` of `$6`, copies of the template `$5`.
+const SEED_EVENTS_SQLITE: &str =
+    "WITH RECURSIVE seq(i) AS (SELECT $3 UNION ALL SELECT i + 1 FROM seq WHERE i < $4),
+         seeded(i, ce_id, t) AS (
+             SELECT i, 'bench-seed-' || i,
+                    strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || ($6 - i) || ' seconds')
+             FROM seq)
+     INSERT INTO events (account_id, bus_id, source, ce_id, type, time, envelope, received_at)
+     SELECT $1, $2, $5 ->> '$.source', ce_id, $5 ->> '$.type', t,
+            json_set($5, '$.id', ce_id, '$.time', t), t
+     FROM seeded WHERE true
+     ON CONFLICT (bus_id, source, ce_id) DO NOTHING";
+const SEED_EVENTS_PG: &str =
+    "INSERT INTO events (account_id, bus_id, source, ce_id, type, time, envelope, received_at)
+     SELECT $1, $2, $5::jsonb ->> 'source', s.ce_id, $5::jsonb ->> 'type', s.t,
+            jsonb_set(jsonb_set($5::jsonb, '{id}', to_jsonb(s.ce_id)), '{time}', to_jsonb(s.t))::text,
+            s.t
+     FROM (SELECT 'bench-seed-' || i AS ce_id,
+                  to_char((now() - make_interval(secs => ($6 - i)::float8)) AT TIME ZONE 'UTC',
+                          'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS t
+           FROM generate_series($3::BIGINT, $4::BIGINT) AS i) s
+     ON CONFLICT (bus_id, source, ce_id) DO NOTHING";
+/// [`seed_bench_history`]'s deliveries: one delivered, to target `$4` of rule `$3`, for each
+/// event of bus `$1` after id `$2`.
+const SEED_DELIVERIES_SQLITE: &str =
+    "INSERT INTO deliveries (account_id, bus_id, event_id, rule_id, target_id, kind,
+                             webhook_id, status, attempts, next_attempt_at,
+                             created_at, updated_at)
+     SELECT e.account_id, e.bus_id, e.id, $3, $4, $5, 'msg_seed_' || e.id,
+            'delivered', 1,
+            CAST((julianday(e.received_at) - 2440587.5) * 86400000 AS INTEGER),
+            e.received_at, e.received_at
+     FROM events e WHERE e.id > $2 AND e.bus_id = $1";
+const SEED_DELIVERIES_PG: &str =
+    "INSERT INTO deliveries (account_id, bus_id, event_id, rule_id, target_id, kind,
+                             webhook_id, status, attempts, next_attempt_at,
+                             created_at, updated_at)
+     SELECT e.account_id, e.bus_id, e.id, $3, $4, $5, 'msg_seed_' || e.id,
+            'delivered', 1,
+            CAST(extract(epoch FROM CAST(e.received_at AS TIMESTAMPTZ)) * 1000 AS BIGINT),
+            e.received_at, e.received_at
+     FROM events e WHERE e.id > $2 AND e.bus_id = $1";

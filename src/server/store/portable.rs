@@ -316,3 +316,74 @@ async fn rules_ingest_and_the_event_list_work_alike_on_sqlite_and_postgres() {
         rules_ingest_and_the_event_list(&pg).await;
     }
 }
+
+/// The bench's history seeding: `n` events a second apart up to now, each with a delivered
+/// delivery to the bus's first target; the event list finds them, newest first, and seeding
+/// the same ids again stores nothing.
+async fn bench_history(db: &Db) {
+    let (account, _user, bus, _contact) = seed(db).await;
+    let mut tx = begin_write(db).await.unwrap();
+    let rule_id = rules::insert(&mut tx, account, bus, &rule("r1", true))
+        .await
+        .unwrap();
+    let webhook = [TargetWrite {
+        id: None,
+        kind: "webhook",
+        contacts: &[],
+    }];
+    rules::replace_targets(&mut tx, rule_id, &webhook, &|_, _| String::from("sealed"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let template = r#"{"specversion":"1.0","id":"x","source":"acs.pai","type":"t","data":{}}"#;
+    assert_eq!(
+        events::seed_bench_history(db, account, bus, template, 2_500)
+            .await
+            .unwrap(),
+        2_500
+    );
+    assert_eq!(
+        events::seed_bench_history(db, account, bus, template, 2_500)
+            .await
+            .unwrap(),
+        0,
+        "the same ids again"
+    );
+    let page = events::list_events(db, account, bus, &EventFilter::default(), 3)
+        .await
+        .unwrap();
+    let newest: Vec<&str> = page.iter().map(|e| e.ce_id.as_str()).collect();
+    assert_eq!(
+        newest,
+        ["bench-seed-2500", "bench-seed-2499", "bench-seed-2498"]
+    );
+    assert!(page
+        .iter()
+        .all(|e| e.time == e.received_at && e.delivered == 1));
+    let delivered = events::list_events(
+        db,
+        account,
+        bus,
+        &EventFilter {
+            status: Some("delivered".into()),
+            ..EventFilter::default()
+        },
+        3,
+    )
+    .await
+    .unwrap();
+    assert_eq!(delivered.len(), 3, "each seeded event was delivered");
+}
+
+#[tokio::test]
+async fn the_bench_history_seeds_alike_on_sqlite_and_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("h.db").display());
+    let sqlite = super::connect(&url, 1 << 20).await.unwrap();
+    super::migrate(&sqlite).await.unwrap();
+    bench_history(&sqlite).await;
+    if let Some(pg) = fresh_postgres("history").await {
+        super::migrate(&pg).await.unwrap();
+        bench_history(&pg).await;
+    }
+}
