@@ -14,9 +14,10 @@ async fn main() -> std::process::ExitCode {
             email,
             name,
             database_url,
+            secret_key,
         }) => {
             let token = async {
-                let state = web::state(cli_args(database_url)).await?;
+                let state = web::state(cli_args(database_url, secret_key)).await?;
                 let token =
                     herald::server::service::access_keys::create_for_email(&state, &email, &name)
                         .await;
@@ -32,9 +33,10 @@ async fn main() -> std::process::ExitCode {
             bus,
             email,
             database_url,
+            secret_key,
         }) => {
             let token = async {
-                let state = web::state(cli_args(database_url)).await?;
+                let state = web::state(cli_args(database_url, secret_key)).await?;
                 let token =
                     herald::server::service::bus_tokens::create_for_email(&state, &email, &bus)
                         .await;
@@ -88,10 +90,15 @@ async fn main() -> std::process::ExitCode {
 }
 
 /// The settings a one-off command opens the database with: those of `herald serve`, on
-/// `database_url`.
+/// `database_url`, with `secret_key` (PostgreSQL has no key file to fall back on).
 #[cfg(feature = "ssr")]
-fn cli_args(database_url: String) -> herald::server::config::ServeArgs {
-    herald::server::config::ServeArgs::new(([127, 0, 0, 1], 0).into(), database_url)
+fn cli_args(
+    database_url: String,
+    secret_key: Option<herald::server::config::SecretKeyArg>,
+) -> herald::server::config::ServeArgs {
+    let mut args = herald::server::config::ServeArgs::new(([127, 0, 0, 1], 0).into(), database_url);
+    args.secret_key = secret_key.map(|k| k.0);
+    args
 }
 
 /// A command's new token: `heading`, then the token as the last line; or the error.

@@ -27,6 +27,22 @@ pub enum Command {
     BusToken(BusTokenCommand),
 }
 
+/// The `--secret-key` of a one-off command; its `Debug` hides it.
+#[derive(Clone)]
+pub struct SecretKeyArg(pub String);
+
+impl From<String> for SecretKeyArg {
+    fn from(key: String) -> Self {
+        SecretKeyArg(key)
+    }
+}
+
+impl std::fmt::Debug for SecretKeyArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
 /// `herald bus-token …`
 #[derive(Debug, Subcommand)]
 pub enum BusTokenCommand {
@@ -39,13 +55,17 @@ pub enum BusTokenCommand {
         /// The user's email (the token acts as this user, for PutEvents on the bus only).
         #[arg(long)]
         email: String,
-        /// SQLite database URL (as for `herald serve`).
+        /// Database URL, SQLite or PostgreSQL (as for `herald serve`).
         #[arg(
             long,
             env = "HERALD_DATABASE_URL",
             default_value = "sqlite://data/herald.db"
         )]
         database_url: String,
+        /// The key that seals secrets at rest (as for `herald serve`): required with
+        /// PostgreSQL; SQLite uses the key file beside the database without it.
+        #[arg(long, env = "HERALD_SECRET_KEY", hide_env_values = true)]
+        secret_key: Option<SecretKeyArg>,
     },
 }
 
@@ -60,13 +80,17 @@ pub enum AccessKeyCommand {
         /// A name to recognise the key by.
         #[arg(long, default_value = "cli")]
         name: String,
-        /// SQLite database URL (as for `herald serve`).
+        /// Database URL, SQLite or PostgreSQL (as for `herald serve`).
         #[arg(
             long,
             env = "HERALD_DATABASE_URL",
             default_value = "sqlite://data/herald.db"
         )]
         database_url: String,
+        /// The key that seals secrets at rest (as for `herald serve`): required with
+        /// PostgreSQL; SQLite uses the key file beside the database without it.
+        #[arg(long, env = "HERALD_SECRET_KEY", hide_env_values = true)]
+        secret_key: Option<SecretKeyArg>,
     },
 }
 
@@ -645,6 +669,29 @@ mod tests {
         let shown = format!("{args:?}");
         assert!(!shown.contains("c2VjcmV0LWtleQ"), "{shown}");
         assert!(shown.contains("[redacted]"), "{shown}");
+    }
+
+    #[test]
+    fn debug_hides_the_secret_key_of_the_token_commands() {
+        for args in [
+            &["herald", "access-key", "create", "--email", "a@example.com"][..],
+            &[
+                "herald",
+                "bus-token",
+                "create",
+                "--bus",
+                "b",
+                "--email",
+                "a@example.com",
+            ][..],
+        ] {
+            let mut args = args.to_vec();
+            args.extend(["--secret-key", "c2VjcmV0LWtleQ=="]);
+            let cli = Cli::try_parse_from(&args).unwrap();
+            let shown = format!("{cli:?}");
+            assert!(!shown.contains("c2VjcmV0LWtleQ"), "{shown}");
+            assert!(shown.contains("[redacted]"), "{shown}");
+        }
     }
 
     #[test]

@@ -13,7 +13,6 @@ use base64::Engine;
 use herald::server::config::RetrySchedule;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -208,11 +207,7 @@ async fn put_failed_instance(app: &TestApp, token: &str) {
 
 /// Wait until nothing is pending; the (kind, status, last_detail) of every delivery.
 async fn settled(app: &TestApp) -> Vec<(String, String, Option<String>)> {
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(SqliteConnectOptions::new().filename(app.db_path()))
-        .await
-        .unwrap();
+    let pool = crate::common::read_db(&app.url).await;
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let rows: Vec<(String, String, Option<String>)> =
@@ -350,9 +345,8 @@ async fn the_access_key_cli_prints_a_working_token_as_its_last_line() {
             "ada@example.com",
             "--name",
             "ci",
-            "--database-url",
-            &format!("sqlite://{}", app.db_path().display()),
         ])
+        .args(app.cli_database_args())
         .output()
         .await
         .unwrap();
@@ -375,14 +369,8 @@ async fn the_access_key_cli_prints_a_working_token_as_its_last_line() {
     assert_eq!(keys[0]["name"], "ci");
     // An unknown email fails with a message and no token.
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args([
-            "access-key",
-            "create",
-            "--email",
-            "nobody@example.com",
-            "--database-url",
-            &format!("sqlite://{}", app.db_path().display()),
-        ])
+        .args(["access-key", "create", "--email", "nobody@example.com"])
+        .args(app.cli_database_args())
         .output()
         .await
         .unwrap();
@@ -480,11 +468,7 @@ async fn an_sms_retry_goes_only_to_the_contacts_not_reached_yet() {
         vec!["+8613800000001", FLAKY, FLAKY],
         "Alice once; Flaky failed, then was retried alone"
     );
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(SqliteConnectOptions::new().filename(app.db_path()))
-        .await
-        .unwrap();
+    let pool = crate::common::read_db(&app.url).await;
     let attempts: Vec<(String, String, String)> =
         sqlx::query_as("SELECT reason, detail, request FROM attempts ORDER BY number")
             .fetch_all(&pool)
@@ -518,11 +502,7 @@ async fn each_contact_reached_is_stored_before_the_next_is_called() {
     .await;
     put_failed_instance(&app, &token).await;
 
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(SqliteConnectOptions::new().filename(app.db_path()))
-        .await
-        .unwrap();
+    let pool = crate::common::read_db(&app.url).await;
     // While the call to Slow is still ringing, Alice is already on record.
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {

@@ -31,13 +31,6 @@ impl StoppedApp {
     pub fn url(&self) -> &str {
         &self.url
     }
-
-    /// The directory holding the SQLite database `herald.db`. Tests that open it are
-    /// SQLite-only.
-    pub fn path(&self) -> &std::path::Path {
-        sqlite_only("StoppedApp::path", &self.url);
-        self.dir.path()
-    }
 }
 
 impl TestApp {
@@ -99,6 +92,16 @@ impl TestApp {
             dir,
             url: self.url.clone(),
         }
+    }
+
+    /// What a one-off command (`herald access-key create`, `herald bus-token create`) is
+    /// given to open this app's database: its URL and, on PostgreSQL, the secret key.
+    pub fn cli_database_args(&self) -> Vec<String> {
+        let mut args = vec!["--database-url".to_string(), self.url.clone()];
+        if self.url.starts_with("postgres") {
+            args.extend(["--secret-key".to_string(), TEST_SECRET_KEY.to_string()]);
+        }
+        args
     }
 
     pub fn base(&self) -> String {

@@ -13,8 +13,7 @@ use herald::domain::catalog;
 use herald::server::config::{RetrySchedule, ServeArgs};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -182,15 +181,11 @@ async fn put(app: &TestApp, token: &str, events: &[Value]) {
     }
 }
 
-async fn db(app: &TestApp) -> SqlitePool {
-    SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(SqliteConnectOptions::new().filename(app.db_path()))
-        .await
-        .expect("open the test database")
+async fn db(app: &TestApp) -> AnyPool {
+    crate::common::read_db(&app.url).await
 }
 
-async fn count(pool: &SqlitePool, sql: &str) -> i64 {
+async fn count(pool: &AnyPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 

@@ -205,16 +205,8 @@ async fn an_event_with_aliyun_attributes_is_accepted_and_shows_them() {
 /// `herald bus-token create` against the app's database.
 async fn cli(app: &TestApp, bus: &str, email: &str) -> std::io::Result<std::process::Output> {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args([
-            "bus-token",
-            "create",
-            "--bus",
-            bus,
-            "--email",
-            email,
-            "--database-url",
-            &format!("sqlite://{}", app.db_path().display()),
-        ])
+        .args(["bus-token", "create", "--bus", bus, "--email", email])
+        .args(app.cli_database_args())
         .output()
         .await
 }

@@ -286,6 +286,62 @@ async fn records_settle_held_deliveries_count_attempts_and_disable_a_gone_target
     .is_empty());
 }
 
+/// A binary body or a receiver's answer may hold a zero byte, which PostgreSQL's TEXT
+/// refuses: the attempt is still recorded (the NUL shown as U+FFFD, alike on both
+/// backends), so its delivery does not stay pending for ever.
+#[tokio::test]
+async fn an_attempt_whose_request_answer_and_detail_hold_a_nul_is_recorded() {
+    let (db, _, _dir) = two_nodes().await;
+    let (targets, event, account) = account(&db, "ann", &["webhook"]).await;
+    deliveries(&db, account, event, targets[0], 1, NOW - 1).await;
+    let got = events::claim_due(&db, NOW, LEASE, &limits(10, 1))
+        .await
+        .unwrap();
+    let d = &got[0];
+    let records = [AttemptRecord {
+        delivery_id: d.id,
+        lease_until: d.lease_until,
+        target_id: d.target_id,
+        started_at: "2027-01-15T08:00:00.000Z".into(),
+        latency_ms: 12,
+        request: "POST /hook \u{ff}\0\u{7f}".into(),
+        response_status: Some(500),
+        response_body: Some("bad\0answer".into()),
+        reason: "http_5xx".into(),
+        detail: "HTTP 500: bad\0answer".into(),
+        status: DeliveryStatus::Failed,
+        next_attempt_at: NOW + 1000,
+        deferred: false,
+        reached: None,
+    }];
+
+    events::record(&db, &records, &[], NOW, 3_600_000)
+        .await
+        .unwrap();
+
+    let stored = sql(
+        &db,
+        &format!(
+            "SELECT number FROM attempts WHERE delivery_id = {}
+               AND request = 'POST /hook \u{ff}\u{fffd}\u{7f}'
+               AND response_body = 'bad\u{fffd}answer' AND detail = 'HTTP 500: bad\u{fffd}answer'",
+            d.id
+        ),
+    )
+    .await;
+    assert_eq!(stored, vec![1], "the attempt was not stored as shown");
+    let settled = sql(
+        &db,
+        &format!(
+            "SELECT attempts FROM deliveries WHERE id = {} AND status = 'failed'
+               AND last_detail = 'HTTP 500: bad\u{fffd}answer'",
+            d.id
+        ),
+    )
+    .await;
+    assert_eq!(settled, vec![1], "the delivery was not settled");
+}
+
 #[tokio::test]
 async fn released_leases_are_due_at_once_and_start_up_keeps_other_nodes_leases_on_postgres() {
     let (a, b, _dir) = two_nodes().await;

@@ -2666,13 +2666,9 @@ async fn a_policy_that_no_longer_parses_grants_nothing() {
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
 
     // Break the Deny policy behind Herald's back.
-    let pool = sqlx::sqlite::SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(app.db_path()))
-        .await
-        .unwrap();
+    let pool = crate::common::read_db(&app.url).await;
     sqlx::query(
-        "UPDATE policies SET document = '{\"Version\": \"1\", \"Statement\": [' WHERE id = ?1",
+        "UPDATE policies SET document = '{\"Version\": \"1\", \"Statement\": [' WHERE id = $1",
     )
     .bind(deny)
     .execute(&pool)
@@ -2892,8 +2888,8 @@ async fn a_sealed_target_copied_into_another_tenants_row_does_not_open_there() {
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     let b_rule = r.json()["rule"]["id"].as_i64().unwrap();
 
-    // Someone with the database file copies B's sealed settings over A's, through the store.
-    let pool = store_at(&app.db_path()).await;
+    // Someone with the database copies B's sealed settings over A's, through the store.
+    let pool = store_at(&app.url).await;
     let b_sealed = store::targets_of(&pool, &[b_rule]).await.unwrap()[0]
         .config
         .clone();
@@ -2936,12 +2932,17 @@ async fn settings_sealed_before_binding_are_bound_to_their_row_at_start() {
     let (app, mut a) = herald().await;
     owner_rule(&mut a, "alpha-rule", "a").await;
     let a_rule = get_rule(&mut a, "alpha-rule").await["id"].as_i64().unwrap();
-    let db_path = app.db_path();
-    let open_pool = || store_at(&db_path);
+    let url = app.url.clone();
+    let open_pool = || store_at(&url);
 
     // Put the target back as an older version stored it: sealed, but bound to no row.
     let pool = open_pool().await;
-    let secrets = SecretBox::load(None, db_path.parent()).unwrap();
+    let secrets = if crate::common::postgres_backend() {
+        SecretBox::load(Some(crate::common::TEST_SECRET_KEY), None)
+    } else {
+        SecretBox::load(None, Some(app.dir.path()))
+    }
+    .unwrap();
     let row = store::targets_of(&pool, &[a_rule]).await.unwrap()[0].clone();
     let json = secrets
         .open_bound(
@@ -2975,9 +2976,8 @@ async fn settings_sealed_before_binding_are_bound_to_their_row_at_start() {
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
 }
 
-/// The store of a stopped or running test server's SQLite file, opened as Herald opens it.
-async fn store_at(path: &std::path::Path) -> herald::server::store::Db {
-    herald::server::store::connect(&format!("sqlite://{}", path.display()), 64 << 20)
-        .await
-        .unwrap()
+/// The store of a stopped or running test server's database (`url`, SQLite or PostgreSQL),
+/// opened as Herald opens it.
+async fn store_at(url: &str) -> herald::server::store::Db {
+    herald::server::store::connect(url, 64 << 20).await.unwrap()
 }

@@ -183,16 +183,21 @@ async fn console_calls_stay_fast_and_audited_while_ingest_runs_at_full_speed() {
     assert_eq!(logins.len(), rounds as usize, "logins audited: {logins:?}");
 }
 
-/// The session row's expiry as stored.
+/// The session row's expiry as stored. tower-sessions' own table: `tower_sessions` on
+/// SQLite, `tower_sessions.session` (a schema of its own) on PostgreSQL.
 async fn stored_expiry(app: &TestApp) -> Vec<String> {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.db_path().display()))
-        .await
-        .unwrap();
-    let rows: Vec<String> =
-        sqlx::query_scalar("SELECT expiry_date FROM tower_sessions ORDER BY id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    let table = if crate::common::postgres_backend() {
+        "tower_sessions.session"
+    } else {
+        "tower_sessions"
+    };
+    let pool = crate::common::read_db(&app.url).await;
+    let rows: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT CAST(expiry_date AS TEXT) FROM {table} ORDER BY id"
+    ))
+    .fetch_all(&pool)
+    .await
+    .unwrap();
     pool.close().await;
     rows
 }
@@ -364,26 +369,30 @@ async fn old_login_counters_and_audit_entries_past_retention_are_deleted() {
 
     // Age what is there: the counter's window and the audit entries go back 40 days; a
     // fresh counter and a fresh entry are added beside them.
-    let url = format!("sqlite://{}", dir.path().join("herald.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let url = dir.url().to_string();
+    let pool = crate::common::read_db(&url).await;
     let old = crate::common::now_s() - 40 * 86_400;
-    sqlx::query("UPDATE login_failures SET window_start = ?1, locked_until = NULL")
+    sqlx::query("UPDATE login_failures SET window_start = $1, locked_until = NULL")
         .bind(old)
         .execute(&pool)
         .await
         .unwrap();
     sqlx::query(
-        "INSERT INTO login_failures (login, failures, window_start) VALUES ('fresh@example.com', 1, ?1)",
+        "INSERT INTO login_failures (login, failures, window_start) VALUES ('fresh@example.com', 1, $1)",
     )
     .bind(crate::common::now_s())
     .execute(&pool)
     .await
     .unwrap();
-    sqlx::query("UPDATE audit_log SET at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-40 days')")
+    let forty_days_ago = herald::server::store::time_text(
+        time::OffsetDateTime::now_utc() - time::Duration::days(40),
+    );
+    sqlx::query("UPDATE audit_log SET at = $1")
+        .bind(forty_days_ago)
         .execute(&pool)
         .await
         .unwrap();
-    let counters = |pool: sqlx::SqlitePool| async move {
+    let counters = |pool: sqlx::AnyPool| async move {
         sqlx::query_scalar::<_, String>("SELECT login FROM login_failures ORDER BY login")
             .fetch_all(&pool)
             .await
@@ -397,7 +406,7 @@ async fn old_login_counters_and_audit_entries_past_retention_are_deleted() {
     let mut owner = owner.against(&app);
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let pool = crate::common::read_db(&url).await;
         let left = counters(pool.clone()).await;
         pool.close().await;
         let entries = audit(&mut owner, json!({})).await;

@@ -937,6 +937,7 @@ pub async fn target_reach(db: &Db, target_ids: &[i64]) -> Result<Vec<TargetReach
 }
 
 /// One attempt's record and the delivery's new state.
+#[derive(Clone)]
 pub struct AttemptRecord {
     pub delivery_id: i64,
     /// The lease the attempt ran under; a record whose lease was lost (another worker took
@@ -1041,9 +1042,19 @@ pub async fn record(
     now_ms: i64,
     disable_after_ms: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let attempted: Vec<&AttemptRecord> = records.iter().filter(|r| !r.deferred).collect();
+    let records: Vec<std::borrow::Cow<'_, AttemptRecord>> =
+        records.iter().map(without_nul).collect();
+    let attempted: Vec<&AttemptRecord> = records
+        .iter()
+        .map(|r| r.as_ref())
+        .filter(|r| !r.deferred)
+        .collect();
     let batch = Batch {
-        deferred: records.iter().filter(|r| r.deferred).collect(),
+        deferred: records
+            .iter()
+            .map(|r| r.as_ref())
+            .filter(|r| r.deferred)
+            .collect(),
         health: target_health(&attempted),
         attempted,
         wake,
@@ -1066,6 +1077,28 @@ pub async fn record(
         }
     }
     Ok(written.disabled)
+}
+
+/// `r` with every NUL character of its texts (the request as sent, the receiver's answer,
+/// the detail) shown as U+FFFD, the way invalid UTF-8 already is. PostgreSQL's TEXT cannot
+/// hold NUL: a binary body or answer with a zero byte made the whole batch fail there, and
+/// its deliveries stayed pending for ever. Both backends store the same text. Borrowed, with
+/// no copy, when there is no NUL (nearly always).
+fn without_nul(r: &AttemptRecord) -> std::borrow::Cow<'_, AttemptRecord> {
+    let has_nul = |t: &str| t.contains('\0');
+    if !has_nul(&r.request)
+        && !has_nul(&r.detail)
+        && !r.response_body.as_deref().is_some_and(has_nul)
+    {
+        return std::borrow::Cow::Borrowed(r);
+    }
+    let clean = |t: &str| t.replace('\0', "\u{FFFD}");
+    std::borrow::Cow::Owned(AttemptRecord {
+        request: clean(&r.request),
+        detail: clean(&r.detail),
+        response_body: r.response_body.as_deref().map(clean),
+        ..r.clone()
+    })
 }
 
 /// What [`record`] writes, split the way its statements take it.

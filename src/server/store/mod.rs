@@ -47,15 +47,6 @@ macro_rules! on_reader {
     };
 }
 
-/// The SQLite pool of a function that only SQLite has (the bench's history seeding, which
-/// writes the file directly); on PostgreSQL the function answers an error naming where it
-/// stands.
-macro_rules! sqlite_only {
-    ($db:expr) => {
-        $db.sqlite_pool(concat!(module_path!(), ":", line!()))?
-    };
-}
-
 pub mod access_keys;
 pub mod accounts;
 pub mod audit;
@@ -162,19 +153,6 @@ impl Db {
     pub async fn close(&self) {
         on!(self, p => p.close().await)
     }
-
-    /// See [`sqlite_only!`].
-    fn sqlite_pool(&self, place: &'static str) -> Result<&SqlitePool, sqlx::Error> {
-        match self {
-            Db::Sqlite(p) => Ok(p),
-            Db::Postgres(_) => Err(not_ported(place)),
-        }
-    }
-}
-
-/// The error of a SQLite-only store function run on PostgreSQL.
-fn not_ported(place: &'static str) -> sqlx::Error {
-    sqlx::Error::Configuration(format!("{place}: this operation is for SQLite only").into())
 }
 
 /// Open the database `url` names. SQLite: the file is created if missing, in WAL mode with
