@@ -162,6 +162,20 @@ pub fn check(
                 "must be a string, an integer or a boolean (CloudEvents attribute types)",
             ));
         }
+        // CloudEvents 1.0 strings exclude the control characters U+0000-U+001F and
+        // U+007F-U+009F (and PostgreSQL's text cannot hold U+0000 at all).
+        if let Some(c) = value
+            .as_str()
+            .and_then(|s| s.chars().find(|c| c.is_control()))
+        {
+            return Err(bad(
+                name,
+                format!(
+                    "holds the control character U+{:04X}, which CloudEvents attribute values may not contain",
+                    u32::from(c)
+                ),
+            ));
+        }
     }
     let id = text(&obj, "id")?.unwrap_or_default();
     if id.trim().is_empty() {
@@ -676,6 +690,19 @@ mod tests {
             let mut v = dlc_failed();
             v["tenant"] = value;
             assert_eq!(field_of(v), "tenant");
+        }
+        // String values hold no control characters (U+0000 included), in any attribute.
+        for (name, value) in [
+            ("subject", "job\u{0}1"),
+            ("id", "e\u{1f}1"),
+            ("tenant", "a\nb"),
+            ("source", "pai\u{85}.dlc"),
+        ] {
+            let mut v = dlc_failed();
+            v[name] = json!(value);
+            let e = check(v, NOW, UnknownTypes::Refuse).unwrap_err();
+            assert_eq!(e.field, name);
+            assert!(e.message.contains("control character U+00"), "{e:?}");
         }
         // Binary mode: a header that is no attribute name is refused by name too.
         let data = dlc_failed()["data"].to_string();
