@@ -217,7 +217,7 @@ impl Breakers {
         map.retain(|target, c| {
             c.state == CircuitState::Closed
                 || open.iter().any(|(t, _, _)| t == target)
-                || !c.shared_since.is_some_and(|since| since < read_at_ms)
+                || c.shared_since.is_none_or(|since| since >= read_at_ms)
         });
         for &(target, until_ms, opened) in open {
             let c = map.entry(target).or_default();
