@@ -105,6 +105,24 @@ async fn seed(pool: &sqlx::PgPool) {
          COMMIT;
          ANALYZE;"
     );
+    // The history tables' indexes (but those behind constraints) are built once the rows
+    // are in, as the migrations define them: several times quicker than row by row.
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT indexname::TEXT, indexdef FROM pg_indexes
+         WHERE schemaname = current_schema() AND tablename IN ('events', 'deliveries', 'attempts')
+           AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let drop: String = indexes
+        .iter()
+        .map(|(name, _)| format!("DROP INDEX {name};\n"))
+        .collect();
+    let build: String = indexes.iter().map(|(_, def)| format!("{def};\n")).collect();
+    let sql = sql
+        .replacen("BEGIN;", &format!("BEGIN;\n{drop}"), 1)
+        .replacen("COMMIT;", &format!("{build}COMMIT;"), 1);
     sqlx::raw_sql(&sql).execute(pool).await.unwrap();
 }
 
@@ -316,7 +334,7 @@ fn statements() -> Vec<Statement> {
         ),
     ]);
     for filter in filters() {
-        let (sql, args) = events::list_events_sql(1, 1, &filter, 50);
+        let (sql, args) = events::list_events_sql(1, 1, &filter, 50, true);
         let args = args
             .into_iter()
             .map(|a| match a {
@@ -409,11 +427,22 @@ fn scan(node: &Node) -> Option<(&str, Option<&str>)> {
     Some((table, index))
 }
 
+/// Whether node `i` is cut short by a `Limit` above it.
+fn limited(nodes: &[Node], i: usize) -> bool {
+    (0..i).any(|j| name(&nodes[j]) == "Limit" && below(nodes, j).len() > i - j - 1)
+}
+
 /// The lines of the plan that read a whole table of history, or, when `bounded`, that
 /// sort or hash everything of history that matches.
+///
+/// An index walked with no condition is a whole read unless a `Limit` stops it (the event
+/// list's newest-first walk, which stops at the page). A sort or hash is of everything
+/// that matches unless each read of history beneath it is stopped by a `Limit`, walks the
+/// queue's own index, or is a lookup by primary key for a row found otherwise.
 fn faults(plan: &[String], bounded: bool) -> Vec<String> {
     let nodes = nodes(plan);
     let history = |n: &Node| scan(n).is_some_and(|(table, _)| HISTORY.contains(&table));
+    let cond = |n: &Node| n.details.iter().any(|d| d.starts_with("Index Cond:"));
     let mut out = Vec::new();
     for (i, node) in nodes.iter().enumerate() {
         let text = node.text.as_str();
@@ -431,15 +460,26 @@ fn faults(plan: &[String], bounded: bool) -> Vec<String> {
         } else if let Some((table, Some(index))) = scan(node) {
             HISTORY.contains(&table)
                 && !QUEUE_INDEXES.contains(&index)
-                && !node.details.iter().any(|d| d.starts_with("Index Cond:"))
+                && !cond(node)
+                && !limited(&nodes, i)
         } else {
             false
         };
         let gathers = ["Sort", "Incremental Sort", "Hash", "HashAggregate"].contains(&name(node));
+        let start = i + 1;
         let unbounded = bounded
             && gathers
-            && below(&nodes, i).iter().any(history)
-            && !below(&nodes, i).iter().any(|n| name(n) == "Limit");
+            && below(&nodes, i).iter().enumerate().any(|(k, n)| {
+                let stopped = (start..start + k).any(|j| {
+                    name(&nodes[j]) == "Limit" && below(&nodes, j).len() > start + k - j - 1
+                });
+                let queue =
+                    scan(n).is_some_and(|(_, ix)| ix.is_some_and(|ix| QUEUE_INDEXES.contains(&ix)));
+                let by_key = scan(n)
+                    .is_some_and(|(_, ix)| ix.is_some_and(|ix| ix.ends_with("_pkey")))
+                    && cond(n);
+                history(n) && !stopped && !queue && !by_key
+            });
         if whole || unbounded {
             out.push(text.to_string());
         }
@@ -532,6 +572,13 @@ fn a_whole_read_of_history_is_caught_in_a_postgresql_plan() {
               Index Cond: (id = deliveries.event_id)",
     );
     assert!(faults(&plan, false).is_empty());
+    // A walk newest first that stops at the page.
+    let plan = lines(
+        "Limit  (cost=0.42..9.5 rows=50 width=8)
+  ->  Index Scan Backward using events_pkey on events e  (cost=0.42..16621.42 rows=300000 width=127)
+        Filter: (bus_id = 1)",
+    );
+    assert!(faults(&plan, true).is_empty());
     // The event list: a sort of everything that matches, and a sort of a page.
     let plan = lines(
         "Limit  (cost=1.0..1.1 rows=50 width=8)
