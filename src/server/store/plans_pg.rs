@@ -462,15 +462,12 @@ fn faults(plan: &[String], bounded: bool) -> Vec<String> {
         let text = node.text.as_str();
         let whole = if text.starts_with("Seq Scan") || text.starts_with("Parallel Seq Scan") {
             history(node)
-        } else if text.starts_with("Bitmap Index Scan on ") {
+        } else if let Some(rest) = text.strip_prefix("Bitmap Index Scan on ") {
             // The table is its Bitmap Heap Scan's; the index names it.
-            let index = text["Bitmap Index Scan on ".len()..]
-                .split_whitespace()
-                .next()
-                .unwrap_or("");
+            let index = rest.split_whitespace().next().unwrap_or("");
             HISTORY.iter().any(|t| index.starts_with(&format!("{t}_")))
                 && !QUEUE_INDEXES.contains(&index)
-                && !node.details.iter().any(|d| d.starts_with("Index Cond:"))
+                && !cond(node)
         } else if let Some((table, Some(index))) = scan(node) {
             HISTORY.contains(&table)
                 && !QUEUE_INDEXES.contains(&index)
