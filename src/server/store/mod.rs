@@ -67,6 +67,8 @@ pub mod workspaces;
 #[cfg(test)]
 mod plans;
 #[cfg(test)]
+mod plans_pg;
+#[cfg(test)]
 pub(crate) mod portable;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

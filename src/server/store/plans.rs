@@ -122,7 +122,7 @@ fn hot_path_statements() -> Vec<Statement> {
         ),
     ];
     for filter in filters() {
-        let (sql, args) = events::list_events_sql(1, 1, &filter, 50);
+        let (sql, args) = events::list_events_sql(1, 1, &filter, 50, false);
         out.push(Statement {
             name: format!("the event list, {filter:?}"),
             sql,
@@ -579,7 +579,8 @@ async fn every_combination_of_filters_lists_what_the_plain_query_does() {
                                 since: since.map(str::to_string),
                                 before,
                             };
-                            let (sql, args) = events::list_events_sql(1, bus, &filter, limit);
+                            let (sql, args) =
+                                events::list_events_sql(1, bus, &filter, limit, false);
                             let query = sqlx::query_as::<_, (i64,)>(&sql);
                             let listed: Vec<i64> = events::bind_all(query, &args)
                                 .fetch_all(&pool)
