@@ -2010,21 +2010,22 @@ const SEED_EVENTS_PG: &str =
      ON CONFLICT (bus_id, source, ce_id) DO NOTHING";
 /// [`seed_bench_history`]'s deliveries: one delivered, to target `$4` of rule `$3`, for each
 /// event of bus `$1` after id `$2`.
+macro_rules! seed_deliveries {
+    ($received_ms:literal) => {
+        concat!(
+            "INSERT INTO deliveries (account_id, bus_id, event_id, rule_id, target_id, kind,
+                                     webhook_id, status, attempts, next_attempt_at,
+                                     created_at, updated_at)
+             SELECT e.account_id, e.bus_id, e.id, $3, $4, $5, 'msg_seed_' || e.id,
+                    'delivered', 1, ",
+            $received_ms,
+            ", e.received_at, e.received_at
+             FROM events e WHERE e.id > $2 AND e.bus_id = $1"
+        )
+    };
+}
 const SEED_DELIVERIES_SQLITE: &str =
-    "INSERT INTO deliveries (account_id, bus_id, event_id, rule_id, target_id, kind,
-                             webhook_id, status, attempts, next_attempt_at,
-                             created_at, updated_at)
-     SELECT e.account_id, e.bus_id, e.id, $3, $4, $5, 'msg_seed_' || e.id,
-            'delivered', 1,
-            CAST((julianday(e.received_at) - 2440587.5) * 86400000 AS INTEGER),
-            e.received_at, e.received_at
-     FROM events e WHERE e.id > $2 AND e.bus_id = $1";
-const SEED_DELIVERIES_PG: &str =
-    "INSERT INTO deliveries (account_id, bus_id, event_id, rule_id, target_id, kind,
-                             webhook_id, status, attempts, next_attempt_at,
-                             created_at, updated_at)
-     SELECT e.account_id, e.bus_id, e.id, $3, $4, $5, 'msg_seed_' || e.id,
-            'delivered', 1,
-            CAST(extract(epoch FROM CAST(e.received_at AS TIMESTAMPTZ)) * 1000 AS BIGINT),
-            e.received_at, e.received_at
-     FROM events e WHERE e.id > $2 AND e.bus_id = $1";
+    seed_deliveries!("CAST((julianday(e.received_at) - 2440587.5) * 86400000 AS INTEGER)");
+const SEED_DELIVERIES_PG: &str = seed_deliveries!(
+    "CAST(extract(epoch FROM CAST(e.received_at AS TIMESTAMPTZ)) * 1000 AS BIGINT)"
+);

@@ -15,10 +15,6 @@ pub struct Pace {
     pub last_slot: i64,
 }
 
-/// Reads a key's row; on PostgreSQL the row stays locked until the transaction ends.
-const READ_SQLITE: &str = "SELECT sends, last_slot FROM paces WHERE key = $1";
-const READ_PG: &str = "SELECT sends, last_slot FROM paces WHERE key = $1 FOR UPDATE";
-
 /// Run `decide` over `key`'s pace at `now_ms`, the row locked against every other node,
 /// and store the pace it leaves. `decide` is plain computation: nothing waits on the
 /// network while the row is locked.
@@ -29,20 +25,18 @@ pub async fn with_pace<T>(
     decide: impl FnOnce(&mut Pace) -> T,
 ) -> Result<T, sqlx::Error> {
     let mut tx = begin_write(db).await?;
-    on_tx!(tx, c => sqlx::query(
+    // The upsert makes the row if it is new and locks it either way (on PostgreSQL until
+    // the transaction ends; on SQLite the write transaction holds the file).
+    let (sends, last_slot): (String, i64) = on_tx!(tx, c => sqlx::query_as(
         "INSERT INTO paces (key, sends, last_slot, touched_ms) VALUES ($1, '', $2, $3) \
-         ON CONFLICT (key) DO NOTHING",
+         ON CONFLICT (key) DO UPDATE SET touched_ms = excluded.touched_ms \
+         RETURNING sends, last_slot",
     )
     .bind(key)
     .bind(i64::MIN)
     .bind(now_ms)
-    .execute(c)
-    .await
-    .map(|_| ()))?;
-    let (sends, last_slot): (String, i64) = on_tx!(tx, c => sqlx::query_as(db.dialect(READ_SQLITE, READ_PG))
-            .bind(key)
-            .fetch_one(c)
-            .await)?;
+    .fetch_one(c)
+    .await)?;
     let mut pace = Pace {
         sends: sends
             .split(',')

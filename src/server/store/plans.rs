@@ -55,11 +55,17 @@ fn statement(name: &str, sql: &str, args: Vec<Arg>) -> Statement {
 
 /// Every combination of the event list's filters.
 fn filters() -> Vec<EventFilter> {
+    filters_with("2026-11-22T10:00:00.000Z", 1_000)
+}
+
+/// Every combination of the event list's filters, with `since` and `before` as the values
+/// of those two.
+pub(super) fn filters_with(since_value: &str, before_value: i64) -> Vec<EventFilter> {
     let mut out = Vec::new();
     for status in [None, Some("delivered"), Some("failed"), Some("pending")] {
         for event_type in [None, Some("dlc:Job:Failed")] {
-            for since in [None, Some("2026-11-22T10:00:00.000Z")] {
-                for before in [None, Some(1_000)] {
+            for since in [None, Some(since_value)] {
+                for before in [None, Some(before_value)] {
                     out.push(EventFilter {
                         event_type: event_type.map(str::to_string),
                         status: status.map(str::to_string),

@@ -139,22 +139,7 @@ fn texts(value: &str, n: usize) -> PgArg {
 /// Every combination of the event list's filters, with values that fall inside the seed:
 /// a type one event in a hundred has, the last twenty minutes, a page from the middle.
 fn filters() -> Vec<EventFilter> {
-    let mut out = Vec::new();
-    for status in [None, Some("delivered"), Some("failed"), Some("pending")] {
-        for event_type in [None, Some("dlc:Job:Failed")] {
-            for since in [None, Some("2026-01-01T08:00:00.000Z")] {
-                for before in [None, Some(EVENTS - 500)] {
-                    out.push(EventFilter {
-                        event_type: event_type.map(str::to_string),
-                        status: status.map(str::to_string),
-                        since: since.map(str::to_string),
-                        before,
-                    });
-                }
-            }
-        }
-    }
-    out
+    super::plans::filters_with("2026-01-01T08:00:00.000Z", EVENTS - 500)
 }
 
 /// PostgreSQL's hot-path statements, each with sample arguments: a batch of 100 where a
