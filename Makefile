@@ -31,11 +31,16 @@ run: build
 ## speed with a black hole, and 1,000,000 events of history; prints figures (about 3 min)
 ## (a benchmark, not a test; see src/bin/bench.rs)
 ## BACKEND=postgres runs it on a throwaway PostgreSQL cluster (history: SQLite only), and
-## NODES=2 with two herald processes on one database; both print CPU time per delivery
+## NODES=2 with two herald processes on one database; both print CPU time per delivery;
+## RUNS=fast runs the fast sink alone. The bench driver builds in target/bench: built beside
+## cargo-leptos' server (whose build sets other environment variables) it would rebuild the
+## Leptos crates, and they the next server build, every time.
 BACKEND ?= sqlite
 NODES ?= 1
+RUNS ?= all
 bench: build
-	$(if $(filter postgres,$(BACKEND)),scripts/with-postgres.sh) env BACKEND=$(BACKEND) NODES=$(NODES) \
+	$(if $(filter postgres,$(BACKEND)),scripts/with-postgres.sh) env BACKEND=$(BACKEND) NODES=$(NODES) RUNS=$(RUNS) \
+		CARGO_TARGET_DIR=target/bench \
 		cargo run --release --no-default-features --features ssr --bin herald-bench -- target/release/herald
 
 ## test: unit and integration tests (on SQLite, then those of PG_TESTS on PostgreSQL), then

@@ -25,6 +25,8 @@
 //!    ([`herald::server::store::events::seed_bench_history`]), then the server is started
 //!    again on it.
 //!
+//! `RUNS=fast` runs the first alone (for trying a change to the hot path).
+//!
 //! The last line is machine-readable: `mixed_p99_ms` is the 20 ms targets' p99 with the
 //! black hole; `resent_batch_ms` and `list_ms` are at 1,000,000 events.
 
@@ -1243,6 +1245,17 @@ async fn main() {
     }
     let fast = fast_sink_run(&bin, &client).await;
     print_fast_sink(&fast);
+    if std::env::var("RUNS").as_deref() == Ok("fast") {
+        println!(
+            "bench: deliveries_per_s={:.0} baseline_per_s={:.0} ratio={:.2} cpu_ms={:.3} db_cpu_ms={:.3}",
+            fast.herald_per_s,
+            fast.baseline_per_s,
+            fast.herald_per_s / fast.baseline_per_s,
+            fast.cpu_ms,
+            fast.db_cpu_ms,
+        );
+        return;
+    }
     let mixed = mixed_run(&bin, &client, true).await;
     let clean = mixed_run(&bin, &client, false).await;
     print_mixed_receivers(&mixed, &clean);

@@ -7,7 +7,7 @@
 //!   transaction (group commit of results; the waits are never batched).
 //! - **Fair and isolated.** Deliveries wait in the fair queue ([`super::queue`]) and are
 //!   claimed from the database ([`events::claim_due`]) round-robin across accounts and
-//!   targets. A target has at most `--max-in-flight-per-target` attempts running (a chat
+//!   targets, by a claimer task of its own: the dispatcher never waits for the database. A target has at most `--max-in-flight-per-target` attempts running (a chat
 //!   robot one: what waits for it goes out as one digest, paced below its provider's
 //!   limit), so a slow receiver holds a handful of slots, never all of them; deliveries that
 //!   wait in memory too long go back to the database without a lease. A target that keeps
@@ -55,7 +55,7 @@ use serde_json::Value;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
-/// How often the dispatcher looks in the database for due retries while busy.
+/// How often the claimer looks in the database for due retries, at least.
 const POLL: Duration = Duration::from_millis(250);
 /// A delivery that waited this long in memory (its target cannot keep up) goes back to
 /// the database, where it waits without a lease; at most a quarter of the lease.
@@ -122,6 +122,9 @@ enum Note {
 /// The running engine; [`Engine::stop`] lets it finish what it holds.
 pub struct Engine {
     stop: watch::Sender<bool>,
+    /// Stops the claimer first, so nothing it claims arrives after the dispatcher closed.
+    stop_claims: watch::Sender<bool>,
+    claimer: tokio::task::JoinHandle<()>,
     dispatcher: tokio::task::JoinHandle<()>,
     recorder: tokio::task::JoinHandle<()>,
     /// PostgreSQL: the tasks that follow the other nodes (deliveries they store for
@@ -130,10 +133,10 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Start the dispatcher and the recorder. On SQLite, after releasing the claims a
-    /// previous process left behind (one process owns the file); on PostgreSQL the leases
-    /// may be other running nodes', so a killed node's run out and are claimed then, a
-    /// listener wakes the dispatcher when another node stores work for anyone, and the
+    /// Start the claimer, the dispatcher and the recorder. On SQLite, after releasing the
+    /// claims a previous process left behind (one process owns the file); on PostgreSQL the
+    /// leases may be other running nodes', so a killed node's run out and are claimed then,
+    /// a listener wakes the claimer when another node stores work for anyone, and the
     /// circuits other nodes open and close are followed.
     pub async fn start(ctx: Ctx) -> Engine {
         match events::release_leases(&ctx.pool).await {
@@ -149,6 +152,8 @@ impl Engine {
         let (notes, inbox) = mpsc::channel(8192);
         let recorder = tokio::spawn(recorder(ctx.clone(), inbox));
         let dispatcher = tokio::spawn(dispatcher(ctx.clone(), notes, rx));
+        let (stop_claims, claims_rx) = watch::channel(false);
+        let claimer = tokio::spawn(claimer(ctx.clone(), claims_rx));
         ctx.wake.open(ctx.config.lease_ms);
         let followers = if ctx.pool.is_postgres() {
             vec![
@@ -160,6 +165,8 @@ impl Engine {
         };
         Engine {
             stop,
+            stop_claims,
+            claimer,
             dispatcher,
             recorder,
             followers,
@@ -171,6 +178,10 @@ impl Engine {
     pub async fn stop(self) {
         for follower in &self.followers {
             follower.abort();
+        }
+        let _ = self.stop_claims.send(true);
+        if let Err(e) = self.claimer.await {
+            tracing::error!(error = %e, "the delivery claimer ended badly");
         }
         let _ = self.stop.send(true);
         if let Err(e) = self.dispatcher.await {
@@ -185,7 +196,7 @@ impl Engine {
 /// How long the listener waits before listening again after its connection failed.
 const RELISTEN: Duration = Duration::from_secs(1);
 
-/// PostgreSQL: poke the dispatcher each time any node stores deliveries that nobody holds
+/// PostgreSQL: poke the claimer each time any node stores deliveries that nobody holds
 /// (ingest on a node whose memory queue is full, or that runs no engine), until the pool
 /// closes. Without it the other nodes' workers would find them at their next poll
 /// ([`POLL`]), which stays the fallback when the listener's connection is down.
@@ -262,12 +273,7 @@ struct Grant {
 async fn dispatcher(ctx: Arc<Ctx>, notes: mpsc::Sender<Note>, mut stop: watch::Receiver<bool>) {
     let mut flight = Flight::default();
     let mut running: JoinSet<Option<i64>> = JoinSet::new();
-    let mut looked = Instant::now() - POLL;
     let mut spilled = Instant::now();
-    // More was due in the database than the last claim took.
-    let mut more = true;
-    // Where the database claim's round-robin over accounts starts.
-    let mut turn: usize = 0;
     let cap = ctx.config.max_in_flight_per_target.max(1);
     loop {
         if *stop.borrow() {
@@ -285,57 +291,13 @@ async fn dispatcher(ctx: Arc<Ctx>, notes: mpsc::Sender<Note>, mut stop: watch::R
             spill(&ctx).await;
         }
         let now = now_ms();
-        let mut room = ctx.config.max_in_flight.saturating_sub(flight.total);
+        let room = ctx.config.max_in_flight.saturating_sub(flight.total);
         let mut grants: HashMap<i64, Grant> = HashMap::new();
         let mut taken = Vec::new();
         if room > 0 {
             taken = ctx.wake.take(room, |first, waiting| {
                 quota(&ctx, &flight, &mut grants, cap, first, waiting, now)
             });
-            room -= taken.len().min(room);
-        }
-        // The database: due retries and whatever did not fit in memory. At most every POLL
-        // unless someone asked, or the last claim left more behind.
-        // A claim fills the memory queue, not just the free slots: a fast target with a
-        // backlog in the database drains at its own speed, not a claim's. A target with a
-        // claim's worth waiting in memory already is left out.
-        let claim_room = CLAIM_CHUNK.min(CAPACITY.saturating_sub(ctx.wake.queued()));
-        if room > 0 && claim_room > 0 && (ctx.wake.take_look() || more || looked.elapsed() >= POLL)
-        {
-            looked = Instant::now();
-            let busy: Vec<i64> = ctx
-                .wake
-                .waiting_by_target()
-                .into_iter()
-                .filter(|(_, n)| *n >= CLAIM_CHUNK)
-                .map(|(t, _)| t)
-                .collect();
-            let limits = ClaimLimits {
-                total: claim_room,
-                per_target: cap,
-                per_robot: ROBOT_TAKE,
-                busy: &busy,
-                turn,
-            };
-            turn = turn.wrapping_add(1);
-            match events::claim_due(&ctx.pool, now, ctx.config.lease_ms, &limits).await {
-                Ok(claimed) => {
-                    more = claimed.len() >= claim_room / 2;
-                    if !claimed.is_empty() {
-                        ctx.wake.push(claimed, now);
-                        taken.extend(ctx.wake.take(room, |first, waiting| {
-                            quota(&ctx, &flight, &mut grants, cap, first, waiting, now)
-                        }));
-                    }
-                }
-                Err(e) => {
-                    more = false;
-                    if ctx.pool.is_closed() {
-                        break;
-                    }
-                    tracing::warn!(error = %e, "claiming deliveries");
-                }
-            }
         }
         if !taken.is_empty() {
             start(&ctx, &notes, &mut flight, &mut running, &grants, taken, now).await;
@@ -362,6 +324,92 @@ async fn dispatcher(ctx: Arc<Ctx>, notes: mpsc::Sender<Note>, mut stop: watch::R
     if let Err(e) = events::release(&ctx.pool, &left).await {
         // Their leases run out by themselves (and start-up releases them on SQLite).
         tracing::warn!(error = %e, deliveries = left.len(), "releasing queued deliveries");
+    }
+}
+
+/// How often the claimer looks again at a target it left out of a claim (it had a claim's
+/// worth waiting in memory), to claim more for it before its queue runs dry.
+const REFILL_CHECK: Duration = Duration::from_millis(10);
+
+/// Claim due deliveries from the database into the memory queue: due retries, whatever
+/// did not fit in memory at ingest, what other nodes stored for anyone. A task of its own,
+/// so the dispatcher never waits for the database and keeps starting attempts while a
+/// claim runs. It claims when asked ([`Wake::now`]), at least every [`POLL`], again at
+/// once while claims come back full, and when a target it left out because enough of its
+/// deliveries waited in memory has used up half of those (so a fast target with a backlog
+/// in the database is never idle between claims).
+async fn claimer(ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>) {
+    let mut looked = Instant::now() - POLL;
+    // More was due in the database than the last claim took.
+    let mut more = true;
+    // Targets the last claim left out: they had a claim's worth waiting in memory.
+    let mut left_out: Vec<i64> = Vec::new();
+    // Where the round-robin over accounts starts.
+    let mut turn: usize = 0;
+    let cap = ctx.config.max_in_flight_per_target.max(1);
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let asked = ctx.wake.claim_asked();
+        tokio::pin!(asked);
+        asked.as_mut().enable();
+        let waiting = ctx.wake.waiting_by_target();
+        let running_low = !left_out.is_empty()
+            && left_out.iter().any(|t| {
+                let n = waiting.iter().find(|(w, _)| w == t).map_or(0, |(_, n)| *n);
+                n < CLAIM_CHUNK / 2
+            });
+        let claim_room = CLAIM_CHUNK.min(CAPACITY.saturating_sub(ctx.wake.queued()));
+        if claim_room > 0
+            && (ctx.wake.take_look() || more || running_low || looked.elapsed() >= POLL)
+        {
+            looked = Instant::now();
+            let busy: Vec<i64> = waiting
+                .into_iter()
+                .filter(|(_, n)| *n >= CLAIM_CHUNK)
+                .map(|(t, _)| t)
+                .collect();
+            let limits = ClaimLimits {
+                total: claim_room,
+                per_target: cap,
+                per_robot: ROBOT_TAKE,
+                busy: &busy,
+                turn,
+            };
+            turn = turn.wrapping_add(1);
+            let now = now_ms();
+            match events::claim_due(&ctx.pool, now, ctx.config.lease_ms, &limits).await {
+                Ok(claimed) => {
+                    more = claimed.len() >= claim_room / 2;
+                    if !claimed.is_empty() {
+                        ctx.wake.push(claimed, now);
+                    }
+                }
+                Err(e) => {
+                    more = false;
+                    if ctx.pool.is_closed() {
+                        break;
+                    }
+                    tracing::warn!(error = %e, "claiming deliveries");
+                }
+            }
+            left_out = busy;
+            if more {
+                continue;
+            }
+        }
+        // A target waits to be refilled, or the queue was too full to claim what is due.
+        let refill = if left_out.is_empty() && !more {
+            POLL
+        } else {
+            REFILL_CHECK
+        };
+        tokio::select! {
+            _ = &mut asked => {}
+            _ = tokio::time::sleep(refill) => {}
+            _ = stop.changed() => {}
+        }
     }
 }
 

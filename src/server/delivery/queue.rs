@@ -23,7 +23,10 @@ pub const CAPACITY: usize = 4096;
 
 #[derive(Default)]
 struct Inner {
+    /// Wakes the dispatcher: deliveries arrived in memory.
     notify: Notify,
+    /// Wakes the claimer: look in the database.
+    claim: Notify,
     /// On while the engine runs: without it nothing may be leased to this process.
     open: AtomicBool,
     /// Someone asked the engine to look in the database now (a redelivery, a test event).
@@ -174,7 +177,7 @@ impl Wake {
     /// look there.
     pub fn now(&self) {
         self.0.look.store(true, Ordering::Release);
-        self.0.notify.notify_one();
+        self.0.claim.notify_one();
     }
 
     /// Room for `n` deliveries, or `None` when the engine is not running or the queue is
@@ -203,12 +206,16 @@ impl Wake {
         slots.fair.take(max, &mut quota)
     }
 
-    /// Deliveries claimed from the database, to wait with the others for their turn.
+    /// Deliveries claimed from the database, to wait with the others for their turn; the
+    /// dispatcher is woken.
     pub(super) fn push(&self, deliveries: Vec<Due>, now_ms: i64) {
-        let mut slots = self.0.slots.lock().expect("queue lock");
-        for due in deliveries {
-            slots.fair.push(due, now_ms);
+        {
+            let mut slots = self.0.slots.lock().expect("queue lock");
+            for due in deliveries {
+                slots.fair.push(due, now_ms);
+            }
         }
+        self.0.notify.notify_one();
     }
 
     /// Deliveries that waited in memory since before `cutoff_ms` (their target cannot keep
@@ -258,9 +265,15 @@ impl Wake {
         self.0.slots.lock().expect("queue lock").fair.drain()
     }
 
-    /// A future that completes at the next wake-up; register it before looking for work.
+    /// A future that completes when deliveries arrive in memory; the dispatcher registers
+    /// it before looking for work.
     pub(super) fn notified(&self) -> tokio::sync::futures::Notified<'_> {
         self.0.notify.notified()
+    }
+
+    /// A future that completes when someone asks for a look in the database ([`Wake::now`]).
+    pub(super) fn claim_asked(&self) -> tokio::sync::futures::Notified<'_> {
+        self.0.claim.notified()
     }
 }
 

@@ -1034,8 +1034,8 @@ where
 /// `disable_after_ms`, or whose endpoint answered 410 Gone, is disabled; the ids of targets
 /// disabled now are returned. Then the deliveries of the targets in `wake` that wait
 /// because their circuit was open are due at once (it closed). SQLite takes the whole
-/// batch as one command ([`record_sqlite`]); PostgreSQL, which refuses several statements
-/// in one prepared command, takes the same statements one by one ([`record_pg`]).
+/// batch as one command ([`record_sqlite`]); PostgreSQL usually as one statement
+/// ([`record_pg`]).
 pub async fn record(
     db: &Db,
     records: &[AttemptRecord],
@@ -1063,12 +1063,18 @@ pub async fn record(
         now_text: super::now_text(),
         cut: now_ms - disable_after_ms,
     };
-    let mut tx = super::begin_write(db).await?;
-    let written = match &mut tx.tx {
-        super::Tx::Sqlite(t) => record_sqlite(t, &batch).await?,
-        super::Tx::Postgres(t) => record_pg(t, &batch).await?,
+    let written = match db {
+        Db::Sqlite(_) => {
+            let mut tx = super::begin_write(db).await?;
+            let written = match &mut tx.tx {
+                super::Tx::Sqlite(t) => record_sqlite(t, &batch).await?,
+                super::Tx::Postgres(_) => unreachable!("a SQLite pool's transaction"),
+            };
+            tx.commit().await?;
+            written
+        }
+        Db::Postgres(pool) => record_pg(db, pool, &batch).await?,
     };
-    tx.commit().await?;
     for r in &batch.attempted {
         if !written.held.contains(&r.delivery_id) {
             tracing::warn!(
@@ -1298,26 +1304,29 @@ const RECORD_SQLITE: &str =
        AND deliveries.last_reason = $1 ->> '$.circuit_open'
        AND deliveries.next_attempt_at > $1 ->> '$.now'";
 
-/// PostgreSQL: [`RECORD_SQLITE`]'s statements one by one, in the caller's transaction,
-/// their data as arrays (`UNNEST`). The held deliveries are locked first, so another node
-/// cannot claim one whose lease runs out halfway through.
+/// PostgreSQL, which refuses several statements in one prepared command. Usually (every
+/// attempt delivered, nothing deferred, no circuit closed) the whole batch is one statement
+/// ([`SETTLE_PG`]: the deliveries still held settle, their attempts are written, their
+/// targets are healthy again), committed on its own: one round trip. Otherwise the other
+/// statements follow it in one transaction, each only for the deliveries it settled.
 async fn record_pg(
-    conn: &mut sqlx::PgConnection,
+    db: &Db,
+    pool: &sqlx::PgPool,
     batch: &Batch<'_>,
 ) -> Result<Written, sqlx::Error> {
-    let mut ids: Vec<i64> = Vec::new();
-    let mut leases: Vec<i64> = Vec::new();
-    for r in batch.deferred.iter().chain(&batch.attempted) {
-        ids.push(r.delivery_id);
-        leases.push(r.lease_until);
+    let failed: Vec<&Health<'_>> = batch.health.iter().filter(|h| !h.delivered()).collect();
+    if batch.deferred.is_empty() && batch.wake.is_empty() && failed.is_empty() {
+        let _turn = super::turn(db, "record").await;
+        let held = settle_pg(pool, batch).await?;
+        return Ok(Written {
+            held,
+            disabled: Vec::new(),
+        });
     }
-    if !ids.is_empty() {
-        sqlx::query(LOCK_HELD_PG)
-            .bind(&ids)
-            .bind(&leases)
-            .execute(&mut *conn)
-            .await?;
-    }
+    let mut tx = super::begin_write(db).await?;
+    let super::Tx::Postgres(conn) = &mut tx.tx else {
+        unreachable!("a PostgreSQL pool's transaction")
+    };
     if !batch.deferred.is_empty() {
         let col = |f: fn(&AttemptRecord) -> i64| -> Vec<i64> {
             batch.deferred.iter().map(|r| f(r)).collect()
@@ -1326,154 +1335,156 @@ async fn record_pg(
             .bind(col(|r| r.delivery_id))
             .bind(col(|r| r.next_attempt_at))
             .bind(col(|r| r.lease_until))
-            .execute(&mut *conn)
+            .execute(&mut **conn)
             .await?;
     }
-    let a = &batch.attempted;
-    if !a.is_empty() {
-        sqlx::query(ATTEMPTS_PG)
-            .bind(a.iter().map(|r| r.delivery_id).collect::<Vec<i64>>())
-            .bind(a.iter().map(|r| r.lease_until).collect::<Vec<i64>>())
-            .bind(
-                a.iter()
-                    .map(|r| r.started_at.as_str())
-                    .collect::<Vec<&str>>(),
-            )
-            .bind(a.iter().map(|r| r.latency_ms).collect::<Vec<i64>>())
-            .bind(a.iter().map(|r| r.request.as_str()).collect::<Vec<&str>>())
-            .bind(
-                a.iter()
-                    .map(|r| r.response_status)
-                    .collect::<Vec<Option<i64>>>(),
-            )
-            .bind(
-                a.iter()
-                    .map(|r| r.response_body.as_deref())
-                    .collect::<Vec<Option<&str>>>(),
-            )
-            .bind(a.iter().map(|r| r.reason.as_str()).collect::<Vec<&str>>())
-            .bind(a.iter().map(|r| r.detail.as_str()).collect::<Vec<&str>>())
-            .execute(&mut *conn)
-            .await?;
-    }
-    let h = &batch.health;
+    let held = settle_pg(&mut **conn, batch).await?;
+    // Targets whose last attempt of the batch failed, where that attempt counted.
+    let failed: Vec<&Health<'_>> = failed
+        .into_iter()
+        .filter(|h| held.contains(&h.last.delivery_id))
+        .collect();
     let mut disabled = Vec::new();
-    if !h.is_empty() {
-        let targets: Vec<i64> = h.iter().map(|h| h.target).collect();
-        let deliveries: Vec<i64> = h.iter().map(|h| h.last.delivery_id).collect();
-        let held: Vec<i64> = h.iter().map(|h| h.last.lease_until).collect();
-        let delivered: Vec<bool> = h.iter().map(Health::delivered).collect();
-        sqlx::query(HEALTHY_PG)
-            .bind(&targets)
-            .bind(&deliveries)
-            .bind(&held)
-            .bind(&delivered)
-            .execute(&mut *conn)
-            .await?;
+    if !failed.is_empty() {
+        let targets: Vec<i64> = failed.iter().map(|h| h.target).collect();
         sqlx::query(FAILING_PG)
             .bind(&targets)
-            .bind(&deliveries)
-            .bind(&held)
-            .bind(&delivered)
             .bind(batch.now_ms)
-            .execute(&mut *conn)
+            .execute(&mut **conn)
             .await?;
         disabled = sqlx::query_scalar(DISABLE_PG)
             .bind(&targets)
-            .bind(&deliveries)
-            .bind(&held)
-            .bind(&delivered)
-            .bind(h.iter().map(|h| h.reason.as_str()).collect::<Vec<&str>>())
-            .bind(h.iter().map(|h| h.gone).collect::<Vec<bool>>())
+            .bind(
+                failed
+                    .iter()
+                    .map(|h| h.reason.as_str())
+                    .collect::<Vec<&str>>(),
+            )
+            .bind(failed.iter().map(|h| h.gone).collect::<Vec<bool>>())
             .bind(batch.cut)
             .bind(&batch.now_text)
-            .fetch_all(&mut *conn)
+            .fetch_all(&mut **conn)
             .await?;
-    }
-    let mut written = Written {
-        held: Default::default(),
-        disabled,
-    };
-    if !a.is_empty() {
-        let settled: Vec<i64> = sqlx::query_scalar(SETTLE_PG)
-            .bind(a.iter().map(|r| r.delivery_id).collect::<Vec<i64>>())
-            .bind(a.iter().map(|r| r.status.as_str()).collect::<Vec<&str>>())
-            .bind(a.iter().map(|r| r.next_attempt_at).collect::<Vec<i64>>())
-            .bind(a.iter().map(|r| r.reason.as_str()).collect::<Vec<&str>>())
-            .bind(a.iter().map(|r| r.detail.as_str()).collect::<Vec<&str>>())
-            .bind(a.iter().map(|r| r.lease_until).collect::<Vec<i64>>())
-            .bind(
-                a.iter()
-                    .map(|r| r.reached.as_deref())
-                    .collect::<Vec<Option<&str>>>(),
-            )
-            .bind(&batch.now_text)
-            .fetch_all(&mut *conn)
-            .await?;
-        written.held.extend(settled);
     }
     if !batch.wake.is_empty() {
         sqlx::query(WAKE_PG)
             .bind(batch.now_ms)
             .bind(batch.wake)
             .bind(CIRCUIT_OPEN)
-            .execute(&mut *conn)
+            .execute(&mut **conn)
             .await?;
     }
-    Ok(written)
+    tx.commit().await?;
+    Ok(Written { held, disabled })
 }
 
-/// [`record_pg`]'s statements, in the order they run; `j` is a row of the batch.
-pub(super) const LOCK_HELD_PG: &str = "SELECT d.id FROM deliveries d
-     JOIN UNNEST($1::BIGINT[], $2::BIGINT[]) AS j(id, lease)
-       ON d.id = j.id AND d.lease_until = j.lease
-     ORDER BY d.id FOR UPDATE OF d";
+/// Run [`SETTLE_PG`] for the batch's attempts; the deliveries it settled (still held).
+async fn settle_pg<'c, E>(
+    conn: E,
+    batch: &Batch<'_>,
+) -> Result<std::collections::HashSet<i64>, sqlx::Error>
+where
+    E: sqlx::PgExecutor<'c>,
+{
+    let a = &batch.attempted;
+    if a.is_empty() {
+        return Ok(Default::default());
+    }
+    let healthy: Vec<&Health<'_>> = batch.health.iter().filter(|h| h.delivered()).collect();
+    let settled: Vec<i64> = sqlx::query_scalar(SETTLE_PG)
+        .bind(a.iter().map(|r| r.delivery_id).collect::<Vec<i64>>())
+        .bind(a.iter().map(|r| r.status.as_str()).collect::<Vec<&str>>())
+        .bind(a.iter().map(|r| r.next_attempt_at).collect::<Vec<i64>>())
+        .bind(a.iter().map(|r| r.reason.as_str()).collect::<Vec<&str>>())
+        .bind(a.iter().map(|r| r.detail.as_str()).collect::<Vec<&str>>())
+        .bind(a.iter().map(|r| r.lease_until).collect::<Vec<i64>>())
+        .bind(
+            a.iter()
+                .map(|r| r.reached.as_deref())
+                .collect::<Vec<Option<&str>>>(),
+        )
+        .bind(
+            a.iter()
+                .map(|r| r.started_at.as_str())
+                .collect::<Vec<&str>>(),
+        )
+        .bind(a.iter().map(|r| r.latency_ms).collect::<Vec<i64>>())
+        .bind(a.iter().map(|r| r.request.as_str()).collect::<Vec<&str>>())
+        .bind(
+            a.iter()
+                .map(|r| r.response_status)
+                .collect::<Vec<Option<i64>>>(),
+        )
+        .bind(
+            a.iter()
+                .map(|r| r.response_body.as_deref())
+                .collect::<Vec<Option<&str>>>(),
+        )
+        .bind(&batch.now_text)
+        .bind(healthy.iter().map(|h| h.target).collect::<Vec<i64>>())
+        .bind(
+            healthy
+                .iter()
+                .map(|h| h.last.delivery_id)
+                .collect::<Vec<i64>>(),
+        )
+        .fetch_all(conn)
+        .await?;
+    Ok(settled.into_iter().collect())
+}
+
+/// [`record_pg`]'s statements. `j` is a row of the batch.
+///
+/// The settling: each delivery still held (pending, its lease as claimed) takes its new
+/// state, and only those get their attempt written (from the rows the update returned, so
+/// an attempt is never written for a delivery another node has claimed meanwhile) and
+/// their target's failing streak ended (`$14` targets whose last attempt, `$15`, was
+/// delivered). The update's row locks keep another node from claiming a delivery halfway
+/// through. Returns the settled deliveries.
+pub(super) const SETTLE_PG: &str = "WITH j AS (
+         SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[],
+                              $6::BIGINT[], $7::TEXT[], $8::TEXT[], $9::BIGINT[], $10::TEXT[],
+                              $11::BIGINT[], $12::TEXT[])
+             WITH ORDINALITY AS j(id, status, next, reason, detail, lease, reached,
+                                  started_at, latency_ms, request, response_status,
+                                  response_body, n)
+     ), settled AS (
+         UPDATE deliveries d SET status = j.status, attempts = d.attempts + 1,
+             next_attempt_at = j.next, lease_until = NULL,
+             last_reason = j.reason, last_detail = j.detail,
+             reached = COALESCE(j.reached, d.reached), updated_at = $13
+         FROM j
+         WHERE d.id = j.id AND d.status = 'pending' AND d.lease_until = j.lease
+         RETURNING d.id
+     ), tried AS (
+         INSERT INTO attempts (delivery_id, number, started_at, latency_ms,
+                               request, response_status, response_body, reason, detail)
+         SELECT j.id, (SELECT COUNT(*) + 1 FROM attempts a WHERE a.delivery_id = j.id),
+                j.started_at, j.latency_ms, j.request, j.response_status, j.response_body,
+                j.reason, j.detail
+         FROM j JOIN settled s ON s.id = j.id
+         ORDER BY j.n
+     ), healed AS (
+         UPDATE targets t SET failing_since = NULL
+         FROM UNNEST($14::BIGINT[], $15::BIGINT[]) AS h(target, delivery)
+         JOIN settled s ON s.id = h.delivery
+         WHERE t.id = h.target AND t.failing_since IS NOT NULL
+     )
+     SELECT id FROM settled";
 pub(super) const DEFER_PG: &str =
     "UPDATE deliveries d SET next_attempt_at = j.next, lease_until = NULL
      FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[]) AS j(id, next, lease)
      WHERE d.id = j.id AND d.lease_until = j.lease";
-pub(super) const ATTEMPTS_PG: &str =
-    "INSERT INTO attempts (delivery_id, number, started_at, latency_ms,
-                           request, response_status, response_body, reason, detail)
-     SELECT d.id, (SELECT COUNT(*) + 1 FROM attempts a WHERE a.delivery_id = d.id),
-            j.started_at, j.latency_ms, j.request, j.response_status, j.response_body,
-            j.reason, j.detail
-     FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::BIGINT[], $5::TEXT[],
-                 $6::BIGINT[], $7::TEXT[], $8::TEXT[], $9::TEXT[])
-          WITH ORDINALITY AS j(id, lease, started_at, latency_ms, request, response_status,
-                               response_body, reason, detail, n)
-     JOIN deliveries d ON d.id = j.id AND d.status = 'pending' AND d.lease_until = j.lease
-     ORDER BY j.n";
-pub(super) const HEALTHY_PG: &str = "UPDATE targets t SET failing_since = NULL
-     FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BOOLEAN[])
-          AS j(target, delivery, lease, delivered)
-     WHERE t.id = j.target AND j.delivered AND t.failing_since IS NOT NULL
-       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.delivery
-                   AND d.status = 'pending' AND d.lease_until = j.lease)";
-pub(super) const FAILING_PG: &str = "UPDATE targets t SET failing_since = $5
-     FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BOOLEAN[])
-          AS j(target, delivery, lease, delivered)
-     WHERE t.id = j.target AND NOT j.delivered AND t.failing_since IS NULL
-       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.delivery
-                   AND d.status = 'pending' AND d.lease_until = j.lease)";
+/// Targets `$1` (whose last attempt of the batch failed, and was settled) are failing since
+/// now (`$2`) unless they already were.
+pub(super) const FAILING_PG: &str = "UPDATE targets SET failing_since = $2
+     WHERE id = ANY($1) AND failing_since IS NULL";
+/// Of those, disable each failing since before `$4`, or whose endpoint is gone.
 pub(super) const DISABLE_PG: &str =
-    "UPDATE targets t SET disabled_at = $8, disabled_reason = j.reason
-     FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BOOLEAN[], $5::TEXT[],
-                 $6::BOOLEAN[]) AS j(target, delivery, lease, delivered, reason, gone)
-     WHERE t.id = j.target AND NOT j.delivered AND t.disabled_at IS NULL
-       AND (t.failing_since <= $7 OR j.gone)
-       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = j.delivery
-                   AND d.status = 'pending' AND d.lease_until = j.lease)
+    "UPDATE targets t SET disabled_at = $5, disabled_reason = j.reason
+     FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::BOOLEAN[]) AS j(target, reason, gone)
+     WHERE t.id = j.target AND t.disabled_at IS NULL AND (t.failing_since <= $4 OR j.gone)
      RETURNING t.id";
-pub(super) const SETTLE_PG: &str =
-    "UPDATE deliveries d SET status = j.status, attempts = d.attempts + 1,
-         next_attempt_at = j.next, lease_until = NULL,
-         last_reason = j.reason, last_detail = j.detail,
-         reached = COALESCE(j.reached, d.reached), updated_at = $8
-     FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[],
-                 $7::TEXT[]) AS j(id, status, next, reason, detail, lease, reached)
-     WHERE d.id = j.id AND d.status = 'pending' AND d.lease_until = j.lease
-     RETURNING d.id";
 pub(super) const WAKE_PG: &str = "UPDATE deliveries SET next_attempt_at = $1
      WHERE target_id = ANY($2) AND status = 'pending' AND last_reason = $3
        AND next_attempt_at > $1";

@@ -222,11 +222,6 @@ fn statements() -> Vec<Statement> {
             vec![ints(pending, N)],
         ),
         statement(
-            "record: lock the held",
-            events::LOCK_HELD_PG,
-            vec![ints(pending, N), leases()],
-        ),
-        statement(
             "record: defer",
             events::DEFER_PG,
             vec![
@@ -235,45 +230,10 @@ fn statements() -> Vec<Statement> {
                 leases(),
             ],
         ),
-        statement(
-            "record: the attempts",
-            events::ATTEMPTS_PG,
-            vec![
-                ints(pending, N),
-                leases(),
-                texts("2026-01-01T08:20:00.000Z", n),
-                PgArg::Ints(vec![25; n]),
-                texts("{}", n),
-                PgArg::Ints(vec![200; n]),
-                texts("", n),
-                texts("delivered", n),
-                texts("", n),
-            ],
-        ),
     ];
-    let health = || {
-        vec![
-            PgArg::Ints(vec![1]),
-            PgArg::Ints(vec![pending]),
-            PgArg::Ints(vec![NOW + 30_000]),
-            Bools(vec![false]),
-        ]
-    };
-    let mut failing = health();
-    failing.push(Int(NOW));
-    let mut disable = health();
-    disable.extend([
-        texts("failing without a break", 1),
-        Bools(vec![false]),
-        Int(NOW - 86_400_000),
-        now_text(),
-    ]);
     out.extend([
-        statement("record: healthy targets", events::HEALTHY_PG, health()),
-        statement("record: failing targets", events::FAILING_PG, failing),
-        statement("record: disable targets", events::DISABLE_PG, disable),
         statement(
-            "record: settle",
+            "record: settle, the attempts, healthy targets",
             events::SETTLE_PG,
             vec![
                 ints(pending, N),
@@ -283,6 +243,29 @@ fn statements() -> Vec<Statement> {
                 texts("", n),
                 leases(),
                 texts("[]", n),
+                texts("2026-01-01T08:20:00.000Z", n),
+                PgArg::Ints(vec![25; n]),
+                texts("{}", n),
+                PgArg::Ints(vec![200; n]),
+                texts("", n),
+                now_text(),
+                PgArg::Ints(vec![1]),
+                PgArg::Ints(vec![pending]),
+            ],
+        ),
+        statement(
+            "record: failing targets",
+            events::FAILING_PG,
+            vec![PgArg::Ints(vec![1]), Int(NOW)],
+        ),
+        statement(
+            "record: disable targets",
+            events::DISABLE_PG,
+            vec![
+                PgArg::Ints(vec![1]),
+                texts("failing without a break", 1),
+                Bools(vec![false]),
+                Int(NOW - 86_400_000),
                 now_text(),
             ],
         ),
