@@ -203,6 +203,16 @@ async fn metric(base: &str, prefix: &str) -> f64 {
         .sum()
 }
 
+/// Wait until `node`'s `/metrics` lines starting with `prefix` add up to at least 1, or
+/// fail after `limit` saying `what` did not happen.
+async fn wait_metric(node: &Process, prefix: &str, limit: Duration, what: &str) {
+    let deadline = Instant::now() + limit;
+    while metric(&node.base, prefix).await < 1.0 {
+        assert!(Instant::now() < deadline, "{what}\n{}", node.log_tail());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Wait until the sink has every event of `expected`, or fail after `limit`.
 async fn wait_for_all(sink: &Sink, expected: usize, limit: Duration, nodes: &[&Process]) {
     let deadline = Instant::now() + limit;
@@ -436,26 +446,16 @@ async fn a_circuit_one_node_opens_is_open_on_the_other_and_closes_on_both() {
     let client = reqwest::Client::new();
     put(&client, &a.base, &token, &batch(0, 3)).await;
     let open = "herald_circuits_open{state=\"open\"}";
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while metric(&a.base, open).await < 1.0 {
-        assert!(
-            Instant::now() < deadline,
-            "the circuit did not open\n{}",
-            a.log_tail()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_metric(&a, open, Duration::from_secs(5), "the circuit did not open").await;
     // A node started now has tried nothing itself, and holds the circuit open too.
     let b = node_with(&url, dir.path(), "b", 30, &breaker).await;
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while metric(&b.base, open).await < 1.0 {
-        assert!(
-            Instant::now() < deadline,
-            "the other node does not hold the circuit open\n{}",
-            b.log_tail()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_metric(
+        &b,
+        open,
+        Duration::from_secs(3),
+        "the other node does not hold the circuit open",
+    )
+    .await;
     // The receiver comes up: the probe after the open period closes the circuit on both
     // nodes, and every event arrives.
     let sink = Sink::default();

@@ -521,31 +521,40 @@ async fn start(
     }
     for (target, group) in robots {
         let probe = grants.get(&target).is_some_and(|g| g.admit == Admit::Probe);
-        // Paced by the robot's URL: targets of several rules may share one robot.
-        let url = open_config(ctx, &group[0])
-            .ok()
-            .and_then(|c| c.url().map(str::to_string));
-        let kind = TargetKind::parse(&group[0].kind).unwrap_or(TargetKind::DingTalk);
-        if let Some(url) = &url {
-            if let Err(when) = ctx.pacer.take(url, kind, now).await {
-                if probe {
-                    ctx.breakers.probe_not_sent(target, now);
-                }
-                for due in &group {
-                    let _ = notes.send(Note::Record(deferred(due, when))).await;
-                }
-                continue;
-            }
-        }
         flight.start(Some(target));
         let (ctx, notes) = (ctx.clone(), notes.clone());
+        // The robot's budget is taken in the attempt's own task: on PostgreSQL it is a
+        // transaction, which must not hold up the dispatcher.
         running.spawn(async move {
-            for record in attempt_digest(&ctx, &notes, group).await {
+            let records = match take_robot_budget(&ctx, &group, now).await {
+                Ok(()) => attempt_digest(&ctx, &notes, group).await,
+                Err(when) => {
+                    if probe {
+                        ctx.breakers.probe_not_sent(target, now);
+                    }
+                    group.iter().map(|due| deferred(due, when)).collect()
+                }
+            };
+            for record in records {
                 let _ = notes.send(Note::Record(record)).await;
             }
             Some(target)
         });
     }
+}
+
+/// A message to the robot of `group` (the deliveries of one chat-robot target) may go
+/// now, or `Err` says when. Paced by the robot's URL: targets of several rules may share
+/// one robot. A target whose settings cannot be opened is not paced (its attempt fails).
+async fn take_robot_budget(ctx: &Ctx, group: &[Due], now: i64) -> Result<(), i64> {
+    let Some(url) = open_config(ctx, &group[0])
+        .ok()
+        .and_then(|c| c.url().map(str::to_string))
+    else {
+        return Ok(());
+    };
+    let kind = TargetKind::parse(&group[0].kind).unwrap_or(TargetKind::DingTalk);
+    ctx.pacer.take(&url, kind, now).await
 }
 
 /// The recorder: writes results as they arrive, whatever has arrived in one transaction.

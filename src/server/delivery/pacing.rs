@@ -174,24 +174,9 @@ fn take_within(
 mod tests {
     use super::*;
 
-    /// A fresh, migrated database for each backend at hand: a SQLite file always, and
-    /// PostgreSQL when `HERALD_TEST_POSTGRES` names a server.
-    async fn databases(test: &str) -> (Vec<Db>, tempfile::TempDir) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("h.db").display());
-        let mut dbs = vec![store::connect(&url, 1 << 20).await.unwrap()];
-        if let Some(pg) = store::portable::fresh_postgres(test).await {
-            dbs.push(pg);
-        }
-        for db in &dbs {
-            store::migrate(db).await.unwrap();
-        }
-        (dbs, dir)
-    }
-
     /// Each kind of pacer: in memory, and kept in each database at hand.
     async fn pacers(test: &str) -> (Vec<Pacer>, tempfile::TempDir) {
-        let (dbs, dir) = databases(test).await;
+        let (dbs, dir) = store::portable::databases(test).await;
         let mut all = vec![Pacer::default()];
         all.extend(dbs.into_iter().map(Pacer::shared));
         (all, dir)
@@ -285,7 +270,7 @@ mod tests {
 
     #[tokio::test]
     async fn nodes_sharing_a_database_share_each_robots_budget_and_never_store_its_url() {
-        let (dbs, _dir) = databases("nodes").await;
+        let (dbs, _dir) = store::portable::databases("nodes").await;
         let url = "https://oapi.dingtalk.com/robot/send?access_token=secret-token-0123";
         for db in dbs {
             // Two nodes, each with its own pacer, taking at once in turn.

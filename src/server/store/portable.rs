@@ -26,6 +26,22 @@ pub(crate) async fn fresh_postgres(test: &str) -> Option<Db> {
     Some(super::connect(url.as_str(), 1 << 20).await.unwrap())
 }
 
+/// A fresh, migrated database for each backend at hand: a SQLite file (in the directory
+/// returned, which removes it when dropped) always, and PostgreSQL when
+/// `HERALD_TEST_POSTGRES` names a server ([`fresh_postgres`]).
+pub(crate) async fn databases(test: &str) -> (Vec<Db>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("h.db").display());
+    let mut dbs = vec![super::connect(&url, 1 << 20).await.unwrap()];
+    if let Some(pg) = fresh_postgres(test).await {
+        dbs.push(pg);
+    }
+    for db in &dbs {
+        super::migrate(db).await.unwrap();
+    }
+    (dbs, dir)
+}
+
 /// An account with an owner, a bus `b` and a contact: (account, user, bus, contact).
 async fn seed(db: &Db) -> (i64, i64, i64, i64) {
     async fn id(db: &Db, sql: &str, account: Option<i64>) -> i64 {
@@ -306,14 +322,9 @@ async fn rules_ingest_and_the_event_list(db: &Db) {
 
 #[tokio::test]
 async fn rules_ingest_and_the_event_list_work_alike_on_sqlite_and_postgres() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("h.db").display());
-    let sqlite = super::connect(&url, 1 << 20).await.unwrap();
-    super::migrate(&sqlite).await.unwrap();
-    rules_ingest_and_the_event_list(&sqlite).await;
-    if let Some(pg) = fresh_postgres("rules").await {
-        super::migrate(&pg).await.unwrap();
-        rules_ingest_and_the_event_list(&pg).await;
+    let (dbs, _dir) = databases("rules").await;
+    for db in &dbs {
+        rules_ingest_and_the_event_list(db).await;
     }
 }
 
@@ -377,13 +388,8 @@ async fn bench_history(db: &Db) {
 
 #[tokio::test]
 async fn the_bench_history_seeds_alike_on_sqlite_and_postgres() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("h.db").display());
-    let sqlite = super::connect(&url, 1 << 20).await.unwrap();
-    super::migrate(&sqlite).await.unwrap();
-    bench_history(&sqlite).await;
-    if let Some(pg) = fresh_postgres("history").await {
-        super::migrate(&pg).await.unwrap();
-        bench_history(&pg).await;
+    let (dbs, _dir) = databases("history").await;
+    for db in &dbs {
+        bench_history(db).await;
     }
 }
