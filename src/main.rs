@@ -1,6 +1,11 @@
 //! The `herald` binary: parses the command line and runs the server. Browser code lives in
 //! the library (`hydrate`); this file is server-only.
 
+/// mimalloc rather than the system allocator: see its line in Cargo.toml.
+#[cfg(feature = "ssr")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
