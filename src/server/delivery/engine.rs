@@ -7,11 +7,12 @@
 //!   transaction (group commit of results; the waits are never batched).
 //! - **Fair and isolated.** Deliveries wait in the fair queue ([`super::queue`]) and are
 //!   claimed from the database ([`events::claim_due`]) round-robin across accounts and
-//!   targets, by a claimer task of its own: the dispatcher never waits for the database. A target has at most `--max-in-flight-per-target` attempts running (a chat
-//!   robot one: what waits for it goes out as one digest, paced below its provider's
-//!   limit), so a slow receiver holds a handful of slots, never all of them; deliveries that
-//!   wait in memory too long go back to the database without a lease. A target that keeps
-//!   timing out or refusing connections is short-circuited ([`super::breaker`]).
+//!   targets, by a claimer task of its own, so the dispatcher never waits for a claim.
+//!   A target has at most `--max-in-flight-per-target` attempts running (a chat robot one:
+//!   what waits for it goes out as one digest, paced below its provider's limit), so a
+//!   slow receiver holds a handful of slots, never all of them; deliveries that wait in
+//!   memory too long go back to the database without a lease. A target that keeps timing
+//!   out or refusing connections is short-circuited ([`super::breaker`]).
 //! - **Leases.** A claim holds a delivery for `--delivery-lease-secs`; a running attempt
 //!   renews it every quarter of that,
 //!   and SMS and voice store each contact reached as they go, so a lease that runs out
@@ -333,11 +334,11 @@ const REFILL_CHECK: Duration = Duration::from_millis(10);
 
 /// Claim due deliveries from the database into the memory queue: due retries, whatever
 /// did not fit in memory at ingest, what other nodes stored for anyone. A task of its own,
-/// so the dispatcher never waits for the database and keeps starting attempts while a
-/// claim runs. It claims when asked ([`Wake::now`]), at least every [`POLL`], again at
-/// once while claims come back full, and when a target it left out because enough of its
-/// deliveries waited in memory has used up half of those (so a fast target with a backlog
-/// in the database is never idle between claims).
+/// so the dispatcher never waits for a claim and keeps starting attempts while one runs.
+/// It claims when asked ([`Wake::now`]), at least every [`POLL`], again at once while
+/// claims come back full, and when a target it left out (a claim's worth of its
+/// deliveries waited in memory) is down to half of that, so a fast target with a backlog
+/// in the database is never idle between claims.
 async fn claimer(ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>) {
     let mut looked = Instant::now() - POLL;
     // More was due in the database than the last claim took.
