@@ -41,7 +41,7 @@ use super::channels::{
 use super::outcome::Outcome;
 use super::pacing::{self, Pacer};
 pub use super::queue::Wake;
-use super::queue::CAPACITY;
+use super::queue::{CAPACITY, CLAIM_CHUNK};
 use super::render;
 use crate::domain::catalog::TargetKind;
 use crate::domain::models::DeliveryStatus;
@@ -61,8 +61,6 @@ const POLL: Duration = Duration::from_millis(250);
 /// A delivery that waited this long in memory (its target cannot keep up) goes back to
 /// the database, where it waits without a lease; at most a quarter of the lease.
 const SPILL_AFTER_MS: i64 = 30_000;
-/// Most deliveries one database claim takes.
-const CLAIM_CHUNK: usize = 256;
 /// Most deliveries of one chat robot taken at once: they go out as one digest.
 const ROBOT_TAKE: usize = 64;
 /// The longest `Retry-After` honoured.
@@ -328,23 +326,21 @@ async fn dispatcher(ctx: Arc<Ctx>, notes: mpsc::Sender<Note>, mut stop: watch::R
     }
 }
 
-/// How often the claimer looks again at a target it left out of a claim (it had a claim's
-/// worth waiting in memory), to claim more for it before its queue runs dry.
+/// How often the claimer looks again while the memory queue is too full to claim what is
+/// due (memory only: no database read).
 const REFILL_CHECK: Duration = Duration::from_millis(10);
 
 /// Claim due deliveries from the database into the memory queue: due retries, whatever
 /// did not fit in memory at ingest, what other nodes stored for anyone. A task of its own,
 /// so the dispatcher never waits for a claim and keeps starting attempts while one runs.
-/// It claims when asked ([`Wake::now`]), at least every [`POLL`], again at once while
-/// claims come back full, and when a target it left out (a claim's worth of its
-/// deliveries waited in memory) is down to half of that, so a fast target with a backlog
-/// in the database is never idle between claims.
+/// It claims when asked ([`Wake::now`]: also when taking leaves a target with less than
+/// half a claim waiting, so a fast target with a backlog in the database is refilled
+/// before its queue runs dry), at least every [`POLL`], and again at once while claims
+/// come back full.
 async fn claimer(ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>) {
     let mut looked = Instant::now() - POLL;
     // More was due in the database than the last claim took.
     let mut more = true;
-    // Targets the last claim left out: they had a claim's worth waiting in memory.
-    let mut left_out: Vec<i64> = Vec::new();
     // Where the round-robin over accounts starts.
     let mut turn: usize = 0;
     let cap = ctx.config.max_in_flight_per_target.max(1);
@@ -355,18 +351,13 @@ async fn claimer(ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>) {
         let asked = ctx.wake.claim_asked();
         tokio::pin!(asked);
         asked.as_mut().enable();
-        let waiting = ctx.wake.waiting_by_target();
-        let running_low = !left_out.is_empty()
-            && left_out.iter().any(|t| {
-                let n = waiting.iter().find(|(w, _)| w == t).map_or(0, |(_, n)| *n);
-                n < CLAIM_CHUNK / 2
-            });
         let claim_room = CLAIM_CHUNK.min(CAPACITY.saturating_sub(ctx.wake.queued()));
-        if claim_room > 0
-            && (ctx.wake.take_look() || more || running_low || looked.elapsed() >= POLL)
-        {
+        if claim_room > 0 && (ctx.wake.take_look() || more || looked.elapsed() >= POLL) {
             looked = Instant::now();
-            let busy: Vec<i64> = waiting
+            // A target with a claim's worth waiting in memory is left out.
+            let busy: Vec<i64> = ctx
+                .wake
+                .waiting_by_target()
                 .into_iter()
                 .filter(|(_, n)| *n >= CLAIM_CHUNK)
                 .map(|(t, _)| t)
@@ -395,17 +386,12 @@ async fn claimer(ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>) {
                     tracing::warn!(error = %e, "claiming deliveries");
                 }
             }
-            left_out = busy;
             if more {
                 continue;
             }
         }
-        // A target waits to be refilled, or the queue was too full to claim what is due.
-        let refill = if left_out.is_empty() && !more {
-            POLL
-        } else {
-            REFILL_CHECK
-        };
+        // More is due, but the queue was too full to claim it.
+        let refill = if more { REFILL_CHECK } else { POLL };
         tokio::select! {
             _ = &mut asked => {}
             _ = tokio::time::sleep(refill) => {}

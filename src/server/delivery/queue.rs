@@ -20,6 +20,11 @@ use tokio::sync::Notify;
 
 /// Most deliveries waiting in memory; beyond this ingest leaves them to the database.
 pub const CAPACITY: usize = 4096;
+/// Most deliveries one database claim takes. A claim leaves out a target with this many
+/// waiting in memory; when taking brings a target from at least half of it to below half,
+/// the claimer is asked to look again ([`Wake::take`]), so a fast target with a backlog in
+/// the database is refilled before its queue runs dry.
+pub const CLAIM_CHUNK: usize = 256;
 
 #[derive(Default)]
 struct Inner {
@@ -86,9 +91,15 @@ impl Fair {
         self.len += 1;
     }
 
-    /// See [`Wake::take`].
-    fn take(&mut self, max: usize, quota: &mut dyn FnMut(&Due, usize) -> usize) -> Vec<Due> {
+    /// See [`Wake::take`]; also whether a target's waiting deliveries fell below half a
+    /// claim from at least that.
+    fn take(
+        &mut self,
+        max: usize,
+        quota: &mut dyn FnMut(&Due, usize) -> usize,
+    ) -> (Vec<Due>, bool) {
         let mut out = Vec::new();
+        let mut running_low = false;
         // Accounts visited in a row without anything taken: a whole round of them ends it.
         let mut idle = 0;
         while out.len() < max && idle < self.turn.len() {
@@ -107,6 +118,8 @@ impl Fair {
                 let n = quota(first, waiting.len())
                     .min(waiting.len())
                     .min(max - out.len());
+                let half = CLAIM_CHUNK / 2;
+                running_low |= waiting.len() >= half && waiting.len() - n < half;
                 out.extend(waiting.drain(..n).map(|w| w.due));
                 self.len -= n;
                 if waiting.is_empty() {
@@ -126,7 +139,7 @@ impl Fair {
             }
             idle = if took { 0 } else { idle + 1 };
         }
-        out
+        (out, running_low)
     }
 
     /// Remove the deliveries that waited since before `cutoff_ms`.
@@ -202,8 +215,14 @@ impl Wake {
     /// says how many of a target's `waiting` deliveries (the oldest is `first`) may go now;
     /// 0 leaves them waiting. Each target's deliveries come out oldest first.
     pub fn take(&self, max: usize, mut quota: impl FnMut(&Due, usize) -> usize) -> Vec<Due> {
-        let mut slots = self.0.slots.lock().expect("queue lock");
-        slots.fair.take(max, &mut quota)
+        let (taken, running_low) = {
+            let mut slots = self.0.slots.lock().expect("queue lock");
+            slots.fair.take(max, &mut quota)
+        };
+        if running_low {
+            self.now();
+        }
+        taken
     }
 
     /// Deliveries claimed from the database, to wait with the others for their turn; the
@@ -369,6 +388,24 @@ mod tests {
         assert_eq!(ids(wake.take(2, |_, n| n)), vec![0, 1], "oldest first");
         assert_eq!(ids(wake.close()), vec![2]);
         assert_eq!(wake.queued(), 0);
+    }
+
+    #[test]
+    fn taking_a_target_below_half_a_claim_asks_the_claimer_to_look_once() {
+        let wake = Wake::default();
+        let half = CLAIM_CHUNK / 2;
+        wake.push((0..half as i64 + 2).map(|i| due(i, 1, 10)).collect(), 0);
+        wake.push((1000..1010).map(|i| due(i, 2, 20)).collect(), 0);
+        assert!(!wake.take_look(), "pushing asks nothing");
+        // Target 10 from half + 2 to half: still at half.
+        wake.take(2, |d, n| if d.target_id == Some(10) { n.min(2) } else { 0 });
+        assert!(!wake.take_look(), "not below half yet");
+        // Below half: the claimer is asked.
+        wake.take(1, |d, n| if d.target_id == Some(10) { n.min(1) } else { 0 });
+        assert!(wake.take_look(), "a target went below half a claim");
+        // Already below half (target 10), and never at half (target 20): nothing more.
+        wake.take(20, |_, n| n);
+        assert!(!wake.take_look(), "only the crossing asks");
     }
 
     #[test]
