@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # cargo-leptos downloads wasm-bindgen and wasm-opt unless they are on PATH (which fails
 # here); scripts/setup.sh installs them and this PATH finds them.
 
-.PHONY: all run build test test-rust test-postgres test-browser bench setup setup-test lint fmt clean
+.PHONY: all run build test test-rust test-postgres test-browser bench setup setup-test crates lint fmt clean
 
 all: build
 
@@ -15,6 +15,11 @@ setup:
 
 setup-test:
 	scripts/setup.sh test
+
+## crates: the patched crates Cargo.toml's [patch.crates-io] names (scripts/patch-crates.sh;
+## setup runs it too); a moment's work once they are there
+crates:
+	scripts/patch-crates.sh
 
 ## build: release server at target/release/herald (hash.txt beside it names the site's
 ## hashed files) and site at target/site, with a brotli and a gzip copy of every file
@@ -49,7 +54,7 @@ test: setup-test test-rust test-postgres build test-browser
 
 ## test-rust: unit and integration tests, with a throwaway PostgreSQL cluster for the schema
 ## parity test (scripts/with-postgres.sh), which must not skip it
-test-rust:
+test-rust: crates
 	scripts/with-postgres.sh env HERALD_REQUIRE_POSTGRES=1 cargo test --features ssr
 
 ## test-postgres: the integration tests with their servers on PostgreSQL (the same build as
@@ -59,7 +64,7 @@ test-rust:
 ## SQLite file (the write-ahead log's size) returns at once on PostgreSQL.
 PG_SKIP :=
 PG_TESTS ?= $(foreach t,$(PG_SKIP),--skip $(t))
-test-postgres:
+test-postgres: crates
 	scripts/with-postgres.sh env HERALD_TEST_BACKEND=postgres HERALD_REQUIRE_POSTGRES=1 \
 		cargo test --features ssr --test it -- $(PG_TESTS)
 
@@ -67,7 +72,7 @@ test-browser:
 	end2end/run.sh
 
 ## lint: formatting and clippy on both sides
-lint:
+lint: crates
 	cargo fmt --check
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings

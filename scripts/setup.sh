@@ -21,6 +21,9 @@ as_root() {
     echo "setup: need root to run: $*" >&2; return 1; fi
 }
 
+# Crates Herald builds with a patch (Cargo.toml's [patch.crates-io]): cargo needs them first.
+scripts/patch-crates.sh
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown

@@ -1,5 +1,7 @@
 //! Showing a server function's error next to the field it concerns, or above the form.
 
+use crate::app::i18n::use_i18n;
+use crate::app::locale::error_text;
 use crate::domain::AppError;
 use leptos::prelude::*;
 
@@ -31,11 +33,12 @@ pub fn FieldError(outcome: Outcome, field: &'static str) -> impl IntoView {
 /// An error that concerns no single field, shown above the form.
 #[component]
 pub fn FormError(outcome: Outcome) -> impl IntoView {
+    let i18n = use_i18n();
     let message = move || {
         outcome
             .get()
             .filter(|e| !e.has_field())
-            .map(|e| e.to_string())
+            .map(|e| error_text(i18n, &e))
     };
     view! {
         <Show when=move || message().is_some()>

@@ -4,7 +4,7 @@
 
 use crate::api::targets::test_target;
 use crate::app::i18n::{t, t_string, use_i18n};
-use crate::app::locale::{format_number, kind_label, verdict_text};
+use crate::app::locale::{error_text, format_number, kind_label, verdict_text};
 use crate::domain::catalog::TargetKind;
 use crate::domain::target::{ContentType, PayloadFormat, TargetConfig, TestVerdict};
 use crate::domain::AppError;
@@ -117,7 +117,7 @@ pub fn TestResult(result: Signal<Option<Result<TestVerdict, AppError>>>) -> impl
             .into_any()
         }
         Some(Err(e)) => view! {
-            <div class="form-error" role="alert" data-testid="verdict-error">{e.to_string()}</div>
+            <div class="form-error" role="alert" data-testid="verdict-error">{error_text(i18n, &e)}</div>
         }
         .into_any(),
     }

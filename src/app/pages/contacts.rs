@@ -8,7 +8,7 @@ use crate::api::contacts::{
 use crate::app::components::form::{outcome_of, FieldError, FormError};
 use crate::app::components::frame::{Frame, OwnerOnly};
 use crate::app::i18n::{t, t_string, use_i18n};
-use crate::app::locale::kind_label;
+use crate::app::locale::{error_text, kind_label};
 use crate::domain::models::ContactView;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -220,7 +220,7 @@ fn ConfirmDelete(id: i64, name: String, action: ServerAction<DeleteContact>) -> 
                                     .collect();
                                 t_string!(i18n, contacts.delete_used, name = name.clone(), places = places.join("; ")).to_string()
                             }
-                            Err(e) => e.to_string(),
+                            Err(e) => error_text(i18n, &e),
                         };
                         view! {
                             <span role="alert" data-testid="contact-delete-warning">{message}</span>

@@ -14,7 +14,7 @@ use crate::api::targets::test_target;
 use crate::app::components::frame::Frame;
 use crate::app::components::target_test::TestResult;
 use crate::app::i18n::{t, t_string, use_i18n};
-use crate::app::locale::{catalog_str, kind_label};
+use crate::app::locale::{catalog_str, error_text, kind_label};
 use crate::domain::catalog::{self, TargetKind};
 use crate::domain::models::ContactView;
 use crate::domain::rule::{
@@ -446,14 +446,14 @@ fn RuleForm(bus: String, initial: Option<RuleView>, contacts: Vec<ContactView>) 
             .err()
             .and_then(|e| e.for_field("targets"))
     };
+    let i18n = use_i18n();
     let general_error = move || {
         error
             .get()
             .filter(|e| !e.has_field())
-            .map(|e| view! { <div class="form-error" role="alert">{e.to_string()}</div> })
+            .map(|e| view! { <div class="form-error" role="alert">{error_text(i18n, &e)}</div> })
     };
     let step_class = move |n: u8| if step.get() == n { "current" } else { "" };
-    let i18n = use_i18n();
 
     view! {
         <Show when=move || saved.get().is_some()>
@@ -1221,7 +1221,7 @@ fn QuotaRequest(
                             ></textarea>
                             {field_error(error, || "reason".into())}
                             {move || error.get().filter(|e| !e.has_field()).map(|e| view! {
-                                <div class="form-error" role="alert">{e.to_string()}</div>
+                                <div class="form-error" role="alert">{error_text(i18n, &e)}</div>
                             })}
                             <button type="button" on:click=submit disabled=move || send.pending().get()>
                                 {t!(i18n, form.send_request)}

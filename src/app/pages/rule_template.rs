@@ -6,6 +6,7 @@
 
 use crate::api::rules::preview_message;
 use crate::app::i18n::{t, use_i18n};
+use crate::app::locale::error_text;
 use crate::domain::rule::{MessagePreview, RuleInput, BODY_TEMPLATE, TITLE_TEMPLATE};
 use crate::domain::AppError;
 use leptos::prelude::*;
@@ -92,7 +93,7 @@ pub fn MessageTemplates(
             </p>
             {move || preview.value().get().map(|result| match result {
                 Ok(p) => view! { <Preview p/> }.into_any(),
-                Err(e) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
+                Err(e) => view! { <p class="field-error" role="alert">{error_text(i18n, &e)}</p> }.into_any(),
             })}
         </fieldset>
     }
