@@ -10,13 +10,14 @@ use crate::api::ram::{
 };
 use crate::app::components::form::{outcome_of, FieldError, FormError};
 use crate::app::components::frame::Frame;
-use crate::app::i18n::{t, t_string, use_i18n};
+use crate::app::i18n::{t, t_string, use_i18n, Locale};
 use crate::app::locale::time_view;
 use crate::domain::models::{PolicyView, RamUserView};
 use crate::domain::ram::{self, TEMPLATES};
 use crate::domain::validate::PASSWORD_MIN_CHARS;
 use crate::domain::AppError;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 
 /// The "Users" page.
@@ -300,7 +301,10 @@ pub fn PoliciesPage() -> impl IntoView {
                 <code>"Resource"</code> {t!(i18n, ram.policies_hint_or)} <code>"NotResource"</code>
                 {t!(i18n, ram.policies_hint_5)} <code>"acs:eventbridge:*:*:eventbus/{bus}[/rule/{rule}]"</code>
                 {t!(i18n, ram.policies_hint_6)} <code>"Condition"</code> {t!(i18n, ram.policies_hint_7)}
-                {ram::CONDITION_KEYS.iter().map(|(k, what)| view! { <code title=*what>{*k}</code>" " }).collect_view()}
+                {ram::CONDITION_KEYS
+                    .into_iter()
+                    .map(|(k, what)| view! { <code title=move || condition_key_hint(i18n, k, what)>{k}</code>" " })
+                    .collect_view()}
                 {t!(i18n, ram.policies_hint_8)} <code>"*"</code> {t!(i18n, ram.policies_hint_9)} <code>"?"</code>
                 {t!(i18n, ram.policies_hint_10)}
             </p>
@@ -315,7 +319,7 @@ pub fn PoliciesPage() -> impl IntoView {
                             let description = t.description;
                             let document = t.document;
                             view! {
-                                <button type="button" title=description on:click=move |_| start(Draft {
+                                <button type="button" title=move || template_hint(i18n, name, description) on:click=move |_| start(Draft {
                                     id: None,
                                     name: name.to_string(),
                                     description: description.to_string(),
@@ -431,5 +435,26 @@ pub fn PoliciesPage() -> impl IntoView {
                 })}
             </Transition>
         </Frame>
+    }
+}
+
+/// What a condition key holds, in the UI's language; the domain's English for a key
+/// without a translation.
+fn condition_key_hint(i18n: I18nContext<Locale>, key: &str, english: &'static str) -> &'static str {
+    match key {
+        "herald:Via" => t_string!(i18n, ram.cond_via),
+        "herald:UserName" => t_string!(i18n, ram.cond_user_name),
+        _ => english,
+    }
+}
+
+/// A policy template's description, in the UI's language; the domain's English for a
+/// template without a translation. (The description a new policy starts with stays the
+/// template's own: it is saved with the policy.)
+fn template_hint(i18n: I18nContext<Locale>, name: &str, english: &'static str) -> &'static str {
+    match name {
+        "AliyunEventBridgeFullAccess" => t_string!(i18n, ram.template_full),
+        "EventBridgeReadOnly" => t_string!(i18n, ram.template_read_only),
+        _ => english,
     }
 }
