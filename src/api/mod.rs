@@ -6,6 +6,7 @@
 
 pub mod access_keys;
 pub mod auth;
+pub mod catalog;
 pub mod contacts;
 pub mod eventbridge;
 pub mod events;

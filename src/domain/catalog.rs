@@ -14,12 +14,18 @@
 //! `instance`, `task`, `model_version`, or the object of a DataRobot family such as
 //! `batch_prediction` or `change_request`). The delivered body adds `event_type` and `timestamp`,
 //! so samples never carry those two.
+//!
+//! Names and titles are translated in the UI's own strings (`locales/*.json`); descriptions,
+//! far longer, are translated in server-only data ([`descriptions`], `ssr` builds) that the
+//! catalog page fetches for its locale as [`CatalogDescriptions`].
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 mod datarobot;
+#[cfg(feature = "ssr")]
+pub mod descriptions;
 
 /// Where a matching event can be sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -190,6 +196,31 @@ impl Source {
     /// DataRobot families (`datarobot.*`), as opposed to the PAI platform sources.
     pub fn is_datarobot(&self) -> bool {
         self.id.starts_with("datarobot.")
+    }
+}
+
+/// The catalog's descriptions in one language, as the server sends them to the catalog page:
+/// by source id and by event type id. Empty for English, and wherever a text is missing the
+/// catalog's own (English) description stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogDescriptions {
+    pub sources: std::collections::BTreeMap<String, String>,
+    pub types: std::collections::BTreeMap<String, String>,
+}
+
+impl CatalogDescriptions {
+    /// The description of `source`.
+    pub fn source<'a>(&'a self, source: &'static Source) -> &'a str {
+        self.sources
+            .get(source.id)
+            .map_or(source.description, String::as_str)
+    }
+
+    /// The description of `event_type`.
+    pub fn event_type<'a>(&'a self, event_type: &'static EventType) -> &'a str {
+        self.types
+            .get(event_type.type_id)
+            .map_or(event_type.description, String::as_str)
     }
 }
 

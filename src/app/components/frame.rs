@@ -2,7 +2,7 @@
 //! user, and logout.
 
 use crate::api::auth::{who_am_i, LogOut};
-use crate::app::i18n::{t, use_i18n};
+use crate::app::i18n::{t, t_string, use_i18n};
 use crate::app::locale::LocaleSwitcher;
 use crate::domain::models::CurrentUser;
 use crate::domain::AppError;
@@ -51,7 +51,7 @@ pub fn Frame(children: Children) -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/workspaces">"Herald"</a>
-            <nav aria-label="Main">
+            <nav aria-label=move || t_string!(i18n, nav.main)>
                 <a href="/workspaces">{t!(i18n, nav.workspaces)}</a>
                 <a href="/buses">{t!(i18n, nav.buses)}</a>
                 <a href="/catalog">{t!(i18n, nav.catalog)}</a>

@@ -3,6 +3,7 @@
 
 use crate::api::eventbridge::list_event_buses;
 use crate::app::components::frame::Frame;
+use crate::app::i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,6 +11,7 @@ use leptos_meta::Title;
 #[component]
 pub fn ApiPage() -> impl IntoView {
     let buses = Resource::new(|| (), |_| list_event_buses());
+    let i18n = use_i18n();
     // The address the browser uses is the one scripts on this network will use too.
     let origin = RwSignal::new("http://127.0.0.1:3000".to_string());
     Effect::new(move |_| {
@@ -18,20 +20,20 @@ pub fn ApiPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="API"/>
+        <Title text=move || t_string!(i18n, nav.api)/>
         <Frame>
-            <h1>"Management API"</h1>
+            <h1>{t!(i18n, apidoc.title)}</h1>
             <p>
-                "Scripts manage buses, rules, targets, contacts and events over HTTP with JSON. "
-                "The OpenAPI 3 document: "
+                {t!(i18n, apidoc.intro_1)}
+                {t!(i18n, apidoc.intro_2)}
                 <a href="/api/openapi.json" data-testid="openapi-link">"/api/openapi.json"</a>
-                "."
+                {t!(i18n, apidoc.intro_3)}
             </p>
             <p class="hint">
-                "Authenticate with " <code>"Authorization: Bearer <token>"</code>
-                " using a key from " <a href="/access-keys">"Access keys"</a>
-                ". A key acts as its user, with that user's policies; a refusal names the action and the resource. "
-                "Errors are " <code>"{\"code\", \"message\", \"field\"}"</code> "."
+                {t!(i18n, apidoc.auth_1)} <code>"Authorization: Bearer <token>"</code>
+                {t!(i18n, apidoc.auth_2)} <a href="/access-keys">{t!(i18n, nav.access_keys)}</a>
+                {t!(i18n, apidoc.auth_3)}
+                {t!(i18n, apidoc.errors_1)} <code>"{\"code\", \"message\", \"field\"}"</code> {t!(i18n, apidoc.errors_2)}
             </p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -43,7 +45,7 @@ pub fn ApiPage() -> impl IntoView {
                         .unwrap_or_else(|| "pai-system-myworkspace".to_string());
                     let bus = StoredValue::new(bus);
                     view! {
-                        <h2>"Example"</h2>
+                        <h2>{t!(i18n, apidoc.example)}</h2>
                         <pre class="code" data-testid="curl-example">{move || {
                             let base = origin.get();
                             let bus = bus.get_value();

@@ -4,8 +4,11 @@
 use super::ErrorNotice;
 use crate::api::ram::list_audit;
 use crate::app::components::frame::Frame;
+use crate::app::i18n::{t, t_string, use_i18n, Locale};
+use crate::app::locale::time_view;
 use crate::domain::models::AuditFilter;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -23,45 +26,46 @@ pub fn AuditPage() -> impl IntoView {
         })
     };
     let entries = Resource::new(filter, list_audit);
+    let i18n = use_i18n();
     let value = move |key: &'static str| move || query.with(|q| q.get(key).unwrap_or_default());
     view! {
-        <Title text="Audit log"/>
+        <Title text=move || t_string!(i18n, nav.audit)/>
         <Frame>
-            <h1>"Audit log"</h1>
-            <form method="get" class="filters" aria-label="Filter the audit log">
-                <label for="actor">"Who"</label>
+            <h1>{t!(i18n, nav.audit)}</h1>
+            <form method="get" class="filters" aria-label=move || t_string!(i18n, audit.filter)>
+                <label for="actor">{t!(i18n, audit.who)}</label>
                 <input id="actor" name="actor" type="search" prop:value=value("actor") placeholder="alice@7"/>
-                <label for="action">"Action"</label>
+                <label for="action">{t!(i18n, audit.action)}</label>
                 <input id="action" name="action" type="search" prop:value=value("action") placeholder="Rule, herald:Login…"/>
-                <label for="outcome">"Outcome"</label>
+                <label for="outcome">{t!(i18n, audit.outcome)}</label>
                 <select id="outcome" name="outcome" prop:value=value("outcome")>
-                    <option value="">"any"</option>
-                    <option value="ok">"ok"</option>
-                    <option value="failed">"failed"</option>
+                    <option value="">{t!(i18n, audit.any)}</option>
+                    <option value="ok">{t!(i18n, audit.ok)}</option>
+                    <option value="failed">{t!(i18n, audit.failed)}</option>
                 </select>
-                <label for="since">"Since"</label>
-                <input id="since" name="since" type="search" prop:value=value("since") placeholder="2026-11-22 or 2026-11-22T10:00:00Z"/>
-                <button type="submit">"Filter"</button>
+                <label for="since">{t!(i18n, audit.since)}</label>
+                <input id="since" name="since" type="search" prop:value=value("since") placeholder=move || t_string!(i18n, audit.since_placeholder)/>
+                <button type="submit">{t!(i18n, audit.filter_button)}</button>
             </form>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match entries.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                         Ok(items) if items.is_empty() => {
-                            view! { <p class="empty">"Nothing matches."</p> }.into_any()
+                            view! { <p class="empty">{t!(i18n, audit.empty)}</p> }.into_any()
                         }
                         Ok(items) => {
                             let older = items.last().map(|e| e.id).filter(|_| items.len() >= 100);
                             view! {
-                                <table class="list" aria-label="Audit log">
+                                <table class="list" aria-label=move || t_string!(i18n, nav.audit)>
                                     <thead>
                                         <tr>
-                                            <th scope="col">"When"</th>
-                                            <th scope="col">"Who"</th>
-                                            <th scope="col">"Action"</th>
-                                            <th scope="col">"Resource"</th>
-                                            <th scope="col">"Outcome"</th>
-                                            <th scope="col">"Before → after"</th>
+                                            <th scope="col">{t!(i18n, audit.when)}</th>
+                                            <th scope="col">{t!(i18n, audit.who)}</th>
+                                            <th scope="col">{t!(i18n, audit.action)}</th>
+                                            <th scope="col">{t!(i18n, audit.resource)}</th>
+                                            <th scope="col">{t!(i18n, audit.outcome)}</th>
+                                            <th scope="col">{t!(i18n, audit.before_after)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -71,13 +75,16 @@ pub fn AuditPage() -> impl IntoView {
                                                 let action = e.action.clone();
                                                 view! {
                                                 <tr data-action=action>
-                                                    <td>{e.at}</td>
+                                                    <td>{time_view(e.at)}</td>
                                                     <td>{e.actor}</td>
                                                     <td><code>{e.action}</code></td>
                                                     <td><code>{e.resource}</code></td>
                                                     <td>
-                                                        {e.outcome}
-                                                        {(e.count > 1).then(|| format!(" ×{} (first at the time shown, within the hour)", e.count))}
+                                                        {outcome_label(i18n, e.outcome)}
+                                                        {(e.count > 1).then(|| {
+                                                            let n = e.count;
+                                                            t!(i18n, audit.repeated, n = move || n)
+                                                        })}
                                                     </td>
                                                     <td><pre class="detail">{pretty(&e.detail)}</pre></td>
                                                 </tr>
@@ -94,7 +101,7 @@ pub fn AuditPage() -> impl IntoView {
                                         parts.push(format!("before={id}"));
                                         format!("/audit?{}", parts.join("&"))
                                     });
-                                    view! { <p><a href=href>"Older entries"</a></p> }
+                                    view! { <p><a href=href>{t!(i18n, audit.older)}</a></p> }
                                 })}
                             }
                             .into_any()
@@ -103,6 +110,15 @@ pub fn AuditPage() -> impl IntoView {
                 })}
             </Transition>
         </Frame>
+    }
+}
+
+/// An entry's outcome (`ok` or `failed`) in the UI's language; anything else as stored.
+fn outcome_label(i18n: I18nContext<Locale>, outcome: String) -> impl Fn() -> String {
+    move || match outcome.as_str() {
+        "ok" => t_string!(i18n, audit.ok).to_string(),
+        "failed" => t_string!(i18n, audit.failed).to_string(),
+        other => other.to_string(),
     }
 }
 

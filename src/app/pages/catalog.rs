@@ -1,18 +1,33 @@
 //! `/catalog`: every event source, its categories and types, the required `data` fields,
 //! a sample, and the target kinds the source allows. Rendered from `domain::catalog`, the
-//! same data the server validates events against.
+//! same data the server validates events against. Descriptions in Japanese and Chinese come
+//! from the server (`api::catalog`), so the WebAssembly carries only the English ones.
 
+use crate::api::catalog::get_catalog_descriptions;
 use crate::app::components::frame::Frame;
 use crate::app::i18n::{t, t_string, use_i18n};
 use crate::app::locale::{catalog_str, kind_label};
-use crate::domain::catalog::{sources, Source, TargetKind};
+use crate::domain::catalog::{sources, CatalogDescriptions, Source, TargetKind};
 use leptos::prelude::*;
+use leptos_i18n::Locale as _;
 use leptos_meta::Title;
+use std::sync::Arc;
 
 /// The "Event catalog" page.
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let i18n = use_i18n();
+    // Rendered on the server with the request's locale and reused by hydration; fetched
+    // again when the switcher changes the language. English needs no request.
+    let descriptions = Resource::new(
+        move || i18n.get_locale().as_str(),
+        |locale| async move {
+            match locale {
+                "en" => Ok(CatalogDescriptions::default()),
+                other => get_catalog_descriptions(other.to_string()).await,
+            }
+        },
+    );
     view! {
         <Title text=move || t_string!(i18n, nav.catalog).to_string()/>
         <Frame>
@@ -27,12 +42,24 @@ pub fn CatalogPage() -> impl IntoView {
                     .map(|s| view! { <a href=format!("#{}", s.id)>{move || catalog_str(i18n, s.name)}</a> })
                     .collect_view()}
             </nav>
-            {sources().iter().map(source_section).collect_view()}
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    // Without its translations the catalog still reads, in English.
+                    let descriptions = Arc::new(descriptions.await.unwrap_or_default());
+                    sources()
+                        .iter()
+                        .map(|s| source_section(s, descriptions.clone()))
+                        .collect_view()
+                })}
+            </Transition>
         </Frame>
     }
 }
 
-fn source_section(source: &'static Source) -> impl IntoView {
+fn source_section(
+    source: &'static Source,
+    descriptions: Arc<CatalogDescriptions>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let allowed = TargetKind::ALL
         .iter()
@@ -53,7 +80,7 @@ fn source_section(source: &'static Source) -> impl IntoView {
             <h2 id=format!("{}-title", source.id)>
                 {move || catalog_str(i18n, source.name)} " " <code class="muted">{source.id}</code>
             </h2>
-            <p>{source.description}</p>
+            <p>{descriptions.source(source).to_string()}</p>
             <h3 class="small">{t!(i18n, catpage.targets)}</h3>
             <ul class="kinds" aria-label=move || t_string!(i18n, catpage.targets_for, source = catalog_str(i18n, source.name)).to_string()>{allowed}</ul>
             {source
@@ -65,6 +92,7 @@ fn source_section(source: &'static Source) -> impl IntoView {
                         {c.types
                             .iter()
                             .map(|t| {
+                                let description = descriptions.event_type(t).to_string();
                                 view! {
                                     <details class="event-type">
                                         <summary>
@@ -72,7 +100,7 @@ fn source_section(source: &'static Source) -> impl IntoView {
                                             " — "
                                             {move || catalog_str(i18n, t.title)}
                                         </summary>
-                                        <p>{t.description}</p>
+                                        <p>{description}</p>
                                         <p>
                                             {t!(i18n, catpage.required)}
                                             {t.required

@@ -10,11 +10,14 @@ use crate::api::ram::{
 };
 use crate::app::components::form::{outcome_of, FieldError, FormError};
 use crate::app::components::frame::Frame;
+use crate::app::i18n::{t, t_string, use_i18n, Locale};
+use crate::app::locale::time_view;
 use crate::domain::models::{PolicyView, RamUserView};
 use crate::domain::ram::{self, TEMPLATES};
 use crate::domain::validate::PASSWORD_MIN_CHARS;
 use crate::domain::AppError;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 
 /// The "Users" page.
@@ -55,6 +58,7 @@ pub fn UsersPage() -> impl IntoView {
     );
     let confirming = RwSignal::new(None::<i64>);
     let resetting = RwSignal::new(None::<i64>);
+    let i18n = use_i18n();
     // A created user's initial password does not stay in the form.
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
@@ -85,10 +89,11 @@ pub fn UsersPage() -> impl IntoView {
                     .map(|p| (p.id, p.name.clone()))
             })
             .collect();
-        let status = match (u.disabled, u.must_change_password) {
-            (true, _) => "disabled",
-            (false, true) => "active · must change password",
-            (false, false) => "active",
+        let must_change = u.must_change_password;
+        let status = move || match (disabled, must_change) {
+            (true, _) => t_string!(i18n, ram.status_disabled),
+            (false, true) => t_string!(i18n, ram.status_must_change),
+            (false, false) => t_string!(i18n, ram.status_active),
         };
         view! {
             <tr data-user=u.login_name.clone()>
@@ -99,24 +104,26 @@ pub fn UsersPage() -> impl IntoView {
                     <ul class="chips">
                         {attached
                             .into_iter()
-                            .map(|(policy_id, name)| view! {
+                            .map(|(policy_id, name)| {
+                                let label = name.clone();
+                                view! {
                                 <li>
                                     {name.clone()}
                                     <ActionForm action=attach attr:class="inline">
                                         <input type="hidden" name="user_id" value=id/>
                                         <input type="hidden" name="policy_id" value=policy_id/>
                                         <input type="hidden" name="attach" value="false"/>
-                                        <button type="submit" class="link" aria-label=format!("Detach {name}")>"×"</button>
+                                        <button type="submit" class="link" aria-label=move || t_string!(i18n, ram.detach, name = label.clone()).to_string()>"×"</button>
                                     </ActionForm>
                                 </li>
-                            })
+                            }})
                             .collect_view()}
                     </ul>
                     <Show when=move || has_attachable>
                         <ActionForm action=attach attr:class="inline">
                             <input type="hidden" name="user_id" value=id/>
                             <input type="hidden" name="attach" value="true"/>
-                            <label class="sr-only" for=format!("attach-{id}")>"Policy to attach"</label>
+                            <label class="sr-only" for=format!("attach-{id}")>{t!(i18n, ram.policy_to_attach)}</label>
                             <select id=format!("attach-{id}") name="policy_id">
                                 {attachable
                                     .get_value()
@@ -124,7 +131,7 @@ pub fn UsersPage() -> impl IntoView {
                                     .map(|p| view! { <option value=p.id>{p.name}</option> })
                                     .collect_view()}
                             </select>
-                            <button type="submit">"Attach"</button>
+                            <button type="submit">{t!(i18n, ram.attach)}</button>
                         </ActionForm>
                     </Show>
                 </td>
@@ -132,31 +139,33 @@ pub fn UsersPage() -> impl IntoView {
                     <ActionForm action=disable attr:class="inline">
                         <input type="hidden" name="id" value=id/>
                         <input type="hidden" name="disabled" value=(!disabled).to_string()/>
-                        <button type="submit">{if disabled { "Enable" } else { "Disable" }}</button>
+                        <button type="submit">
+                            {move || if disabled { t_string!(i18n, rules.enable) } else { t_string!(i18n, rules.disable) }}
+                        </button>
                     </ActionForm>
                     <Show
                         when=move || resetting.get() == Some(id)
                         fallback=move || view! {
-                            <button type="button" on:click=move |_| resetting.set(Some(id))>"Reset password"</button>
+                            <button type="button" on:click=move |_| resetting.set(Some(id))>{t!(i18n, ram.reset_password)}</button>
                         }
                     >
-                        <ActionForm action=reset attr:class="inline" attr:aria-label="Reset password">
+                        <ActionForm action=reset attr:class="inline" attr:aria-label=move || t_string!(i18n, ram.reset_password)>
                             <input type="hidden" name="id" value=id/>
-                            <label for=format!("reset-{id}")>"New initial password"</label>
+                            <label for=format!("reset-{id}")>{t!(i18n, ram.new_initial_password)}</label>
                             <input id=format!("reset-{id}") name="password" type="password" autocomplete="new-password" minlength=PASSWORD_MIN_CHARS/>
-                            <button type="submit">"Set"</button>
+                            <button type="submit">{t!(i18n, ram.set)}</button>
                         </ActionForm>
                     </Show>
                     <Show
                         when=move || confirming.get() == Some(id)
                         fallback=move || view! {
-                            <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>"Delete"</button>
+                            <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>{t!(i18n, common.delete)}</button>
                         }
                     >
-                        <span role="alert">{format!("Delete {}? Its access keys stop working.", login.get_value())}</span>
+                        <span role="alert">{t!(i18n, ram.delete_user, name = move || login.get_value())}</span>
                         <ActionForm action=delete attr:class="inline">
                             <input type="hidden" name="id" value=id/>
-                            <button type="submit" class="danger">"Yes, delete"</button>
+                            <button type="submit" class="danger">{t!(i18n, common.yes_delete)}</button>
                         </ActionForm>
                     </Show>
                 </td>
@@ -164,33 +173,33 @@ pub fn UsersPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text="Users"/>
+        <Title text=move || t_string!(i18n, nav.users)/>
         <Frame>
-            <h1>"Users"</h1>
+            <h1>{t!(i18n, nav.users)}</h1>
             <p class="hint">
-                "RAM users log in on the same page as you, as "
+                {t!(i18n, ram.users_hint_1)}
                 <code>"name@account"</code>
-                " (the account number is shown with each user). They may do exactly what their policies allow, and must choose their own password at first login."
+                {t!(i18n, ram.users_hint_2)}
             </p>
             <section class="card">
-                <h2>"Create user"</h2>
-                <ActionForm action=create node_ref=form attr:aria-label="Create user">
+                <h2>{t!(i18n, ram.create_user)}</h2>
+                <ActionForm action=create node_ref=form attr:aria-label=move || t_string!(i18n, ram.create_user)>
                     <FormError outcome=create_outcome/>
-                    <label for="login_name">"Login name"</label>
+                    <label for="login_name">{t!(i18n, ram.login_name)}</label>
                     <input id="login_name" name="login_name" type="text" required placeholder="alice"/>
                     <FieldError outcome=create_outcome field="login_name"/>
-                    <label for="display_name">"Display name"</label>
+                    <label for="display_name">{t!(i18n, auth.display_name)}</label>
                     <input id="display_name" name="display_name" type="text" placeholder="Alice"/>
                     <FieldError outcome=create_outcome field="display_name"/>
-                    <label for="password">"Initial password"</label>
+                    <label for="password">{t!(i18n, ram.initial_password)}</label>
                     <input id="password" name="password" type="password" autocomplete="new-password" required minlength=PASSWORD_MIN_CHARS/>
                     <FieldError outcome=create_outcome field="password"/>
-                    <button type="submit" disabled=move || create.pending().get()>"Create user"</button>
+                    <button type="submit" disabled=move || create.pending().get()>{t!(i18n, ram.create_user)}</button>
                 </ActionForm>
                 {move || {
                     create.value().get().and_then(Result::ok).map(|u| view! {
                         <p class="notice" role="status">
-                            {format!("Created {}: they log in as {} with the initial password, then choose their own.", u.login_name, u.login)}
+                            {t!(i18n, ram.created, name = move || u.login_name.clone(), login = move || u.login.clone())}
                         </p>
                     })
                 }}
@@ -198,22 +207,22 @@ pub fn UsersPage() -> impl IntoView {
             <FormError outcome=other_errors/>
             <FormError outcome=reset_outcome/>
             <FieldError outcome=reset_outcome field="password"/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                         Ok((users, _)) if users.is_empty() => {
-                            view! { <p class="empty">"No RAM users yet."</p> }.into_any()
+                            view! { <p class="empty">{t!(i18n, ram.no_users)}</p> }.into_any()
                         }
                         Ok((users, policies)) => view! {
-                            <table class="list" aria-label="Users">
+                            <table class="list" aria-label=move || t_string!(i18n, nav.users)>
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Login"</th>
-                                        <th scope="col">"Display name"</th>
-                                        <th scope="col">"Status"</th>
-                                        <th scope="col">"Policies"</th>
-                                        <th scope="col">"Actions"</th>
+                                        <th scope="col">{t!(i18n, ram.login)}</th>
+                                        <th scope="col">{t!(i18n, auth.display_name)}</th>
+                                        <th scope="col">{t!(i18n, common.status)}</th>
+                                        <th scope="col">{t!(i18n, nav.policies)}</th>
+                                        <th scope="col">{t!(i18n, common.actions)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -280,23 +289,28 @@ pub fn PoliciesPage() -> impl IntoView {
         editing.set(true);
     };
     let confirming = RwSignal::new(None::<i64>);
+    let i18n = use_i18n();
     view! {
-        <Title text="Policies"/>
+        <Title text=move || t_string!(i18n, nav.policies)/>
         <Frame>
-            <h1>"Policies"</h1>
+            <h1>{t!(i18n, nav.policies)}</h1>
             <p class="hint">
-                "RAM policy JSON: " <code>"Effect"</code> " Allow or Deny, " <code>"Action"</code> " or "
-                <code>"NotAction"</code> " (the fifteen " <code>"eventbridge:"</code> " actions), "
-                <code>"Resource"</code> " or " <code>"NotResource"</code> " ("
-                <code>"acs:eventbridge:*:*:eventbus/{bus}[/rule/{rule}]"</code>
-                "), and " <code>"Condition"</code> " with StringEquals, StringNotEquals, StringLike or StringNotLike on "
-                {ram::CONDITION_KEYS.iter().map(|(k, what)| view! { <code title=*what>{*k}</code>" " }).collect_view()}
-                ". " <code>"*"</code> " matches any run of characters, " <code>"?"</code>
-                " one; names are case-sensitive; an explicit Deny wins."
+                {t!(i18n, ram.policies_hint_1)} <code>"Effect"</code> {t!(i18n, ram.policies_hint_2)}
+                <code>"Action"</code> {t!(i18n, ram.policies_hint_or)} <code>"NotAction"</code>
+                {t!(i18n, ram.policies_hint_3)} <code>"eventbridge:"</code> {t!(i18n, ram.policies_hint_4)}
+                <code>"Resource"</code> {t!(i18n, ram.policies_hint_or)} <code>"NotResource"</code>
+                {t!(i18n, ram.policies_hint_5)} <code>"acs:eventbridge:*:*:eventbus/{bus}[/rule/{rule}]"</code>
+                {t!(i18n, ram.policies_hint_6)} <code>"Condition"</code> {t!(i18n, ram.policies_hint_7)}
+                {ram::CONDITION_KEYS
+                    .into_iter()
+                    .map(|(k, what)| view! { <code title=move || condition_key_hint(i18n, k, what)>{k}</code>" " })
+                    .collect_view()}
+                {t!(i18n, ram.policies_hint_8)} <code>"*"</code> {t!(i18n, ram.policies_hint_9)} <code>"?"</code>
+                {t!(i18n, ram.policies_hint_10)}
             </p>
             <section class="card">
-                <h2>"Create policy"</h2>
-                <p>"Start from a template or from scratch:"</p>
+                <h2>{t!(i18n, ram.create_policy)}</h2>
+                <p>{t!(i18n, ram.start_from)}</p>
                 <div class="buttons">
                     {TEMPLATES
                         .iter()
@@ -305,70 +319,76 @@ pub fn PoliciesPage() -> impl IntoView {
                             let description = t.description;
                             let document = t.document;
                             view! {
-                                <button type="button" title=description on:click=move |_| start(Draft {
+                                <button type="button" title=move || template_hint(i18n, name, description) on:click=move |_| start(Draft {
                                     id: None,
                                     name: name.to_string(),
                                     description: description.to_string(),
                                     document: document(),
-                                })>{format!("Template: {name}")}</button>
+                                })>{t!(i18n, ram.template, name = move || name)}</button>
                             }
                         })
                         .collect_view()}
                     <button type="button" on:click=move |_| start(Draft {
                         document: "{\n  \"Version\": \"1\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [],\n      \"Resource\": \"acs:eventbridge:*:*:eventbus/*\"\n    }\n  ]\n}".into(),
                         ..Draft::default()
-                    })>"Blank policy"</button>
+                    })>{t!(i18n, ram.blank_policy)}</button>
                 </div>
             </section>
             <Show when=move || editing.get()>
-                <form class="card" aria-label="Policy" on:submit=move |ev| {
+                <form class="card" aria-label=move || t_string!(i18n, ram.policy) on:submit=move |ev| {
                     ev.prevent_default();
                     save.dispatch(draft.get());
                 }>
-                    <h2>{move || if draft.with(|d| d.id.is_some()) { "Edit policy" } else { "New policy" }}</h2>
+                    <h2>
+                        {move || if draft.with(|d| d.id.is_some()) {
+                            t_string!(i18n, ram.edit_policy)
+                        } else {
+                            t_string!(i18n, ram.new_policy)
+                        }}
+                    </h2>
                     <FormError outcome=save_outcome/>
-                    <label for="policy-name">"Name"</label>
+                    <label for="policy-name">{t!(i18n, common.name)}</label>
                     <input id="policy-name" type="text" required
                         prop:value=move || draft.with(|d| d.name.clone())
                         disabled=move || draft.with(|d| d.id.is_some())
                         on:input=move |ev| draft.update(|d| d.name = event_target_value(&ev))/>
                     <FieldError outcome=save_outcome field="name"/>
-                    <label for="policy-description">"Description"</label>
+                    <label for="policy-description">{t!(i18n, common.description)}</label>
                     <input id="policy-description" type="text"
                         prop:value=move || draft.with(|d| d.description.clone())
                         on:input=move |ev| draft.update(|d| d.description = event_target_value(&ev))/>
                     <FieldError outcome=save_outcome field="description"/>
-                    <label for="policy-document">"Policy document"</label>
+                    <label for="policy-document">{t!(i18n, ram.document)}</label>
                     <textarea id="policy-document" rows="18" class="code" spellcheck="false"
                         prop:value=move || draft.with(|d| d.document.clone())
                         on:input=move |ev| draft.update(|d| d.document = event_target_value(&ev))></textarea>
                     {move || match check() {
                         None => ().into_any(),
-                        Some(Ok(())) => view! { <p class="ok" data-testid="policy-check">"✔ Valid policy"</p> }.into_any(),
+                        Some(Ok(())) => view! { <p class="ok" data-testid="policy-check">{t!(i18n, ram.valid)}</p> }.into_any(),
                         Some(Err(e)) => view! { <p class="field-error" data-testid="policy-check">{format!("✘ {e}")}</p> }.into_any(),
                     }}
                     <FieldError outcome=save_outcome field="document"/>
-                    <button type="submit" disabled=move || save.pending().get()>"Save policy"</button>
-                    <button type="button" class="link" on:click=move |_| editing.set(false)>"Cancel"</button>
+                    <button type="submit" disabled=move || save.pending().get()>{t!(i18n, ram.save_policy)}</button>
+                    <button type="button" class="link" on:click=move |_| editing.set(false)>{t!(i18n, common.cancel)}</button>
                 </form>
             </Show>
             <FormError outcome=delete_outcome/>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                         Ok(items) if items.is_empty() => {
-                            view! { <p class="empty">"No policies yet."</p> }.into_any()
+                            view! { <p class="empty">{t!(i18n, ram.no_policies)}</p> }.into_any()
                         }
                         Ok(items) => view! {
-                            <table class="list" aria-label="Policies">
+                            <table class="list" aria-label=move || t_string!(i18n, nav.policies)>
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col">"Description"</th>
-                                        <th scope="col">"Users"</th>
-                                        <th scope="col">"Updated"</th>
-                                        <th scope="col">"Actions"</th>
+                                        <th scope="col">{t!(i18n, common.name)}</th>
+                                        <th scope="col">{t!(i18n, common.description)}</th>
+                                        <th scope="col">{t!(i18n, nav.users)}</th>
+                                        <th scope="col">{t!(i18n, ram.updated)}</th>
+                                        <th scope="col">{t!(i18n, common.actions)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -382,22 +402,24 @@ pub fn PoliciesPage() -> impl IntoView {
                                                     <td>{p.name.clone()}</td>
                                                     <td>{p.description.clone()}</td>
                                                     <td>{p.attached}</td>
-                                                    <td>{p.updated_at.clone()}</td>
+                                                    <td>{time_view(p.updated_at.clone())}</td>
                                                     <td class="actions">
                                                         <button type="button" on:click=move |_| {
                                                             let p = stored.get_value();
                                                             start(Draft { id: Some(p.id), name: p.name, description: p.description, document: p.document });
-                                                        }>"Edit"</button>
+                                                        }>{t!(i18n, common.edit)}</button>
                                                         <Show
                                                             when=move || confirming.get() == Some(id)
                                                             fallback=move || view! {
-                                                                <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>"Delete"</button>
+                                                                <button type="button" class="danger" on:click=move |_| confirming.set(Some(id))>{t!(i18n, common.delete)}</button>
                                                             }
                                                         >
-                                                            <span role="alert">{format!("Delete {}? It is detached from {} user(s).", stored.get_value().name, stored.get_value().attached)}</span>
+                                                            <span role="alert">
+                                                                {t!(i18n, ram.delete_policy, name = move || stored.get_value().name, n = move || stored.get_value().attached)}
+                                                            </span>
                                                             <ActionForm action=delete attr:class="inline">
                                                                 <input type="hidden" name="id" value=id/>
-                                                                <button type="submit" class="danger">"Yes, delete"</button>
+                                                                <button type="submit" class="danger">{t!(i18n, common.yes_delete)}</button>
                                                             </ActionForm>
                                                         </Show>
                                                     </td>
@@ -413,5 +435,26 @@ pub fn PoliciesPage() -> impl IntoView {
                 })}
             </Transition>
         </Frame>
+    }
+}
+
+/// What a condition key holds, in the UI's language; the domain's English for a key
+/// without a translation.
+fn condition_key_hint(i18n: I18nContext<Locale>, key: &str, english: &'static str) -> &'static str {
+    match key {
+        "herald:Via" => t_string!(i18n, ram.cond_via),
+        "herald:UserName" => t_string!(i18n, ram.cond_user_name),
+        _ => english,
+    }
+}
+
+/// A policy template's description, in the UI's language; the domain's English for a
+/// template without a translation. (The description a new policy starts with stays the
+/// template's own: it is saved with the policy.)
+fn template_hint(i18n: I18nContext<Locale>, name: &str, english: &'static str) -> &'static str {
+    match name {
+        "AliyunEventBridgeFullAccess" => t_string!(i18n, ram.template_full),
+        "EventBridgeReadOnly" => t_string!(i18n, ram.template_read_only),
+        _ => english,
     }
 }
