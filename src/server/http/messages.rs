@@ -6,15 +6,16 @@
 //!
 //! The translations are server-only data, `locales/server/{ja,zh}.json`, embedded here and
 //! parsed once; none of it is compiled into the WebAssembly. Each file maps English
-//! messages to translations, in two tables: `messages` and `not_found` (the `what` of a
-//! not-found error, which the UI frames with its own "… not found"). An English key's `{}`
+//! messages to translations, in three tables: `messages`; `prefixes`, the locations some
+//! messages start with (`line 3, column 5`); and `not_found` (the `what` of a not-found
+//! error, which the UI frames with its own "… not found"). An English key's `{}`
 //! holes match any non-empty text (the first place the rest matches, the whole message
 //! anchored); the translation puts the captured texts back at its numbered holes `{0}`,
 //! `{1}`, … in any order. `{{` and `}}` are literal braces in both. Among keys that match,
 //! the one with the most literal text wins. A message none matches, such as a policy
 //! error with its location in front (`line 3, column 5: Statement[0].Effect: must be …`),
-//! is split at `": "` and its last part translated (the parts before it too where a key
-//! matches them); what still matches nothing stays English.
+//! is split at `": "` and the rest translated, the part in front too where a prefix
+//! matches it; what still matches nothing stays English.
 
 use super::super::auth::session;
 use super::super::state::AppState;
@@ -68,6 +69,7 @@ struct Table {
 #[derive(Debug, Default)]
 struct Catalog {
     messages: Table,
+    prefixes: Table,
     not_found: Table,
 }
 
@@ -75,6 +77,7 @@ struct Catalog {
 #[derive(serde::Deserialize)]
 struct File {
     messages: HashMap<String, String>,
+    prefixes: HashMap<String, String>,
     not_found: HashMap<String, String>,
 }
 
@@ -179,7 +182,7 @@ impl Table {
                     translation,
                 }),
                 // The unit tests keep this from happening; a bad entry is skipped, not fatal.
-                Err(why) => tracing::warn!(language, key, why, "server message skipped"),
+                Err(why) => tracing::warn!(language, %key, %why, "server message skipped"),
             }
         }
         table
@@ -254,6 +257,7 @@ impl Catalog {
         match serde_json::from_str::<File>(json) {
             Ok(file) => Catalog {
                 messages: Table::load(language, file.messages),
+                prefixes: Table::load(language, file.prefixes),
                 not_found: Table::load(language, file.not_found),
             },
             Err(e) => {
@@ -267,8 +271,8 @@ impl Catalog {
     fn of(locale: Locale) -> Option<&'static Catalog> {
         match locale {
             Locale::en => None,
-            Locale::ja => Some(&JA),
-            Locale::zh => Some(&ZH),
+            Locale::ja => Some(&*JA),
+            Locale::zh => Some(&*ZH),
         }
     }
 
@@ -290,7 +294,7 @@ impl Catalog {
         let (head, tail) = text.split_once(": ")?;
         let tail = self.split(tail, separator, depth - 1)?;
         let head = self
-            .messages
+            .prefixes
             .whole(head)
             .unwrap_or_else(|| head.to_string());
         Some(format!("{head}{separator}{tail}"))
@@ -429,10 +433,12 @@ mod tests {
             k
         };
         assert_eq!(keys(&ja.messages), keys(&zh.messages));
+        assert_eq!(keys(&ja.prefixes), keys(&zh.prefixes));
         assert_eq!(keys(&ja.not_found), keys(&zh.not_found));
         for (language, json) in FILES {
             let f = file(json);
-            for (key, translation) in f.messages.iter().chain(&f.not_found) {
+            let entries = f.messages.iter().chain(&f.prefixes).chain(&f.not_found);
+            for (key, translation) in entries {
                 if let Err(why) = check_entry(key, translation) {
                     panic!("{language}: {key:?} → {translation:?}: {why}");
                 }
