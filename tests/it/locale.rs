@@ -228,4 +228,37 @@ async fn the_uis_error_messages_come_in_the_requests_language() {
         "工作空间 \"nowhere\"",
         "{missing:?}"
     );
+
+    // The UI's own form of the same mistake is translated; the platform's API is not.
+    let ui = owner
+        .call(
+            "create_contact",
+            &[("name", "nobody"), ("phone", ""), ("email", "")],
+        )
+        .await;
+    assert_eq!(ui.status, reqwest::StatusCode::BAD_REQUEST, "{ui:?}");
+    assert_eq!(
+        ui.json()["message"],
+        "请填写电话号码、邮箱地址或两者",
+        "{ui:?}"
+    );
+    let key = owner.call("create_access_key", &[("name", "script")]).await;
+    assert!(key.status.is_success(), "{key:?}");
+    let token = key.json()["token"].as_str().unwrap().to_string();
+    let res = owner
+        .http
+        .post(format!("{}/api/v1/contacts", app.base()))
+        .bearer_auth(token)
+        .header(COOKIE, "herald_locale=ja")
+        .header(ACCEPT_LANGUAGE, "ja")
+        .json(&serde_json::json!({"name": "nobody"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::BAD_REQUEST);
+    let json: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        json["message"], "give a phone number, an email address, or both",
+        "{json}"
+    );
 }
