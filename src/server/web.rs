@@ -13,7 +13,7 @@ use super::delivery::channels::email::Mailer;
 use super::delivery::channels::twilio::Twilio;
 use super::delivery::engine::{self, Engine, Wake};
 use super::delivery::pacing::Pacer;
-use super::http::{api, assets, docs, health, manage, pages, serve as conns};
+use super::http::{api, assets, docs, health, manage, messages, pages, serve as conns};
 use super::metrics::Metrics;
 use super::net::budget::TestBudget;
 use super::net::client::Outbound;
@@ -211,6 +211,12 @@ pub async fn router(state: AppState) -> anyhow::Result<Router> {
         .layer(SetResponseHeaderLayer::if_not_present(
             http::header::CACHE_CONTROL,
             http::HeaderValue::from_static(assets::PRIVATE),
+        ))
+        // The UI's errors in the user's language (inside the session layer: it reads the
+        // user's setting); the platform API below (`/api/v1`) is not behind it.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            messages::translate_errors,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -144,3 +144,121 @@ async fn an_account_signed_up_in_chinese_writes_its_messages_in_chinese() {
         .await;
     assert_eq!(settings.json()["language"], "en", "{settings:?}");
 }
+
+/// The messages of the UI's server functions' errors come in the request's language, decided
+/// as for pages; the field they belong to keeps its name, so the form still places them.
+#[tokio::test]
+async fn the_uis_error_messages_come_in_the_requests_language() {
+    let app = TestApp::spawn().await;
+    let mut owner = app.signed_up("taken@example.com").await;
+
+    let mut ja = app.visitor();
+    ja.cookie = Some("herald_locale=ja".into());
+    let taken = ja
+        .sign_up("taken@example.com", "Ada", crate::common::PASSWORD)
+        .await;
+    assert_eq!(taken.status, reqwest::StatusCode::CONFLICT, "{taken:?}");
+    assert_eq!(taken.json()["code"], "conflict", "{taken:?}");
+    assert_eq!(taken.json()["field"], "email", "{taken:?}");
+    assert_eq!(
+        taken.json()["message"],
+        "このメールアドレスのアカウントはすでに存在します。ログインしてください。"
+    );
+    let short = ja.sign_up("new@example.com", "Ada", "short").await;
+    assert_eq!(short.status, reqwest::StatusCode::BAD_REQUEST, "{short:?}");
+    assert_eq!(short.json()["field"], "password", "{short:?}");
+    assert_eq!(short.json()["message"], "10 文字以上にしてください");
+
+    // The rewritten body's length is the one the response declares.
+    let res = app
+        .visitor()
+        .http
+        .post(format!("{}/api/ui/sign_up", app.base()))
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header(ACCEPT_LANGUAGE, "zh-CN")
+        .form(&[
+            ("email", "new@example.com"),
+            ("display_name", "Li"),
+            ("password", "short"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::BAD_REQUEST);
+    let declared: usize = res.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let body = res.bytes().await.unwrap();
+    assert_eq!(declared, body.len());
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["message"], "至少需要 10 个字符", "{json}");
+
+    // Without a cookie or header: English, as the code wrote it.
+    let mut en = app.visitor();
+    let taken = en
+        .sign_up("taken@example.com", "Ada", crate::common::PASSWORD)
+        .await;
+    assert_eq!(
+        taken.json()["message"],
+        "An account with this email already exists. Log in instead."
+    );
+
+    // A signed-in user's own setting wins over the browser's cookie.
+    let chosen = owner.call("set_ui_locale", &[("locale", "zh")]).await;
+    assert!(chosen.status.is_success(), "{chosen:?}");
+    let session = owner.cookie.clone().unwrap();
+    owner.cookie = Some(format!("{session}; herald_locale=ja"));
+    let bad = owner.create_workspace("ab").await;
+    assert_eq!(bad.status, reqwest::StatusCode::BAD_REQUEST, "{bad:?}");
+    assert_eq!(bad.json()["field"], "name", "{bad:?}");
+    assert_eq!(bad.json()["message"], "长度应为 3 到 64 个字符", "{bad:?}");
+    // The `what` of a not-found error too (the UI frames it with its own "not found").
+    let missing = owner
+        .call("get_notification_settings", &[("workspace", "nowhere")])
+        .await;
+    assert_eq!(
+        missing.status,
+        reqwest::StatusCode::NOT_FOUND,
+        "{missing:?}"
+    );
+    assert_eq!(
+        missing.json()["what"],
+        "工作空间 \"nowhere\"",
+        "{missing:?}"
+    );
+
+    // The UI's own form of the same mistake is translated; the platform's API is not.
+    let ui = owner
+        .call(
+            "create_contact",
+            &[("name", "nobody"), ("phone", ""), ("email", "")],
+        )
+        .await;
+    assert_eq!(ui.status, reqwest::StatusCode::BAD_REQUEST, "{ui:?}");
+    assert_eq!(
+        ui.json()["message"],
+        "请填写电话号码、邮箱地址或两者",
+        "{ui:?}"
+    );
+    let key = owner.call("create_access_key", &[("name", "script")]).await;
+    assert!(key.status.is_success(), "{key:?}");
+    let token = key.json()["token"].as_str().unwrap().to_string();
+    let res = owner
+        .http
+        .post(format!("{}/api/v1/contacts", app.base()))
+        .bearer_auth(token)
+        .header(COOKIE, "herald_locale=ja")
+        .header(ACCEPT_LANGUAGE, "ja")
+        .json(&serde_json::json!({"name": "nobody"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::BAD_REQUEST);
+    let json: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        json["message"], "give a phone number, an email address, or both",
+        "{json}"
+    );
+}

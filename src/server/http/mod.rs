@@ -1,13 +1,16 @@
 //! Plain HTTP routes outside the Leptos app: health, PutEvents and metrics, the management
 //! API, the site's compressed and cached `/pkg/` files (`assets`), the receivers'
-//! documentation page (`docs`), and the middleware that keeps pages behind a login; and the
-//! server loop that serves them all, with its timers and connection cap (`serve`).
+//! documentation page (`docs`), the middleware that keeps pages behind a login, and the one
+//! that puts the UI's server functions' error messages into the user's language
+//! (`messages`); and the server loop that serves them all, with its timers and connection
+//! cap (`serve`).
 
 pub mod api;
 pub mod assets;
 pub mod docs;
 pub mod health;
 pub mod manage;
+pub mod messages;
 pub mod pages;
 pub mod serve;
 

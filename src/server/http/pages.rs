@@ -2,14 +2,15 @@
 //! visitor without one is redirected to the login page before any page code runs, a RAM
 //! user on its initial password to `/password`), and
 //! server functions refuse cross-site posts (login CSRF and friends). The first also
-//! decides each page's language ([`negotiate`]), since it has the user at hand.
+//! decides each page's language ([`negotiate`]), since it has the user at hand; the
+//! server functions' error messages are put into the same language ([`request_locale`]).
 
 use super::super::auth::session;
 use super::super::state::AppState;
 use crate::app::i18n::Locale;
 use crate::app::locale::{self, parse_tag, COOKIE};
 use axum::extract::{Request, State};
-use axum::http::Method;
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::cookie::Cookie;
@@ -29,9 +30,18 @@ fn is_public(path: &str) -> bool {
 /// Put the page's language into the request for the app to render in: the user's
 /// setting, else the locale cookie, else `Accept-Language`, else English.
 fn decide_locale(request: &mut Request, user_locale: Option<&str>) {
+    let locale = request_locale(request.headers(), user_locale);
+    request
+        .extensions_mut()
+        .insert(locale::RequestLocale(locale));
+}
+
+/// The language of a request with these headers ([`negotiate`] over its `Cookie` and
+/// `Accept-Language`), for pages and for the server functions' error messages
+/// (`super::messages`).
+pub(crate) fn request_locale(headers: &HeaderMap, user_locale: Option<&str>) -> Locale {
     let header = |name, separator| {
-        request
-            .headers()
+        headers
             .get_all(name)
             .iter()
             .filter_map(|v| v.to_str().ok())
@@ -40,14 +50,11 @@ fn decide_locale(request: &mut Request, user_locale: Option<&str>) {
     };
     let cookies = header(axum::http::header::COOKIE, "; ");
     let accept = header(axum::http::header::ACCEPT_LANGUAGE, ", ");
-    let locale = negotiate(
+    negotiate(
         user_locale,
         cookie_value(&cookies).as_deref(),
         Some(accept.as_str()).filter(|a| !a.is_empty()),
-    );
-    request
-        .extensions_mut()
-        .insert(locale::RequestLocale(locale));
+    )
 }
 
 /// The first supported language of an `Accept-Language` header by preference (`q`),
