@@ -112,3 +112,41 @@ test("a browser asking for Chinese gets the login page in Chinese", async ({ bro
     await context.close();
   }
 });
+
+test("the catalog's descriptions, the audit log, RAM and an error in Japanese, then the catalog in Chinese", async ({
+  page,
+}) => {
+  const errors = watchForErrors(page);
+  await readyWorkspace(page, "shosai");
+  await page.getByTestId("locale-switcher").selectOption("ja");
+  await expect(page.getByRole("heading", { name: "ワークスペース設定" })).toBeVisible();
+
+  // The catalog's descriptions come from the server in the page's language.
+  await page.goto("/catalog");
+  await hydrated(page);
+  const dlc = page.locator("section#pai\\.dlc");
+  await expect(dlc).toContainText("Deep Learning Containers のトレーニングジョブ");
+  // Switching fetches them in the new language, without a reload.
+  await page.getByTestId("locale-switcher").selectOption("zh");
+  await expect(dlc).toContainText("Deep Learning Containers 训练任务");
+  await page.getByTestId("locale-switcher").selectOption("ja");
+  await expect(dlc).toContainText("Deep Learning Containers のトレーニングジョブ");
+
+  await page.goto("/audit");
+  await hydrated(page);
+  await expect(page.getByRole("heading", { name: "監査ログ" })).toBeVisible();
+  await expect(page.getByRole("columnheader", { name: "実行者" })).toBeVisible();
+
+  await page.goto("/ram/users");
+  await hydrated(page);
+  await expect(page.getByRole("heading", { name: "ユーザー" })).toBeVisible();
+
+  // An error from the server, told in Japanese.
+  await page.goto("/buses/pai-system-nowhere");
+  await hydrated(page);
+  await expect(page.getByRole("alert")).toContainText("が見つかりません");
+
+  await page.getByTestId("locale-switcher").selectOption("en");
+  await expect(page.getByRole("alert")).toContainText("not found");
+  expect(errors).toEqual([]);
+});

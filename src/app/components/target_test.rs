@@ -98,7 +98,8 @@ pub fn TargetTester(bus: String) -> impl IntoView {
 #[component]
 pub fn TestResult(result: Signal<Option<Result<TestVerdict, AppError>>>) -> impl IntoView {
     let i18n = use_i18n();
-    move || match result.get() {
+    move || {
+        match result.get() {
         None => ().into_any(),
         Some(Ok(v)) => {
             let class = if v.ok { "verdict ok" } else { "verdict failed" };
@@ -120,5 +121,6 @@ pub fn TestResult(result: Signal<Option<Result<TestVerdict, AppError>>>) -> impl
             <div class="form-error" role="alert" data-testid="verdict-error">{error_text(i18n, &e)}</div>
         }
         .into_any(),
+    }
     }
 }

@@ -29,7 +29,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let i18n = crate::app::i18n::use_i18n();
     view! {
         <div class="notice error" role="alert">
-            <p>{crate::app::locale::error_text(i18n, &error)}</p>
+            <p>{move || crate::app::locale::error_text(i18n, &error)}</p>
             <Show when=move || login>
                 <p><a href="/login">{crate::app::i18n::t!(i18n, common.log_in)}</a></p>
             </Show>
