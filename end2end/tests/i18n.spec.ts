@@ -144,7 +144,7 @@ test("the catalog's descriptions, the audit log, RAM and an error in Japanese, t
   // An error from the server, told in Japanese.
   await page.goto("/buses/pai-system-nowhere");
   await hydrated(page);
-  await expect(page.getByRole("alert")).toContainText("が見つかりません");
+  await expect(page.getByRole("alert")).toContainText("イベントバス \"pai-system-nowhere\" が見つかりません");
 
   await page.getByTestId("locale-switcher").selectOption("en");
   await expect(page.getByRole("alert")).toContainText("not found");

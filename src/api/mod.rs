@@ -19,8 +19,10 @@ pub mod workspaces;
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {
     //! Reaching the state, session and actor from inside a server function.
+    use crate::app::locale::RequestLocale;
     use crate::domain::AppError;
     use crate::server::auth::{session, Actor};
+    use crate::server::http::messages;
     use crate::server::state::AppState;
     use leptos::prelude::expect_context;
     use tower_sessions::Session;
@@ -46,8 +48,17 @@ pub(crate) mod ctx {
     }
 
     /// Set the HTTP status of the response from the result, so clients other than the UI
-    /// (scripts, tests) see a fitting status, not a blanket 500.
+    /// (scripts, tests) see a fitting status, not a blanket 500. Called while a page renders
+    /// on the server (a resource's server function runs in-process, so the translating
+    /// middleware of `server::http::messages` never sees it), an error's words are put into
+    /// the page's language here, and the page and its hydration data agree.
     pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        let page_locale = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<RequestLocale>().copied());
+        let result = match (result, page_locale) {
+            (Err(e), Some(RequestLocale(locale))) => Err(messages::translate(e, locale)),
+            (result, _) => result,
+        };
         if let Err(e) = &result {
             if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 if let Ok(code) = http::StatusCode::from_u16(e.status()) {

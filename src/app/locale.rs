@@ -205,8 +205,9 @@ pub fn verdict_text(i18n: I18nContext<Locale>, v: &TestVerdict) -> (String, Stri
 
 /// An error from the server in the UI's language. English is the server's own wording. The
 /// others translate what the error's kind says (not found, not allowed, a failure on the
-/// server or on the way to it); the server's own words inside it (a field's message, the
-/// action and resource refused) stay as they are, as a verdict's provider detail does.
+/// server or on the way to it) here; the server's own words inside it (a field's message, a
+/// not-found subject) come translated by the server (`server::http::messages`), and the
+/// action and resource refused stay as they are, as a verdict's provider detail does.
 pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
     if i18n.get_locale() == Locale::en {
         return error.to_string();

@@ -2,7 +2,8 @@
 //! (a field's `message`, a conflict's, the `what` of a not-found) is written in English
 //! where the error is made; [`translate_errors`], a middleware on the UI's server functions
 //! (`/api/ui/…`), rewrites it into Japanese or Chinese when the request's locale is one of
-//! those. The platform's API (`/api/v1/…`) is not behind it and stays English for scripts.
+//! those, and `api::ctx::respond` does the same with [`translate`] for the server functions
+//! a page calls in-process while it renders on the server. The platform's API (`/api/v1/…`) is not behind it and stays English for scripts.
 //!
 //! The translations are server-only data, `locales/server/{ja,zh}.json`, embedded here and
 //! parsed once; none of it is compiled into the WebAssembly. Each file maps English
