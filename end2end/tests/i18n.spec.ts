@@ -139,14 +139,14 @@ test("the catalog's descriptions, the audit log, RAM and an error in Japanese, t
 
   await page.goto("/ram/users");
   await hydrated(page);
-  await expect(page.getByRole("heading", { name: "ユーザー" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "ユーザー", exact: true })).toBeVisible();
 
   // An error from the server, told in Japanese.
   await page.goto("/buses/pai-system-nowhere");
   await hydrated(page);
-  await expect(page.getByRole("alert")).toContainText("イベントバス \"pai-system-nowhere\" が見つかりません");
+  await expect(page.getByRole("alert").first()).toContainText("イベントバス \"pai-system-nowhere\" が見つかりません");
 
   await page.getByTestId("locale-switcher").selectOption("en");
-  await expect(page.getByRole("alert")).toContainText("not found");
+  await expect(page.getByRole("alert").first()).toContainText("not found");
   expect(errors).toEqual([]);
 });
