@@ -37,6 +37,9 @@ const MAX_BODY: u64 = 64 * 1024;
 /// Longest message translated (an error's text is a sentence or two).
 const MAX_MESSAGE: usize = 4096;
 
+/// How many places for its literals one key may try against one message (see [`fill`]).
+const MAX_TRIES: usize = 1_000;
+
 /// How many `": "`-separated parts in front of a message are looked through.
 const MAX_SPLITS: usize = 6;
 
@@ -222,11 +225,14 @@ fn text_of(translation: &str) -> String {
 fn captures<'a>(parts: &[String], text: &'a str) -> Option<Vec<&'a str>> {
     let rest = text.strip_prefix(parts.first()?.as_str())?;
     let mut found = Vec::with_capacity(parts.len() - 1);
-    fill(&parts[1..], rest, &mut found).then_some(found)
+    let mut budget = MAX_TRIES;
+    fill(&parts[1..], rest, &mut found, &mut budget).then_some(found)
 }
 
-/// [`captures`] after the first literal: `rest` starts with a hole.
-fn fill<'a>(parts: &[String], rest: &'a str, found: &mut Vec<&'a str>) -> bool {
+/// [`captures`] after the first literal: `rest` starts with a hole. Each place tried for a
+/// literal spends one of `budget`: a message that repeats a key's literals (quoted user
+/// text can) would otherwise cost the product of their counts; out of budget, no match.
+fn fill<'a>(parts: &[String], rest: &'a str, found: &mut Vec<&'a str>, budget: &mut usize) -> bool {
     let Some((next, later)) = parts.split_first() else {
         return rest.is_empty();
     };
@@ -243,9 +249,13 @@ fn fill<'a>(parts: &[String], rest: &'a str, found: &mut Vec<&'a str>) -> bool {
     // Skip the hole's first character: a hole is never empty.
     let start = rest.chars().next().map_or(rest.len(), char::len_utf8);
     for (at, _) in rest[start..].match_indices(next.as_str()) {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
         let at = start + at;
         found.push(&rest[..at]);
-        if fill(later, &rest[at + next.len()..], found) {
+        if fill(later, &rest[at + next.len()..], found, budget) {
             return true;
         }
         found.pop();
@@ -504,6 +514,23 @@ mod tests {
         assert_eq!(t.whole("it is required"), None);
         assert_eq!(t.whole("must be at most  characters"), None);
         assert_eq!(t.whole("something else entirely"), None);
+    }
+
+    #[test]
+    fn a_message_repeating_a_keys_literals_spends_a_bounded_number_of_tries() {
+        let parts = parse_key("{} is not {} or {} here").unwrap();
+        // Every " is not " and " or " is a place to try; without a bound the tries would be
+        // the product of their counts (about 200 × 200 here), on every such key.
+        let hostile = " is not  or ".repeat(200);
+        let mut found = Vec::new();
+        let mut budget = MAX_TRIES;
+        assert!(!fill(&parts[1..], &hostile, &mut found, &mut budget));
+        assert_eq!(budget, 0, "the search stopped because its budget ran out");
+        // A message that fits still matches, well within the budget.
+        assert_eq!(
+            captures(&parts, "x is not y or z here"),
+            Some(vec!["x", "y", "z"])
+        );
     }
 
     #[test]
